@@ -1,0 +1,60 @@
+// Runs one post-login Action execution: evaluates the script as a CommonJS module (once per
+// execution, or once per shared container), checks the handler is an async function as Auth0
+// does, and calls it with the event and a recording `api`.
+
+import * as execution from "ext:actionhost_runtime/execution.js";
+import { createPostLoginApi } from "ext:actionhost_runtime/actions/post_login_api.js";
+import { describeError, toJsonSafe } from "ext:actionhost_runtime/json.js";
+
+const HANDLERS = { execute: "onExecutePostLogin", continue: "onContinuePostLogin" };
+
+function loadModule(wrapper, input, container, createRequire) {
+  if (container?.module !== undefined) {
+    if (container.moduleError !== undefined) throw container.moduleError;
+    return container.module;
+  }
+  const module = { exports: {} };
+  try {
+    wrapper.call(module.exports, module.exports, createRequire(), module, input.filename, input.dirname);
+  } catch (error) {
+    if (container !== undefined) {
+      container.module = module;
+      container.moduleError = error;
+    }
+    throw error;
+  }
+  if (container !== undefined) container.module = module;
+  return module;
+}
+
+export async function runPostLogin(wrapper, input, container, host) {
+  const rec = execution.begin();
+  try {
+    const module = loadModule(wrapper, input, container, host.createRequire);
+    const name = HANDLERS[input.phase] ?? HANDLERS.execute;
+    const exports = module.exports;
+    if (exports === null || typeof exports !== "object" && typeof exports !== "function") {
+      throw new TypeError(`module.exports of ${input.filename} must be an object`);
+    }
+    const handler = exports[name];
+    if (typeof handler !== "function" || handler.constructor?.name !== "AsyncFunction") {
+      throw new Error(
+        `Invalid function signature for the "${name}" handler. Use "exports.${name} = async function(event, api) { }" as the signature.`,
+      );
+    }
+    const event = input.event;
+    const api = createPostLoginApi({
+      event,
+      phase: input.phase ?? "execute",
+      record: (apiName, args) => execution.record(apiName, toJsonSafe(args)),
+      cache: container !== undefined ? (container.cache ??= new Map()) : new Map(),
+      rulesExecuted: input.rules_executed ?? [],
+      now: () => Date.now(),
+      hmacSha256: host.hmacSha256,
+    });
+    const returned = await Promise.race([handler(event, api), rec.failure]);
+    return { ok: true, returned: toJsonSafe(returned) ?? null, event: toJsonSafe(event) };
+  } catch (error) {
+    return { ok: false, error: describeError(error) };
+  }
+}

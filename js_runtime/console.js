@@ -1,0 +1,28 @@
+// The `console` scripts see: every call is formatted the way Node formats it (deno_web's
+// inspect) and appended to the current execution's record with its level; nothing is printed.
+
+import { core } from "ext:core/mod.js";
+import * as execution from "ext:actionhost_runtime/execution.js";
+
+const { inspectArgs } = core.loadExtScript("ext:deno_web/01_console.js");
+const byteLength = (s) => core.byteLength(s);
+const options = { colors: false };
+
+function emit(level, args) {
+  execution.log(level, inspectArgs(args, options), byteLength);
+}
+
+export function createConsole() {
+  return Object.freeze({
+    log: (...args) => emit("log", args),
+    info: (...args) => emit("info", args),
+    warn: (...args) => emit("warn", args),
+    error: (...args) => emit("error", args),
+    debug: (...args) => emit("debug", args),
+    trace: (...args) => emit("debug", ["Trace:", ...args]),
+    dir: (value) => emit("log", [value]),
+    assert: (condition, ...args) => {
+      if (!condition) emit("error", ["Assertion failed:", ...args]);
+    },
+  });
+}

@@ -1,0 +1,111 @@
+// Keeps executions that share one isolate from seeing each other.
+//
+// - `lockdown` freezes every built-in reachable from the global scope (constructors, prototypes,
+//   hidden intrinsics such as the async-function and iterator prototypes) so no script can change
+//   what the next one gets. Assigning a property that a frozen prototype already has (the
+//   "override mistake": `err.name = "X"`, `obj.toString = fn`) keeps working: those properties
+//   become accessors whose setter defines an own property on the receiver.
+// - `snapshotGlobals` records the global object once set-up is over; `restoreGlobals` removes
+//   every global an execution added and puts back any it replaced or deleted.
+
+const TAMED_EVERYWHERE = ["constructor", "toString", "toLocaleString", "valueOf", "toJSON", "name", "message", Symbol.toStringTag];
+
+function hiddenIntrinsics() {
+  const found = [
+    Object.getPrototypeOf(async function () {}),
+    Object.getPrototypeOf(function* () {}),
+    Object.getPrototypeOf(async function* () {}),
+    Object.getPrototypeOf([][Symbol.iterator]()),
+    Object.getPrototypeOf(new Map()[Symbol.iterator]()),
+    Object.getPrototypeOf(new Set()[Symbol.iterator]()),
+    Object.getPrototypeOf(""[Symbol.iterator]()),
+    Object.getPrototypeOf("".matchAll(/x/g)),
+    Object.getPrototypeOf(Int8Array),
+    Object.getPrototypeOf((function* () {})()),
+    Object.getPrototypeOf((async function* () {})()),
+  ];
+  const args = (function () {
+    return arguments;
+  })();
+  found.push(Object.getPrototypeOf(args));
+  return found;
+}
+
+function tame(object, key) {
+  const desc = Object.getOwnPropertyDescriptor(object, key);
+  if (desc === undefined || !("value" in desc) || !desc.configurable) return;
+  const value = desc.value;
+  Object.defineProperty(object, key, {
+    get() {
+      return value;
+    },
+    set(newValue) {
+      if (this === object) {
+        throw new TypeError(`Cannot assign to read only property '${String(key)}' of a built-in object`);
+      }
+      Object.defineProperty(this, key, { value: newValue, writable: true, enumerable: true, configurable: true });
+    },
+    enumerable: desc.enumerable,
+    configurable: false,
+  });
+}
+
+function tameOverrides(object, allKeys) {
+  const keys = allKeys ? Reflect.ownKeys(object) : TAMED_EVERYWHERE;
+  for (const key of keys) tame(object, key);
+}
+
+/** Freezes every object reachable from `roots` through properties and prototypes. */
+function harden(roots) {
+  const seen = new Set();
+  const queue = [...roots];
+  while (queue.length > 0) {
+    const object = queue.pop();
+    if ((typeof object !== "object" && typeof object !== "function") || object === null) continue;
+    if (seen.has(object) || object === globalThis) continue;
+    seen.add(object);
+    if (typeof object === "object" && Object.prototype.hasOwnProperty.call(object, "constructor")) {
+      tameOverrides(object, object === Object.prototype || object instanceof Error || object === Error.prototype);
+    }
+    queue.push(Object.getPrototypeOf(object));
+    for (const key of Reflect.ownKeys(object)) {
+      const desc = Object.getOwnPropertyDescriptor(object, key);
+      if ("value" in desc) queue.push(desc.value);
+      else queue.push(desc.get, desc.set);
+    }
+    Object.freeze(object);
+  }
+}
+
+export function lockdown(extraRoots) {
+  tameOverrides(Function.prototype, true);
+  for (const ctor of [Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError]) {
+    tameOverrides(ctor.prototype, true);
+  }
+  const roots = [...hiddenIntrinsics(), ...extraRoots];
+  for (const key of Reflect.ownKeys(globalThis)) {
+    const desc = Object.getOwnPropertyDescriptor(globalThis, key);
+    if ("value" in desc) roots.push(desc.value);
+  }
+  harden(roots);
+}
+
+export function snapshotGlobals() {
+  const baseline = new Map();
+  for (const key of Reflect.ownKeys(globalThis)) {
+    baseline.set(key, Object.getOwnPropertyDescriptor(globalThis, key));
+  }
+  return baseline;
+}
+
+export function restoreGlobals(baseline) {
+  for (const key of Reflect.ownKeys(globalThis)) {
+    if (!baseline.has(key)) delete globalThis[key];
+  }
+  for (const [key, desc] of baseline) {
+    const now = Object.getOwnPropertyDescriptor(globalThis, key);
+    if (now === undefined || now.value !== desc.value || now.get !== desc.get || now.set !== desc.set) {
+      Object.defineProperty(globalThis, key, desc);
+    }
+  }
+}

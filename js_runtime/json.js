@@ -1,0 +1,61 @@
+// JSON-safe copies of script values, for everything that leaves the engine (commands, returned
+// values, callback results). Follows JSON.stringify's rules, but never throws: cycles and values
+// JSON cannot hold (BigInt, an object whose toJSON throws) become descriptive strings.
+
+export function toJsonSafe(value) {
+  return copy(value, new Set());
+}
+
+function copy(value, seen) {
+  switch (typeof value) {
+    case "string":
+    case "boolean":
+      return value;
+    case "number":
+      return Number.isFinite(value) ? value : null;
+    case "bigint":
+      return value.toString();
+    case "undefined":
+    case "function":
+    case "symbol":
+      return undefined;
+  }
+  if (value === null) return null;
+  if (seen.has(value)) return "[Circular]";
+  try {
+    if (typeof value.toJSON === "function") return copy(value.toJSON(), seen);
+    seen.add(value);
+    if (Array.isArray(value)) {
+      return value.map((item) => {
+        const v = copy(item, seen);
+        return v === undefined ? null : v;
+      });
+    }
+    const out = {};
+    for (const key of Object.keys(value)) {
+      const v = copy(value[key], seen);
+      if (v !== undefined) out[key] = v;
+    }
+    return out;
+  } catch (error) {
+    return `[Unserializable: ${error?.message ?? error}]`;
+  } finally {
+    seen.delete(value);
+  }
+}
+
+/** The parts of a thrown value the host reports. */
+export function describeError(error) {
+  if (error !== null && typeof error === "object") {
+    const out = {
+      name: String(error.name ?? "Error"),
+      message: String(error.message ?? ""),
+      stack: typeof error.stack === "string" ? error.stack : undefined,
+    };
+    for (const key of ["code", "statusCode", "description"]) {
+      if (error[key] !== undefined) out[key] = toJsonSafe(error[key]);
+    }
+    return out;
+  }
+  return { name: "Error", message: `non-error value thrown: ${String(error)}` };
+}

@@ -1,0 +1,66 @@
+// Entry point of the actionhost_runtime extension: installs what scripts see (web globals, the
+// capturing console) and hands the host a runner object through a one-shot global that the host
+// takes, then locks the isolate down (no `Deno`, no `__bootstrap`, frozen built-ins).
+
+import { core } from "ext:core/mod.js";
+import { op_actionhost_hmac_sha256 } from "ext:core/ops";
+import * as execution from "ext:actionhost_runtime/execution.js";
+import { cancelTimers, hostSetTimeout, install as installWebGlobals } from "ext:actionhost_runtime/web_globals.js";
+import { createConsole } from "ext:actionhost_runtime/console.js";
+import { createRequire } from "ext:actionhost_runtime/require.js";
+import { lockdown, restoreGlobals, snapshotGlobals } from "ext:actionhost_runtime/isolation.js";
+import { runPostLogin } from "ext:actionhost_runtime/actions/post_login_runner.js";
+import { runRule } from "ext:actionhost_runtime/rules/rule_runner.js";
+import { UnauthorizedError } from "ext:actionhost_runtime/rules/rule_globals.js";
+
+installWebGlobals();
+Object.defineProperty(globalThis, "console", {
+  value: createConsole(),
+  writable: true,
+  enumerable: false,
+  configurable: true,
+});
+Object.defineProperty(globalThis, "global", {
+  value: globalThis,
+  writable: true,
+  enumerable: false,
+  configurable: true,
+});
+
+core.setUnhandledPromiseRejectionHandler((_promise, reason) => {
+  execution.fail(reason);
+  return true;
+});
+
+const host = {
+  createRequire,
+  setTimeout: hostSetTimeout,
+  hmacSha256: (secret, data) => op_actionhost_hmac_sha256(String(secret), String(data)),
+};
+
+const RUNNERS = { "post-login": runPostLogin, rule: runRule };
+let baseline = null;
+
+const runner = {
+  /** Runs one execution; resolves to the runner's JSON-able result. */
+  run(kind, wrapper, input, container) {
+    return RUNNERS[kind](wrapper, input, container, host);
+  },
+  /** Ends the current execution: returns its logs and commands, cancels its timers, restores globals. */
+  finish() {
+    const rec = execution.current();
+    const snapshot = execution.snapshot();
+    if (rec !== null) cancelTimers(rec);
+    restoreGlobals(baseline);
+    return snapshot;
+  },
+  /** Removes host access and freezes built-ins; called once by the host after start-up. */
+  lockdown() {
+    delete globalThis.Deno;
+    delete globalThis.__bootstrap;
+    lockdown([UnauthorizedError]);
+    baseline = snapshotGlobals();
+  },
+};
+
+globalThis.__actionhostRunner = runner;

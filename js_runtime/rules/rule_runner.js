@@ -1,0 +1,50 @@
+// Runs one legacy Rule: `function (user, context, callback)` with Auth0's globals. The execution
+// ends when `callback` is called; one more macrotask turn is allowed so that a second call made
+// right after the first (the classic double-callback bug) is caught and reported.
+
+import * as execution from "ext:actionhost_runtime/execution.js";
+import { createAuth0, UnauthorizedError } from "ext:actionhost_runtime/rules/rule_globals.js";
+import { describeError, toJsonSafe } from "ext:actionhost_runtime/json.js";
+
+export async function runRule(wrapper, input, container, host) {
+  const rec = execution.begin();
+  try {
+    const global = container !== undefined ? (container.global ??= Object.create(globalThis)) : Object.create(globalThis);
+    const module = { exports: {} };
+    const rule = wrapper(
+      input.configuration ?? {},
+      createAuth0(input.auth0),
+      UnauthorizedError,
+      global,
+      host.createRequire(),
+      module,
+      module.exports,
+    );
+    if (typeof rule !== "function") {
+      throw new TypeError(`${input.filename} must contain one function: function (user, context, callback) { … }`);
+    }
+    const user = input.user;
+    const context = input.context;
+    let calls = 0;
+    const called = new Promise((resolve) => {
+      rule(user, context, function callback(error, newUser, newContext) {
+        calls += 1;
+        if (calls === 1) {
+          host.setTimeout(() => resolve({ error, user: newUser ?? user, context: newContext ?? context }), 0);
+        }
+      });
+    });
+    const result = await Promise.race([called, rec.failure]);
+    if (calls > 1) {
+      throw new Error(`callback was called ${calls} times; a rule must call it exactly once`);
+    }
+    if (result.error !== undefined && result.error !== null) {
+      const error = describeError(result.error);
+      const denied = result.error instanceof UnauthorizedError || error.name === "UnauthorizedError";
+      return { ok: true, callback: { error, denied, user: toJsonSafe(result.user), context: toJsonSafe(result.context) } };
+    }
+    return { ok: true, callback: { error: null, denied: false, user: toJsonSafe(result.user), context: toJsonSafe(result.context) } };
+  } catch (error) {
+    return { ok: false, error: describeError(error) };
+  }
+}

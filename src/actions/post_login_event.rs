@@ -1,0 +1,334 @@
+//! Default inputs for one simulated login: the post-login Action `event` and the legacy Rules
+//! `user` / `context` (reference `auth0-surface.md` §1, §4.1, §4.2), plus [`deep_merge`] for
+//! layering user-supplied overrides on top.
+//!
+//! Scripts read these objects without guarding optional fields, so the defaults must be complete
+//! and realistic; they are fixed values so runs are deterministic. The Rules objects are derived
+//! from the Action event, so both describe the same login (same user, client, connection, session).
+
+use serde_json::{json, Map, Value};
+
+/// When the password authentication happened, as Actions (ISO string) and Rules (ms) expose it.
+const AUTHENTICATED_AT_ISO: &str = "2024-06-01T09:30:00.000Z";
+const AUTHENTICATED_AT_MS: i64 = 1_717_234_200_000;
+
+/// Actions `request.geoip` uses camelCase keys, Rules `context.request.geoip` snake_case.
+const GEOIP_KEYS: [(&str, &str); 10] = [
+    ("cityName", "city_name"),
+    ("continentCode", "continent_code"),
+    ("countryCode", "country_code"),
+    ("countryCode3", "country_code3"),
+    ("countryName", "country_name"),
+    ("latitude", "latitude"),
+    ("longitude", "longitude"),
+    ("subdivisionCode", "subdivision_code"),
+    ("subdivisionName", "subdivision_name"),
+    ("timeZone", "time_zone"),
+];
+
+/// A complete post-login `event` (§1): every required field plus the commonly used optional ones.
+/// `organization` and `resource_server` are absent, as for a login without them.
+pub fn default_post_login_event() -> Value {
+    json!({
+        "authentication": {
+            "methods": [{ "name": "pwd", "timestamp": AUTHENTICATED_AT_ISO }]
+        },
+        "authorization": { "roles": [] },
+        "client": {
+            "client_id": "8Xq2vLm4Rt7Kp9Wn3Zb6Yc1Hd5Fj0Gs",
+            "name": "Example Application",
+            "metadata": {}
+        },
+        "configuration": {},
+        "connection": {
+            "id": "con_4Vd9XkP2mQ7rTz1L",
+            "name": "Username-Password-Authentication",
+            "strategy": "auth0",
+            "metadata": {}
+        },
+        "request": {
+            "ip": "203.0.113.42",
+            "method": "GET",
+            "hostname": "example.auth0.com",
+            "language": "en",
+            "user_agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
+            "query": {},
+            "body": {},
+            "geoip": {
+                "cityName": "Wellington",
+                "continentCode": "OC",
+                "countryCode": "NZ",
+                "countryCode3": "NZL",
+                "countryName": "New Zealand",
+                "latitude": -41.2866,
+                "longitude": 174.7756,
+                "subdivisionCode": "WGN",
+                "subdivisionName": "Wellington Region",
+                "timeZone": "Pacific/Auckland"
+            }
+        },
+        "secrets": {},
+        "session": { "id": "Ks8vR2nX5qL9wT3mZ7bY1cH4dF6jG0pA" },
+        "stats": { "logins_count": 5 },
+        "tenant": { "id": "example" },
+        "transaction": {
+            "id": "Tx7qM3kV9nB2wR5zL8cY",
+            "locale": "en",
+            "protocol": "oidc-basic-profile",
+            "requested_scopes": ["openid", "profile", "email"],
+            "redirect_uri": "http://localhost:3000/callback",
+            "response_type": ["code"],
+            "response_mode": "query",
+            "state": "hKFo2SBfZ3pLdU1XQ2VzTjRkV3J5",
+            "ui_locales": [],
+            "acr_values": [],
+            "prompt": [],
+            "metadata": {}
+        },
+        "user": {
+            "user_id": "auth0|65a5027f9b3c4d1e2f3a4b5c",
+            "email": "jane.doe@example.com",
+            "email_verified": true,
+            "name": "Jane Doe",
+            "nickname": "jane.doe",
+            "given_name": "Jane",
+            "family_name": "Doe",
+            "picture": "https://s.gravatar.com/avatar/8eb1b522f60d11fa897de1dc6351b7e8?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2Fjd.png",
+            "created_at": "2024-01-15T10:00:00.000Z",
+            "updated_at": AUTHENTICATED_AT_ISO,
+            "last_password_reset": "2024-03-01T08:00:00.000Z",
+            "app_metadata": {},
+            "user_metadata": {},
+            "identities": [{
+                "connection": "Username-Password-Authentication",
+                "provider": "auth0",
+                "user_id": "65a5027f9b3c4d1e2f3a4b5c",
+                "isSocial": false
+            }],
+            "multifactor": [],
+            "enrolledFactors": []
+        }
+    })
+}
+
+/// Merges `overrides` into `base`: where both are objects, keys merge recursively; any other
+/// override value (array, string, number, bool, `null`) replaces the base value wholesale.
+///
+/// `null` in `overrides` sets the field to `null`; it does **not** delete the key. Keys only
+/// in `overrides` are added. A non-object `overrides` replaces `base` entirely.
+pub fn deep_merge(base: &mut Value, overrides: &Value) {
+    match (base, overrides) {
+        (Value::Object(base), Value::Object(overrides)) => {
+            for (key, value) in overrides {
+                match base.get_mut(key) {
+                    Some(slot) => deep_merge(slot, value),
+                    None => {
+                        base.insert(key.clone(), value.clone());
+                    }
+                }
+            }
+        }
+        (base, overrides) => *base = overrides.clone(),
+    }
+}
+
+/// The Rules `user` (§4.2) for the same login as [`default_post_login_event`]: the event's user
+/// without `app_metadata` (undefined by default in Rules) and without the Actions-only
+/// `enrolledFactors`.
+pub fn default_rule_user() -> Value {
+    let mut user = default_post_login_event()["user"].take();
+    if let Value::Object(fields) = &mut user {
+        fields.shift_remove("app_metadata");
+        fields.shift_remove("enrolledFactors");
+    }
+    user
+}
+
+/// The Rules `context` (§4.1) for the same login as [`default_post_login_event`].
+///
+/// Has no `clientMetadata` key: the host adds it only when the application has metadata.
+pub fn default_rule_context() -> Value {
+    let event = default_post_login_event();
+    let (client, connection, request, tx) = (
+        &event["client"],
+        &event["connection"],
+        &event["request"],
+        &event["transaction"],
+    );
+    let geoip: Map<String, Value> = request["geoip"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(key, value)| {
+            let snake = GEOIP_KEYS
+                .iter()
+                .find(|(camel, _)| camel == key)
+                .map_or(key.as_str(), |(_, s)| s);
+            (snake.to_owned(), value.clone())
+        })
+        .collect();
+    json!({
+        "tenant": event["tenant"]["id"],
+        "clientID": client["client_id"],
+        "clientName": client["name"],
+        "connection": connection["name"],
+        "connectionID": connection["id"],
+        "connectionStrategy": connection["strategy"],
+        "connectionMetadata": {},
+        "protocol": tx["protocol"],
+        "request": {
+            "userAgent": request["user_agent"],
+            "ip": request["ip"],
+            "hostname": request["hostname"],
+            "query": request["query"],
+            "body": request["body"],
+            "geoip": geoip
+        },
+        "stats": { "loginsCount": event["stats"]["logins_count"] },
+        "sso": { "with_auth0": false, "with_dbconn": false, "current_clients": [] },
+        "accessToken": {},
+        "idToken": {},
+        "authentication": { "methods": [{ "name": "pwd", "timestamp": AUTHENTICATED_AT_MS }] },
+        "authorization": event["authorization"],
+        "sessionID": event["session"]["id"],
+        "locale": tx["locale"]
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has(v: &Value, pointer: &str) -> bool {
+        v.pointer(pointer).is_some()
+    }
+
+    #[test]
+    fn event_has_required_fields() {
+        let e = default_post_login_event();
+        for p in [
+            "/client/client_id",
+            "/client/name",
+            "/client/metadata",
+            "/connection/id",
+            "/connection/name",
+            "/connection/strategy",
+            "/request/ip",
+            "/request/method",
+            "/request/query",
+            "/request/body",
+            "/request/geoip",
+            "/secrets",
+            "/stats/logins_count",
+            "/tenant/id",
+            "/user/user_id",
+            "/user/created_at",
+            "/user/updated_at",
+            "/user/email_verified",
+            "/user/app_metadata",
+            "/user/user_metadata",
+            "/user/identities",
+        ] {
+            assert!(has(&e, p), "missing {p}");
+        }
+        assert!(e["client"]["metadata"].is_object());
+        assert!(e["user"]["app_metadata"].is_object());
+        assert!(e["stats"]["logins_count"].is_u64());
+        assert!(e["connection"]["id"].as_str().unwrap().starts_with("con_"));
+        assert!(e["user"]["user_id"].as_str().unwrap().starts_with("auth0|"));
+        assert!(!has(&e, "/organization") && !has(&e, "/resource_server"));
+        assert!(has(&e, "/request/geoip/countryCode") && has(&e, "/request/geoip/timeZone"));
+        assert_eq!(
+            e["authentication"]["methods"][0]["timestamp"],
+            AUTHENTICATED_AT_ISO
+        );
+        assert_eq!(e, default_post_login_event(), "deterministic");
+    }
+
+    #[test]
+    fn merge_recurses_into_objects() {
+        let mut e = default_post_login_event();
+        deep_merge(
+            &mut e,
+            &json!({"user": {"email": "x@example.com", "app_metadata": {"plan": "pro"}}, "extra": 1}),
+        );
+        assert_eq!(e["user"]["email"], "x@example.com");
+        assert_eq!(e["user"]["app_metadata"], json!({"plan": "pro"}));
+        assert_eq!(e["user"]["name"], "Jane Doe", "siblings kept");
+        assert_eq!(e["extra"], 1, "new keys added");
+    }
+
+    #[test]
+    fn merge_replaces_arrays_and_scalars() {
+        let mut e = default_post_login_event();
+        deep_merge(
+            &mut e,
+            &json!({"transaction": {"requested_scopes": ["openid"]}, "stats": {"logins_count": 1}}),
+        );
+        assert_eq!(e["transaction"]["requested_scopes"], json!(["openid"]));
+        assert_eq!(e["stats"]["logins_count"], 1);
+        let mut base = json!({"a": {"b": 1}});
+        deep_merge(&mut base, &json!({"a": [1, 2]}));
+        assert_eq!(base, json!({"a": [1, 2]}));
+    }
+
+    #[test]
+    fn merge_null_sets_null() {
+        let mut e = default_post_login_event();
+        deep_merge(&mut e, &json!({"user": {"email": null}, "session": null}));
+        assert!(e["user"].as_object().unwrap().contains_key("email"));
+        assert_eq!(e["user"]["email"], Value::Null);
+        assert_eq!(e["session"], Value::Null);
+    }
+
+    #[test]
+    fn rule_user_matches_event_without_app_metadata() {
+        let (u, e) = (default_rule_user(), default_post_login_event());
+        assert!(!has(&u, "/app_metadata") && !has(&u, "/enrolledFactors"));
+        assert_eq!(u["user_metadata"], json!({}));
+        assert_eq!(u["user_id"], e["user"]["user_id"]);
+        assert_eq!(u["identities"], e["user"]["identities"]);
+    }
+
+    #[test]
+    fn rule_context_describes_same_login() {
+        let (c, e) = (default_rule_context(), default_post_login_event());
+        assert!(!has(&c, "/clientMetadata"));
+        assert_eq!(c["clientID"], e["client"]["client_id"]);
+        assert_eq!(c["connectionID"], e["connection"]["id"]);
+        assert_eq!(c["sessionID"], e["session"]["id"]);
+        assert_eq!(c["tenant"], "example");
+        assert_eq!(c["stats"]["loginsCount"], e["stats"]["logins_count"]);
+        assert_eq!(c["request"]["userAgent"], e["request"]["user_agent"]);
+        assert_eq!(c["request"]["geoip"]["country_code"], "NZ");
+        assert_eq!(c["request"]["geoip"].as_object().unwrap().len(), 10);
+        assert!(c["request"]["geoip"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .all(|k| !k.chars().any(char::is_uppercase)));
+        assert_eq!(c["connectionMetadata"], json!({}));
+        assert_eq!(c["sso"]["current_clients"], json!([]));
+        assert_eq!(c["authorization"]["roles"], json!([]));
+    }
+
+    #[test]
+    fn rule_timestamp_is_event_timestamp_in_ms() {
+        // 2024-06-01T09:30:00Z via days-from-civil (Howard Hinnant), no date crate needed.
+        let (y, m, d) = (2024i64, 6i64, 1i64);
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
+        assert_eq!(
+            AUTHENTICATED_AT_MS,
+            (days * 86_400 + 9 * 3600 + 30 * 60) * 1000
+        );
+        assert!(AUTHENTICATED_AT_ISO.starts_with("2024-06-01T09:30:00"));
+        assert_eq!(
+            default_rule_context()["authentication"]["methods"][0]["timestamp"],
+            AUTHENTICATED_AT_MS
+        );
+    }
+}

@@ -1,0 +1,52 @@
+//! The `actionhost_runtime` deno_core extension: the JavaScript of `js_runtime/` and the one op
+//! it needs from the host. The op is captured by `js_runtime/main.js` before `Deno` is removed,
+//! so scripts can only reach it through `api.redirect.encodeToken/validateToken`.
+
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+/// HMAC-SHA256 of `data` keyed by `secret`, base64url without padding (JWT HS256 signatures).
+#[deno_core::op2]
+#[string]
+fn op_actionhost_hmac_sha256(#[string] secret: String, #[string] data: String) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any size");
+    mac.update(data.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+}
+
+deno_core::extension!(
+    actionhost_runtime,
+    deps = [deno_webidl, deno_web],
+    ops = [op_actionhost_hmac_sha256],
+    esm_entry_point = "ext:actionhost_runtime/main.js",
+    esm = [
+        dir "js_runtime",
+        "main.js",
+        "execution.js",
+        "web_globals.js",
+        "console.js",
+        "json.js",
+        "require.js",
+        "isolation.js",
+        "actions/post_login_api.js",
+        "actions/post_login_runner.js",
+        "rules/rule_globals.js",
+        "rules/rule_runner.js",
+    ],
+);
+
+/// Every extension an isolate needs, in dependency order.
+pub fn extensions() -> Vec<deno_core::Extension> {
+    vec![
+        deno_webidl::deno_webidl::init(),
+        deno_web::deno_web::init(
+            std::sync::Arc::new(deno_web::BlobStore::default()),
+            None,
+            false,
+            deno_web::InMemoryBroadcastChannel::default(),
+        ),
+        actionhost_runtime::init(),
+    ]
+}

@@ -1,0 +1,63 @@
+//! What the engine is asked to run and what it gives back. The engine knows nothing of Auth0:
+//! a job names a runner of `js_runtime/` ("post-login", "rule"), the script, and a JSON input.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::limits::Termination;
+
+/// A user script and the file name it is reported under (in stack traces and errors).
+#[derive(Debug, Clone)]
+pub struct Script {
+    pub filename: String,
+    pub source: String,
+}
+
+/// How the script is wrapped before evaluation; each runner expects its own shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScriptKind {
+    /// A CommonJS module (`exports.onExecutePostLogin = …`).
+    Module,
+    /// A single function expression (`function (user, context, callback) {…}`).
+    RuleFunction,
+}
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// Name of the JavaScript runner (`js_runtime/main.js`, `RUNNERS`).
+    pub runner: &'static str,
+    pub kind: ScriptKind,
+    pub script: Script,
+    pub input: Value,
+    pub timeout: Duration,
+    /// Heap cap in MiB; a job whose cap differs from the pool's runs on an isolate of its own.
+    pub memory_mb: u64,
+    /// Shared-container key: executions with the same key see each other's module and `global`
+    /// state (Auth0's container reuse). `None` isolates the execution completely.
+    pub container: Option<String>,
+}
+
+/// An error raised by the script (or by its evaluation), as JavaScript described it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ScriptError {
+    pub name: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct JobResult {
+    /// The runner's JSON result; absent when the execution was terminated or did not start.
+    pub value: Option<Value>,
+    /// Set when the host stopped the execution.
+    pub termination: Option<Termination>,
+    /// Set when the script could not even be evaluated (syntax error) or the engine failed.
+    pub error: Option<ScriptError>,
+    /// Console lines and api commands captured up to the end, however it ended.
+    pub logs: Value,
+    pub logs_truncated: bool,
+    pub commands: Value,
+    pub duration: Duration,
+}

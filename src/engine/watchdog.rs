@@ -1,0 +1,78 @@
+//! The wall-clock guard of one worker: a thread that terminates the isolate's running script
+//! when an execution overstays its deadline. Each arming carries an execution id, so a deadline
+//! that passes after its execution ended can never stop the next one.
+
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread;
+use std::time::Instant;
+
+use deno_core::v8;
+
+#[derive(Default)]
+struct State {
+    armed: Option<(u64, Instant)>,
+    fired: Option<u64>,
+    shutdown: bool,
+}
+
+pub struct Watchdog {
+    shared: Arc<(Mutex<State>, Condvar)>,
+}
+
+impl Watchdog {
+    pub fn spawn(handle: v8::IsolateHandle) -> Watchdog {
+        let shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
+        let theirs = Arc::clone(&shared);
+        thread::Builder::new()
+            .name("actionhost-watchdog".into())
+            .spawn(move || watch(&theirs, handle))
+            .expect("spawning the watchdog thread");
+        Watchdog { shared }
+    }
+
+    pub fn arm(&self, execution: u64, deadline: Instant) {
+        let (lock, cvar) = &*self.shared;
+        let mut state = lock.lock().unwrap();
+        state.armed = Some((execution, deadline));
+        cvar.notify_one();
+    }
+
+    /// Disarms and tells whether the deadline of `execution` fired.
+    pub fn disarm(&self, execution: u64) -> bool {
+        let (lock, _) = &*self.shared;
+        let mut state = lock.lock().unwrap();
+        state.armed = None;
+        state.fired == Some(execution)
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        let (lock, cvar) = &*self.shared;
+        lock.lock().unwrap().shutdown = true;
+        cvar.notify_one();
+    }
+}
+
+fn watch(shared: &(Mutex<State>, Condvar), handle: v8::IsolateHandle) {
+    let (lock, cvar) = shared;
+    let mut state = lock.lock().unwrap();
+    loop {
+        if state.shutdown {
+            return;
+        }
+        match state.armed {
+            None => state = cvar.wait(state).unwrap(),
+            Some((execution, deadline)) => {
+                let now = Instant::now();
+                if now >= deadline {
+                    state.fired = Some(execution);
+                    state.armed = None;
+                    handle.terminate_execution();
+                } else {
+                    state = cvar.wait_timeout(state, deadline - now).unwrap().0;
+                }
+            }
+        }
+    }
+}
