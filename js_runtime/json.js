@@ -44,13 +44,21 @@ function copy(value, seen) {
   }
 }
 
+/** Drops the host's own frames (the runners in `ext:`) from a stack, keeping the script's. */
+function userFrames(stack) {
+  return stack
+    .split("\n")
+    .filter((line, index) => index === 0 || !(line.includes("ext:") || line.trim() === "at new Promise (<anonymous>)"))
+    .join("\n");
+}
+
 /** The parts of a thrown value the host reports. */
 export function describeError(error) {
   if (error !== null && typeof error === "object") {
     const out = {
       name: String(error.name ?? "Error"),
       message: String(error.message ?? ""),
-      stack: typeof error.stack === "string" ? error.stack : undefined,
+      stack: typeof error.stack === "string" ? userFrames(error.stack) : undefined,
     };
     for (const key of ["code", "statusCode", "description"]) {
       if (error[key] !== undefined) out[key] = toJsonSafe(error[key]);

@@ -5,7 +5,7 @@
 import { core } from "ext:core/mod.js";
 import { op_actionhost_hmac_sha256 } from "ext:core/ops";
 import * as execution from "ext:actionhost_runtime/execution.js";
-import { cancelTimers, hostSetTimeout, install as installWebGlobals } from "ext:actionhost_runtime/web_globals.js";
+import { cancelTimers, install as installWebGlobals, nextTurn } from "ext:actionhost_runtime/web_globals.js";
 import { createConsole } from "ext:actionhost_runtime/console.js";
 import { createRequire } from "ext:actionhost_runtime/require.js";
 import { lockdown, restoreGlobals, snapshotGlobals } from "ext:actionhost_runtime/isolation.js";
@@ -34,9 +34,20 @@ core.setUnhandledPromiseRejectionHandler((_promise, reason) => {
 
 const host = {
   createRequire,
-  setTimeout: hostSetTimeout,
+  nextTurn,
   hmacSha256: (secret, data) => op_actionhost_hmac_sha256(String(secret), String(data)),
 };
+
+const ENGINE_INTERNALS = [
+  "gc",
+  "ShadowRealm",
+  "__v8xPostForegroundTask",
+  "__v8xAtomicsRegisterWaiter",
+  "__v8xAtomicsNotifyWaiters",
+  "__v8xAtomicsCancelWaiter",
+  "__v8xAtomicsNumWaitersForTesting",
+  "__v8xAtomicsNumUnresolvedAsyncPromisesForTesting",
+];
 
 const RUNNERS = { "post-login": runPostLogin, rule: runRule };
 let baseline = null;
@@ -58,6 +69,8 @@ const runner = {
   lockdown() {
     delete globalThis.Deno;
     delete globalThis.__bootstrap;
+    // Engine internals Node does not have: forcing GC, posting platform tasks, new realms.
+    for (const name of ENGINE_INTERNALS) delete globalThis[name];
     lockdown([UnauthorizedError]);
     baseline = snapshotGlobals();
   },

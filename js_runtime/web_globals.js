@@ -17,6 +17,7 @@ const {
   setInterval: webSetInterval,
   clearTimeout: webClearTimeout,
   clearInterval: webClearInterval,
+  defer,
 } = core.loadExtScript("ext:deno_web/02_timers.js");
 
 function checkCallback(callback) {
@@ -69,8 +70,8 @@ export function cancelTimers(rec) {
   rec.timers.clear();
 }
 
-/** A host-side timer that is not tracked as the script's (used by the runners). */
-export const hostSetTimeout = (callback, delay) => webSetTimeout(callback, delay);
+/** Runs `callback` on the next turn of the event loop, after pending promise jobs (host use). */
+export const nextTurn = (callback) => defer(callback);
 
 export function install() {
   const globals = {

@@ -1,2 +1,27 @@
-//! actionhost runs Auth0 Actions and Rules in an embedded JavaScript engine.
+//! actionhost runs Auth0 Actions and Rules scripts in an embedded JavaScript engine, the way a
+//! tenant runs them, and reports what they did.
+//!
+//! ```no_run
+//! # async fn demo() -> anyhow::Result<()> {
+//! use actionhost::{Host, HostConfig, Request};
+//! let host = Host::new(HostConfig::default());
+//! let outcome = host
+//!     .run(Request { script_path: Some("fixtures/seed/action.js".into()), ..Default::default() })
+//!     .await?;
+//! println!("{}", outcome.status.as_str());
+//! # Ok(()) }
+//! ```
+
+pub mod actions;
 pub mod engine;
+pub mod host;
+pub mod outcome;
+pub mod request;
+pub mod rules;
+pub mod tenant;
+
+pub use engine::Limits;
+pub use host::{Host, HostConfig};
+pub use outcome::{Command, LogLine, Outcome, OutcomeError, Status};
+pub use request::{Phase, Request, RequestError, Trigger};
+pub use rules::rule::MissingClientMetadata;

@@ -1,15 +1,31 @@
-use actionhost::engine::*;
-fn main() {
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
-    rt.block_on(async {
-        let pool = Pool::new(1, 128);
-        let src = std::fs::read_to_string(std::env::args().nth(1).unwrap()).unwrap();
-        let kind = std::env::args().nth(2).unwrap_or("post-login".into());
-        let input: serde_json::Value = serde_json::from_str(&std::env::args().nth(3).unwrap_or("{\"event\":{\"user\":{\"user_id\":\"u1\",\"app_metadata\":{},\"user_metadata\":{}},\"client\":{\"metadata\":{}},\"request\":{\"ip\":\"1.2.3.4\",\"hostname\":\"h\",\"query\":{}},\"transaction\":{\"metadata\":{}}},\"filename\":\"x.js\",\"user\":{},\"context\":{},\"auth0\":{\"domain\":\"d\",\"access_token\":\"t\"}}".into())).unwrap();
-        for i in 0..3 {
-        let t = std::time::Instant::now();
-        let r = pool.run(Job { runner: if kind == "rule" {"rule"} else {"post-login"}, kind: if kind=="rule" {ScriptKind::RuleFunction} else {ScriptKind::Module}, script: Script { filename: "x.js".into(), source: src.clone() }, input: input.clone(), timeout: std::time::Duration::from_millis(1000), memory_mb: 128, container: None }).await;
-        println!("{i} {:?} value={} term={:?} err={:?} logs={} cmds={}", t.elapsed(), r.value.map(|v| v.to_string()).unwrap_or_default(), r.termination, r.error, r.logs, r.commands);
+//! The `actionhost` binary. Exit codes: 0 the script ran (completed, denied, redirected) or the
+//! batch was processed; 1 the script failed (error, timeout, out of memory); 2 bad usage or input.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::args::Cli::parse();
+    let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
+    let result = tokio.block_on(async {
+        match cli.command {
+            cli::args::Command::Run(args) => cli::run(args).await,
+            cli::args::Command::Batch(args) => cli::batch(args).await,
         }
     });
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("actionhost: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe))
 }

@@ -211,19 +211,15 @@ function utf8Decode(bytes) {
 }
 
 function base64UrlEncode(s) {
-  const b = utf8Encode(s);
-  let out = "";
-  let i = 0;
-  for (; i + 2 < b.length; i += 3) {
-    const n = (b[i] << 16) | (b[i + 1] << 8) | b[i + 2];
-    out += B64URL[n >> 18] + B64URL[(n >> 12) & 63] + B64URL[(n >> 6) & 63] + B64URL[n & 63];
+  let binary = s;
+  if (!/^[\x00-\x7f]*$/.test(s)) {
+    const b = utf8Encode(s);
+    binary = "";
+    for (let i = 0; i < b.length; i += 4096) {
+      binary += StringCtor.fromCharCode.apply(null, b.subarray(i, i + 4096));
+    }
   }
-  if (i < b.length) {
-    const n = (b[i] << 16) | (i + 1 < b.length ? b[i + 1] << 8 : 0);
-    out += B64URL[n >> 18] + B64URL[(n >> 12) & 63];
-    if (i + 1 < b.length) out += B64URL[(n >> 6) & 63];
-  }
-  return out;
+  return btoa(binary).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
 }
 
 // Returns the decoded UTF-8 text, or undefined when `s` is not canonical unpadded base64url
@@ -548,7 +544,6 @@ function purgeAndMeasure(store, now, skipKey) {
  */
 export function createPostLoginApi(ctx) {
   const event = ctx.event;
-  const record = ctx.record;
   const store = ctx.cache;
   const isContinue = ctx.phase === "continue";
   const cacheMaxTotal = isFiniteNumber(ctx.cacheMaxTotalBytes)
@@ -567,7 +562,7 @@ export function createPostLoginApi(ctx) {
   let sessMeta = null;
 
   function emit(name, args) {
-    record(name, cloneArgs(name, args));
+    ctx.record(name, cloneArgs(name, args));
   }
 
   function scope(name, op, value) {
@@ -577,10 +572,10 @@ export function createPostLoginApi(ctx) {
     if (op === "add" && prev !== "add" && addedScopes >= MAX_ADDED_SCOPES) {
       throw error(name, "the number of added scopes exceeds the maximum of " + MAX_ADDED_SCOPES);
     }
+    emit(name, [s]);
     if (op === "add" && prev !== "add") addedScopes++;
     if (op === "remove" && prev === "add") addedScopes--;
     scopeOps[s] = op;
-    emit(name, [s]);
   }
 
   function setUserMetadata(name, field, key, value) {

@@ -1,5 +1,5 @@
 // Runs one legacy Rule: `function (user, context, callback)` with Auth0's globals. The execution
-// ends when `callback` is called; one more macrotask turn is allowed so that a second call made
+// ends when `callback` is called; one more turn of the event loop is allowed so that a second call made
 // right after the first (the classic double-callback bug) is caught and reported.
 
 import * as execution from "ext:actionhost_runtime/execution.js";
@@ -30,13 +30,13 @@ export async function runRule(wrapper, input, container, host) {
       rule(user, context, function callback(error, newUser, newContext) {
         calls += 1;
         if (calls === 1) {
-          host.setTimeout(() => resolve({ error, user: newUser ?? user, context: newContext ?? context }), 0);
+          host.nextTurn(() => resolve({ error, user: newUser ?? user, context: newContext ?? context }));
         }
       });
     });
     const result = await Promise.race([called, rec.failure]);
     if (calls > 1) {
-      throw new Error(`callback was called ${calls} times; a rule must call it exactly once`);
+      return { ok: false, error: { name: "CallbackError", message: `callback was called ${calls} times; a rule must call it exactly once` } };
     }
     if (result.error !== undefined && result.error !== null) {
       const error = describeError(result.error);

@@ -1,0 +1,78 @@
+//! The post-login trigger: builds the `event` (default event ⊕ request overrides ⊕ the
+//! application's metadata, secrets and configuration) and reads the runner's result.
+
+use serde_json::{Map, Value};
+
+use super::post_login_event::{deep_merge, default_post_login_event};
+use crate::outcome::{OutcomeError, Status};
+use crate::request::{expect_object, json_type, Request, RequestError};
+use crate::tenant::client_metadata::{self, ClientMetadata};
+
+/// Auth0's limits on Action secrets.
+const MAX_SECRETS: usize = 30;
+const MAX_SECRET_NAME: usize = 128;
+const MAX_SECRET_VALUE: usize = 4096;
+
+pub fn build_input(request: &Request, filename: &str, metadata: Option<&ClientMetadata>) -> Result<Value, RequestError> {
+    let mut event = default_post_login_event();
+    if let Some(overrides) = &request.event {
+        expect_object("event", overrides)?;
+        deep_merge(&mut event, overrides);
+    }
+    match metadata {
+        Some(metadata) => event["client"]["metadata"] = Value::Object(metadata.clone()),
+        None => {
+            let found = &event["client"]["metadata"];
+            client_metadata::from_json(found)
+                .map_err(|e| RequestError::new("event.client.metadata", e.to_string()))?;
+        }
+    }
+    if let Some(secrets) = &request.secrets {
+        validate_secrets(secrets)?;
+        event["secrets"] = Value::Object(secrets.clone());
+    }
+    if let Some(configuration) = &request.configuration {
+        event["configuration"] = Value::Object(configuration.clone());
+    }
+    let dirname = std::path::Path::new(filename).parent().map(|p| p.display().to_string()).unwrap_or_default();
+    Ok(serde_json::json!({
+        "event": event,
+        "phase": request.phase.unwrap_or_default(),
+        "filename": filename,
+        "dirname": dirname,
+    }))
+}
+
+fn validate_secrets(secrets: &Map<String, Value>) -> Result<(), RequestError> {
+    if secrets.len() > MAX_SECRETS {
+        return Err(RequestError::new("secrets", format!("{} secrets; Auth0 allows at most {MAX_SECRETS} per Action", secrets.len())));
+    }
+    for (name, value) in secrets {
+        let field = format!("secrets.{name}");
+        if name.is_empty() || name.chars().count() > MAX_SECRET_NAME {
+            return Err(RequestError::new(field, format!("secret names must be 1 to {MAX_SECRET_NAME} characters")));
+        }
+        match value {
+            Value::String(s) if s.chars().count() <= MAX_SECRET_VALUE => {}
+            Value::String(_) => return Err(RequestError::new(field, format!("value is longer than {MAX_SECRET_VALUE} characters"))),
+            other => return Err(RequestError::new(field, format!("must be a string, found {}", json_type(other)))),
+        }
+    }
+    Ok(())
+}
+
+/// Reads the runner's `{ok, returned}` / `{ok: false, error}` result together with the
+/// recorded commands: a deny wins over a redirect, which wins over a normal completion.
+pub fn interpret(value: &Value, commands: &[crate::outcome::Command]) -> (Status, Value, Option<OutcomeError>) {
+    if value["ok"] != Value::Bool(true) {
+        return (Status::Error, Value::Null, Some(crate::host::error_from_js(&value["error"])));
+    }
+    let status = if commands.iter().any(|c| c.api == "access.deny") {
+        Status::Denied
+    } else if commands.iter().any(|c| c.api == "redirect.sendUserTo") {
+        Status::Redirected
+    } else {
+        Status::Completed
+    };
+    (status, value["returned"].clone(), None)
+}

@@ -1,0 +1,72 @@
+//! `actionhost batch`: JSON-lines requests on stdin, one JSON outcome line per request on
+//! stdout, in input order, executed in parallel on the pool. A line that is not a valid request
+//! yields an error outcome naming the line, and the rest go on.
+
+use futures::StreamExt;
+use serde_json::Value;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+use super::args::BatchArgs;
+use actionhost::{Host, HostConfig, Limits, Outcome, Request};
+
+/// How many requests may wait in the pool per worker, so input keeps flowing while workers run.
+const IN_FLIGHT_PER_WORKER: usize = 8;
+
+pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
+    let defaults = HostConfig::default();
+    let workers = args.workers.map_or(defaults.workers, |n| n as usize);
+    let host = Host::new(HostConfig {
+        workers,
+        limits: Limits { timeout_ms: args.engine.timeout_ms, memory_mb: args.engine.memory_mb },
+        missing_client_metadata: args.engine.missing_client_metadata,
+    });
+    let host = &host;
+    let lines = tokio_stream_lines(BufReader::new(tokio::io::stdin()));
+    let mut outcomes = std::pin::pin!(lines
+        .enumerate()
+        .filter(|(_, line)| std::future::ready(!matches!(line, Ok(text) if text.trim().is_empty())))
+        .map(|(index, line)| async move {
+            match line {
+                Ok(text) => run_line(host, index + 1, &text).await,
+                Err(error) => Outcome::invalid_request(None, format!("line {}: cannot read standard input: {error}", index + 1)),
+            }
+        })
+        .buffered(workers * IN_FLIGHT_PER_WORKER));
+    let mut stdout = tokio::io::stdout();
+    while let Some(outcome) = outcomes.next().await {
+        let mut line = serde_json::to_vec(&outcome)?;
+        line.push(b'\n');
+        stdout.write_all(&line).await?;
+        stdout.flush().await?;
+    }
+    // Script failures are outcomes like any other; the batch itself succeeded.
+    Ok(0)
+}
+
+async fn run_line(host: &Host, number: usize, text: &str) -> Outcome {
+    let value: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(error) => return Outcome::invalid_request(None, format!("line {number}: invalid JSON: {error}")),
+    };
+    let id = value.get("id").cloned();
+    match serde_json::from_value::<Request>(value) {
+        Ok(request) => {
+            let mut outcome = host.run_to_outcome(request).await;
+            if let Some(error) = outcome.error.as_mut().filter(|e| e.name == "InvalidRequest") {
+                error.message = format!("line {number}: {}", error.message);
+            }
+            outcome
+        }
+        Err(error) => Outcome::invalid_request(id, format!("line {number}: {error}")),
+    }
+}
+
+fn tokio_stream_lines<R: tokio::io::AsyncBufRead + Unpin>(reader: R) -> impl futures::Stream<Item = std::io::Result<String>> {
+    futures::stream::unfold(reader.lines(), |mut lines| async move {
+        match lines.next_line().await {
+            Ok(Some(line)) => Some((Ok(line), lines)),
+            Ok(None) => None,
+            Err(error) => Some((Err(error), lines)),
+        }
+    })
+}

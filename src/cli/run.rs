@@ -1,0 +1,59 @@
+//! `actionhost run`: turns flags and files into one request, runs it, prints the outcome.
+
+use std::path::Path;
+
+use anyhow::{bail, Context};
+use serde_json::{Map, Value};
+
+use super::args::RunArgs;
+use super::print;
+use actionhost::tenant::client_metadata::parse_pair;
+use actionhost::{Host, HostConfig, Limits, Request};
+
+/// Exit code: 0 the script ran (completed, denied, redirected), 1 it failed; usage errors are
+/// returned as `Err` (exit 2).
+pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
+    let request = Request {
+        script_path: Some(args.script.clone()),
+        trigger: args.trigger,
+        phase: Some(args.phase),
+        event: args.event.as_deref().map(read_json).transpose()?,
+        user: args.user.as_deref().map(read_json).transpose()?,
+        context: args.context.as_deref().map(read_json).transpose()?,
+        client_metadata: pairs("--client-metadata", &args.client_metadata)?.map(Value::Object),
+        secrets: pairs("--secret", &args.secrets)?,
+        configuration: pairs("--configuration", &args.configuration)?,
+        ..Default::default()
+    };
+    let host = Host::new(HostConfig {
+        workers: 1,
+        limits: Limits { timeout_ms: args.engine.timeout_ms, memory_mb: args.engine.memory_mb },
+        missing_client_metadata: args.engine.missing_client_metadata,
+    });
+    let outcome = host.run(request).await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&outcome)?);
+    } else {
+        print!("{}", print::human(&outcome));
+    }
+    Ok(if outcome.status.ran() { 0 } else { 1 })
+}
+
+fn read_json(path: &Path) -> anyhow::Result<Value> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not valid JSON", path.display()))
+}
+
+fn pairs(flag: &str, values: &[String]) -> anyhow::Result<Option<Map<String, Value>>> {
+    if values.is_empty() {
+        return Ok(None);
+    }
+    let mut map = Map::new();
+    for value in values {
+        let (key, value) = parse_pair(value).map_err(|e| anyhow::anyhow!("{flag}: {e}"))?;
+        if map.insert(key.clone(), Value::String(value)).is_some() {
+            bail!("{flag}: key \"{key}\" given twice");
+        }
+    }
+    Ok(Some(map))
+}

@@ -1,0 +1,214 @@
+//! [`Host`]: the library's entry point. It turns a [`Request`] into an engine job (reading the
+//! script, inferring the trigger, building the trigger's inputs, validating the application's
+//! metadata), runs it on the worker pool and reads the result back as an [`Outcome`].
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::actions::post_login;
+use crate::engine::{Job, JobResult, Limits, Pool, Script, ScriptError, ScriptKind, Termination};
+use crate::outcome::{Command, LogLine, Outcome, OutcomeError, Status};
+use crate::request::{Request, RequestError, Trigger};
+use crate::rules::rule::{self, MissingClientMetadata};
+use crate::tenant::client_metadata;
+
+#[derive(Debug, Clone)]
+pub struct HostConfig {
+    /// Worker threads, each with its own isolate. Defaults to the number of CPUs.
+    pub workers: usize,
+    /// Limits applied to requests that do not set their own.
+    pub limits: Limits,
+    /// What a Rule sees as `context.clientMetadata` when the application has none.
+    pub missing_client_metadata: MissingClientMetadata,
+}
+
+impl Default for HostConfig {
+    fn default() -> Self {
+        HostConfig {
+            workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            limits: Limits::default(),
+            missing_client_metadata: MissingClientMetadata::default(),
+        }
+    }
+}
+
+pub struct Host {
+    pool: Pool,
+    config: HostConfig,
+}
+
+impl Host {
+    /// Starts the worker pool. Must be called from within a tokio runtime.
+    pub fn new(config: HostConfig) -> Host {
+        Host { pool: Pool::new(config.workers, config.limits.memory_mb), config }
+    }
+
+    /// Runs one request. A request that cannot be run (bad field, unreadable script) is an
+    /// `Err` naming the field; everything the script does, including failing, is an `Outcome`.
+    pub async fn run(&self, request: Request) -> Result<Outcome, RequestError> {
+        let (job, trigger) = self.prepare(&request)?;
+        let script = job.script.filename.clone();
+        let timeout_ms = job.timeout.as_millis();
+        let memory_mb = job.memory_mb;
+        let result = self.pool.run(job).await;
+        Ok(read_result(request.id, trigger, script, result, timeout_ms, memory_mb))
+    }
+
+    /// Like [`Host::run`], but an invalid request becomes an error outcome (for batch callers).
+    pub async fn run_to_outcome(&self, request: Request) -> Outcome {
+        let id = request.id.clone();
+        self.run(request).await.unwrap_or_else(|error| Outcome::invalid_request(id, error.to_string()))
+    }
+
+    fn prepare(&self, request: &Request) -> Result<(Job, Trigger), RequestError> {
+        let script = load_script(request)?;
+        let trigger = match request.trigger {
+            Some(trigger) => trigger,
+            None => infer_trigger(&script.source)
+                .ok_or_else(|| RequestError::new(&script.filename, "cannot tell whether this is a post-login Action or a Rule; give the trigger (--trigger post-login|rule)"))?,
+        };
+        let metadata = match &request.client_metadata {
+            Some(value) => Some(client_metadata::from_json(value).map_err(|e| RequestError::new("client_metadata", e.to_string()))?),
+            None => None,
+        };
+        let (runner, kind, input) = match trigger {
+            Trigger::PostLogin => ("post-login", ScriptKind::Module, post_login::build_input(request, &script.filename, metadata.as_ref())?),
+            Trigger::Rule => (
+                "rule",
+                ScriptKind::RuleFunction,
+                rule::build_input(request, &script.filename, metadata.as_ref(), self.config.missing_client_metadata)?,
+            ),
+        };
+        let timeout_ms = positive("timeout_ms", request.timeout_ms)?.unwrap_or(self.config.limits.timeout_ms);
+        let memory_mb = positive("memory_mb", request.memory_mb)?.unwrap_or(self.config.limits.memory_mb);
+        let job = Job {
+            runner,
+            kind,
+            script,
+            input,
+            timeout: Duration::from_millis(timeout_ms),
+            memory_mb,
+            container: request.container.clone(),
+        };
+        Ok((job, trigger))
+    }
+}
+
+fn positive(field: &str, value: Option<u64>) -> Result<Option<u64>, RequestError> {
+    match value {
+        Some(0) => Err(RequestError::new(field, "must be greater than 0")),
+        other => Ok(other),
+    }
+}
+
+fn load_script(request: &Request) -> Result<Script, RequestError> {
+    match (&request.script_path, &request.script) {
+        (Some(_), Some(_)) => Err(RequestError::new("script", "give either script_path or script, not both")),
+        (None, None) => Err(RequestError::new("script_path", "missing: give script_path or script")),
+        (None, Some(source)) => Ok(Script { filename: "<inline>".into(), source: source.clone() }),
+        (Some(path), None) => {
+            let source = std::fs::read_to_string(path)
+                .map_err(|e| RequestError::new("script_path", format!("cannot read {}: {e}", path.display())))?;
+            Ok(Script { filename: path.display().to_string(), source })
+        }
+    }
+}
+
+/// An Action exports a post-login handler; a Rule is a bare function expression.
+pub fn infer_trigger(source: &str) -> Option<Trigger> {
+    if source.contains("onExecutePostLogin") || source.contains("onContinuePostLogin") {
+        return Some(Trigger::PostLogin);
+    }
+    let code = strip_leading_comments(source);
+    (code.starts_with("function") || code.starts_with("async function")).then_some(Trigger::Rule)
+}
+
+fn strip_leading_comments(source: &str) -> &str {
+    let mut rest = source.trim_start();
+    loop {
+        if let Some(after) = rest.strip_prefix("//") {
+            rest = after.split_once('\n').map_or("", |(_, tail)| tail).trim_start();
+        } else if let Some(after) = rest.strip_prefix("/*") {
+            rest = after.split_once("*/").map_or("", |(_, tail)| tail).trim_start();
+        } else {
+            return rest;
+        }
+    }
+}
+
+fn read_result(id: Option<Value>, trigger: Trigger, script: String, result: JobResult, timeout_ms: u128, memory_mb: u64) -> Outcome {
+    let commands: Vec<Command> = serde_json::from_value(result.commands).unwrap_or_default();
+    let logs: Vec<LogLine> = serde_json::from_value(result.logs).unwrap_or_default();
+    let mut outcome = Outcome {
+        id,
+        status: Status::Error,
+        trigger: Some(trigger),
+        script: Some(script),
+        returned: Value::Null,
+        commands,
+        callback: None,
+        logs,
+        logs_truncated: result.logs_truncated,
+        error: None,
+        duration_ms: result.duration.as_secs_f64() * 1000.0,
+    };
+    if let Some(termination) = result.termination {
+        let (status, name, message) = match (termination, trigger) {
+            (Termination::Timeout, _) => (Status::Timeout, "TimeoutError", format!("the script ran longer than {timeout_ms} ms (Auth0: \"Request to Webtask exceeded allowed execution time\")")),
+            (Termination::NeverSettled, Trigger::Rule) => (Status::Timeout, "TimeoutError", "the rule never called callback, and nothing it left pending could call it (Auth0 fails such a login once its time limit passes)".to_owned()),
+            (Termination::NeverSettled, Trigger::PostLogin) => (Status::Timeout, "TimeoutError", "the handler's promise never settled, and nothing it left pending could settle it (Auth0 fails such a login once its time limit passes)".to_owned()),
+            (Termination::OutOfMemory, _) => (Status::OutOfMemory, "OutOfMemoryError", format!("the script exceeded the {memory_mb} MiB heap limit")),
+        };
+        outcome.status = status;
+        outcome.error = Some(OutcomeError::new(name, message));
+        return outcome;
+    }
+    if let Some(error) = result.error {
+        outcome.error = Some(from_script_error(error));
+        return outcome;
+    }
+    let value = result.value.unwrap_or(Value::Null);
+    match trigger {
+        Trigger::PostLogin => {
+            let (status, returned, error) = post_login::interpret(&value, &outcome.commands);
+            (outcome.status, outcome.returned, outcome.error) = (status, returned, error);
+        }
+        Trigger::Rule => {
+            let (status, callback, error) = rule::interpret(&value);
+            (outcome.status, outcome.callback, outcome.error) = (status, callback, error);
+        }
+    }
+    outcome
+}
+
+fn from_script_error(error: ScriptError) -> OutcomeError {
+    OutcomeError { stack: error.stack, ..OutcomeError::new(&error.name, error.message) }
+}
+
+/// Reads an error described by `js_runtime/json.js` (`describeError`).
+pub(crate) fn error_from_js(value: &Value) -> OutcomeError {
+    let text = |key: &str| value[key].as_str().map(str::to_owned);
+    let extra = |key: &str| value.get(key).filter(|v| !v.is_null()).cloned();
+    OutcomeError {
+        name: text("name").unwrap_or_else(|| "Error".into()),
+        message: text("message").unwrap_or_default(),
+        stack: text("stack"),
+        code: extra("code"),
+        status_code: extra("statusCode"),
+        description: extra("description"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn infers_triggers() {
+        assert_eq!(infer_trigger("exports.onExecutePostLogin = async () => {}"), Some(Trigger::PostLogin));
+        assert_eq!(infer_trigger("/** @title x */\n// y\nfunction (user, context, callback) {}"), Some(Trigger::Rule));
+        assert_eq!(infer_trigger("function addClaims(user, context, callback) {}"), Some(Trigger::Rule));
+        assert_eq!(infer_trigger("module.exports = 1"), None);
+    }
+}

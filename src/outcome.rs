@@ -1,0 +1,139 @@
+//! The result of one execution, the same JSON shape for every consumer (CLI, batch, tests,
+//! pipeline). Documented field by field in `docs/outcome.md`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::request::Trigger;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The script finished normally.
+    Completed,
+    /// The login was denied (`api.access.deny`, `callback(new UnauthorizedError(…))`).
+    Denied,
+    /// An Action called `api.redirect.sendUserTo`.
+    Redirected,
+    /// The script threw, failed to evaluate, called back with an error or twice, or the request
+    /// itself was invalid.
+    Error,
+    /// The script ran out of time, or can never finish (a rule that never calls back).
+    Timeout,
+    /// The script exceeded the heap cap.
+    OutOfMemory,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Completed => "completed",
+            Status::Denied => "denied",
+            Status::Redirected => "redirected",
+            Status::Error => "error",
+            Status::Timeout => "timeout",
+            Status::OutOfMemory => "out_of_memory",
+        }
+    }
+
+    /// Completed, denied and redirected are normal results of a script that ran.
+    pub fn ran(self) -> bool {
+        matches!(self, Status::Completed | Status::Denied | Status::Redirected)
+    }
+}
+
+/// One recorded call of the Actions `api` or of the Rules `auth0` object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Command {
+    pub api: String,
+    pub args: Vec<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogLine {
+    pub level: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeError {
+    /// `SyntaxError`, `TypeError`, `UnauthorizedError`, `TimeoutError`, `InvalidRequest`, …
+    pub name: String,
+    pub message: String,
+    /// The JavaScript stack, with the script's own file name and line numbers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<String>,
+    /// Extra properties of errors passed to a Rule's callback (`code`, `statusCode`, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<Value>,
+    #[serde(default, rename = "statusCode", skip_serializing_if = "Option::is_none")]
+    pub status_code: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Value>,
+}
+
+impl OutcomeError {
+    pub fn new(name: &str, message: impl Into<String>) -> OutcomeError {
+        OutcomeError {
+            name: name.into(),
+            message: message.into(),
+            stack: None,
+            code: None,
+            status_code: None,
+            description: None,
+        }
+    }
+}
+
+/// What a Rule passed to `callback`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CallbackResult {
+    pub error: Option<OutcomeError>,
+    pub user: Value,
+    pub context: Value,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Value>,
+    pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<Trigger>,
+    /// The script's file name (`<inline>` for source text given in the request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+    /// What an Action's handler resolved to (`null` when nothing or not an Action).
+    pub returned: Value,
+    pub commands: Vec<Command>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub callback: Option<CallbackResult>,
+    pub logs: Vec<LogLine>,
+    pub logs_truncated: bool,
+    pub error: Option<OutcomeError>,
+    pub duration_ms: f64,
+}
+
+impl Outcome {
+    /// The outcome of a request that could not be run at all.
+    pub fn invalid_request(id: Option<Value>, message: impl Into<String>) -> Outcome {
+        Outcome {
+            id,
+            status: Status::Error,
+            trigger: None,
+            script: None,
+            returned: Value::Null,
+            commands: vec![],
+            callback: None,
+            logs: vec![],
+            logs_truncated: false,
+            error: Some(OutcomeError::new("InvalidRequest", message)),
+            duration_ms: 0.0,
+        }
+    }
+
+    /// The first recorded call of `api`, if any.
+    pub fn command(&self, api: &str) -> Option<&Command> {
+        self.commands.iter().find(|c| c.api == api)
+    }
+}

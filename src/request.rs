@@ -1,0 +1,116 @@
+//! A request to run one script: what the CLI builds from its flags and what `actionhost batch`
+//! reads from each JSON line. Field names are the JSON names; unknown fields are refused.
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// Which Auth0 extension point the script implements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Trigger {
+    /// A post-login Action (`exports.onExecutePostLogin = async (event, api) => {…}`).
+    PostLogin,
+    /// A legacy Rule (`function (user, context, callback) {…}`).
+    Rule,
+}
+
+impl Trigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trigger::PostLogin => "post-login",
+            Trigger::Rule => "rule",
+        }
+    }
+}
+
+/// Which handler of a post-login Action runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    /// `onExecutePostLogin`.
+    #[default]
+    Execute,
+    /// `onContinuePostLogin`, after a redirect.
+    Continue,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Request {
+    /// Copied to the outcome, so a caller can match answers to requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Value>,
+    /// Path of the script file (relative to the current directory).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script_path: Option<PathBuf>,
+    /// The script's source text, instead of `script_path`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+    /// Inferred from the script when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trigger: Option<Trigger>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Phase>,
+    /// Overrides deep-merged into the default post-login event.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<Value>,
+    /// Overrides deep-merged into the default Rules `user`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<Value>,
+    /// Overrides deep-merged into the default Rules `context`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context: Option<Value>,
+    /// The application's metadata (`event.client.metadata` / `context.clientMetadata`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_metadata: Option<Value>,
+    /// The Action's secrets (`event.secrets`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<Map<String, Value>>,
+    /// Rules settings (`configuration`) / the Action's `event.configuration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub configuration: Option<Map<String, Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memory_mb: Option<u64>,
+    /// Auth0's shared-container behaviour: executions naming the same container keep the
+    /// Action's module state and the Rule's `global` object between them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+}
+
+/// A request that cannot be run, with the field (or file) at fault.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct RequestError {
+    pub field: String,
+    pub message: String,
+}
+
+impl RequestError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> RequestError {
+        RequestError { field: field.into(), message: message.into() }
+    }
+}
+
+/// Checks that an override is a JSON object, naming the field otherwise.
+pub(crate) fn expect_object(field: &str, value: &Value) -> Result<(), RequestError> {
+    if value.is_object() {
+        Ok(())
+    } else {
+        Err(RequestError::new(field, format!("must be a JSON object, found {}", json_type(value))))
+    }
+}
+
+pub(crate) fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}

@@ -1,0 +1,4 @@
+//! Legacy Auth0 Rules: the `user`, `context` and globals a rule receives and how its callback
+//! reads as an outcome. The callback protocol itself lives in `js_runtime/rules/`.
+
+pub mod rule;

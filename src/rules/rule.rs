@@ -1,0 +1,73 @@
+//! Builds a Rule's inputs (default `user` and `context` ⊕ overrides, `context.clientMetadata`,
+//! `configuration`, the `auth0` object's domain and token) and reads its callback.
+
+use serde_json::{json, Value};
+
+use crate::actions::post_login_event::{deep_merge, default_rule_context, default_rule_user};
+use crate::outcome::{CallbackResult, OutcomeError, Status};
+use crate::request::{expect_object, Request, RequestError};
+use crate::tenant::client_metadata::{self, ClientMetadata};
+
+/// What `context.clientMetadata` is for an application that never had metadata. Auth0's docs
+/// say it may be absent on older applications; captured contexts show `{}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum MissingClientMetadata {
+    /// `context.clientMetadata` is `undefined` (the documented legacy behaviour; default).
+    #[default]
+    Absent,
+    /// `context.clientMetadata` is `{}`.
+    Empty,
+}
+
+pub fn build_input(
+    request: &Request,
+    filename: &str,
+    metadata: Option<&ClientMetadata>,
+    missing: MissingClientMetadata,
+) -> Result<Value, RequestError> {
+    let mut user = default_rule_user();
+    if let Some(overrides) = &request.user {
+        expect_object("user", overrides)?;
+        deep_merge(&mut user, overrides);
+    }
+    let mut context = default_rule_context();
+    if let Some(overrides) = &request.context {
+        expect_object("context", overrides)?;
+        deep_merge(&mut context, overrides);
+    }
+    match (metadata, context.get("clientMetadata")) {
+        (Some(metadata), _) => context["clientMetadata"] = Value::Object(metadata.clone()),
+        (None, Some(found)) => {
+            client_metadata::from_json(found).map_err(|e| RequestError::new("context.clientMetadata", e.to_string()))?;
+        }
+        (None, None) if missing == MissingClientMetadata::Empty => context["clientMetadata"] = json!({}),
+        (None, None) => {}
+    }
+    let domain = context["request"]["hostname"].as_str().unwrap_or("example.auth0.com").to_owned();
+    Ok(json!({
+        "user": user,
+        "context": context,
+        "configuration": request.configuration.clone().unwrap_or_default(),
+        "auth0": { "domain": domain, "access_token": "actionhost-management-api-token" },
+        "filename": filename,
+    }))
+}
+
+/// Reads the runner's result: `callback(null, …)` completes, an `UnauthorizedError` denies, any
+/// other error (or a throw, or a second callback) is an error.
+pub fn interpret(value: &Value) -> (Status, Option<CallbackResult>, Option<OutcomeError>) {
+    if value["ok"] != Value::Bool(true) {
+        return (Status::Error, None, Some(crate::host::error_from_js(&value["error"])));
+    }
+    let callback = &value["callback"];
+    let error = (!callback["error"].is_null()).then(|| crate::host::error_from_js(&callback["error"]));
+    let result = CallbackResult { error: error.clone(), user: callback["user"].clone(), context: callback["context"].clone() };
+    let status = match &error {
+        None => Status::Completed,
+        Some(_) if callback["denied"] == Value::Bool(true) => Status::Denied,
+        Some(_) => Status::Error,
+    };
+    let outcome_error = if status == Status::Error { error } else { None };
+    (status, Some(result), outcome_error)
+}
