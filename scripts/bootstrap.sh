@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what building actionhost needs on a fresh Debian machine and is missing here:
+# cmake and libsimde-dev (the QuickJS engine's WebAssembly runtime builds offline against
+# Debian's simde, see .cargo/simde-offline.cmake), a C compiler, and Node.js for the JS tests.
+set -euo pipefail
+
+missing=()
+command -v cmake >/dev/null || missing+=(cmake)
+[ -f /usr/include/simde/simde-common.h ] || missing+=(libsimde-dev)
+command -v cc >/dev/null || missing+=(build-essential)
+command -v node >/dev/null || missing+=(nodejs)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]}" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "bootstrap: cargo not found; install Rust (https://rustup.rs) first" >&2
+  exit 1
+fi

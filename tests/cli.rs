@@ -1,0 +1,147 @@
+//! `actionhost run` and `actionhost batch` as processes: what they print, their exit codes, and
+//! the message every kind of bad input gets.
+
+use serde_json::Value;
+
+use crate::util::*;
+
+const ACTION: &str = "fixtures/seed/skip-verification.action.js";
+const RULE: &str = "fixtures/seed/skip-verification.rule.js";
+
+#[test]
+fn run_prints_a_human_view_and_exits_0_for_a_denial() {
+    let output = run_binary(&["run", ACTION, "--event", "fixtures/seed/events/app-without-flag.json"], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("status: denied  (fixtures/seed/skip-verification.action.js, post-login, "), "{text}");
+    assert!(text.contains("denied: Please verify your email address before logging in.\n"), "{text}");
+    assert!(text.contains("  1. access.deny(\"Please verify your email address before logging in.\")\n"), "{text}");
+}
+
+#[test]
+fn run_shows_claims_and_logs() {
+    let output = run_binary(&["run", RULE, "--client-metadata", "TIER=gold"], None);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.contains("id token claims:\n  https://example.com/email_verified: true\n"), "{text}");
+    assert!(text.contains("access token claims:\n  https://example.com/tier: \"gold\"\n"), "{text}");
+
+    let output = run_binary(&["run", ACTION, "--client-metadata", "SKIP_VERIFICATION=yes"], None);
+    assert!(stdout(&output).contains("logs:\n  [log]   skipping email verification for Example Application\n"));
+}
+
+#[test]
+fn run_json_prints_exactly_one_outcome() {
+    let output = run_binary(&["run", ACTION, "--json", "--client-metadata", "SKIP_VERIFICATION=yes"], None);
+    assert_eq!(output.status.code(), Some(0));
+    let outcome: Value = serde_json::from_str(&stdout(&output)).expect("one JSON document");
+    assert_eq!(outcome["status"], "completed");
+}
+
+#[test]
+fn run_exits_1_when_the_script_fails_or_times_out() {
+    let output = run_binary(&["run", "fixtures/hostile/sync-throw.rule.js"], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("error: TypeError: Cannot read properties of undefined (reading 'roles')\n  at fixtures/hostile/sync-throw.rule.js:3:"));
+
+    let output = run_binary(&["run", "fixtures/hostile/sync-loop.action.js", "--timeout-ms", "200"], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).starts_with("status: timeout"));
+}
+
+fn usage_error(args: &[&str]) -> String {
+    let output = run_binary(args, None);
+    assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stdout(&output));
+    stderr(&output)
+}
+
+#[test]
+fn bad_input_files_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let event = dir.path().join("event.json");
+    std::fs::write(&event, "{\"user\": {").unwrap();
+    let message = usage_error(&["run", ACTION, "--event", event.to_str().unwrap()]);
+    assert!(message.contains("event.json is not valid JSON") && message.contains("line 1"), "{message}");
+
+    let message = usage_error(&["run", "fixtures/missing.js"]);
+    assert!(message.contains("script_path: cannot read fixtures/missing.js"), "{message}");
+
+    std::fs::write(&event, "[1]").unwrap();
+    let message = usage_error(&["run", ACTION, "--event", event.to_str().unwrap()]);
+    assert!(message.contains("event: must be a JSON object, found array"), "{message}");
+
+    let script = dir.path().join("thing.js");
+    std::fs::write(&script, "module.exports = 1;").unwrap();
+    let message = usage_error(&["run", script.to_str().unwrap()]);
+    assert!(message.contains("cannot tell whether this is a post-login Action or a Rule"), "{message}");
+}
+
+#[test]
+fn unknown_options_and_bad_pairs_are_usage_errors() {
+    assert!(usage_error(&["run", ACTION, "--frobnicate"]).contains("--frobnicate"));
+    assert!(usage_error(&["run", ACTION, "--client-metadata", "novalue"]).contains("expected KEY=VALUE, got \"novalue\""));
+    assert!(usage_error(&["run", ACTION, "--timeout-ms", "0"]).contains("--timeout-ms"));
+}
+
+#[test]
+fn client_metadata_breaking_auth0s_limits_is_refused() {
+    let eleven: Vec<String> = (0..11).map(|i| format!("K{i}=v")).collect();
+    let mut args = vec!["run", ACTION];
+    for pair in &eleven {
+        args.extend(["--client-metadata", pair]);
+    }
+    assert!(usage_error(&args).contains("client_metadata has 11 keys; Auth0 allows at most 10"));
+
+    let ten: Vec<String> = (0..10).map(|i| format!("K{i}=v")).collect();
+    let mut args = vec!["run", ACTION];
+    for pair in &ten {
+        args.extend(["--client-metadata", pair]);
+    }
+    assert_eq!(run_binary(&args, None).status.code(), Some(0));
+
+    let long_key = format!("{}=v", "k".repeat(256));
+    assert!(usage_error(&["run", ACTION, "--client-metadata", &long_key]).contains("is 256 characters long; Auth0 allows at most 255"));
+    let long_value = format!("k={}", "v".repeat(256));
+    assert!(usage_error(&["run", ACTION, "--client-metadata", &long_value]).contains("255"));
+    let max_value = format!("k={}", "v".repeat(255));
+    assert_eq!(run_binary(&["run", ACTION, "--client-metadata", &max_value], None).status.code(), Some(0));
+    assert!(usage_error(&["run", ACTION, "--client-metadata", "a!b=1"]).contains("contains '!'"));
+}
+
+#[test]
+fn batch_answers_every_line_in_order_and_bad_lines_do_not_stop_it() {
+    let input = [
+        r#"{"id": "a", "script_path": "fixtures/seed/skip-verification.action.js", "client_metadata": {"SKIP_VERIFICATION": "yes"}}"#,
+        r#"{"id": "b", "script_path": "#,
+        r#"{"id": "c", "script_path": "fixtures/seed/skip-verification.rule.js", "client_metadata": {"n": 1}}"#,
+        r#"{"id": "d", "script_path": "fixtures/nope.js"}"#,
+        "",
+        r#"{"id": "e", "script": "function (user, context, callback) { callback(null, user, context); }", "colour": "red"}"#,
+        r#"{"id": 6, "script": "function (user, context, callback) { callback(null, user, context); }", "trigger": "rule"}"#,
+        r#"{"id": "g", "script_path": "fixtures/seed/skip-verification.action.js", "client_metadata": {"a": "b", "c": "d", "e": "f", "g": "h", "i": "j", "k": "l", "m": "n", "o": "p", "q": "r", "s": "t", "u": "v"}}"#,
+    ]
+    .join("\n");
+    let output = run_binary(&["batch", "--workers", "2"], Some(&input));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let outcomes: Vec<Value> = stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let summary: Vec<(Value, &str)> = outcomes.iter().map(|o| (o["id"].clone(), o["status"].as_str().unwrap())).collect();
+    assert_eq!(
+        summary,
+        [
+            ("a".into(), "completed"),
+            (Value::Null, "error"),
+            ("c".into(), "error"),
+            ("d".into(), "error"),
+            ("e".into(), "error"),
+            (6.into(), "completed"),
+            ("g".into(), "error"),
+        ]
+    );
+    let message = |i: usize| outcomes[i]["error"]["message"].as_str().unwrap().to_owned();
+    assert!(message(1).starts_with("line 2: invalid JSON"), "{}", message(1));
+    assert_eq!(message(2), "line 3: client_metadata: client_metadata value of \"n\" must be a string, found number");
+    assert!(message(3).starts_with("line 4: script_path: cannot read fixtures/nope.js"), "{}", message(3));
+    assert!(message(4).starts_with("line 6: unknown field `colour`"), "{}", message(4));
+    assert!(message(6).contains("client_metadata has 11 keys"), "{}", message(6));
+    assert_eq!(outcomes[1]["error"]["name"], "InvalidRequest");
+}

@@ -1,0 +1,187 @@
+//! Hostile scripts: each one ends with a clear status, and the host keeps answering the next
+//! request correctly afterwards (on the very same worker).
+
+use std::time::Duration;
+
+use actionhost::{Host, Limits, Outcome, Request, Status};
+use serde_json::json;
+
+use crate::util::*;
+
+const SHORT: Limits = Limits { timeout_ms: 400, memory_mb: 64 };
+
+/// Runs the hostile fixture, then the seed Action on the same single-worker host.
+async fn contained(host: &Host, path: &str) -> Outcome {
+    let hostile = host.run(script_request(path)).await.unwrap();
+    let next = host
+        .run(Request { client_metadata: Some(json!({"TIER": "gold"})), ..script_request("seed/skip-verification.action.js") })
+        .await
+        .unwrap();
+    assert_eq!(next.status, Status::Completed, "request after {path}: {next:?}");
+    assert_eq!(apis(&next), ["idToken.setCustomClaim", "accessToken.setCustomClaim"]);
+    assert!(next.logs.is_empty(), "logs leaked into the next request: {:?}", next.logs);
+    hostile
+}
+
+#[tokio::test]
+async fn synchronous_infinite_loop_times_out() {
+    let host = single_worker_host(SHORT);
+    let outcome = contained(&host, "hostile/sync-loop.action.js").await;
+    assert_eq!(outcome.status, Status::Timeout);
+    assert_eq!(outcome.error.as_ref().unwrap().name, "TimeoutError");
+    assert!(outcome.error.unwrap().message.contains("400 ms"));
+    // What happened before the loop is kept.
+    assert_eq!(outcome.logs[0].message, "looping forever");
+    assert!(outcome.duration_ms >= 400.0 && outcome.duration_ms < 5_000.0, "{}", outcome.duration_ms);
+}
+
+#[tokio::test]
+async fn infinite_loop_after_await_times_out_and_keeps_earlier_commands() {
+    let host = single_worker_host(SHORT);
+    let outcome = contained(&host, "hostile/async-loop.action.js").await;
+    assert_eq!(outcome.status, Status::Timeout);
+    assert_eq!(apis(&outcome), ["idToken.setCustomClaim"]);
+}
+
+#[tokio::test]
+async fn infinite_loop_in_a_timer_times_out() {
+    let host = single_worker_host(SHORT);
+    assert_eq!(contained(&host, "hostile/timer-loop.action.js").await.status, Status::Timeout);
+}
+
+#[tokio::test]
+async fn waiting_longer_than_the_limit_times_out_without_waiting() {
+    let host = single_worker_host(SHORT);
+    let started = std::time::Instant::now();
+    assert_eq!(contained(&host, "hostile/slow-wait.action.js").await.status, Status::Timeout);
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[tokio::test]
+async fn memory_bomb_ends_out_of_memory() {
+    let host = single_worker_host(Limits { timeout_ms: 20_000, memory_mb: 32 });
+    let outcome = contained(&host, "hostile/memory-bomb.action.js").await;
+    assert_eq!(outcome.status, Status::OutOfMemory);
+    assert_eq!(outcome.error.as_ref().unwrap().name, "OutOfMemoryError");
+    assert!(outcome.error.unwrap().message.contains("32 MiB"));
+}
+
+#[tokio::test]
+async fn memory_bomb_with_a_request_level_cap_runs_on_its_own_isolate() {
+    let outcome = run(Request { memory_mb: Some(24), ..script_request("hostile/memory-bomb.action.js") }).await;
+    assert_eq!(outcome.status, Status::OutOfMemory);
+}
+
+#[tokio::test]
+async fn deep_recursion_is_a_range_error() {
+    let host = single_worker_host(SHORT);
+    let outcome = contained(&host, "hostile/deep-recursion.action.js").await;
+    assert_eq!(outcome.status, Status::Error);
+    let error = outcome.error.unwrap();
+    assert_eq!(error.name, "RangeError");
+    assert!(error.stack.unwrap().contains("hostile/deep-recursion.action.js:2:"));
+}
+
+#[tokio::test]
+async fn huge_logs_are_capped_at_256_kib_and_marked() {
+    let host = single_worker_host(SHORT);
+    let outcome = contained(&host, "hostile/huge-logs.action.js").await;
+    assert_eq!(outcome.status, Status::Completed);
+    assert!(outcome.logs_truncated);
+    let kept: usize = outcome.logs[..outcome.logs.len() - 1].iter().map(|l| l.message.len()).sum();
+    assert_eq!(kept, 256 * 1024);
+    let marker = outcome.logs.last().unwrap();
+    assert_eq!(marker.level, "warn");
+    assert!(marker.message.contains("truncated at 262144 bytes"), "{}", marker.message);
+    // The script went on running after the cap.
+    assert_eq!(apis(&outcome), ["idToken.setCustomClaim"]);
+}
+
+#[tokio::test]
+async fn host_escape_attempts_reach_nothing() {
+    let host = single_worker_host(SHORT);
+    let outcome = contained(&host, "hostile/host-escape.action.js").await;
+    assert_eq!(outcome.status, Status::Completed);
+    let r = &outcome.returned;
+    for key in ["Deno", "__bootstrap", "Function constructor global Deno", "constructor chain", "process", "fetch"] {
+        assert_eq!(r[key], json!("undefined"), "{key}: {r}");
+    }
+    assert_eq!(r["require fs"], json!("threw Error"));
+    assert_eq!(r["require child_process"], json!("threw Error"));
+}
+
+#[tokio::test]
+async fn dynamic_import_of_host_modules_is_refused() {
+    let source = r#"exports.onExecutePostLogin = async () => {
+  const results = {};
+  for (const spec of ["ext:core/ops", "ext:core/mod.js", "ext:actionhost_runtime/execution.js", "node:fs", "file:///etc/passwd"]) {
+    try { await import(spec); results[spec] = "loaded"; } catch (e) { results[spec] = e.name; }
+  }
+  return results;
+};"#;
+    let outcome = run(inline(source)).await;
+    let results = outcome.returned.as_object().unwrap();
+    assert_eq!(results.len(), 5);
+    for (spec, result) in results {
+        assert_eq!(result, &json!("TypeError"), "{spec}");
+    }
+}
+
+#[tokio::test]
+async fn only_known_globals_are_visible() {
+    let source = "exports.onExecutePostLogin = async () => Object.getOwnPropertyNames(globalThis).filter(n => /^(Deno|__bootstrap|gc|ShadowRealm|__v8xPost|__v8xAtomics|op_)/.test(n));";
+    assert_eq!(run(inline(source)).await.returned, json!([]));
+}
+
+#[tokio::test]
+async fn never_calling_back_is_a_timeout_reported_at_once() {
+    let outcome = run(script_request("hostile/never-callback.rule.js")).await;
+    assert_eq!(outcome.status, Status::Timeout);
+    assert!(outcome.error.unwrap().message.contains("never called callback"));
+    assert!(outcome.duration_ms < 1_000.0);
+}
+
+#[tokio::test]
+async fn calling_back_twice_is_an_error_that_says_so() {
+    let outcome = run(script_request("hostile/double-callback.rule.js")).await;
+    assert_eq!(outcome.status, Status::Error);
+    let error = outcome.error.unwrap();
+    assert_eq!(error.name, "CallbackError");
+    assert_eq!(error.message, "callback was called 2 times; a rule must call it exactly once");
+}
+
+#[tokio::test]
+async fn a_synchronous_throw_in_a_rule_is_an_error_with_the_script_line() {
+    let outcome = run(script_request("hostile/sync-throw.rule.js")).await;
+    assert_eq!(outcome.status, Status::Error);
+    let error = outcome.error.unwrap();
+    assert_eq!(error.name, "TypeError");
+    let stack = error.stack.unwrap();
+    assert!(stack.contains("hostile/sync-throw.rule.js:3:"), "{stack}");
+    assert!(!stack.contains("ext:"), "host frames leaked: {stack}");
+}
+
+#[tokio::test]
+async fn a_syntax_error_names_file_line_and_column() {
+    let outcome = run(script_request("hostile/syntax-error.action.js")).await;
+    assert_eq!(outcome.status, Status::Error);
+    let error = outcome.error.unwrap();
+    assert_eq!(error.name, "SyntaxError");
+    assert!(error.message.contains("hostile/syntax-error.action.js:3:"), "{}", error.message);
+}
+
+#[tokio::test]
+async fn a_throwing_timer_callback_fails_the_execution_that_started_it() {
+    let source = "exports.onExecutePostLogin = async () => { await new Promise(() => setTimeout(() => { throw new TypeError('late failure'); }, 1)); };";
+    let outcome = run(inline(source)).await;
+    assert_eq!(outcome.status, Status::Error);
+    assert_eq!(outcome.error.unwrap().message, "late failure");
+}
+
+#[tokio::test]
+async fn an_unhandled_rejection_fails_the_execution() {
+    let source = "exports.onExecutePostLogin = async () => { Promise.reject(new Error('nobody caught me')); await new Promise(r => setTimeout(r, 5)); };";
+    let outcome = run(inline(source)).await;
+    assert_eq!(outcome.status, Status::Error);
+    assert_eq!(outcome.error.unwrap().message, "nobody caught me");
+}

@@ -1,0 +1,93 @@
+//! Executions that share an isolate do not see each other, unless they name the same shared
+//! container (Auth0's container reuse).
+
+use actionhost::{Limits, Request, Status};
+use serde_json::json;
+
+use crate::util::*;
+
+#[tokio::test]
+async fn pollution_by_one_execution_is_invisible_to_the_next() {
+    let host = single_worker_host(Limits::default());
+    let polluter = host.run(script_request("hostile/prototype-pollution.action.js")).await.unwrap();
+    assert_eq!(polluter.status, Status::Completed);
+    // Built-ins are frozen, yet assigning an inherited property on an own object still works.
+    assert_eq!(polluter.returned["errName"], json!("CustomError"));
+    assert_eq!(polluter.returned["polluted"], json!(false));
+
+    let probe = host.run(script_request("hostile/pollution-probe.action.js")).await.unwrap();
+    assert_eq!(probe.status, Status::Completed);
+    assert_eq!(
+        probe.returned,
+        json!({
+            "leakedGlobal": "undefined",
+            "sneaky": "undefined",
+            "polluted": "clean",
+            "includes": "clean",
+            "json": "clean",
+            "trim": "clean",
+            "promise": "clean",
+            "random": "clean",
+            "url": "function"
+        })
+    );
+    assert_eq!(probe.logs[0].message, "probe", "console was replaced by the previous execution");
+}
+
+const COUNTER_ACTION: &str = "let count = 0;\nexports.onExecutePostLogin = async (event, api) => { count += 1; api.idToken.setCustomClaim('count', count); };";
+const COUNTER_RULE: &str = "function (user, context, callback) { global.count = (global.count || 0) + 1; context.idToken.count = global.count; callback(null, user, context); }";
+
+#[tokio::test]
+async fn module_state_is_fresh_for_every_execution() {
+    let host = single_worker_host(Limits::default());
+    for _ in 0..3 {
+        let outcome = host.run(inline(COUNTER_ACTION)).await.unwrap();
+        assert_eq!(outcome.commands[0].args[1], json!(1));
+    }
+}
+
+#[tokio::test]
+async fn a_shared_container_keeps_module_state_between_executions() {
+    let host = single_worker_host(Limits::default());
+    let shared = || Request { container: Some("tenant-a".into()), ..inline(COUNTER_ACTION) };
+    for expected in 1..=3 {
+        let outcome = host.run(shared()).await.unwrap();
+        assert_eq!(outcome.commands[0].args[1], json!(expected));
+    }
+    let other = host.run(Request { container: Some("tenant-b".into()), ..inline(COUNTER_ACTION) }).await.unwrap();
+    assert_eq!(other.commands[0].args[1], json!(1));
+}
+
+#[tokio::test]
+async fn rules_global_is_fresh_unless_a_container_is_shared() {
+    let host = single_worker_host(Limits::default());
+    for _ in 0..2 {
+        let outcome = host.run(inline(COUNTER_RULE)).await.unwrap();
+        assert_eq!(outcome.callback.unwrap().context["idToken"]["count"], json!(1));
+    }
+    for expected in 1..=2 {
+        let outcome = host.run(Request { container: Some("rules".into()), ..inline(COUNTER_RULE) }).await.unwrap();
+        assert_eq!(outcome.callback.unwrap().context["idToken"]["count"], json!(expected));
+    }
+}
+
+#[tokio::test]
+async fn shared_containers_are_deterministic_across_a_multi_worker_pool() {
+    // Whatever worker takes the job, the same container key always meets the same state.
+    for expected in 1..=4 {
+        let outcome = run(Request { container: Some("pool-wide".into()), ..inline(COUNTER_ACTION) }).await;
+        assert_eq!(outcome.commands[0].args[1], json!(expected));
+    }
+}
+
+#[tokio::test]
+async fn timers_left_pending_never_fire_into_the_next_execution() {
+    let host = single_worker_host(Limits::default());
+    let first = "exports.onExecutePostLogin = async (event, api) => { setTimeout(() => { console.log('late'); api.access.deny('late'); }, 20); setInterval(() => console.log('tick'), 5); };";
+    assert_eq!(host.run(inline(first)).await.unwrap().status, Status::Completed);
+    let second = "exports.onExecutePostLogin = async () => { await new Promise(r => setTimeout(r, 80)); };";
+    let outcome = host.run(inline(second)).await.unwrap();
+    assert_eq!(outcome.status, Status::Completed);
+    assert!(outcome.logs.is_empty(), "{:?}", outcome.logs);
+    assert!(outcome.commands.is_empty());
+}

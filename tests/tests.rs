@@ -1,0 +1,19 @@
+//! Integration tests: one test binary, one module per concern.
+
+// Shared helpers: the test host, fixtures, running the binary.
+mod util;
+
+// The seed Action and Rule in every application-metadata situation.
+mod seed;
+// Every hostile fixture is contained and the next request is still right.
+mod hostile;
+// No state crosses executions unless a shared container is asked for.
+mod isolation;
+// The post-login api as scripts use it through the engine.
+mod actions_api;
+// Rules: callback protocol and legacy globals.
+mod rules;
+// The Outcome JSON shape.
+mod outcome_shape;
+// `actionhost run` and `actionhost batch` as processes: output, exit codes, bad input.
+mod cli;

@@ -1,0 +1,75 @@
+//! Helpers shared by the integration tests.
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::io::Write;
+
+use actionhost::{Host, HostConfig, Limits, Outcome, Request};
+use serde_json::Value;
+
+/// One host for the whole test binary: two workers, default limits.
+pub fn host() -> &'static Host {
+    static HOST: OnceLock<Host> = OnceLock::new();
+    HOST.get_or_init(|| Host::new(HostConfig { workers: 2, ..HostConfig::default() }))
+}
+
+/// A host with its own single worker, for tests that must know which isolate ran what.
+pub fn single_worker_host(limits: Limits) -> Host {
+    Host::new(HostConfig { workers: 1, limits, ..HostConfig::default() })
+}
+
+pub fn fixture(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(path)
+}
+
+pub fn read_json(path: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(fixture(path)).unwrap()).unwrap()
+}
+
+pub fn script_request(path: &str) -> Request {
+    Request { script_path: Some(fixture(path)), ..Default::default() }
+}
+
+pub fn inline(source: &str) -> Request {
+    Request { script: Some(source.to_owned()), ..Default::default() }
+}
+
+pub async fn run(request: Request) -> Outcome {
+    host().run(request).await.expect("valid request")
+}
+
+/// The api names of an outcome's commands, in order.
+pub fn apis(outcome: &Outcome) -> Vec<&str> {
+    outcome.commands.iter().map(|c| c.api.as_str()).collect()
+}
+
+pub fn binary() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_actionhost"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+}
+
+pub fn run_binary(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = binary()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    if let Some(text) = stdin {
+        input.write_all(text.as_bytes()).unwrap();
+    }
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
