@@ -5,11 +5,12 @@ import { core } from "ext:core/mod.js";
 import * as execution from "ext:actionhost_runtime/execution.js";
 
 const { inspectArgs } = core.loadExtScript("ext:deno_web/01_console.js");
-const byteLength = (s) => core.byteLength(s);
+const encoder = new (core.loadExtScript("ext:deno_web/08_text_encoding.js").TextEncoder)();
+const utf8 = { byteLength: (s) => core.byteLength(s), encode: (s) => encoder.encode(s) };
 const options = { colors: false };
 
 function emit(level, args) {
-  execution.log(level, inspectArgs(args, options), byteLength);
+  execution.log(level, inspectArgs(args, options), utf8);
 }
 
 export function createConsole() {

@@ -3,6 +3,8 @@
 // throw, unhandled rejections). One execution runs at a time per isolate, so one record suffices;
 // `begin` replaces it and the host reads it back with `snapshot` even after a termination.
 
+import { describeError } from "ext:actionhost_runtime/json.js";
+
 const LOG_LIMIT_BYTES = 256 * 1024;
 
 let rec = null;
@@ -24,6 +26,7 @@ export function begin() {
     commands: [],
     timers: new Set(),
     failed: false,
+    failureError: undefined,
     failure,
     failWith,
   };
@@ -39,41 +42,53 @@ export function record(api, args) {
   if (rec !== null) rec.commands.push({ api, args });
 }
 
-/** Appends a console line, enforcing the per-execution log budget. */
-export function log(level, message, byteLength) {
+/** Appends a console line, enforcing the per-execution log budget (UTF-8 bytes). */
+export function log(level, message, utf8) {
   if (rec === null) return;
   if (rec.logsTruncated) {
     rec.droppedLogs++;
     return;
   }
-  const bytes = byteLength(message);
-  if (rec.logBytes + bytes > LOG_LIMIT_BYTES) {
-    const room = LOG_LIMIT_BYTES - rec.logBytes;
-    if (room > 0) rec.logs.push({ level, message: message.slice(0, room) });
-    rec.logsTruncated = true;
-    rec.droppedLogs++;
+  const room = LOG_LIMIT_BYTES - rec.logBytes;
+  const size = utf8.byteLength(message);
+  if (size <= room) {
+    rec.logBytes += size;
+    rec.logs.push({ level, message });
     return;
   }
-  rec.logBytes += bytes;
-  rec.logs.push({ level, message });
+  // Keep what fits, cut at a character boundary, and drop everything after it.
+  const bytes = utf8.encode(message);
+  let end = room;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  if (end > 0) rec.logs.push({ level, message: decodeUtf8(bytes.subarray(0, end)) });
+  rec.logBytes += end;
+  rec.logsTruncated = true;
+}
+
+let decoder = null;
+function decodeUtf8(bytes) {
+  decoder ??= new TextDecoder();
+  return decoder.decode(bytes);
 }
 
 /** Fails the execution from outside the handler (a throwing timer callback, a lost rejection). */
 export function fail(error) {
   if (rec === null || rec.failed) return;
   rec.failed = true;
+  rec.failureError = error;
   rec.failWith(error);
 }
 
 /** What the host keeps of an execution, whatever way it ended. */
 export function snapshot() {
-  if (rec === null) return { logs: [], logs_truncated: false, commands: [] };
+  if (rec === null) return { logs: [], logs_truncated: false, commands: [], failure: null };
   const logs = rec.logs.slice();
   if (rec.logsTruncated) {
     logs.push({
       level: "warn",
-      message: `[actionhost] console output truncated at ${LOG_LIMIT_BYTES} bytes; ${rec.droppedLogs} call(s) dropped`,
+      message: `[actionhost] console output truncated at ${LOG_LIMIT_BYTES} bytes; ${rec.droppedLogs} later call(s) dropped`,
     });
   }
-  return { logs, logs_truncated: rec.logsTruncated, commands: rec.commands };
+  const failure = rec.failed ? describeError(rec.failureError) : null;
+  return { logs, logs_truncated: rec.logsTruncated, commands: rec.commands, failure };
 }

@@ -5,8 +5,8 @@
 //   what the next one gets. Assigning a property that a frozen prototype already has (the
 //   "override mistake": `err.name = "X"`, `obj.toString = fn`) keeps working: those properties
 //   become accessors whose setter defines an own property on the receiver.
-// - `snapshotGlobals` records the global object once set-up is over; `restoreGlobals` removes
-//   every global an execution added and puts back any it replaced or deleted.
+// - `sealGlobals` makes the global bindings of set-up read-only once it is over;
+//   `restoreGlobals` removes every global an execution added.
 
 const TAMED_EVERYWHERE = ["constructor", "toString", "toLocaleString", "valueOf", "toJSON", "name", "message", Symbol.toStringTag];
 
@@ -90,22 +90,26 @@ export function lockdown(extraRoots) {
   harden(roots);
 }
 
-export function snapshotGlobals() {
-  const baseline = new Map();
+/**
+ * Freezes the global bindings set-up made (a script can add globals, not replace or delete
+ * these) and returns how many own keys the global object has, for `restoreGlobals`.
+ */
+export function sealGlobals() {
   for (const key of Reflect.ownKeys(globalThis)) {
-    baseline.set(key, Object.getOwnPropertyDescriptor(globalThis, key));
+    const desc = Object.getOwnPropertyDescriptor(globalThis, key);
+    if (!desc.configurable) continue;
+    if ("value" in desc) desc.writable = false;
+    desc.configurable = false;
+    Object.defineProperty(globalThis, key, desc);
   }
-  return baseline;
+  return Reflect.ownKeys(globalThis).length;
 }
 
-export function restoreGlobals(baseline) {
-  for (const key of Reflect.ownKeys(globalThis)) {
-    if (!baseline.has(key)) delete globalThis[key];
-  }
-  for (const [key, desc] of baseline) {
-    const now = Object.getOwnPropertyDescriptor(globalThis, key);
-    if (now === undefined || now.value !== desc.value || now.get !== desc.get || now.set !== desc.set) {
-      Object.defineProperty(globalThis, key, desc);
-    }
+/** Removes every global an execution added (sealed ones cannot be changed or removed). */
+export function restoreGlobals(baselineCount) {
+  const keys = Reflect.ownKeys(globalThis);
+  if (keys.length === baselineCount) return;
+  for (const key of keys) {
+    if (Object.getOwnPropertyDescriptor(globalThis, key).configurable) delete globalThis[key];
   }
 }

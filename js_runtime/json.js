@@ -53,7 +53,7 @@ function userFrames(stack) {
 }
 
 /** The parts of a thrown value the host reports. */
-export function describeError(error) {
+export function describeError(error, how = "thrown") {
   if (error !== null && typeof error === "object") {
     const out = {
       name: String(error.name ?? "Error"),
@@ -65,5 +65,5 @@ export function describeError(error) {
     }
     return out;
   }
-  return { name: "Error", message: `non-error value thrown: ${String(error)}` };
+  return { name: "Error", message: `non-error value ${how}: ${String(error)}` };
 }

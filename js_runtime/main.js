@@ -8,7 +8,7 @@ import * as execution from "ext:actionhost_runtime/execution.js";
 import { cancelTimers, install as installWebGlobals, nextTurn } from "ext:actionhost_runtime/web_globals.js";
 import { createConsole } from "ext:actionhost_runtime/console.js";
 import { createRequire } from "ext:actionhost_runtime/require.js";
-import { lockdown, restoreGlobals, snapshotGlobals } from "ext:actionhost_runtime/isolation.js";
+import { lockdown, restoreGlobals, sealGlobals } from "ext:actionhost_runtime/isolation.js";
 import { runPostLogin } from "ext:actionhost_runtime/actions/post_login_runner.js";
 import { runRule } from "ext:actionhost_runtime/rules/rule_runner.js";
 import { UnauthorizedError } from "ext:actionhost_runtime/rules/rule_globals.js";
@@ -40,6 +40,9 @@ const host = {
 
 const ENGINE_INTERNALS = [
   "gc",
+  "__v8x_snapshot_intrinsics",
+  "__v8x_import_source",
+  "__v8xTemporalTimeZone",
   "ShadowRealm",
   "__v8xPostForegroundTask",
   "__v8xAtomicsRegisterWaiter",
@@ -54,11 +57,14 @@ let baseline = null;
 
 const runner = {
   /** Runs one execution; resolves to the runner's JSON-able result. */
-  run(kind, wrapper, input, container) {
-    return RUNNERS[kind](wrapper, input, container, host);
+  run(kind, wrapper, inputJson, container) {
+    return RUNNERS[kind](wrapper, JSON.parse(inputJson), container, host);
   },
   /** Ends the current execution: returns its logs and commands, cancels its timers, restores globals. */
   finish() {
+    // Settle what the execution left queued, so a rejection nobody handled is reported
+    // whether or not the handler returned before the event loop got to it.
+    core.processTicksAndRejections();
     const rec = execution.current();
     const snapshot = execution.snapshot();
     if (rec !== null) cancelTimers(rec);
@@ -72,7 +78,7 @@ const runner = {
     // Engine internals Node does not have: forcing GC, posting platform tasks, new realms.
     for (const name of ENGINE_INTERNALS) delete globalThis[name];
     lockdown([UnauthorizedError]);
-    baseline = snapshotGlobals();
+    baseline = sealGlobals();
   },
 };
 

@@ -13,6 +13,9 @@ use crate::request::{Request, RequestError, Trigger};
 use crate::rules::rule::{self, MissingClientMetadata};
 use crate::tenant::client_metadata;
 
+/// The smallest heap an isolate can start with.
+pub const MIN_MEMORY_MB: u64 = 8;
+
 #[derive(Debug, Clone)]
 pub struct HostConfig {
     /// Worker threads, each with its own isolate. Defaults to the number of CPUs.
@@ -81,7 +84,10 @@ impl Host {
             ),
         };
         let timeout_ms = positive("timeout_ms", request.timeout_ms)?.unwrap_or(self.config.limits.timeout_ms);
-        let memory_mb = positive("memory_mb", request.memory_mb)?.unwrap_or(self.config.limits.memory_mb);
+        let memory_mb = request.memory_mb.unwrap_or(self.config.limits.memory_mb);
+        if memory_mb < MIN_MEMORY_MB {
+            return Err(RequestError::new("memory_mb", format!("must be at least {MIN_MEMORY_MB} (the engine itself needs about 5 MiB)")));
+        }
         let job = Job {
             runner,
             kind,
@@ -115,13 +121,24 @@ fn load_script(request: &Request) -> Result<Script, RequestError> {
     }
 }
 
-/// An Action exports a post-login handler; a Rule is a bare function expression.
+/// An Action assigns a post-login handler to `exports`; a Rule is a bare function expression.
 pub fn infer_trigger(source: &str) -> Option<Trigger> {
-    if source.contains("onExecutePostLogin") || source.contains("onContinuePostLogin") {
+    let assigns_handler = ["onExecutePostLogin", "onContinuePostLogin"].iter().any(|handler| {
+        source.match_indices(handler).any(|(at, _)| {
+            let before = source[..at].trim_end();
+            let after = source[at + handler.len()..].trim_start();
+            before.ends_with("exports.") && after.starts_with('=') && !after.starts_with("==")
+        })
+    });
+    if assigns_handler {
         return Some(Trigger::PostLogin);
     }
     let code = strip_leading_comments(source);
-    (code.starts_with("function") || code.starts_with("async function")).then_some(Trigger::Rule)
+    if code.starts_with("function") || code.starts_with("async function") {
+        return Some(Trigger::Rule);
+    }
+    // `module.exports = { onExecutePostLogin }` and other export styles.
+    (source.contains("onExecutePostLogin") || source.contains("onContinuePostLogin")).then_some(Trigger::PostLogin)
 }
 
 fn strip_leading_comments(source: &str) -> &str {
@@ -169,6 +186,10 @@ fn read_result(id: Option<Value>, trigger: Trigger, script: String, result: JobR
         return outcome;
     }
     let value = result.value.unwrap_or(Value::Null);
+    if let Some(failure) = &result.late_failure {
+        outcome.error = Some(error_from_js(failure));
+        return outcome;
+    }
     match trigger {
         Trigger::PostLogin => {
             let (status, returned, error) = post_login::interpret(&value, &outcome.commands);
@@ -210,5 +231,10 @@ mod tests {
         assert_eq!(infer_trigger("/** @title x */\n// y\nfunction (user, context, callback) {}"), Some(Trigger::Rule));
         assert_eq!(infer_trigger("function addClaims(user, context, callback) {}"), Some(Trigger::Rule));
         assert_eq!(infer_trigger("module.exports = 1"), None);
+        // A rule that mentions the Action handler (say, in a migration note) is still a rule.
+        assert_eq!(infer_trigger("// TODO: move to onExecutePostLogin\nfunction (user, context, callback) {}"), Some(Trigger::Rule));
+        // An Action that starts with a helper function is still an Action.
+        assert_eq!(infer_trigger("function helper() {}\nexports.onExecutePostLogin = async () => {};"), Some(Trigger::PostLogin));
+        assert_eq!(infer_trigger("module.exports = { onExecutePostLogin: async () => {} };"), Some(Trigger::PostLogin));
     }
 }

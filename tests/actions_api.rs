@@ -141,3 +141,10 @@ async fn a_thrown_error_keeps_the_scripts_line_numbers() {
     let stack = outcome.error.unwrap().stack.unwrap();
     assert!(stack.contains("<inline>:4:"), "{stack}");
 }
+
+#[tokio::test]
+async fn columns_on_the_first_line_are_the_scripts_own() {
+    let outcome = run(inline("exports.onExecutePostLogin = async () => { throw new Error('x'); };")).await;
+    let stack = outcome.error.unwrap().stack.unwrap();
+    assert!(stack.contains("<inline>:1:50"), "{stack}");
+}

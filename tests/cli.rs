@@ -145,3 +145,25 @@ fn batch_answers_every_line_in_order_and_bad_lines_do_not_stop_it() {
     assert!(message(6).contains("client_metadata has 11 keys"), "{}", message(6));
     assert_eq!(outcomes[1]["error"]["name"], "InvalidRequest");
 }
+
+#[test]
+fn a_closed_stdout_is_not_a_crash() {
+    let mut child = binary()
+        .args(["run", ACTION, "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_ne!(output.status.code(), Some(101), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+}
+
+#[test]
+fn batch_refuses_heaps_too_small_to_start() {
+    let output = run_binary(&["batch"], Some(r#"{"id": 1, "script_path": "fixtures/seed/skip-verification.action.js", "memory_mb": 1}"#));
+    let outcome: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert_eq!(outcome["error"]["name"], "InvalidRequest");
+    assert!(outcome["error"]["message"].as_str().unwrap().contains("memory_mb: must be at least 8"));
+}

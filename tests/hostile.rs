@@ -129,7 +129,7 @@ async fn dynamic_import_of_host_modules_is_refused() {
 
 #[tokio::test]
 async fn only_known_globals_are_visible() {
-    let source = "exports.onExecutePostLogin = async () => Object.getOwnPropertyNames(globalThis).filter(n => /^(Deno|__bootstrap|gc|ShadowRealm|__v8xPost|__v8xAtomics|op_)/.test(n));";
+    let source = "exports.onExecutePostLogin = async () => Object.getOwnPropertyNames(globalThis).filter(n => /^(Deno|__bootstrap|gc|ShadowRealm|__v8x|op_)/.test(n));";
     assert_eq!(run(inline(source)).await.returned, json!([]));
 }
 
@@ -184,4 +184,45 @@ async fn an_unhandled_rejection_fails_the_execution() {
     let outcome = run(inline(source)).await;
     assert_eq!(outcome.status, Status::Error);
     assert_eq!(outcome.error.unwrap().message, "nobody caught me");
+}
+
+#[tokio::test]
+async fn code_escaping_the_module_wrapper_is_still_under_the_limits() {
+    let host = single_worker_host(SHORT);
+    let escape = "}); globalThis.escaped = 'yes'; while (true) {} (function () {";
+    let outcome = host.run(Request { trigger: Some(actionhost::Trigger::PostLogin), ..inline(escape) }).await.unwrap();
+    assert_eq!(outcome.status, Status::Timeout);
+    let probe = host.run(inline("exports.onExecutePostLogin = async () => typeof escaped;")).await.unwrap();
+    assert_eq!(probe.returned, json!("undefined"));
+}
+
+#[tokio::test]
+async fn globals_set_while_compiling_do_not_leak() {
+    let host = single_worker_host(SHORT);
+    let escape = "}); globalThis.leakedAtCompile = 'yes'; throw new Error('compile-time'); (function () {";
+    let outcome = host.run(Request { trigger: Some(actionhost::Trigger::PostLogin), ..inline(escape) }).await.unwrap();
+    assert_eq!(outcome.status, Status::Error);
+    let probe = host.run(inline("exports.onExecutePostLogin = async () => typeof leakedAtCompile;")).await.unwrap();
+    assert_eq!(probe.returned, json!("undefined"));
+}
+
+#[tokio::test]
+async fn an_unhandled_rejection_fails_the_execution_even_when_the_handler_returns_at_once() {
+    let outcome = run(inline("exports.onExecutePostLogin = async () => { Promise.reject(new Error('dropped')); };")).await;
+    assert_eq!(outcome.status, Status::Error);
+    assert_eq!(outcome.error.unwrap().message, "dropped");
+}
+
+#[tokio::test]
+async fn log_truncation_counts_utf8_bytes_and_keeps_whole_characters() {
+    let source = "exports.onExecutePostLogin = async () => { const line = 'é'.repeat(1000); for (let i = 0; i < 200; i++) console.log(line); };";
+    let outcome = run(inline(source)).await;
+    assert!(outcome.logs_truncated);
+    let kept = &outcome.logs[..outcome.logs.len() - 1];
+    let bytes: usize = kept.iter().map(|l| l.message.len()).sum();
+    assert!(bytes <= 256 * 1024 && bytes > 256 * 1024 - 2, "{bytes}");
+    assert!(kept.iter().all(|l| l.message.chars().all(|c| c == 'é')));
+    // 131 whole lines fit, the 132nd is cut, the other 68 are dropped.
+    assert_eq!(kept.len(), 132);
+    assert!(outcome.logs.last().unwrap().message.ends_with("; 68 later call(s) dropped"), "{:?}", outcome.logs.last());
 }

@@ -91,3 +91,34 @@ async fn timers_left_pending_never_fire_into_the_next_execution() {
     assert!(outcome.logs.is_empty(), "{:?}", outcome.logs);
     assert!(outcome.commands.is_empty());
 }
+
+#[tokio::test]
+async fn each_script_keeps_its_own_module_state_in_a_shared_container() {
+    let host = single_worker_host(Limits::default());
+    let other = "let calls = 100;\nexports.onExecutePostLogin = async (event, api) => { calls += 1; api.idToken.setCustomClaim('count', calls); };";
+    let shared = |source: &str| Request { container: Some("tenant".into()), ..inline(source) };
+    assert_eq!(host.run(shared(COUNTER_ACTION)).await.unwrap().commands[0].args[1], json!(1));
+    assert_eq!(host.run(shared(other)).await.unwrap().commands[0].args[1], json!(101));
+    assert_eq!(host.run(shared(COUNTER_ACTION)).await.unwrap().commands[0].args[1], json!(2));
+}
+
+#[tokio::test]
+async fn rules_share_global_within_a_container_as_in_one_webtask_container() {
+    let host = single_worker_host(Limits::default());
+    let writer = "function (user, context, callback) { global.seen = 'by the first rule'; callback(null, user, context); }";
+    let reader = "function (user, context, callback) { context.idToken.seen = global.seen || null; callback(null, user, context); }";
+    let shared = |source: &str| Request { container: Some("rules".into()), ..inline(source) };
+    host.run(shared(writer)).await.unwrap();
+    let outcome = host.run(shared(reader)).await.unwrap();
+    assert_eq!(outcome.callback.unwrap().context["idToken"]["seen"], json!("by the first rule"));
+}
+
+#[tokio::test]
+async fn an_idle_timeout_keeps_the_isolate_and_its_containers() {
+    let host = single_worker_host(Limits { timeout_ms: 200, memory_mb: 128 });
+    let shared = || Request { container: Some("survivor".into()), ..inline(COUNTER_ACTION) };
+    assert_eq!(host.run(shared()).await.unwrap().commands[0].args[1], json!(1));
+    let slow = host.run(script_request("hostile/slow-wait.action.js")).await.unwrap();
+    assert_eq!(slow.status, Status::Timeout);
+    assert_eq!(host.run(shared()).await.unwrap().commands[0].args[1], json!(2));
+}

@@ -75,3 +75,18 @@ async fn rules_user_has_no_app_metadata_by_default() {
     let outcome = run(inline("function (user, context, callback) { context.idToken.t = typeof user.app_metadata; callback(null, user, context); }")).await;
     assert_eq!(outcome.callback.unwrap().context["idToken"]["t"], json!("undefined"));
 }
+
+#[tokio::test]
+async fn a_falsy_first_argument_to_callback_continues_as_on_auth0() {
+    for value in ["false", "0", "''", "undefined", "null"] {
+        let outcome = run(inline(&format!("function (user, context, callback) {{ callback({value}, user, context); }}"))).await;
+        assert_eq!(outcome.status, Status::Completed, "callback({value})");
+    }
+}
+
+#[tokio::test]
+async fn integers_stay_integers() {
+    let outcome = run(inline("function (user, context, callback) { callback(null, user, context); }")).await;
+    let timestamp = &outcome.callback.unwrap().context["authentication"]["methods"][0]["timestamp"];
+    assert!(timestamp.is_i64(), "{timestamp}");
+}

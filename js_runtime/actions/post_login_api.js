@@ -619,7 +619,7 @@ export function createPostLoginApi(ctx) {
     return sessMeta;
   }
 
-  const access = {
+  const build_access = () => ({
     deny(reason) {
       const N = "access.deny";
       if (typeof reason !== "string") {
@@ -628,9 +628,9 @@ export function createPostLoginApi(ctx) {
       emit(N, [reason]);
       return api;
     },
-  };
+  });
 
-  const accessToken = {
+  const build_accessToken = () => ({
     setCustomClaim(key, value) {
       const N = "accessToken.setCustomClaim";
       checkClaimKey(N, key);
@@ -643,18 +643,18 @@ export function createPostLoginApi(ctx) {
     removeScope(value) {
       scope("accessToken.removeScope", "remove", value);
     },
-  };
+  });
 
-  const idToken = {
+  const build_idToken = () => ({
     setCustomClaim(key, value) {
       const N = "idToken.setCustomClaim";
       checkClaimKey(N, key);
       emit(N, [key, value]);
       return api;
     },
-  };
+  });
 
-  const multifactor = {
+  const build_multifactor = () => ({
     enable(provider, options) {
       const N = "multifactor.enable";
       if (typeof provider !== "string") {
@@ -687,9 +687,9 @@ export function createPostLoginApi(ctx) {
       emit(N, [provider, opts]);
       return api;
     },
-  };
+  });
 
-  const authentication = {
+  const build_authentication = () => ({
     challengeWith(factor, options) {
       const N = "authentication.challengeWith";
       checkFactor(N, "factor", factor);
@@ -748,9 +748,9 @@ export function createPostLoginApi(ctx) {
       emit(N, [primaryUserId]);
       primaryUserSet = true;
     },
-  };
+  });
 
-  const redirect = {
+  const build_redirect = () => ({
     sendUserTo(url, options) {
       const N = "redirect.sendUserTo";
       if (rendered) throw new Error(REDIRECT_AND_RENDER);
@@ -889,18 +889,18 @@ export function createPostLoginApi(ctx) {
       const protocol = event.transaction && event.transaction.protocol;
       return !NO_REDIRECT_PROTOCOLS.includes(protocol || "unknown-protocol");
     },
-  };
+  });
 
-  const user = {
+  const build_user = () => ({
     setAppMetadata(key, value) {
       return setUserMetadata("user.setAppMetadata", "app_metadata", key, value);
     },
     setUserMetadata(key, value) {
       return setUserMetadata("user.setUserMetadata", "user_metadata", key, value);
     },
-  };
+  });
 
-  const cache = {
+  const build_cache = () => ({
     get(key) {
       if (typeof key !== "string") return undefined;
       const rec = store.get(key);
@@ -968,9 +968,9 @@ export function createPostLoginApi(ctx) {
       emit(N, [key]);
       return { type: "success" };
     },
-  };
+  });
 
-  const samlResponse = {
+  const build_samlResponse = () => ({
     setAttribute(attribute, value) {
       const N = "samlResponse.setAttribute";
       if (typeof attribute !== "string") {
@@ -1045,9 +1045,9 @@ export function createPostLoginApi(ctx) {
     setEncryptionAlgorithm(v) {
       return samlConfig("samlResponse.setEncryptionAlgorithm", "encryptionAlgorithm", v);
     },
-  };
+  });
 
-  const validation = {
+  const build_validation = () => ({
     error(errorCode, errorMessage) {
       const N = "validation.error";
       if (typeof errorCode !== "string") {
@@ -1067,16 +1067,16 @@ export function createPostLoginApi(ctx) {
       emit(N, [errorCode, errorMessage]);
       return api;
     },
-  };
+  });
 
-  const rules = {
+  const build_rules = () => ({
     wasExecuted(ruleId) {
       const executed = ctx.rulesExecuted;
       return isArray(executed) ? executed.includes(ruleId) : false;
     },
-  };
+  });
 
-  const prompt = {
+  const build_prompt = () => ({
     render(promptId, options) {
       const N = "prompt.render";
       if (redirected) throw new Error(REDIRECT_AND_RENDER);
@@ -1094,9 +1094,9 @@ export function createPostLoginApi(ctx) {
       emit(N, [promptId, opts]);
       rendered = true;
     },
-  };
+  });
 
-  const refreshToken = {
+  const build_refreshToken = () => ({
     revoke(reason) {
       const N = "refreshToken.revoke";
       const protocol = event.transaction && event.transaction.protocol;
@@ -1161,9 +1161,9 @@ export function createPostLoginApi(ctx) {
       publishRtMetadata();
       return api;
     },
-  };
+  });
 
-  const session = {
+  const build_session = () => ({
     revoke(reason, options) {
       const N = "session.revoke";
       checkOptionalReason(N, reason);
@@ -1253,9 +1253,9 @@ export function createPostLoginApi(ctx) {
       event.session.metadata = {};
       return api;
     },
-  };
+  });
 
-  const transaction = {
+  const build_transaction = () => ({
     setMetadata(key, value) {
       const N = "transaction.setMetadata";
       if (typeof key !== "string") {
@@ -1306,24 +1306,57 @@ export function createPostLoginApi(ctx) {
       else tx.metadata[key] = value;
       return api;
     },
-  };
+  });
 
+  // Namespaces are built on first use: most scripts touch two or three of the fifteen, and
+  // building all of them for every execution costs more than the rest of the run.
+  const built = {};
   const api = {
-    access: freeze(access),
-    accessToken: freeze(accessToken),
-    authentication: freeze(authentication),
-    cache: freeze(cache),
-    idToken: freeze(idToken),
-    multifactor: freeze(multifactor),
-    prompt: freeze(prompt),
-    redirect: freeze(redirect),
-    refreshToken: freeze(refreshToken),
-    rules: freeze(rules),
-    samlResponse: freeze(samlResponse),
-    session: freeze(session),
-    transaction: freeze(transaction),
-    user: freeze(user),
-    validation: freeze(validation),
+    get access() {
+      return (built.access ??= freeze(build_access()));
+    },
+    get accessToken() {
+      return (built.accessToken ??= freeze(build_accessToken()));
+    },
+    get authentication() {
+      return (built.authentication ??= freeze(build_authentication()));
+    },
+    get cache() {
+      return (built.cache ??= freeze(build_cache()));
+    },
+    get idToken() {
+      return (built.idToken ??= freeze(build_idToken()));
+    },
+    get multifactor() {
+      return (built.multifactor ??= freeze(build_multifactor()));
+    },
+    get prompt() {
+      return (built.prompt ??= freeze(build_prompt()));
+    },
+    get redirect() {
+      return (built.redirect ??= freeze(build_redirect()));
+    },
+    get refreshToken() {
+      return (built.refreshToken ??= freeze(build_refreshToken()));
+    },
+    get rules() {
+      return (built.rules ??= freeze(build_rules()));
+    },
+    get samlResponse() {
+      return (built.samlResponse ??= freeze(build_samlResponse()));
+    },
+    get session() {
+      return (built.session ??= freeze(build_session()));
+    },
+    get transaction() {
+      return (built.transaction ??= freeze(build_transaction()));
+    },
+    get user() {
+      return (built.user ??= freeze(build_user()));
+    },
+    get validation() {
+      return (built.validation ??= freeze(build_validation()));
+    },
   };
   return freeze(api);
 }

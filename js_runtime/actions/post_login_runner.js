@@ -8,22 +8,24 @@ import { describeError, toJsonSafe } from "ext:actionhost_runtime/json.js";
 
 const HANDLERS = { execute: "onExecutePostLogin", continue: "onContinuePostLogin" };
 
+// In a shared container each script keeps its own module instance (keyed by its compiled
+// wrapper, one per distinct source), as each Auth0 Action is its own module.
 function loadModule(wrapper, input, container, createRequire) {
-  if (container?.module !== undefined) {
-    if (container.moduleError !== undefined) throw container.moduleError;
-    return container.module;
+  const modules = container === undefined ? undefined : (container.modules ??= new Map());
+  const kept = modules?.get(wrapper);
+  if (kept !== undefined) {
+    if (kept.error !== undefined) throw kept.error;
+    return kept.module;
   }
   const module = { exports: {} };
   try {
     wrapper.call(module.exports, module.exports, createRequire(), module, input.filename, input.dirname);
   } catch (error) {
-    if (container !== undefined) {
-      container.module = module;
-      container.moduleError = error;
-    }
+    // Auth0 throws a failed module initialisation again on every later execution.
+    modules?.set(wrapper, { module, error });
     throw error;
   }
-  if (container !== undefined) container.module = module;
+  modules?.set(wrapper, { module, error: undefined });
   return module;
 }
 

@@ -38,8 +38,9 @@ export async function runRule(wrapper, input, container, host) {
     if (calls > 1) {
       return { ok: false, error: { name: "CallbackError", message: `callback was called ${calls} times; a rule must call it exactly once` } };
     }
-    if (result.error !== undefined && result.error !== null) {
-      const error = describeError(result.error);
+    // Auth0's rule runtime tests the first argument for truthiness: callback(false) continues.
+    if (result.error) {
+      const error = describeError(result.error, "passed to callback");
       const denied = result.error instanceof UnauthorizedError || error.name === "UnauthorizedError";
       return { ok: true, callback: { error, denied, user: toJsonSafe(result.user), context: toJsonSafe(result.context) } };
     }

@@ -1,5 +1,6 @@
 //! `actionhost run`: turns flags and files into one request, runs it, prints the outcome.
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context};
@@ -31,11 +32,9 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         missing_client_metadata: args.engine.missing_client_metadata,
     });
     let outcome = host.run(request).await?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&outcome)?);
-    } else {
-        print!("{}", print::human(&outcome));
-    }
+    let text = if args.json { serde_json::to_string_pretty(&outcome)? + "\n" } else { print::human(&outcome) };
+    // A closed pipe (`actionhost run … | head`) is not an error worth a panic.
+    std::io::stdout().write_all(text.as_bytes())?;
     Ok(if outcome.status.ran() { 0 } else { 1 })
 }
 

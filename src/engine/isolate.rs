@@ -23,6 +23,10 @@ use super::limits::Termination;
 use super::watchdog::Watchdog;
 
 const SCRIPT_CACHE_CAPACITY: usize = 512;
+/// Shared containers kept per isolate; past this many, all are dropped (as Auth0 recycles containers).
+const CONTAINER_CAPACITY: usize = 1024;
+/// How long after the deadline the watchdog terminates a script that is still running.
+const WATCHDOG_GRACE: Duration = Duration::from_millis(50);
 
 const TAKE_RUNNER: &str = "(() => { const r = globalThis.__actionhostRunner; \
 delete globalThis.__actionhostRunner; r.lockdown(); return [r.run, r.finish]; })()";
@@ -60,10 +64,13 @@ impl Isolate {
         let flag = Rc::clone(&out_of_memory);
         let terminate = handle.clone();
         runtime.add_near_heap_limit_callback(move |current, _initial| {
-            flag.set(true);
+            if flag.replace(true) {
+                // Already terminating: no more room, so allocations fail until the script unwinds.
+                return current;
+            }
             terminate.terminate_execution();
-            // Raise the limit so the engine does not abort while the termination unwinds.
-            current.saturating_mul(2)
+            // Some headroom (once) so the engine can unwind instead of aborting the process.
+            current.saturating_add(current / 4)
         });
         let runner = runtime.execute_script("actionhost:runner", TAKE_RUNNER).map_err(|e| anyhow::anyhow!("{e}"))?;
         let (run, finish) = {
@@ -95,68 +102,93 @@ impl Isolate {
 
     pub async fn execute(&mut self, job: &Job) -> JobResult {
         let started = Instant::now();
-        let wrapper = match self.compile(job) {
-            Ok(wrapper) => wrapper,
-            Err(error) => return JobResult::failed(error, started.elapsed()),
-        };
-        let args = self.arguments(job, wrapper);
         self.executions += 1;
         let execution = self.executions;
         let deadline = started + job.timeout;
-        self.watchdog.arm(execution, deadline);
-        let call = self.runtime.call_with_args(&self.run, &args);
-        let settled = tokio::time::timeout_at(
-            deadline.into(),
-            self.runtime.with_event_loop_promise(call, PollEventLoopOptions::default()),
-        )
-        .await;
+        // Compiling evaluates the wrapper, and a script can make that run code of its own, so
+        // the limits already apply. The watchdog only steps in after a grace period: an idle
+        // wait is ended by the tokio deadline without terminating anything.
+        self.watchdog.arm(execution, deadline + WATCHDOG_GRACE);
+        let settled = match self.compile(job) {
+            Err(error) => Err(error),
+            Ok(wrapper) => {
+                let args = self.arguments(job, wrapper);
+                let call = self.runtime.call_with_args(&self.run, &args);
+                Ok(tokio::time::timeout_at(
+                    deadline.into(),
+                    self.runtime.with_event_loop_promise(call, PollEventLoopOptions::default()),
+                )
+                .await)
+            }
+        };
         let fired = self.watchdog.disarm(execution);
         let out_of_memory = self.out_of_memory.replace(false);
-        let timed_out = settled.is_err();
-        if fired || timed_out || out_of_memory {
+        if fired || out_of_memory {
             self.runtime.v8_isolate().cancel_terminate_execution();
+            // A script stopped while running may have left the runtime's own state half-updated.
+            self.retired = true;
         }
-        // A script stopped while running may have left the runtime's own state half-updated.
-        self.retired |= fired || out_of_memory;
 
         let mut result = JobResult::empty(started.elapsed());
         match settled {
             _ if out_of_memory => result.termination = Some(Termination::OutOfMemory),
-            Err(_) => result.termination = Some(Termination::Timeout),
             _ if fired => result.termination = Some(Termination::Timeout),
-            Ok(Ok(value)) => result.value = Some(self.to_json(value)),
-            Ok(Err(error)) => match error.into_kind() {
+            Err(error) => result.error = Some(error),
+            Ok(Err(_elapsed)) => result.termination = Some(Termination::Timeout),
+            Ok(Ok(Ok(value))) => result.value = Some(self.to_json(value)),
+            Ok(Ok(Err(error))) => match error.into_kind() {
                 CoreErrorKind::PendingPromiseResolution => result.termination = Some(Termination::NeverSettled),
                 CoreErrorKind::Js(js) => result.error = Some(script_error(&js)),
                 other => result.error = Some(engine_error(other.to_string())),
             },
         }
         self.finish_execution(&mut result);
+        let (filename, offset) = (&job.script.filename, job.kind.prefix().len());
+        if let Some(value) = result.value.as_mut() {
+            fix_first_line_columns(value, filename, offset);
+        }
+        if let Some(failure) = result.late_failure.as_mut() {
+            fix_first_line_columns(failure, filename, offset);
+        }
+        if let Some(error) = result.error.as_mut() {
+            error.message = first_line_columns(&error.message, filename, offset);
+            error.stack = error.stack.as_deref().map(|stack| first_line_columns(stack, filename, offset));
+        }
+        if self.containers.len() > CONTAINER_CAPACITY {
+            self.containers.clear();
+        }
         result
     }
 
-    /// Collects what the execution left (logs, commands) and resets timers and globals.
+    /// Collects what the execution left (logs, commands, a failure raised after the handler
+    /// settled) and resets timers and globals.
     fn finish_execution(&mut self, result: &mut JobResult) {
         deno_core::scope!(scope, &mut self.runtime);
         v8::tc_scope!(let scope, scope);
         let finish = v8::Local::new(scope, &self.finish);
         let undefined = v8::undefined(scope).into();
         let Some(snapshot) = finish.call(scope, undefined, &[]) else {
-            // The heap may still be exhausted: keep what the result already holds.
+            // The heap may still be exhausted, or the runtime is damaged: keep what the result
+            // already holds, say what failed, and let the worker replace this isolate.
             self.retired = true;
+            if result.error.is_none() && result.termination.is_none() {
+                let detail = scope.exception().map(|e| e.to_rust_string_lossy(scope)).unwrap_or_default();
+                result.error = Some(engine_error(format!("could not collect the execution's results: {detail}")));
+            }
             return;
         };
         if let Ok(Value::Object(mut snapshot)) = deno_core::serde_v8::from_v8::<Value>(scope, snapshot) {
             result.logs = snapshot.remove("logs").unwrap_or(Value::Array(vec![]));
-            result.commands = snapshot.remove("commands").unwrap_or(Value::Array(vec![]));
+            result.commands = snapshot.remove("commands").map(integral_numbers).unwrap_or(Value::Array(vec![]));
             result.logs_truncated = snapshot.remove("logs_truncated") == Some(Value::Bool(true));
+            result.late_failure = snapshot.remove("failure").filter(|f| !f.is_null());
         }
     }
 
     fn to_json(&mut self, value: v8::Global<v8::Value>) -> Value {
         deno_core::scope!(scope, &mut self.runtime);
         let local = v8::Local::new(scope, value);
-        deno_core::serde_v8::from_v8::<Value>(scope, local).unwrap_or(Value::Null)
+        deno_core::serde_v8::from_v8::<Value>(scope, local).map(integral_numbers).unwrap_or(Value::Null)
     }
 
     fn arguments(&mut self, job: &Job, wrapper: v8::Global<v8::Function>) -> Vec<v8::Global<v8::Value>> {
@@ -169,9 +201,10 @@ impl Isolate {
             self.containers[key].clone()
         });
         deno_core::scope!(scope, &mut self.runtime);
-        let runner = v8::String::new(scope, job.runner).expect("runner name").into();
+        let runner: v8::Local<v8::Value> = v8::String::new(scope, job.runner).expect("runner name").into();
         let wrapper = v8::Local::new(scope, wrapper).into();
-        let input = deno_core::serde_v8::to_v8(scope, &job.input).unwrap_or_else(|_| v8::null(scope).into());
+        // QuickJS parses JSON text faster than serde_v8 builds the same object property by property.
+        let input = v8::String::new(scope, &job.input.to_string()).expect("input fits in a string").into();
         let container = match container {
             Some(object) => v8::Local::new(scope, object).into(),
             None => v8::undefined(scope).into(),
@@ -190,16 +223,7 @@ impl Isolate {
                 return Ok(cached.wrapper.clone());
             }
         }
-        let wrapped = match job.kind {
-            ScriptKind::Module => format!(
-                "(function (exports, require, module, __filename, __dirname) {{{}\n}})",
-                script.source
-            ),
-            ScriptKind::RuleFunction => format!(
-                "(function (configuration, auth0, UnauthorizedError, global, require, module, exports) {{ return ({}\n); }})",
-                script.source
-            ),
-        };
+        let wrapped = format!("{}{}{}", job.kind.prefix(), script.source, job.kind.suffix());
         let value = self
             .runtime
             .execute_script(module_name(&script.filename), wrapped)
@@ -236,12 +260,65 @@ impl JobResult {
             logs: Value::Array(vec![]),
             logs_truncated: false,
             commands: Value::Array(vec![]),
+            late_failure: None,
             duration,
         }
     }
 
     pub(crate) fn failed(error: ScriptError, duration: Duration) -> JobResult {
         JobResult { error: Some(error), ..JobResult::empty(duration) }
+    }
+}
+
+/// The wrapper's prefix shares the script's first line, so columns reported on line 1 are
+/// shifted by its length; this shifts them back in every error message and stack.
+fn fix_first_line_columns(value: &mut Value, filename: &str, offset: usize) {
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                match item {
+                    Value::String(text) if key == "stack" || key == "message" => {
+                        *text = first_line_columns(text, filename, offset);
+                    }
+                    other => fix_first_line_columns(other, filename, offset),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| fix_first_line_columns(item, filename, offset)),
+        _ => {}
+    }
+}
+
+fn first_line_columns(text: &str, filename: &str, offset: usize) -> String {
+    let marker = format!("{}:1:", module_name(filename));
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(&marker) {
+        let (head, tail) = rest.split_at(at + marker.len());
+        out.push_str(head);
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        match tail[..digits].parse::<usize>() {
+            Ok(column) => out.push_str(&column.saturating_sub(offset).max(1).to_string()),
+            Err(_) => {}
+        }
+        rest = &tail[digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// JavaScript numbers arrive as floats; integral ones within the safe range become JSON integers
+/// again, so `1717234200000` does not come back as `1717234200000.0`.
+fn integral_numbers(value: Value) -> Value {
+    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+    match value {
+        Value::Number(n) => match n.as_f64() {
+            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() <= MAX_SAFE => Value::from(f as i64),
+            _ => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(integral_numbers).collect()),
+        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, integral_numbers(v))).collect()),
+        other => other,
     }
 }
 

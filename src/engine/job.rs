@@ -23,6 +23,26 @@ pub enum ScriptKind {
     RuleFunction,
 }
 
+impl ScriptKind {
+    /// Source placed before the script; it ends on the script's first line, so line numbers
+    /// stay the script's own (columns on line 1 are corrected by the isolate).
+    pub(crate) fn prefix(self) -> &'static str {
+        match self {
+            ScriptKind::Module => "(function (exports, require, module, __filename, __dirname) {",
+            ScriptKind::RuleFunction => {
+                "(function (configuration, auth0, UnauthorizedError, global, require, module, exports) { return ("
+            }
+        }
+    }
+
+    pub(crate) fn suffix(self) -> &'static str {
+        match self {
+            ScriptKind::Module => "\n})",
+            ScriptKind::RuleFunction => "\n); })",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Job {
     /// Name of the JavaScript runner (`js_runtime/main.js`, `RUNNERS`).
@@ -59,5 +79,8 @@ pub struct JobResult {
     pub logs: Value,
     pub logs_truncated: bool,
     pub commands: Value,
+    /// A failure raised after the handler settled (an unhandled rejection), as JavaScript
+    /// described it; it turns an otherwise successful execution into an error.
+    pub late_failure: Option<Value>,
     pub duration: Duration,
 }

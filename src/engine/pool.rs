@@ -15,6 +15,8 @@ pub struct Pool {
     shared: Sender<Envelope>,
     pinned: Vec<Sender<Envelope>>,
     memory_mb: u64,
+    /// Bounds how many dedicated isolates (jobs with their own heap cap) exist at once.
+    dedicated: tokio::sync::Semaphore,
 }
 
 impl Pool {
@@ -28,11 +30,12 @@ impl Pool {
                 tx
             })
             .collect();
-        Pool { shared, pinned, memory_mb }
+        Pool { shared, pinned, memory_mb, dedicated: tokio::sync::Semaphore::new(workers.max(1)) }
     }
 
     pub async fn run(&self, job: Job) -> JobResult {
         if job.memory_mb != self.memory_mb {
+            let _permit = self.dedicated.acquire().await.expect("the semaphore is never closed");
             return worker::run_dedicated(job).await;
         }
         let queue = match &job.container {

@@ -11,6 +11,8 @@ use deno_core::v8;
 #[derive(Default)]
 struct State {
     armed: Option<(u64, Instant)>,
+    /// When the watchdog thread wakes up next (`None`: it sleeps until notified).
+    sleeping_until: Option<Instant>,
     fired: Option<u64>,
     shutdown: bool,
 }
@@ -34,7 +36,11 @@ impl Watchdog {
         let (lock, cvar) = &*self.shared;
         let mut state = lock.lock().unwrap();
         state.armed = Some((execution, deadline));
-        cvar.notify_one();
+        // Waking the thread costs two context switches per execution; it is only needed when
+        // the thread would otherwise sleep past this deadline.
+        if state.sleeping_until.is_none_or(|wake| wake > deadline) {
+            cvar.notify_one();
+        }
     }
 
     /// Disarms and tells whether the deadline of `execution` fired.
@@ -62,7 +68,10 @@ fn watch(shared: &(Mutex<State>, Condvar), handle: v8::IsolateHandle) {
             return;
         }
         match state.armed {
-            None => state = cvar.wait(state).unwrap(),
+            None => {
+                state.sleeping_until = None;
+                state = cvar.wait(state).unwrap();
+            }
             Some((execution, deadline)) => {
                 let now = Instant::now();
                 if now >= deadline {
@@ -70,6 +79,7 @@ fn watch(shared: &(Mutex<State>, Condvar), handle: v8::IsolateHandle) {
                     state.armed = None;
                     handle.terminate_execution();
                 } else {
+                    state.sleeping_until = Some(deadline);
                     state = cvar.wait_timeout(state, deadline - now).unwrap().0;
                 }
             }
