@@ -29,6 +29,11 @@ const GEOIP_KEYS: [(&str, &str); 10] = [
 /// A complete post-login `event` (§1): every required field plus the commonly used optional ones.
 /// `organization` and `resource_server` are absent, as for a login without them.
 pub fn default_post_login_event() -> Value {
+    static EVENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    EVENT.get_or_init(build_default_post_login_event).clone()
+}
+
+fn build_default_post_login_event() -> Value {
     json!({
         "authentication": {
             "methods": [{ "name": "pwd", "timestamp": AUTHENTICATED_AT_ISO }]

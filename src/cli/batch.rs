@@ -2,7 +2,7 @@
 //! stdout, in input order, executed in parallel on the pool. A line that is not a valid request
 //! yields an error outcome naming the line, and the rest go on.
 
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -32,13 +32,25 @@ pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
             }
         })
         .buffered(workers * IN_FLIGHT_PER_WORKER));
-    let mut stdout = tokio::io::stdout();
-    while let Some(outcome) = outcomes.next().await {
-        let mut line = serde_json::to_vec(&outcome)?;
+    let mut stdout = tokio::io::BufWriter::new(tokio::io::stdout());
+    let mut line = Vec::new();
+    let mut next = outcomes.next().await;
+    while let Some(outcome) = next {
+        line.clear();
+        serde_json::to_writer(&mut line, &outcome)?;
         line.push(b'\n');
         stdout.write_all(&line).await?;
-        stdout.flush().await?;
+        // A caller may wait for this answer before sending its next request: flush whenever
+        // no further outcome is ready yet.
+        next = match outcomes.next().now_or_never() {
+            Some(ready) => ready,
+            None => {
+                stdout.flush().await?;
+                outcomes.next().await
+            }
+        };
     }
+    stdout.flush().await?;
     // Script failures are outcomes like any other; the batch itself succeeded.
     Ok(0)
 }

@@ -79,21 +79,55 @@ function signJwt(header, payload, secret) {
 
 // ---------------------------------------------------------------------------------------------
 
+const NAMESPACE_METHODS = {
+  access: ["deny"],
+  accessToken: ["setCustomClaim", "addScope", "removeScope"],
+  authentication: ["challengeWith", "challengeWithAny", "enrollWith", "enrollWithAny", "recordMethod",
+    "setPrimaryUser"],
+  cache: ["get", "set", "delete"],
+  idToken: ["setCustomClaim"],
+  multifactor: ["enable"],
+  prompt: ["render"],
+  redirect: ["sendUserTo", "encodeToken", "validateToken", "canRedirect"],
+  refreshToken: ["revoke", "setExpiresAt", "setIdleExpiresAt", "setMetadata", "deleteMetadata", "evictMetadata"],
+  rules: ["wasExecuted"],
+  samlResponse: ["setAttribute", "setAudience", "setRecipient", "setCreateUpnClaim",
+    "setPassthroughClaimsWithNoMapping", "setMapUnknownClaimsAsIs", "setMapIdentities", "setSignatureAlgorithm",
+    "setDigestAlgorithm", "setDestination", "setLifetimeInSeconds", "setSignResponse", "setNameIdentifierFormat",
+    "setNameIdentifierProbes", "setAuthnContextClassRef", "setSigningCert", "setIncludeAttributeNameFormat",
+    "setTypedAttributes", "setEncryptionCert", "setEncryptionPublicKey", "setCert", "setKey", "setRelayState",
+    "setIssuer", "setEncryptionAlgorithm"],
+  session: ["revoke", "setExpiresAt", "setIdleExpiresAt", "setCookieMode", "setMetadata", "deleteMetadata",
+    "evictMetadata"],
+  transaction: ["setMetadata"],
+  user: ["setAppMetadata", "setUserMetadata"],
+  validation: ["error"],
+};
+const NAMESPACES = Object.keys(NAMESPACE_METHODS).sort();
+
 describe("api shape", () => {
-  it("exposes every namespace as a frozen plain object of ordinary methods", () => {
+  it("exposes every namespace through a getter as a frozen object of ordinary methods", () => {
     const { api } = setup();
-    assert.deepEqual(Object.keys(api).sort(), [
-      "access", "accessToken", "authentication", "cache", "idToken", "multifactor", "prompt",
-      "redirect", "refreshToken", "rules", "samlResponse", "session", "transaction", "user",
-      "validation",
-    ]);
     assert.ok(Object.isFrozen(api));
-    for (const [name, ns] of Object.entries(api)) {
-      assert.equal(Object.getPrototypeOf(ns), Object.prototype, name);
+    const apiProto = Object.getPrototypeOf(api);
+    assert.ok(Object.isFrozen(apiProto));
+    assert.deepEqual(Object.getOwnPropertyNames(apiProto).sort(), NAMESPACES);
+    for (const name of NAMESPACES) {
+      const desc = Object.getOwnPropertyDescriptor(apiProto, name);
+      assert.equal(typeof desc.get, "function", `${name} is a getter`);
+      assert.equal(desc.set, undefined, `${name} has no setter`);
+      const ns = api[name];
+      assert.equal(typeof ns, "object", name);
       assert.ok(Object.isFrozen(ns), `${name} frozen`);
-      for (const [m, fn] of Object.entries(ns)) {
+      const proto = Object.getPrototypeOf(ns);
+      assert.ok(Object.isFrozen(proto), `${name} prototype frozen`);
+      assert.deepEqual(Object.getOwnPropertyNames(proto), NAMESPACE_METHODS[name], `${name} methods`);
+      for (const m of NAMESPACE_METHODS[name]) {
+        const fn = ns[m];
         assert.equal(typeof fn, "function", `${name}.${m}`);
+        assert.equal(fn.name, m, `${name}.${m} name`);
         assert.equal(fn.constructor.name, "Function", `${name}.${m} is an ordinary function`);
+        assert.equal(Object.hasOwn(fn, "prototype"), false, `${name}.${m} has no prototype`);
       }
     }
   });
@@ -119,6 +153,182 @@ describe("api shape", () => {
     a.api.prompt.render("p1");
     b.api.redirect.sendUserTo("https://example.com/"); // no render in b
     assert.equal(b.calls.length, 1);
+  });
+});
+
+describe("api object model", () => {
+  it("typeof on methods reached through the getters is function", () => {
+    const { api } = setup();
+    assert.equal(typeof api.idToken.setCustomClaim, "function");
+    assert.equal(typeof api.accessToken.addScope, "function");
+    assert.equal(typeof api.cache.get, "function");
+  });
+
+  it("returns the same namespace object on every access, and a different one per api", () => {
+    const a = setup();
+    const b = setup();
+    for (const name of NAMESPACES) {
+      const first = a.api[name];
+      assert.equal(a.api[name], first, `${name} stable`);
+      assert.equal(a.api[name], first, `${name} still stable`);
+      assert.notEqual(b.api[name], first, `${name} is per api`);
+      // The methods themselves are shared: defined once, on the prototype.
+      assert.equal(Object.getPrototypeOf(b.api[name]), Object.getPrototypeOf(first), `${name} prototype`);
+      for (const m of NAMESPACE_METHODS[name]) assert.equal(b.api[name][m], first[m], `${name}.${m} shared`);
+    }
+    assert.equal(Object.getPrototypeOf(a.api), Object.getPrototypeOf(b.api));
+  });
+
+  it("chains through the api returned by state-changing methods", () => {
+    const { api, calls } = setup();
+    const ret = api.idToken.setCustomClaim("a", 1).accessToken.setCustomClaim("b", 2)
+      .user.setAppMetadata("c", 3).access.deny("d");
+    assert.equal(ret, api);
+    assert.deepEqual(calls, [
+      { api: "idToken.setCustomClaim", args: ["a", 1] },
+      { api: "accessToken.setCustomClaim", args: ["b", 2] },
+      { api: "user.setAppMetadata", args: ["c", 3] },
+      { api: "access.deny", args: ["d"] },
+    ]);
+  });
+
+  it("two apis from two ctx objects do not share primary-user, redirect/render or scope state", () => {
+    const a = setup();
+    const b = setup();
+    a.api.authentication.setPrimaryUser("auth0|a");
+    b.api.authentication.setPrimaryUser("auth0|b"); // once on each works
+    throwsExact(() => a.api.authentication.setPrimaryUser("auth0|a2"), Error,
+      "The primary user can only be altered once per transaction");
+    throwsExact(() => b.api.authentication.setPrimaryUser("auth0|b2"), Error,
+      "The primary user can only be altered once per transaction");
+
+    a.api.redirect.sendUserTo("https://a.example/");
+    b.api.prompt.render("prompt-b"); // the redirect in a does not block a render in b
+    throwsExact(() => a.api.prompt.render("prompt-a"), Error,
+      "Redirect and render commands cannot be used in the same action.");
+    throwsExact(() => b.api.redirect.sendUserTo("https://b.example/"), Error,
+      "Redirect and render commands cannot be used in the same action.");
+
+    for (let i = 0; i < 1000; i++) a.api.accessToken.addScope(`s${i}`);
+    throwsExact(() => a.api.accessToken.addScope("one-more"), Error,
+      "api.accessToken.addScope: the number of added scopes exceeds the maximum of 1000");
+    b.api.accessToken.addScope("one-more"); // b counts its own scopes
+    for (let i = 0; i < 999; i++) b.api.accessToken.addScope(`t${i}`);
+    throwsExact(() => b.api.accessToken.addScope("too-many"), Error,
+      "api.accessToken.addScope: the number of added scopes exceeds the maximum of 1000");
+
+    assert.deepEqual(a.calls.filter((c) => c.api !== "accessToken.addScope").map((c) => c.args),
+      [["auth0|a"], ["https://a.example/"]]);
+    assert.deepEqual(b.calls.filter((c) => c.api !== "accessToken.addScope").map((c) => c.args),
+      [["auth0|b"], ["prompt-b", {}]]);
+    assert.equal(a.calls.length, 1002);
+    assert.equal(b.calls.length, 1002);
+  });
+
+  it("primaryUserAlreadySet and the SAML attribute budget apply to their own api only", () => {
+    const a = setup({ ctx: { primaryUserAlreadySet: true } });
+    const b = setup();
+    throwsExact(() => a.api.authentication.setPrimaryUser("auth0|a"), Error,
+      "The primary user can only be altered once per transaction");
+    b.api.authentication.setPrimaryUser("auth0|b");
+    for (let i = 0; i < 100; i++) a.api.samlResponse.setAttribute(`a${i}`, "v");
+    assert.throws(() => a.api.samlResponse.setAttribute("a100", "v"), /at most 100 SAML attributes/);
+    b.api.samlResponse.setAttribute("b0", "v");
+    assert.equal(b.calls.length, 2);
+  });
+
+  it("methods cannot be replaced on the namespace, its prototype or the api prototype", () => {
+    const { api, calls } = setup();
+    const ns = api.idToken;
+    const proto = Object.getPrototypeOf(ns);
+    const original = ns.setCustomClaim;
+    const evil = () => "evil";
+    assert.throws(() => { api.idToken.setCustomClaim = evil; }, TypeError);
+    assert.throws(() => { Object.getPrototypeOf(api.idToken).setCustomClaim = evil; }, TypeError);
+    assert.throws(() => Object.defineProperty(proto, "setCustomClaim", { value: evil }), TypeError);
+    assert.throws(() => Object.defineProperty(ns, "setCustomClaim", { value: evil }), TypeError);
+    assert.throws(() => { delete proto.setCustomClaim; }, TypeError);
+    assert.throws(() => { proto.extra = evil; }, TypeError);
+    assert.throws(() => Object.setPrototypeOf(ns, { setCustomClaim: evil }), TypeError);
+    assert.throws(() => Object.setPrototypeOf(proto, { setCustomClaim: evil }), TypeError);
+    const baseProto = Object.getPrototypeOf(proto);
+    assert.ok(Object.isFrozen(baseProto));
+    assert.throws(() => { baseProto.setCustomClaim = evil; }, TypeError);
+    const apiProto = Object.getPrototypeOf(api);
+    assert.throws(() => Object.defineProperty(apiProto, "idToken", { get: () => ({}) }), TypeError);
+    assert.throws(() => Object.defineProperty(api, "idToken", { value: {} }), TypeError);
+    assert.throws(() => { api.idToken = {}; }, TypeError);
+    assert.throws(() => Object.setPrototypeOf(api, {}), TypeError);
+    assert.equal(api.idToken, ns);
+    assert.equal(ns.setCustomClaim, original);
+    assert.equal(api.idToken.setCustomClaim("k", "v"), api);
+    assert.deepEqual(calls, [{ api: "idToken.setCustomClaim", args: ["k", "v"] }]);
+  });
+
+  it("no constructor is reachable from the api", () => {
+    const { api } = setup();
+    assert.equal(api.constructor, Object);
+    for (const name of NAMESPACES) {
+      assert.equal(api[name].constructor, Object, name);
+      assert.equal(Object.hasOwn(Object.getPrototypeOf(api[name]), "constructor"), false, name);
+    }
+    assert.equal(Object.hasOwn(Object.getPrototypeOf(api), "constructor"), false);
+    const getter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(api), "idToken").get;
+    assert.throws(() => new getter(), TypeError);
+  });
+
+  it("the per-execution state is not reachable through own keys, enumeration or JSON", () => {
+    const { api, ctx } = setup();
+    const objects = [api, ...NAMESPACES.map((n) => api[n])];
+    for (const o of objects) {
+      assert.deepEqual(Object.getOwnPropertyNames(o), []);
+      assert.deepEqual(Object.getOwnPropertySymbols(o), []);
+      assert.deepEqual(Reflect.ownKeys(o), []);
+      assert.deepEqual(Object.keys(o), []);
+      const enumerated = [];
+      for (const k in o) enumerated.push(k);
+      assert.deepEqual(enumerated, []);
+      assert.equal(JSON.stringify(o), "{}");
+      assert.deepEqual(Object.getOwnPropertySymbols(Object.getPrototypeOf(o)), []);
+    }
+    // Walk everything reachable through own properties (values, getters, setters, prototypes)
+    // without calling anything: neither ctx nor anything holding it shows up.
+    const secret = new Set([ctx, ctx.cache, ctx.record]);
+    const seen = new Set();
+    const queue = [...objects];
+    while (queue.length > 0) {
+      const o = queue.pop();
+      if (o === null || (typeof o !== "object" && typeof o !== "function") || seen.has(o)) continue;
+      if (o === Object.prototype || o === Function.prototype) continue;
+      seen.add(o);
+      assert.equal(secret.has(o), false, "reached the execution context");
+      assert.equal(Object.hasOwn(o, "ctx"), false, "reached an object holding ctx");
+      queue.push(Object.getPrototypeOf(o));
+      for (const key of Reflect.ownKeys(o)) {
+        const d = Object.getOwnPropertyDescriptor(o, key);
+        queue.push(d.value, d.get, d.set);
+      }
+    }
+    assert.ok(seen.size > objects.length);
+  });
+
+  it("methods called detached or on foreign objects throw a TypeError and record nothing", () => {
+    const { api, calls } = setup();
+    const { setCustomClaim } = api.idToken;
+    throwsExact(() => setCustomClaim("a", 1), TypeError,
+      "api.idToken.setCustomClaim: must be called on the api object it belongs to " +
+      "(as api.idToken.setCustomClaim), not detached from it or on another object");
+    assert.throws(() => ["s"].forEach(api.accessToken.addScope), TypeError);
+    assert.throws(() => setCustomClaim.call({}, "a", 1), TypeError);
+    assert.throws(() => setCustomClaim.call(Object.create(api.idToken), "a", 1), TypeError);
+    assert.throws(() => setCustomClaim.call(new Proxy(api.idToken, {}), "a", 1), TypeError);
+    assert.throws(() => setCustomClaim.call("idToken", "a", 1), TypeError);
+    assert.throws(() => api.cache.get.call(undefined, "k"), TypeError);
+    const getter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(api), "idToken").get;
+    assert.throws(() => getter.call({}), TypeError);
+    assert.throws(() => getter.call(api.idToken), TypeError);
+    assert.throws(() => Object.create(api).idToken, TypeError);
+    assert.deepEqual(calls, []);
   });
 });
 
