@@ -44,6 +44,18 @@ function copy(value, seen) {
   }
 }
 
+/**
+ * The JSON text of a script value for the host: JSON.stringify (native, fast), falling back to a
+ * `toJsonSafe` copy when the value has cycles, BigInts or a throwing `toJSON`.
+ */
+export function toJsonText(value) {
+  try {
+    return JSON.stringify(value) ?? "null";
+  } catch {
+    return JSON.stringify(toJsonSafe(value)) ?? "null";
+  }
+}
+
 /** Drops the host's own frames (the runners in `ext:`) from a stack, keeping the script's. */
 function userFrames(stack) {
   return stack
@@ -53,12 +65,13 @@ function userFrames(stack) {
 }
 
 /** The parts of a thrown value the host reports. */
-export function describeError(error, how = "thrown") {
+export function describeError(error, how = "thrown", withStack = true) {
   if (error !== null && typeof error === "object") {
     const out = {
       name: String(error.name ?? "Error"),
       message: String(error.message ?? ""),
-      stack: typeof error.stack === "string" ? userFrames(error.stack) : undefined,
+      // Formatting a stack costs a few hundred microseconds on this engine: only on request.
+      stack: withStack && typeof error.stack === "string" ? userFrames(error.stack) : undefined,
     };
     for (const key of ["code", "statusCode", "description"]) {
       if (error[key] !== undefined) out[key] = toJsonSafe(error[key]);

@@ -8,6 +8,7 @@ import * as execution from "ext:actionhost_runtime/execution.js";
 import { cancelTimers, install as installWebGlobals, nextTurn } from "ext:actionhost_runtime/web_globals.js";
 import { createConsole } from "ext:actionhost_runtime/console.js";
 import { createRequire } from "ext:actionhost_runtime/require.js";
+import { toJsonText } from "ext:actionhost_runtime/json.js";
 import { lockdown, restoreGlobals, sealGlobals } from "ext:actionhost_runtime/isolation.js";
 import { runPostLogin } from "ext:actionhost_runtime/actions/post_login_runner.js";
 import { runRule } from "ext:actionhost_runtime/rules/rule_runner.js";
@@ -56,11 +57,11 @@ const RUNNERS = { "post-login": runPostLogin, rule: runRule };
 let baseline = null;
 
 const runner = {
-  /** Runs one execution; resolves to the runner's JSON-able result. */
+  /** Runs one execution: JSON text in, a promise of the runner's result as JSON text out. */
   run(kind, wrapper, inputJson, container) {
-    return RUNNERS[kind](wrapper, JSON.parse(inputJson), container, host);
+    return RUNNERS[kind](wrapper, JSON.parse(inputJson), container, host).then(toJsonText);
   },
-  /** Ends the current execution: returns its logs and commands, cancels its timers, restores globals. */
+  /** Ends the current execution: its logs, commands and late failure as JSON text; cancels its timers, restores globals. */
   finish() {
     // Settle what the execution left queued, so a rejection nobody handled is reported
     // whether or not the handler returned before the event loop got to it.
@@ -69,7 +70,7 @@ const runner = {
     const snapshot = execution.snapshot();
     if (rec !== null) cancelTimers(rec);
     restoreGlobals(baseline);
-    return snapshot;
+    return JSON.stringify(snapshot);
   },
   /** Removes host access and freezes built-ins; called once by the host after start-up. */
   lockdown() {

@@ -55,7 +55,7 @@ export async function runPostLogin(wrapper, input, container, host) {
       hmacSha256: host.hmacSha256,
     });
     const returned = await Promise.race([handler(event, api), rec.failure]);
-    return { ok: true, returned: toJsonSafe(returned) ?? null };
+    return { ok: true, returned: returned ?? null };
   } catch (error) {
     return { ok: false, error: describeError(error) };
   }

@@ -4,7 +4,7 @@
 
 import * as execution from "ext:actionhost_runtime/execution.js";
 import { createAuth0, UnauthorizedError } from "ext:actionhost_runtime/rules/rule_globals.js";
-import { describeError, toJsonSafe } from "ext:actionhost_runtime/json.js";
+import { describeError } from "ext:actionhost_runtime/json.js";
 
 export async function runRule(wrapper, input, container, host) {
   const rec = execution.begin();
@@ -40,11 +40,12 @@ export async function runRule(wrapper, input, container, host) {
     }
     // Auth0's rule runtime tests the first argument for truthiness: callback(false) continues.
     if (result.error) {
-      const error = describeError(result.error, "passed to callback");
-      const denied = result.error instanceof UnauthorizedError || error.name === "UnauthorizedError";
-      return { ok: true, callback: { error, denied, user: toJsonSafe(result.user), context: toJsonSafe(result.context) } };
+      // A denial is an answer, not a failure: its stack is not worth its cost.
+      const denied = result.error instanceof UnauthorizedError || result.error?.name === "UnauthorizedError";
+      const error = describeError(result.error, "passed to callback", !denied);
+      return { ok: true, callback: { error, denied, user: result.user, context: result.context } };
     }
-    return { ok: true, callback: { error: null, denied: false, user: toJsonSafe(result.user), context: toJsonSafe(result.context) } };
+    return { ok: true, callback: { error: null, denied: false, user: result.user, context: result.context } };
   } catch (error) {
     return { ok: false, error: describeError(error) };
   }

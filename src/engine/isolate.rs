@@ -177,9 +177,9 @@ impl Isolate {
             }
             return;
         };
-        if let Ok(Value::Object(mut snapshot)) = deno_core::serde_v8::from_v8::<Value>(scope, snapshot) {
+        if let Value::Object(mut snapshot) = json_from_v8(scope, snapshot) {
             result.logs = snapshot.remove("logs").unwrap_or(Value::Array(vec![]));
-            result.commands = snapshot.remove("commands").map(integral_numbers).unwrap_or(Value::Array(vec![]));
+            result.commands = snapshot.remove("commands").unwrap_or(Value::Array(vec![]));
             result.logs_truncated = snapshot.remove("logs_truncated") == Some(Value::Bool(true));
             result.late_failure = snapshot.remove("failure").filter(|f| !f.is_null());
         }
@@ -188,7 +188,7 @@ impl Isolate {
     fn to_json(&mut self, value: v8::Global<v8::Value>) -> Value {
         deno_core::scope!(scope, &mut self.runtime);
         let local = v8::Local::new(scope, value);
-        deno_core::serde_v8::from_v8::<Value>(scope, local).map(integral_numbers).unwrap_or(Value::Null)
+        json_from_v8(scope, local)
     }
 
     fn arguments(&mut self, job: &Job, wrapper: v8::Global<v8::Function>) -> Vec<v8::Global<v8::Value>> {
@@ -307,19 +307,14 @@ fn first_line_columns(text: &str, filename: &str, offset: usize) -> String {
     out
 }
 
-/// JavaScript numbers arrive as floats; integral ones within the safe range become JSON integers
-/// again, so `1717234200000` does not come back as `1717234200000.0`.
-fn integral_numbers(value: Value) -> Value {
-    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
-    match value {
-        Value::Number(n) => match n.as_f64() {
-            Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() <= MAX_SAFE => Value::from(f as i64),
-            _ => Value::Number(n),
-        },
-        Value::Array(items) => Value::Array(items.into_iter().map(integral_numbers).collect()),
-        Value::Object(map) => Value::Object(map.into_iter().map(|(k, v)| (k, integral_numbers(v))).collect()),
-        other => other,
+/// Reads a runner's result: JSON text made by `JSON.stringify` inside the engine (cheaper than
+/// walking the object with serde_v8, and integers stay integers), or any other value via serde_v8.
+fn json_from_v8<'s>(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::Value>) -> Value {
+    if value.is_string() {
+        let text = value.to_rust_string_lossy(scope);
+        return serde_json::from_str(&text).unwrap_or(Value::Null);
     }
+    deno_core::serde_v8::from_v8::<Value>(scope, value).unwrap_or(Value::Null)
 }
 
 /// Script names must be 7-bit ASCII; anything else is percent-encoded.

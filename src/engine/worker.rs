@@ -36,11 +36,7 @@ fn serve(queues: Queues, memory_mb: u64) {
             Err(error) => return fail_all(&queues, format!("could not create a JavaScript isolate: {error}")),
         };
         loop {
-            let envelope = select! {
-                recv(queues.pinned) -> envelope => envelope,
-                recv(queues.shared) -> envelope => envelope,
-            };
-            let Ok(Envelope { job, reply }) = envelope else { return };
+            let Some(Envelope { job, reply }) = next_job(&queues) else { return };
             let result = isolate.execute(&job).await;
             let _ = reply.send(result);
             if isolate.retired() {
@@ -49,6 +45,15 @@ fn serve(queues: Queues, memory_mb: u64) {
             }
         }
     });
+}
+
+/// The next job, pinned queue first; `None` once the pool is gone.
+fn next_job(queues: &Queues) -> Option<Envelope> {
+    let envelope = select! {
+        recv(queues.pinned) -> envelope => envelope,
+        recv(queues.shared) -> envelope => envelope,
+    };
+    envelope.ok()
 }
 
 /// Runs one job on an isolate created for it alone (a job whose heap cap differs from the pool's).
