@@ -19,7 +19,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, "target", "release", "actionhost")
-ACTION = "fixtures/seed/skip-verification.action.js"
+ACTION = "fixtures/tenant/actions/require-verified-email/code.js"
 METADATA = [{"SKIP_VERIFICATION": "yes"}, {"TIER": "gold"}, None]
 EXPECTED = ["completed", "denied", "denied"]
 

@@ -10,7 +10,7 @@ use serde_json::json;
 use actionhost::{Host, HostConfig, Request, Status};
 
 fn request(script: &str, metadata: Option<serde_json::Value>) -> Request {
-    let path = format!("{}/fixtures/seed/{script}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!("{}/fixtures/tenant/{script}", env!("CARGO_MANIFEST_DIR"));
     Request {
         script_path: Some(path.into()),
         client_metadata: metadata,
@@ -29,7 +29,7 @@ fn warm(c: &mut Criterion) {
         ("without metadata", None, Status::Denied),
     ];
     let mut group = c.benchmark_group("warm execution");
-    for (script, trigger) in [("skip-verification.action.js", "action"), ("skip-verification.rule.js", "rule")] {
+    for (script, trigger) in [("actions/require-verified-email/code.js", "action"), ("rules/require-verified-email.js", "rule")] {
         for (name, metadata, expected) in &cases {
             let req = request(script, metadata.clone());
             // The benchmark is only meaningful if the script does what the case says.

@@ -9,8 +9,8 @@ bin=target/release/actionhost
 
 for app in app-with-flag app-without-flag app-without-metadata; do
   echo "== Action, $app"
-  "$bin" run fixtures/seed/skip-verification.action.js --event "fixtures/seed/events/$app.json" || true
+  "$bin" run fixtures/tenant/actions/require-verified-email/code.js --event "fixtures/seed/events/$app.json" || true
   echo "== Rule, $app"
-  "$bin" run fixtures/seed/skip-verification.rule.js --user fixtures/seed/user-unverified.json \
+  "$bin" run fixtures/tenant/rules/require-verified-email.js --user fixtures/seed/user-unverified.json \
     --context "fixtures/seed/contexts/$app.json" || true
 done

@@ -11,7 +11,7 @@ use crate::engine::{Job, JobResult, Limits, Pool, Script, ScriptError, ScriptKin
 use crate::outcome::{Command, LogLine, Outcome, OutcomeError, Status};
 use crate::request::{Request, RequestError, Trigger};
 use crate::rules::rule::{self, MissingClientMetadata};
-use crate::tenant::client_metadata;
+use crate::tenant::{self, client_metadata, Keywords, TenantCache};
 
 /// The smallest heap an isolate can start with.
 pub const MIN_MEMORY_MB: u64 = 8;
@@ -24,6 +24,8 @@ pub struct HostConfig {
     pub limits: Limits,
     /// What a Rule sees as `context.clientMetadata` when the application has none.
     pub missing_client_metadata: MissingClientMetadata,
+    /// Deploy CLI keyword replacements applied to tenant files.
+    pub keywords: Keywords,
 }
 
 impl Default for HostConfig {
@@ -32,6 +34,7 @@ impl Default for HostConfig {
             workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
             limits: Limits::default(),
             missing_client_metadata: MissingClientMetadata::default(),
+            keywords: Keywords::default(),
         }
     }
 }
@@ -39,17 +42,23 @@ impl Default for HostConfig {
 pub struct Host {
     pool: Pool,
     config: HostConfig,
+    tenants: TenantCache,
 }
 
 impl Host {
     /// Starts the worker pool. Must be called from within a tokio runtime.
     pub fn new(config: HostConfig) -> Host {
-        Host { pool: Pool::new(config.workers, config.limits.memory_mb), config }
+        Host {
+            pool: Pool::new(config.workers, config.limits.memory_mb),
+            tenants: TenantCache::new(config.keywords.clone()),
+            config,
+        }
     }
 
     /// Runs one request. A request that cannot be run (bad field, unreadable script) is an
     /// `Err` naming the field; everything the script does, including failing, is an `Outcome`.
     pub async fn run(&self, request: Request) -> Result<Outcome, RequestError> {
+        let request = self.resolve_tenant(request)?;
         let (job, trigger) = self.prepare(&request)?;
         let script = job.script.filename.clone();
         let timeout_ms = job.timeout.as_millis();
@@ -62,6 +71,20 @@ impl Host {
     pub async fn run_to_outcome(&self, request: Request) -> Outcome {
         let id = request.id.clone();
         self.run(request).await.unwrap_or_else(|error| Outcome::invalid_request(id, error.to_string()))
+    }
+
+    /// A request naming a tenant becomes a plain request carrying what the tenant holds.
+    fn resolve_tenant(&self, request: Request) -> Result<Request, RequestError> {
+        let Some(path) = &request.tenant else {
+            for (field, given) in [("client", request.client.is_some()), ("action", request.action.is_some()), ("rule", request.rule.is_some())] {
+                if given {
+                    return Err(RequestError::new(field, "needs a tenant (--tenant DIR)"));
+                }
+            }
+            return Ok(request);
+        };
+        let tenant = self.tenants.get(path).map_err(|e| RequestError::new("tenant", e.to_string()))?;
+        tenant::apply(&request, &tenant)
     }
 
     fn prepare(&self, request: &Request) -> Result<(Job, Trigger), RequestError> {
@@ -112,7 +135,10 @@ fn load_script(request: &Request) -> Result<Script, RequestError> {
     match (&request.script_path, &request.script) {
         (Some(_), Some(_)) => Err(RequestError::new("script", "give either script_path or script, not both")),
         (None, None) => Err(RequestError::new("script_path", "missing: give script_path or script")),
-        (None, Some(source)) => Ok(Script { filename: "<inline>".into(), source: source.clone() }),
+        (None, Some(source)) => Ok(Script {
+            filename: request.script_name.clone().unwrap_or_else(|| "<inline>".into()),
+            source: source.clone(),
+        }),
         (Some(path), None) => {
             let source = std::fs::read_to_string(path)
                 .map_err(|e| RequestError::new("script_path", format!("cannot read {}: {e}", path.display())))?;

@@ -6,7 +6,7 @@
 //! use actionhost::{Host, HostConfig, Request};
 //! let host = Host::new(HostConfig::default());
 //! let outcome = host
-//!     .run(Request { script_path: Some("fixtures/seed/action.js".into()), ..Default::default() })
+//!     .run(Request { script_path: Some("fixtures/tenant/actions/require-verified-email/code.js".into()), ..Default::default() })
 //!     .await?;
 //! println!("{}", outcome.status.as_str());
 //! # Ok(()) }

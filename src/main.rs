@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         match cli.command {
             cli::args::Command::Run(args) => cli::run(args).await,
             cli::args::Command::Batch(args) => cli::batch(args).await,
+            cli::args::Command::Clients(command) => cli::clients(command),
         }
     });
     match result {

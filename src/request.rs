@@ -75,6 +75,21 @@ pub struct Request {
     pub timeout_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_mb: Option<u64>,
+    /// A tenant in the Deploy CLI directory or YAML format (a directory or a tenant.yaml file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<PathBuf>,
+    /// The application (name or client_id) of `tenant` the login is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    /// Runs this Action of `tenant` (its code, its secrets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Runs this Rule of `tenant` (its script, the tenant's Rules configuration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// The file name `script` is reported under (defaults to `<inline>`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script_name: Option<String>,
     /// Auth0's shared-container behaviour: executions naming the same container keep the
     /// Action's module state and the Rule's `global` object between them.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,15 +5,15 @@ use serde_json::Value;
 
 use crate::util::*;
 
-const ACTION: &str = "fixtures/seed/skip-verification.action.js";
-const RULE: &str = "fixtures/seed/skip-verification.rule.js";
+const ACTION: &str = "fixtures/tenant/actions/require-verified-email/code.js";
+const RULE: &str = "fixtures/tenant/rules/require-verified-email.js";
 
 #[test]
 fn run_prints_a_human_view_and_exits_0_for_a_denial() {
     let output = run_binary(&["run", ACTION, "--event", "fixtures/seed/events/app-without-flag.json"], None);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(text.starts_with("status: denied  (fixtures/seed/skip-verification.action.js, post-login, "), "{text}");
+    assert!(text.starts_with("status: denied  (fixtures/tenant/actions/require-verified-email/code.js, post-login, "), "{text}");
     assert!(text.contains("denied: Please verify your email address before logging in.\n"), "{text}");
     assert!(text.contains("  1. access.deny(\"Please verify your email address before logging in.\")\n"), "{text}");
 }
@@ -111,14 +111,14 @@ fn client_metadata_breaking_auth0s_limits_is_refused() {
 #[test]
 fn batch_answers_every_line_in_order_and_bad_lines_do_not_stop_it() {
     let input = [
-        r#"{"id": "a", "script_path": "fixtures/seed/skip-verification.action.js", "client_metadata": {"SKIP_VERIFICATION": "yes"}}"#,
+        r#"{"id": "a", "script_path": "fixtures/tenant/actions/require-verified-email/code.js", "client_metadata": {"SKIP_VERIFICATION": "yes"}}"#,
         r#"{"id": "b", "script_path": "#,
-        r#"{"id": "c", "script_path": "fixtures/seed/skip-verification.rule.js", "client_metadata": {"n": 1}}"#,
+        r#"{"id": "c", "script_path": "fixtures/tenant/rules/require-verified-email.js", "client_metadata": {"n": 1}}"#,
         r#"{"id": "d", "script_path": "fixtures/nope.js"}"#,
         "",
         r#"{"id": "e", "script": "function (user, context, callback) { callback(null, user, context); }", "colour": "red"}"#,
         r#"{"id": 6, "script": "function (user, context, callback) { callback(null, user, context); }", "trigger": "rule"}"#,
-        r#"{"id": "g", "script_path": "fixtures/seed/skip-verification.action.js", "client_metadata": {"a": "b", "c": "d", "e": "f", "g": "h", "i": "j", "k": "l", "m": "n", "o": "p", "q": "r", "s": "t", "u": "v"}}"#,
+        r#"{"id": "g", "script_path": "fixtures/tenant/actions/require-verified-email/code.js", "client_metadata": {"a": "b", "c": "d", "e": "f", "g": "h", "i": "j", "k": "l", "m": "n", "o": "p", "q": "r", "s": "t", "u": "v"}}"#,
     ]
     .join("\n");
     let output = run_binary(&["batch", "--workers", "2"], Some(&input));
@@ -162,7 +162,7 @@ fn a_closed_stdout_is_not_a_crash() {
 
 #[test]
 fn batch_refuses_heaps_too_small_to_start() {
-    let output = run_binary(&["batch"], Some(r#"{"id": 1, "script_path": "fixtures/seed/skip-verification.action.js", "memory_mb": 1}"#));
+    let output = run_binary(&["batch"], Some(r#"{"id": 1, "script_path": "fixtures/tenant/actions/require-verified-email/code.js", "memory_mb": 1}"#));
     let outcome: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
     assert_eq!(outcome["error"]["name"], "InvalidRequest");
     assert!(outcome["error"]["message"].as_str().unwrap().contains("memory_mb: must be at least 8"));

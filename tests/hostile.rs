@@ -14,7 +14,7 @@ const SHORT: Limits = Limits { timeout_ms: 400, memory_mb: 64 };
 async fn contained(host: &Host, path: &str) -> Outcome {
     let hostile = host.run(script_request(path)).await.unwrap();
     let next = host
-        .run(Request { client_metadata: Some(json!({"TIER": "gold"})), ..script_request("seed/skip-verification.action.js") })
+        .run(Request { client_metadata: Some(json!({"TIER": "gold"})), ..script_request("tenant/actions/require-verified-email/code.js") })
         .await
         .unwrap();
     assert_eq!(next.status, Status::Completed, "request after {path}: {next:?}");

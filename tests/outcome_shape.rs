@@ -10,7 +10,7 @@ fn keys(value: &Value) -> Vec<&str> {
 
 #[tokio::test]
 async fn action_outcome_has_the_documented_fields() {
-    let outcome = run(script_request("seed/skip-verification.action.js")).await;
+    let outcome = run(script_request("tenant/actions/require-verified-email/code.js")).await;
     let json = serde_json::to_value(&outcome).unwrap();
     assert_eq!(keys(&json), ["status", "trigger", "script", "returned", "commands", "logs", "logs_truncated", "error", "duration_ms"]);
     assert_eq!(json["status"], "completed");
@@ -22,7 +22,7 @@ async fn action_outcome_has_the_documented_fields() {
 
 #[tokio::test]
 async fn rule_outcome_adds_the_callback() {
-    let outcome = run(script_request("seed/skip-verification.rule.js")).await;
+    let outcome = run(script_request("tenant/rules/require-verified-email.js")).await;
     let json = serde_json::to_value(&outcome).unwrap();
     assert_eq!(keys(&json), ["status", "trigger", "script", "returned", "commands", "callback", "logs", "logs_truncated", "error", "duration_ms"]);
     assert_eq!(keys(&json["callback"]), ["error", "user", "context"]);

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use crate::util::*;
 
-const ACTION: &str = "seed/skip-verification.action.js";
-const RULE: &str = "seed/skip-verification.rule.js";
+const ACTION: &str = "tenant/actions/require-verified-email/code.js";
+const RULE: &str = "tenant/rules/require-verified-email.js";
 
 async fn action_with_event(event: &str) -> actionhost::Outcome {
     run(Request { event: Some(read_json(event)), ..script_request(ACTION) }).await

@@ -13,6 +13,8 @@ mod isolation;
 mod actions_api;
 // Rules: callback protocol and legacy globals.
 mod rules;
+// Tenants: running their scripts, listing applications, managing application metadata.
+mod tenant;
 // The Outcome JSON shape.
 mod outcome_shape;
 // `actionhost run` and `actionhost batch` as processes: output, exit codes, bad input.

@@ -19,6 +19,20 @@ pub enum Command {
     Run(RunArgs),
     /// Run JSON-lines requests from stdin in parallel; print one JSON outcome line per request
     Batch(BatchArgs),
+    /// List a tenant's applications and manage their application metadata
+    #[command(subcommand)]
+    Clients(ClientsCommand),
+}
+
+/// Where a tenant is and how to read it.
+#[derive(Debug, Args, Clone)]
+pub struct TenantArgs {
+    /// A tenant in the Deploy CLI format: a directory, or a tenant.yaml file
+    #[arg(long, value_name = "DIR")]
+    pub tenant: Option<PathBuf>,
+    /// Keyword replacements for tenant files (JSON; AUTH0_KEYWORD_REPLACE_MAPPINGS is read too)
+    #[arg(long, value_name = "FILE")]
+    pub keywords: Option<PathBuf>,
 }
 
 /// Engine settings shared by every command.
@@ -38,7 +52,19 @@ pub struct EngineArgs {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The script: an Action (exports.onExecutePostLogin) or a Rule (function (user, context, callback))
-    pub script: PathBuf,
+    #[arg(required_unless_present_any = ["action", "rule"])]
+    pub script: Option<PathBuf>,
+    #[command(flatten)]
+    pub tenant: TenantArgs,
+    /// The application of the tenant the login is for (name or client_id)
+    #[arg(long, value_name = "NAME_OR_ID", requires = "tenant")]
+    pub client: Option<String>,
+    /// Run this Action of the tenant instead of a script file
+    #[arg(long, value_name = "NAME", requires = "tenant", conflicts_with_all = ["script", "rule"])]
+    pub action: Option<String>,
+    /// Run this Rule of the tenant instead of a script file
+    #[arg(long, value_name = "NAME", requires = "tenant", conflicts_with_all = ["script", "action"])]
+    pub rule: Option<String>,
     /// The trigger, when it cannot be told from the script
     #[arg(long, value_enum)]
     pub trigger: Option<Trigger>,
@@ -72,9 +98,78 @@ pub struct RunArgs {
 
 #[derive(Debug, Args)]
 pub struct BatchArgs {
+    /// Tenant for requests that name none
+    #[command(flatten)]
+    pub tenant: TenantArgs,
+    /// Application for requests that name none (name or client_id)
+    #[arg(long, value_name = "NAME_OR_ID", requires = "tenant")]
+    pub client: Option<String>,
     /// Worker threads (isolates); defaults to the number of CPUs
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..256))]
     pub workers: Option<u64>,
     #[command(flatten)]
     pub engine: EngineArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientsCommand {
+    /// List the tenant's applications: name, client_id, number of metadata keys
+    List(ClientsListArgs),
+    /// Read and change an application's metadata, with Auth0's rules
+    #[command(subcommand)]
+    Metadata(MetadataCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ClientsListArgs {
+    #[command(flatten)]
+    pub tenant: TenantArgs,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The application whose metadata a command reads or changes.
+#[derive(Debug, Args)]
+pub struct ClientArgs {
+    #[command(flatten)]
+    pub tenant: TenantArgs,
+    /// The application (name or client_id)
+    #[arg(long, value_name = "NAME_OR_ID")]
+    pub client: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MetadataCommand {
+    /// Print the application's metadata (JSON), or the value of one key
+    Get {
+        #[command(flatten)]
+        client: ClientArgs,
+        /// Print only this key's value
+        key: Option<String>,
+    },
+    /// Add or update keys (merged like the Management API's PATCH)
+    Set {
+        #[command(flatten)]
+        client: ClientArgs,
+        /// Entries to add or update
+        #[arg(value_name = "KEY=VALUE", required = true)]
+        pairs: Vec<String>,
+    },
+    /// Delete keys (like sending null to the Management API)
+    Unset {
+        #[command(flatten)]
+        client: ClientArgs,
+        /// Keys to delete
+        #[arg(value_name = "KEY", required = true)]
+        keys: Vec<String>,
+    },
+    /// Apply a Management API body: {"key": "value", "deleted": null}
+    Patch {
+        #[command(flatten)]
+        client: ClientArgs,
+        /// The JSON object to merge; null deletes a key
+        #[arg(long = "json", value_name = "JSON")]
+        body: String,
+    },
 }

@@ -19,7 +19,10 @@ pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
         workers,
         limits: Limits { timeout_ms: args.engine.timeout_ms, memory_mb: args.engine.memory_mb },
         missing_client_metadata: args.engine.missing_client_metadata,
+        keywords: super::keywords(&args.tenant)?,
     });
+    let defaults = Defaults { tenant: args.tenant.tenant.clone(), client: args.client.clone() };
+    let defaults = &defaults;
     let host = &host;
     let lines = tokio_stream_lines(BufReader::new(tokio::io::stdin()));
     let mut outcomes = std::pin::pin!(lines
@@ -27,7 +30,7 @@ pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
         .filter(|(_, line)| std::future::ready(!matches!(line, Ok(text) if text.trim().is_empty())))
         .map(|(index, line)| async move {
             match line {
-                Ok(text) => run_line(host, index + 1, &text).await,
+                Ok(text) => run_line(host, defaults, index + 1, &text).await,
                 Err(error) => Outcome::invalid_request(None, format!("line {}: cannot read standard input: {error}", index + 1)),
             }
         })
@@ -55,14 +58,24 @@ pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-async fn run_line(host: &Host, number: usize, text: &str) -> Outcome {
+/// The tenant and application given on the command line, for lines that name none.
+struct Defaults {
+    tenant: Option<std::path::PathBuf>,
+    client: Option<String>,
+}
+
+async fn run_line(host: &Host, defaults: &Defaults, number: usize, text: &str) -> Outcome {
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
         Err(error) => return Outcome::invalid_request(None, format!("line {number}: invalid JSON: {error}")),
     };
     let id = value.get("id").cloned();
     match serde_json::from_value::<Request>(value) {
-        Ok(request) => {
+        Ok(mut request) => {
+            if request.tenant.is_none() {
+                request.tenant = defaults.tenant.clone();
+                request.client = request.client.or_else(|| defaults.client.clone());
+            }
             let mut outcome = host.run_to_outcome(request).await;
             if let Some(error) = outcome.error.as_mut().filter(|e| e.name == "InvalidRequest") {
                 error.message = format!("line {number}: {}", error.message);

@@ -2,8 +2,26 @@
 
 pub mod args;
 mod batch;
+mod clients;
 mod print;
 mod run;
 
 pub use batch::batch;
+pub use clients::clients;
 pub use run::run;
+
+use actionhost::tenant::Keywords;
+
+/// Keyword replacements: `AUTH0_KEYWORD_REPLACE_MAPPINGS`, then `--keywords FILE` on top.
+fn keywords(args: &args::TenantArgs) -> anyhow::Result<Keywords> {
+    let from_env = Keywords::from_env()?;
+    Ok(match &args.keywords {
+        Some(path) => from_env.merge(Keywords::from_file(path)?),
+        None => from_env,
+    })
+}
+
+/// The tenant a command works on; `--tenant` is required there.
+fn tenant_path(args: &args::TenantArgs) -> anyhow::Result<&std::path::Path> {
+    args.tenant.as_deref().ok_or_else(|| anyhow::anyhow!("--tenant DIR is required"))
+}

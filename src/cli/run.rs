@@ -15,7 +15,11 @@ use actionhost::{Host, HostConfig, Limits, Request};
 /// returned as `Err` (exit 2).
 pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
     let request = Request {
-        script_path: Some(args.script.clone()),
+        script_path: args.script.clone(),
+        tenant: args.tenant.tenant.clone(),
+        client: args.client.clone(),
+        action: args.action.clone(),
+        rule: args.rule.clone(),
         trigger: args.trigger,
         phase: Some(args.phase),
         event: args.event.as_deref().map(read_json).transpose()?,
@@ -30,6 +34,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         workers: 1,
         limits: Limits { timeout_ms: args.engine.timeout_ms, memory_mb: args.engine.memory_mb },
         missing_client_metadata: args.engine.missing_client_metadata,
+        keywords: super::keywords(&args.tenant)?,
     });
     let outcome = host.run(request).await?;
     let text = if args.json { serde_json::to_string_pretty(&outcome)? + "\n" } else { print::human(&outcome) };

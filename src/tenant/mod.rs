@@ -1,3 +1,26 @@
-//! Tenant configuration: application (client) metadata and its Auth0 rules.
+//! Tenant configuration as the Auth0 Deploy CLI exports it (directory or YAML format): its
+//! applications and their metadata, Rules with their configuration, Actions and trigger
+//! bindings, plus writing application metadata back.
 
+mod apply;
+mod assemble;
+mod cache;
 pub mod client_metadata;
+mod directory;
+mod error;
+mod keywords;
+mod model;
+mod origin;
+mod parse;
+mod store;
+mod yaml;
+
+pub use apply::apply;
+pub use cache::TenantCache;
+pub use error::TenantError;
+pub use keywords::Keywords;
+pub use model::{Action, Client, Rule, Tenant, TenantFormat};
+pub use store::{update_client_metadata, MetadataChange};
+
+#[cfg(test)]
+mod testutil;
