@@ -51,7 +51,7 @@ fn status_of(output: &std::process::Output) -> String {
     outcome["status"].as_str().unwrap().to_owned()
 }
 
-const UNVERIFIED: &str = "fixtures/seed/events/app-without-metadata.json";
+const UNVERIFIED: &str = "fixtures/seed/events/user-unverified.json";
 
 fn run_action(root: &Path, client: &str) -> std::process::Output {
     run_binary(&["run", "--tenant", root.to_str().unwrap(), "--client", client, "--action", "require-verified-email", "--event", UNVERIFIED, "--json"], None)

@@ -1,5 +1,5 @@
 // post_login_api.js: owns the post-login `api` object handed to onExecutePostLogin /
-// onContinuePostLogin. It validates every call the way Auth0 does (auth0-surface.md §2),
+// onContinuePostLogin. It validates every call the way Auth0 does,
 // keeps the per-execution state those checks need (scopes, redirect/render, primary user,
 // SAML attributes, session/refresh-token metadata), implements api.cache on a host store and
 // reports each successful state-changing call through ctx.record(name, args). It holds no
@@ -19,7 +19,7 @@ const floor = Math.floor;
 const StringCtor = String;
 
 // ---------------------------------------------------------------------------------------------
-// Limits (auth0-surface.md §2, §5 and the @auth0/actions argument codecs)
+// Limits (Auth0's documented limits and the @auth0/actions argument codecs)
 
 const MAX_SCOPE_LENGTH = 280;
 const MAX_ADDED_SCOPES = 1000;

@@ -1,5 +1,5 @@
 //! Default inputs for one simulated login: the post-login Action `event` and the legacy Rules
-//! `user` / `context` (reference `auth0-surface.md` §1, §4.1, §4.2), plus [`deep_merge`] for
+//! `user` / `context`, plus [`deep_merge`] for
 //! layering user-supplied overrides on top.
 //!
 //! Scripts read these objects without guarding optional fields, so the defaults must be complete
@@ -26,7 +26,7 @@ const GEOIP_KEYS: [(&str, &str); 10] = [
     ("timeZone", "time_zone"),
 ];
 
-/// A complete post-login `event` (§1): every required field plus the commonly used optional ones.
+/// A complete post-login `event`: every required field plus the commonly used optional ones.
 /// `organization` and `resource_server` are absent, as for a login without them.
 pub fn default_post_login_event() -> Value {
     static EVENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
@@ -137,7 +137,7 @@ pub fn deep_merge(base: &mut Value, overrides: &Value) {
     }
 }
 
-/// The Rules `user` (§4.2) for the same login as [`default_post_login_event`]: the event's user
+/// The Rules `user` for the same login as [`default_post_login_event`]: the event's user
 /// without `app_metadata` (undefined by default in Rules) and without the Actions-only
 /// `enrolledFactors`.
 pub fn default_rule_user() -> Value {
@@ -149,7 +149,7 @@ pub fn default_rule_user() -> Value {
     user
 }
 
-/// The Rules `context` (§4.1) for the same login as [`default_post_login_event`].
+/// The Rules `context` for the same login as [`default_post_login_event`].
 ///
 /// Has no `clientMetadata` key: the host adds it only when the application has metadata.
 pub fn default_rule_context() -> Value {

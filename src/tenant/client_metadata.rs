@@ -1,5 +1,4 @@
-//! Auth0 application metadata (`client_metadata`) validation and Management API PATCH semantics
-//! (reference `auth0-surface.md` §6).
+//! Auth0 application metadata (`client_metadata`) validation and Management API PATCH semantics.
 //!
 //! Auth0 rejects metadata with more than 10 keys, keys or values over 255 characters, non-string
 //! values, or keys with characters outside ASCII alphanumerics, Tab, Space and `:,-+=_*?"/\()<>@`.

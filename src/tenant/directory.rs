@@ -1,4 +1,4 @@
-//! The Deploy CLI directory format (reference §7.1): `clients/*.json`, `rules/*.json` (+ scripts),
+//! The Deploy CLI directory format: `clients/*.json`, `rules/*.json` (+ scripts),
 //! `rules-configs/*.json`, `actions/*.json` (+ code), `triggers/triggers.json`.
 //!
 //! Every folder is optional. Files are read in name order; hidden files (a leading `.`, such as

@@ -1,4 +1,4 @@
-//! Deploy CLI keyword replacement (reference `auth0-surface.md` §7.3): `##KEY##` and `@@KEY@@`
+//! Deploy CLI keyword replacement: `##KEY##` and `@@KEY@@`
 //! placeholders in tenant files, filled from `AUTH0_KEYWORD_REPLACE_MAPPINGS`.
 
 use std::path::Path;

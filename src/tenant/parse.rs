@@ -9,7 +9,7 @@ use super::client_metadata;
 use super::origin::{Origin, Site};
 use super::{Action, Client, Keywords, Rule, TenantError};
 
-/// Trigger ids the Management API and Deploy CLI use (reference §3).
+/// Trigger ids the Management API and Deploy CLI use.
 pub(crate) const TRIGGERS: [&str; 11] = [
     "post-login",
     "credentials-exchange",

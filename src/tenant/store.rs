@@ -1,5 +1,5 @@
 //! Application metadata changes written back to a directory-format tenant: the Dashboard's
-//! Application Metadata tab as a function, with Management API PATCH semantics (reference §6).
+//! Application Metadata tab as a function, with Management API PATCH semantics.
 //!
 //! Under an exclusive lock on `<tenant>/.actionhost/metadata.lock`, the client file is read
 //! fresh from disk, patched, validated and replaced atomically (hidden temp file in the same

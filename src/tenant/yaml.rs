@@ -1,4 +1,4 @@
-//! The Deploy CLI YAML format (reference §7.2): one `tenant.yaml` with `clients`, `rules`,
+//! The Deploy CLI YAML format: one `tenant.yaml` with `clients`, `rules`,
 //! `rulesConfigs`, `actions` and `triggers` sections (each optional; other sections ignored).
 //! Rule `script` and action `code` paths are relative to the YAML file's folder.
 
