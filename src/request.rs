@@ -119,13 +119,4 @@ pub(crate) fn expect_object(field: &str, value: &Value) -> Result<(), RequestErr
     }
 }
 
-pub(crate) fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
-    }
-}
+pub(crate) use crate::tenant::client_metadata::json_type;

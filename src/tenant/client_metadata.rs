@@ -49,7 +49,8 @@ fn shown(key: &str) -> String {
     }
 }
 
-fn json_type(v: &Value) -> &'static str {
+/// The JSON type of a value, as JavaScript programmers name it.
+pub(crate) fn json_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "boolean",
