@@ -90,6 +90,9 @@ pub struct Request {
     /// The file name `script` is reported under (defaults to `<inline>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_name: Option<String>,
+    /// Names (or ids) of the Rules that ran earlier in the login, for `api.rules.wasExecuted`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules_executed: Option<Vec<String>>,
     /// Auth0's shared-container behaviour: executions naming the same container keep the
     /// Action's module state and the Rule's `global` object between them.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -148,3 +148,13 @@ async fn columns_on_the_first_line_are_the_scripts_own() {
     let stack = outcome.error.unwrap().stack.unwrap();
     assert!(stack.contains("<inline>:1:50"), "{stack}");
 }
+
+#[tokio::test]
+async fn rules_was_executed_knows_the_rules_named_in_the_request() {
+    let outcome = run(Request {
+        rules_executed: Some(vec!["add-roles-claim".into()]),
+        ..action("return [api.rules.wasExecuted('add-roles-claim'), api.rules.wasExecuted('other')];")
+    })
+    .await;
+    assert_eq!(outcome.returned, json!([true, false]));
+}

@@ -38,6 +38,7 @@ pub fn build_input(request: &Request, filename: &str, metadata: Option<&ClientMe
     Ok(serde_json::json!({
         "event": event,
         "phase": request.phase.unwrap_or_default(),
+        "rules_executed": request.rules_executed.clone().unwrap_or_default(),
         "filename": filename,
         "dirname": dirname,
     }))
