@@ -24,6 +24,7 @@ export function begin() {
     logsTruncated: false,
     droppedLogs: 0,
     commands: [],
+    requests: [],
     timers: new Set(),
     failed: false,
     failureError: undefined,
@@ -81,7 +82,7 @@ export function fail(error) {
 
 /** What the host keeps of an execution, whatever way it ended. */
 export function snapshot() {
-  if (rec === null) return { logs: [], logs_truncated: false, commands: [], failure: null };
+  if (rec === null) return { logs: [], logs_truncated: false, commands: [], requests: [], failure: null };
   const logs = rec.logs.slice();
   if (rec.logsTruncated) {
     logs.push({
@@ -90,5 +91,5 @@ export function snapshot() {
     });
   }
   const failure = rec.failed ? describeError(rec.failureError) : null;
-  return { logs, logs_truncated: rec.logsTruncated, commands: rec.commands, failure };
+  return { logs, logs_truncated: rec.logsTruncated, commands: rec.commands, requests: rec.requests, failure };
 }

@@ -3,18 +3,22 @@
 // takes, then locks the isolate down (no `Deno`, no `__bootstrap`, frozen built-ins).
 
 import { core } from "ext:core/mod.js";
-import { op_actionhost_hmac_sha256 } from "ext:core/ops";
+import { op_actionhost_hmac_sha256, op_actionhost_random_fill } from "ext:core/ops";
 import * as execution from "ext:actionhost_runtime/execution.js";
 import { cancelTimers, install as installWebGlobals, nextTurn } from "ext:actionhost_runtime/web_globals.js";
 import { createConsole } from "ext:actionhost_runtime/console.js";
 import { createRequire } from "ext:actionhost_runtime/require.js";
-import { toJsonText } from "ext:actionhost_runtime/json.js";
+import * as clock from "ext:actionhost_runtime/clock.js";
+import * as http from "ext:actionhost_runtime/http.js";
+import { describeError, toJsonText } from "ext:actionhost_runtime/json.js";
 import { lockdown, restoreGlobals, sealGlobals } from "ext:actionhost_runtime/isolation.js";
 import { runPostLogin } from "ext:actionhost_runtime/actions/post_login_runner.js";
 import { runRule } from "ext:actionhost_runtime/rules/rule_runner.js";
 import { UnauthorizedError } from "ext:actionhost_runtime/rules/rule_globals.js";
 
 installWebGlobals();
+clock.install((bytes) => op_actionhost_random_fill(bytes));
+http.install(globalThis.setTimeout);
 Object.defineProperty(globalThis, "console", {
   value: createConsole(),
   writable: true,
@@ -59,7 +63,18 @@ let baseline = null;
 const runner = {
   /** Runs one execution: JSON text in, a promise of the runner's result as JSON text out. */
   run(kind, wrapper, inputJson, container) {
-    return RUNNERS[kind](wrapper, JSON.parse(inputJson), container, host).then(toJsonText);
+    const input = JSON.parse(inputJson);
+    try {
+      clock.configure(input);
+      http.configure(input.http);
+    } catch (error) {
+      return Promise.resolve(toJsonText({ ok: false, error: describeError(error, "thrown", false) }));
+    }
+    return RUNNERS[kind](wrapper, input, container, host).then(toJsonText);
+  },
+  /** Starts a new execution record (before the script is compiled: compiling can run its code). */
+  begin() {
+    execution.begin();
   },
   /** Ends the current execution: its logs, commands and late failure as JSON text; cancels its timers, restores globals. */
   finish() {
@@ -70,6 +85,8 @@ const runner = {
     const snapshot = execution.snapshot();
     if (rec !== null) cancelTimers(rec);
     restoreGlobals(baseline);
+    clock.configure({});
+    http.configure([]);
     return JSON.stringify(snapshot);
   },
   /** Removes host access and freezes built-ins; called once by the host after start-up. */

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::actions::post_login;
 use crate::engine::{Job, JobResult, Limits, Pool, Script, ScriptError, ScriptKind, Termination};
-use crate::outcome::{Command, LogLine, Outcome, OutcomeError, Status};
+use crate::outcome::{Command, HttpRequest, LogLine, Outcome, OutcomeError, Status};
 use crate::request::{Request, RequestError, Trigger};
 use crate::rules::rule::{self, MissingClientMetadata};
 use crate::tenant::{self, client_metadata, Keywords, TenantCache};
@@ -98,7 +98,7 @@ impl Host {
             Some(value) => Some(client_metadata::from_json(value).map_err(|e| RequestError::new("client_metadata", e.to_string()))?),
             None => None,
         };
-        let (runner, kind, input) = match trigger {
+        let (runner, kind, mut input) = match trigger {
             Trigger::PostLogin => ("post-login", ScriptKind::Module, post_login::build_input(request, &script.filename, metadata.as_ref())?),
             Trigger::Rule => (
                 "rule",
@@ -106,6 +106,7 @@ impl Host {
                 rule::build_input(request, &script.filename, metadata.as_ref(), self.config.missing_client_metadata)?,
             ),
         };
+        add_determinism(&mut input, request)?;
         let timeout_ms = positive("timeout_ms", request.timeout_ms)?.unwrap_or(self.config.limits.timeout_ms);
         let memory_mb = request.memory_mb.unwrap_or(self.config.limits.memory_mb);
         if memory_mb < MIN_MEMORY_MB {
@@ -122,6 +123,22 @@ impl Host {
         };
         Ok((job, trigger))
     }
+}
+
+/// The clock, random seed and HTTP mocks of the request, for `js_runtime/clock.js` and `http.js`.
+fn add_determinism(input: &mut Value, request: &Request) -> Result<(), RequestError> {
+    if let Some(mocks) = &request.http {
+        for (index, mock) in mocks.iter().enumerate() {
+            if mock.json.is_some() && mock.text.is_some() {
+                return Err(RequestError::new(format!("http[{index}]"), "give json or text, not both"));
+            }
+        }
+    }
+    let fields = input.as_object_mut().expect("trigger inputs are objects");
+    fields.insert("now".into(), request.now.clone().unwrap_or(Value::Null));
+    fields.insert("seed".into(), request.seed.map_or(Value::Null, Value::from));
+    fields.insert("http".into(), serde_json::to_value(&request.http).unwrap_or(Value::Null));
+    Ok(())
 }
 
 fn positive(field: &str, value: Option<u64>) -> Result<Option<u64>, RequestError> {
@@ -183,6 +200,7 @@ fn strip_leading_comments(source: &str) -> &str {
 fn read_result(id: Option<Value>, trigger: Trigger, script: String, result: JobResult, timeout_ms: u128, memory_mb: u64) -> Outcome {
     let commands: Vec<Command> = serde_json::from_value(result.commands).unwrap_or_default();
     let logs: Vec<LogLine> = serde_json::from_value(result.logs).unwrap_or_default();
+    let requests: Vec<HttpRequest> = serde_json::from_value(result.requests).unwrap_or_default();
     let mut outcome = Outcome {
         id,
         status: Status::Error,
@@ -190,6 +208,7 @@ fn read_result(id: Option<Value>, trigger: Trigger, script: String, result: JobR
         script: Some(script),
         returned: Value::Null,
         commands,
+        requests,
         callback: None,
         logs,
         logs_truncated: result.logs_truncated,

@@ -22,6 +22,6 @@ pub mod tenant;
 
 pub use engine::Limits;
 pub use host::{Host, HostConfig};
-pub use outcome::{Command, LogLine, Outcome, OutcomeError, Status};
-pub use request::{Phase, Request, RequestError, Trigger};
+pub use outcome::{Command, HttpRequest, LogLine, Outcome, OutcomeError, Status};
+pub use request::{HttpMock, Phase, Request, RequestError, Trigger};
 pub use rules::rule::MissingClientMetadata;

@@ -49,6 +49,16 @@ pub struct Command {
     pub args: Vec<Value>,
 }
 
+/// One `fetch` a script made and the status its mock answered (`null`: no mock matched).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HttpRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: serde_json::Map<String, Value>,
+    pub body: Option<String>,
+    pub status: Option<u16>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogLine {
     pub level: String,
@@ -106,6 +116,9 @@ pub struct Outcome {
     /// What an Action's handler resolved to (`null` when nothing or not an Action).
     pub returned: Value,
     pub commands: Vec<Command>,
+    /// The `fetch` requests the script made (answered by the request's HTTP mocks).
+    #[serde(default)]
+    pub requests: Vec<HttpRequest>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback: Option<CallbackResult>,
     pub logs: Vec<LogLine>,
@@ -124,6 +137,7 @@ impl Outcome {
             script: None,
             returned: Value::Null,
             commands: vec![],
+            requests: vec![],
             callback: None,
             logs: vec![],
             logs_truncated: false,

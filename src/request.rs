@@ -90,6 +90,16 @@ pub struct Request {
     /// The file name `script` is reported under (defaults to `<inline>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub script_name: Option<String>,
+    /// A fixed clock for the execution: `Date`, `Date.now()` and `new Date()` give this instant
+    /// (an ISO 8601 string or epoch milliseconds) and `performance.now()` gives 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub now: Option<Value>,
+    /// Seeds `Math.random`, `crypto.getRandomValues` and `crypto.randomUUID`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Answers for `fetch`; a request none of them matches fails the execution.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http: Option<Vec<HttpMock>>,
     /// Names (or ids) of the Rules that ran earlier in the login, for `api.rules.wasExecuted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules_executed: Option<Vec<String>>,
@@ -97,6 +107,31 @@ pub struct Request {
     /// Action's module state and the Rule's `global` object between them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
+}
+
+/// One canned HTTP answer: the first mock whose method and URL match a `fetch` answers it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpMock {
+    /// Any method when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// The URL; `*` matches any run of characters (`https://api.example.com/users/*`).
+    pub url: String,
+    /// 200 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headers: Option<Map<String, Value>>,
+    /// A JSON body (sent with `content-type: application/json`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub json: Option<Value>,
+    /// A text body.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// How long the answer takes, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
 }
 
 /// A request that cannot be run, with the field (or file) at fault.

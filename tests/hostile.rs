@@ -103,9 +103,11 @@ async fn host_escape_attempts_reach_nothing() {
     let outcome = contained(&host, "hostile/host-escape.action.js").await;
     assert_eq!(outcome.status, Status::Completed);
     let r = &outcome.returned;
-    for key in ["Deno", "__bootstrap", "Function constructor global Deno", "constructor chain", "process", "fetch"] {
+    for key in ["Deno", "__bootstrap", "Function constructor global Deno", "constructor chain", "process"] {
         assert_eq!(r[key], json!("undefined"), "{key}: {r}");
     }
+    // `fetch` exists, but only answers the request's HTTP mocks (see tests/determinism.rs).
+    assert!(r["fetch"].as_str().unwrap().starts_with("async function fetch"), "{}", r["fetch"]);
     assert_eq!(r["require fs"], json!("threw Error"));
     assert_eq!(r["require child_process"], json!("threw Error"));
 }
@@ -225,4 +227,14 @@ async fn log_truncation_counts_utf8_bytes_and_keeps_whole_characters() {
     // 131 whole lines fit, the 132nd is cut, the other 68 are dropped.
     assert_eq!(kept.len(), 132);
     assert!(outcome.logs.last().unwrap().message.ends_with("; 68 later call(s) dropped"), "{:?}", outcome.logs.last());
+}
+
+#[tokio::test]
+async fn a_script_that_does_not_compile_reports_nothing_of_the_execution_before() {
+    let host = single_worker_host(SHORT);
+    let noisy = "exports.onExecutePostLogin = async (event, api) => { console.log('earlier'); api.access.deny('earlier'); Promise.reject(new Error('earlier failure')); };";
+    assert_eq!(host.run(inline(noisy)).await.unwrap().status, Status::Error);
+    let broken = host.run(script_request("hostile/syntax-error.action.js")).await.unwrap();
+    assert_eq!(broken.error.as_ref().unwrap().name, "SyntaxError");
+    assert!(broken.logs.is_empty() && broken.commands.is_empty(), "{broken:?}");
 }

@@ -12,7 +12,7 @@ fn keys(value: &Value) -> Vec<&str> {
 async fn action_outcome_has_the_documented_fields() {
     let outcome = run(script_request("tenant/actions/require-verified-email/code.js")).await;
     let json = serde_json::to_value(&outcome).unwrap();
-    assert_eq!(keys(&json), ["status", "trigger", "script", "returned", "commands", "logs", "logs_truncated", "error", "duration_ms"]);
+    assert_eq!(keys(&json), ["status", "trigger", "script", "returned", "commands", "requests", "logs", "logs_truncated", "error", "duration_ms"]);
     assert_eq!(json["status"], "completed");
     assert_eq!(json["trigger"], "post-login");
     assert!(json["duration_ms"].as_f64().unwrap() > 0.0);
@@ -24,7 +24,7 @@ async fn action_outcome_has_the_documented_fields() {
 async fn rule_outcome_adds_the_callback() {
     let outcome = run(script_request("tenant/rules/require-verified-email.js")).await;
     let json = serde_json::to_value(&outcome).unwrap();
-    assert_eq!(keys(&json), ["status", "trigger", "script", "returned", "commands", "callback", "logs", "logs_truncated", "error", "duration_ms"]);
+    assert_eq!(keys(&json), ["status", "trigger", "script", "returned", "commands", "requests", "callback", "logs", "logs_truncated", "error", "duration_ms"]);
     assert_eq!(keys(&json["callback"]), ["error", "user", "context"]);
 }
 

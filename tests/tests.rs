@@ -13,6 +13,8 @@ mod isolation;
 mod actions_api;
 // Rules: callback protocol and legacy globals.
 mod rules;
+// Fixed clock, seeded randomness and HTTP mocks.
+mod determinism;
 // Tenants: running their scripts, listing applications, managing application metadata.
 mod tenant;
 // The Outcome JSON shape.

@@ -30,7 +30,7 @@ function loadModule(wrapper, input, container, createRequire) {
 }
 
 export async function runPostLogin(wrapper, input, container, host) {
-  const rec = execution.begin();
+  const rec = execution.current();
   try {
     const module = loadModule(wrapper, input, container, host.createRequire);
     const name = HANDLERS[input.phase] ?? HANDLERS.execute;

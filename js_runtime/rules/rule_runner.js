@@ -7,7 +7,7 @@ import { createAuth0, UnauthorizedError } from "ext:actionhost_runtime/rules/rul
 import { describeError } from "ext:actionhost_runtime/json.js";
 
 export async function runRule(wrapper, input, container, host) {
-  const rec = execution.begin();
+  const rec = execution.current();
   try {
     const global = container !== undefined ? (container.global ??= Object.create(globalThis)) : Object.create(globalThis);
     const module = { exports: {} };

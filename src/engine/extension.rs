@@ -1,6 +1,7 @@
-//! The `actionhost_runtime` deno_core extension: the JavaScript of `js_runtime/` and the one op
-//! it needs from the host. The op is captured by `js_runtime/main.js` before `Deno` is removed,
-//! so scripts can only reach it through `api.redirect.encodeToken/validateToken`.
+//! The `actionhost_runtime` deno_core extension: the JavaScript of `js_runtime/` and the two ops
+//! it needs from the host (HMAC-SHA256, random bytes). The ops are captured by
+//! `js_runtime/main.js` before `Deno` is removed, so scripts reach them only through
+//! `api.redirect.encodeToken/validateToken` and `crypto.getRandomValues`.
 
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -16,10 +17,16 @@ fn op_actionhost_hmac_sha256(#[string] secret: String, #[string] data: String) -
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
+/// Fills `bytes` from the operating system's random source (`crypto.getRandomValues`).
+#[deno_core::op2(fast)]
+fn op_actionhost_random_fill(#[buffer] bytes: &mut [u8]) {
+    getrandom::fill(bytes).expect("the operating system's random source is available");
+}
+
 deno_core::extension!(
     actionhost_runtime,
     deps = [deno_webidl, deno_web],
-    ops = [op_actionhost_hmac_sha256],
+    ops = [op_actionhost_hmac_sha256, op_actionhost_random_fill],
     esm_entry_point = "ext:actionhost_runtime/main.js",
     esm = [
         dir "js_runtime",
@@ -27,6 +34,8 @@ deno_core::extension!(
         "execution.js",
         "web_globals.js",
         "console.js",
+        "clock.js",
+        "http.js",
         "json.js",
         "require.js",
         "isolation.js",

@@ -29,7 +29,7 @@ const CONTAINER_CAPACITY: usize = 1024;
 const WATCHDOG_GRACE: Duration = Duration::from_millis(50);
 
 const TAKE_RUNNER: &str = "(() => { const r = globalThis.__actionhostRunner; \
-delete globalThis.__actionhostRunner; r.lockdown(); return [r.run, r.finish]; })()";
+delete globalThis.__actionhostRunner; r.lockdown(); return [r.run, r.finish, r.begin]; })()";
 
 struct CachedScript {
     kind: ScriptKind,
@@ -42,6 +42,7 @@ pub struct Isolate {
     runtime: JsRuntime,
     run: v8::Global<v8::Function>,
     finish: v8::Global<v8::Function>,
+    begin: v8::Global<v8::Function>,
     scripts: HashMap<u64, CachedScript>,
     containers: HashMap<String, v8::Global<v8::Object>>,
     watchdog: Watchdog,
@@ -73,19 +74,20 @@ impl Isolate {
             current.saturating_add(current / 4)
         });
         let runner = runtime.execute_script("actionhost:runner", TAKE_RUNNER).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let (run, finish) = {
+        let (run, finish, begin) = {
             deno_core::scope!(scope, &mut runtime);
             let array = v8::Local::<v8::Array>::try_from(v8::Local::new(scope, runner))?;
             let function = |scope: &mut v8::PinScope, index| -> anyhow::Result<v8::Global<v8::Function>> {
                 let value = array.get_index(scope, index).ok_or_else(|| anyhow::anyhow!("runner entry {index} missing"))?;
                 Ok(v8::Global::new(scope, v8::Local::<v8::Function>::try_from(value)?))
             };
-            (function(scope, 0)?, function(scope, 1)?)
+            (function(scope, 0)?, function(scope, 1)?, function(scope, 2)?)
         };
         Ok(Isolate {
             runtime,
             run,
             finish,
+            begin,
             scripts: HashMap::new(),
             containers: HashMap::new(),
             watchdog: Watchdog::spawn(handle),
@@ -109,6 +111,7 @@ impl Isolate {
         // the limits already apply. The watchdog only steps in after a grace period: an idle
         // wait is ended by the tokio deadline without terminating anything.
         self.watchdog.arm(execution, deadline + WATCHDOG_GRACE);
+        self.call_sync(&self.begin.clone());
         let settled = match self.compile(job) {
             Err(error) => Err(error),
             Ok(wrapper) => {
@@ -160,6 +163,15 @@ impl Isolate {
         result
     }
 
+    /// Calls a runner function that takes no argument and returns nothing of interest.
+    fn call_sync(&mut self, function: &v8::Global<v8::Function>) {
+        deno_core::scope!(scope, &mut self.runtime);
+        v8::tc_scope!(let scope, scope);
+        let function = v8::Local::new(scope, function);
+        let undefined = v8::undefined(scope).into();
+        function.call(scope, undefined, &[]);
+    }
+
     /// Collects what the execution left (logs, commands, a failure raised after the handler
     /// settled) and resets timers and globals.
     fn finish_execution(&mut self, result: &mut JobResult) {
@@ -180,6 +192,7 @@ impl Isolate {
         if let Value::Object(mut snapshot) = json_from_v8(scope, snapshot) {
             result.logs = snapshot.remove("logs").unwrap_or(Value::Array(vec![]));
             result.commands = snapshot.remove("commands").unwrap_or(Value::Array(vec![]));
+            result.requests = snapshot.remove("requests").unwrap_or(Value::Array(vec![]));
             result.logs_truncated = snapshot.remove("logs_truncated") == Some(Value::Bool(true));
             result.late_failure = snapshot.remove("failure").filter(|f| !f.is_null());
         }
@@ -260,6 +273,7 @@ impl JobResult {
             logs: Value::Array(vec![]),
             logs_truncated: false,
             commands: Value::Array(vec![]),
+            requests: Value::Array(vec![]),
             late_failure: None,
             duration,
         }

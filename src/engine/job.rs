@@ -79,6 +79,8 @@ pub struct JobResult {
     pub logs: Value,
     pub logs_truncated: bool,
     pub commands: Value,
+    /// The `fetch` requests the script made, with the status each got.
+    pub requests: Value,
     /// A failure raised after the handler settled (an unhandled rejection), as JavaScript
     /// described it; it turns an otherwise successful execution into an error.
     pub late_failure: Option<Value>,
