@@ -1,8 +1,8 @@
-// Tests for js_runtime/actions/post_login_api.js (run with `node --test tests/js/`).
+// Tests for js_runtime/actions/api/ (run with `node --test tests/js/`).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
-import { createPostLoginApi } from "../../js_runtime/actions/post_login_api.js";
+import { createPostLoginApi } from "../../js_runtime/actions/api/index.js";
 
 const NOW = 1_700_000_000_000; // fixed clock (ms)
 const NOW_S = NOW / 1000;

@@ -1,0 +1,16 @@
+// rules.js: owns api.rules (wasExecuted, read from ctx.rulesExecuted).
+
+import { ApiObject, seal, stateOf } from "./base.js";
+import { isArray } from "./builtins.js";
+
+export class RulesApi extends ApiObject {
+  constructor(s) {
+    super(s);
+  }
+  wasExecuted(ruleId) {
+    const executed = stateOf(this, "rules.wasExecuted").ctx.rulesExecuted;
+    return isArray(executed) ? executed.includes(ruleId) : false;
+  }
+}
+
+seal(RulesApi);
