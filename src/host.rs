@@ -73,6 +73,16 @@ impl Host {
         self.run(request).await.unwrap_or_else(|error| Outcome::invalid_request(id, error.to_string()))
     }
 
+    /// The tenant at `path`, loaded once and reloaded when one of its files changes.
+    pub fn tenant(&self, path: &std::path::Path) -> Result<std::sync::Arc<tenant::Tenant>, RequestError> {
+        self.tenants.get(path).map_err(|e| RequestError::new("tenant", e.to_string()))
+    }
+
+    /// The configuration the host was started with.
+    pub fn config(&self) -> &HostConfig {
+        &self.config
+    }
+
     /// A request naming a tenant becomes a plain request carrying what the tenant holds.
     fn resolve_tenant(&self, request: Request) -> Result<Request, RequestError> {
         let Some(path) = &request.tenant else {
@@ -83,7 +93,7 @@ impl Host {
             }
             return Ok(request);
         };
-        let tenant = self.tenants.get(path).map_err(|e| RequestError::new("tenant", e.to_string()))?;
+        let tenant = self.tenant(path)?;
         tenant::apply(&request, &tenant)
     }
 

@@ -3,9 +3,9 @@
 
 use serde_json::{json, Value};
 
-use crate::actions::post_login_event::{deep_merge, default_rule_context, default_rule_user};
+use crate::actions::post_login_event::{default_rule_context, default_rule_user};
 use crate::outcome::{CallbackResult, OutcomeError, Status};
-use crate::request::{expect_object, Request, RequestError};
+use crate::request::{layered_input, Request, RequestError};
 use crate::tenant::client_metadata::{self, ClientMetadata};
 
 /// What `context.clientMetadata` is for an application that never had metadata. Auth0's docs
@@ -26,16 +26,8 @@ pub fn build_input(
     metadata: Option<&ClientMetadata>,
     missing: MissingClientMetadata,
 ) -> Result<Value, RequestError> {
-    let mut user = default_rule_user();
-    if let Some(overrides) = &request.user {
-        expect_object("user", overrides)?;
-        deep_merge(&mut user, overrides);
-    }
-    let mut context = default_rule_context();
-    if let Some(overrides) = &request.context {
-        expect_object("context", overrides)?;
-        deep_merge(&mut context, overrides);
-    }
+    let user = layered_input(request, "user", request.user.as_ref(), default_rule_user)?;
+    let mut context = layered_input(request, "context", request.context.as_ref(), default_rule_context)?;
     match (metadata, context.get("clientMetadata")) {
         (Some(metadata), _) => context["clientMetadata"] = Value::Object(metadata.clone()),
         (None, Some(found)) => {
