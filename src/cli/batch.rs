@@ -1,12 +1,14 @@
 //! `actionhost batch`: JSON-lines requests on stdin, one JSON outcome line per request on
-//! stdout, in input order, executed in parallel on the pool. A line that is not a valid request
-//! yields an error outcome naming the line, and the rest go on.
+//! stdout, in input order, executed in parallel on the pool. A line `{"id": …, "simulate": {…}}`
+//! simulates a login instead and yields its result. A line that is not a valid request yields
+//! an error outcome naming the line, and the rest go on.
 
 use futures::{FutureExt, StreamExt};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use super::args::BatchArgs;
+use actionhost::pipeline::{self, LoginRequest, Simulation};
 use actionhost::{Host, HostConfig, Limits, Outcome, Request};
 
 /// How many requests may wait in the pool per worker, so input keeps flowing while workers run.
@@ -31,7 +33,7 @@ pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
         .map(|(index, line)| async move {
             match line {
                 Ok(text) => run_line(host, defaults, index + 1, &text).await,
-                Err(error) => Outcome::invalid_request(None, format!("line {}: cannot read standard input: {error}", index + 1)),
+                Err(error) => Answer::Outcome(Outcome::invalid_request(None, format!("line {}: cannot read standard input: {error}", index + 1))),
             }
         })
         .buffered(workers * IN_FLIGHT_PER_WORKER));
@@ -40,7 +42,10 @@ pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
     let mut next = outcomes.next().await;
     while let Some(outcome) = next {
         line.clear();
-        serde_json::to_writer(&mut line, &outcome)?;
+        match &outcome {
+            Answer::Outcome(outcome) => serde_json::to_writer(&mut line, outcome)?,
+            Answer::Simulation(result) => serde_json::to_writer(&mut line, result)?,
+        }
         line.push(b'\n');
         stdout.write_all(&line).await?;
         // A caller may wait for this answer before sending its next request: flush whenever
@@ -64,11 +69,53 @@ struct Defaults {
     client: Option<String>,
 }
 
-async fn run_line(host: &Host, defaults: &Defaults, number: usize, text: &str) -> Outcome {
+/// What one line yields: an execution's outcome, or a simulated login's result.
+enum Answer {
+    Outcome(Outcome),
+    Simulation(Box<Simulation>),
+}
+
+/// A batch line asking for a simulated login.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SimulateLine {
+    #[serde(default)]
+    id: Option<Value>,
+    simulate: LoginRequest,
+}
+
+async fn run_line(host: &Host, defaults: &Defaults, number: usize, text: &str) -> Answer {
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
-        Err(error) => return Outcome::invalid_request(None, format!("line {number}: invalid JSON: {error}")),
+        Err(error) => return Answer::Outcome(Outcome::invalid_request(None, format!("line {number}: invalid JSON: {error}"))),
     };
+    if value.get("simulate").is_some() {
+        return Answer::Simulation(Box::new(simulate_line(host, defaults, number, value).await));
+    }
+    Answer::Outcome(run_request(host, defaults, number, value).await)
+}
+
+async fn simulate_line(host: &Host, defaults: &Defaults, number: usize, value: Value) -> Simulation {
+    let id = value.get("id").cloned();
+    let line: SimulateLine = match serde_json::from_value(value) {
+        Ok(line) => line,
+        Err(error) => return Simulation::invalid(id, format!("line {number}: {error}")),
+    };
+    let mut request = line.simulate;
+    if request.tenant.is_none() && request.resume.is_none() {
+        request.tenant = defaults.tenant.clone();
+        request.client = request.client.or_else(|| defaults.client.clone());
+    }
+    match pipeline::simulate(host, &request).await {
+        Ok(mut result) => {
+            result.id = line.id;
+            result
+        }
+        Err(error) => Simulation::invalid(line.id, format!("line {number}: {error}")),
+    }
+}
+
+async fn run_request(host: &Host, defaults: &Defaults, number: usize, value: Value) -> Outcome {
     let id = value.get("id").cloned();
     match serde_json::from_value::<Request>(value) {
         Ok(mut request) => {
