@@ -187,7 +187,7 @@ mod tests {
         let mut big = CustomClaims::default();
         big.set("https://x/big", json!("a".repeat(MAX_CUSTOM_CLAIMS_BYTES)), "rule r");
         let err = build(&login, &CustomClaims::default(), &big, &mut vec![]).unwrap_err();
-        assert!(err.starts_with("the custom claims of the access token take 102419 bytes"), "{err}");
+        assert!(err.starts_with("the custom claims of the access token take 102420 bytes"), "{err}");
         let err = build(&login, &big, &CustomClaims::default(), &mut vec![]).unwrap_err();
         assert!(err.starts_with("the custom claims of the ID token"), "{err}");
     }
