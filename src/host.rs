@@ -58,8 +58,8 @@ impl Host {
     /// Runs one request. A request that cannot be run (bad field, unreadable script) is an
     /// `Err` naming the field; everything the script does, including failing, is an `Outcome`.
     pub async fn run(&self, request: Request) -> Result<Outcome, RequestError> {
-        let request = self.resolve_tenant(request)?;
-        let (job, trigger) = self.prepare(&request)?;
+        let mut request = self.resolve_tenant(request)?;
+        let (job, trigger) = self.prepare(&mut request)?;
         let script = job.script.filename.clone();
         let timeout_ms = job.timeout.as_millis();
         let memory_mb = job.memory_mb;
@@ -97,7 +97,8 @@ impl Host {
         tenant::apply(&request, &tenant)
     }
 
-    fn prepare(&self, request: &Request) -> Result<(Job, Trigger), RequestError> {
+    /// The job for a request; the request's event, user and context move into it.
+    fn prepare(&self, request: &mut Request) -> Result<(Job, Trigger), RequestError> {
         let script = load_script(request)?;
         let trigger = match request.trigger {
             Some(trigger) => trigger,
@@ -232,7 +233,7 @@ fn read_result(id: Option<Value>, trigger: Trigger, script: String, result: JobR
             (outcome.status, outcome.returned, outcome.error) = (status, returned, error);
         }
         Trigger::Rule => {
-            let (status, callback, error) = rule::interpret(&value);
+            let (status, callback, error) = rule::interpret(value);
             (outcome.status, outcome.callback, outcome.error) = (status, callback, error);
         }
     }

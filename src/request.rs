@@ -129,14 +129,14 @@ pub(crate) fn expect_object(field: &str, value: &Value) -> Result<(), RequestErr
 pub(crate) use crate::tenant::client_metadata::json_type;
 
 /// The override `given` for `field`, deep-merged into `default()` unless the request says its
-/// inputs are complete (`merge_defaults: false`).
-pub(crate) fn layered_input(request: &Request, field: &str, given: Option<&Value>, default: impl FnOnce() -> Value) -> Result<Value, RequestError> {
+/// inputs are complete (`merge_defaults: false`), in which case it is taken as it is.
+pub(crate) fn layered_input(merge_defaults: Option<bool>, field: &str, given: Option<Value>, default: impl FnOnce() -> Value) -> Result<Value, RequestError> {
     let Some(overrides) = given else { return Ok(default()) };
-    expect_object(field, overrides)?;
-    if request.merge_defaults == Some(false) {
-        return Ok(overrides.clone());
+    expect_object(field, &overrides)?;
+    if merge_defaults == Some(false) {
+        return Ok(overrides);
     }
     let mut value = default();
-    crate::actions::post_login_event::deep_merge(&mut value, overrides);
+    crate::actions::post_login_event::deep_merge(&mut value, &overrides);
     Ok(value)
 }

@@ -13,8 +13,9 @@ const MAX_SECRETS: usize = 30;
 const MAX_SECRET_NAME: usize = 128;
 const MAX_SECRET_VALUE: usize = 4096;
 
-pub fn build_input(request: &Request, filename: &str, metadata: Option<&ClientMetadata>) -> Result<Value, RequestError> {
-    let mut event = layered_input(request, "event", request.event.as_ref(), default_post_login_event)?;
+/// The runner's input. The request's `event` is taken (moved into the input).
+pub fn build_input(request: &mut Request, filename: &str, metadata: Option<&ClientMetadata>) -> Result<Value, RequestError> {
+    let mut event = layered_input(request.merge_defaults, "event", request.event.take(), default_post_login_event)?;
     match metadata {
         Some(metadata) => event["client"]["metadata"] = Value::Object(metadata.clone()),
         None => {

@@ -13,8 +13,9 @@ use super::flow::{End, Flow, Mfa, Resume};
 use super::metadata::Field;
 use super::transcript::{diff, Step, StepKind};
 use crate::outcome::{Command, OutcomeError, Status};
-use crate::request::{Phase, Request, RequestError};
-use crate::tenant::{self, Tenant};
+use super::step_request;
+use crate::request::{Phase, Request, RequestError, Trigger};
+use crate::tenant::Tenant;
 use crate::Host;
 
 /// Runs the Actions from `start`; with `continue_query`, the first one runs its
@@ -29,18 +30,15 @@ pub async fn run(host: &Host, tenant: &Tenant, flow: &mut Flow, mut event: Value
     for (index, action) in actions.iter().enumerate().skip(start) {
         let phase = if continue_query.is_some() && index == start { Phase::Continue } else { Phase::Execute };
         let by = format!("action {}", action.name);
+        let started = Instant::now();
         let request = Request {
-            client: Some(flow.login.client.clone()),
-            action: Some(action.name.clone()),
             event: Some(event.clone()),
-            merge_defaults: Some(false),
             phase: Some(phase),
             rules_executed: Some(flow.rules_executed.clone()),
-            container: flow.login.container.clone(),
-            ..Default::default()
+            secrets: Some(action.secrets.clone()),
+            ..step_request(tenant, &flow.login, Trigger::PostLogin, &action.code, &action.code_path)
         };
-        let started = Instant::now();
-        let outcome = host.run(tenant::apply(&request, tenant)?).await?;
+        let outcome = host.run(request).await?;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         if !outcome.status.ran() {
             flow.push(Step::ran(StepKind::Action, &action.name, Some(phase), &outcome, ms, vec![]));

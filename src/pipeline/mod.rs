@@ -27,8 +27,9 @@ pub use result::{Denial, LoginSummary, Redirect, SimStatus, Simulation, Token, T
 pub use tokens::Signing;
 pub use transcript::{Change, Step, StepKind};
 
-use crate::request::RequestError;
-use crate::Host;
+use crate::request::{RequestError, Trigger};
+use crate::tenant::Tenant;
+use crate::{Host, Request};
 use flow::Flow;
 use login::{Login, PROTOCOLS};
 use rules_stage::RulesEnd;
@@ -89,6 +90,23 @@ impl LoginRequest {
             (None, true) => Some(Signing::Rs256),
             (None, false) => None,
         }
+    }
+}
+
+/// The request of one step: the script and what the tenant says about the application, resolved
+/// here rather than by the host (the flow's `user`, `context` and `event` already carry the
+/// application's identity); the step's inputs are complete objects.
+fn step_request(tenant: &Tenant, login: &Login, trigger: Trigger, script: &str, script_path: &std::path::Path) -> Request {
+    let client = tenant.client(&login.client).ok();
+    Request {
+        script: Some(script.to_owned()),
+        script_name: Some(script_path.display().to_string()),
+        trigger: Some(trigger),
+        configuration: Some(tenant.rules_configs.clone()),
+        client_metadata: client.and_then(|c| c.client_metadata.clone()).map(Value::Object),
+        merge_defaults: Some(false),
+        container: login.container.clone(),
+        ..Default::default()
     }
 }
 

@@ -13,8 +13,9 @@ use super::login::{rules_context, rules_user, REDIRECT_CALLBACK};
 use super::metadata::Field;
 use super::transcript::{diff, Step, StepKind};
 use crate::outcome::{OutcomeError, Status};
-use crate::request::{Request, RequestError};
-use crate::tenant::{self, Tenant};
+use super::step_request;
+use crate::request::{Request, RequestError, Trigger};
+use crate::tenant::Tenant;
 use crate::{Host, MissingClientMetadata};
 
 /// What the Rules leave for the Actions.
@@ -48,17 +49,13 @@ pub async fn run(host: &Host, tenant: &Tenant, flow: &mut Flow, callback_query: 
             continue;
         }
         let by = format!("rule {}", rule.name);
+        let started = Instant::now();
         let request = Request {
-            client: Some(flow.login.client.clone()),
-            rule: Some(rule.name.clone()),
             user: Some(user.clone()),
             context: Some(context.clone()),
-            merge_defaults: Some(false),
-            container: flow.login.container.clone(),
-            ..Default::default()
+            ..step_request(tenant, &flow.login, Trigger::Rule, &rule.script, &rule.script_path)
         };
-        let started = Instant::now();
-        let outcome = host.run(tenant::apply(&request, tenant)?).await?;
+        let outcome = host.run(request).await?;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         for command in &outcome.commands {
             let field = match command.api.as_str() {

@@ -41,6 +41,8 @@ pub struct Step {
     pub reason: Option<String>,
     /// Wall-clock time of the step, from building its request to reading its outcome.
     pub duration_ms: f64,
+    /// The engine's part of it: the execution itself (the outcome's `duration_ms`).
+    pub engine_ms: f64,
     pub commands: Vec<Command>,
     pub logs: Vec<LogLine>,
     pub error: Option<OutcomeError>,
@@ -60,6 +62,7 @@ impl Step {
             status: "skipped".into(),
             reason: Some(reason),
             duration_ms: 0.0,
+            engine_ms: 0.0,
             commands: vec![],
             logs: vec![],
             error: None,
@@ -77,6 +80,7 @@ impl Step {
             status: outcome.status.as_str().to_owned(),
             reason: None,
             duration_ms,
+            engine_ms: outcome.duration_ms,
             commands: outcome.commands.clone(),
             logs: outcome.logs.clone(),
             error,
