@@ -168,7 +168,14 @@ pub(super) fn finish(mut flow: Flow, end: End, request: &LoginRequest, tenant: &
             let state = state::new_state(&flow.login.user_id);
             let url = state::with_state(&url, &state);
             let path = request.state_file.clone().unwrap_or_else(|| state::default_path(&tenant.root, &state));
-            let suspended = SuspendedLogin { format: state::FORMAT.into(), state: state.clone(), url: url.clone(), by: by.clone(), resume, flow: flow.clone() };
+            let mut saved = flow.clone();
+            // The state file may be resumed from another directory.
+            for path in [&mut saved.login.tenant, &mut saved.login.user_file] {
+                if let Ok(absolute) = std::path::absolute(&*path) {
+                    *path = absolute;
+                }
+            }
+            let suspended = SuspendedLogin { format: state::FORMAT.into(), state: state.clone(), url: url.clone(), by: by.clone(), resume, flow: saved };
             state::write(&path, &suspended)?;
             redirect = Some(Redirect { url, state, by, state_file: path });
         }
