@@ -18,6 +18,9 @@ use crate::request::{Phase, Request, RequestError, Trigger};
 use crate::tenant::Tenant;
 use crate::Host;
 
+/// The api calls that change the event the next Action sees.
+const EVENT_CHANGING: [&str; 3] = ["user.setAppMetadata", "user.setUserMetadata", "transaction.setMetadata"];
+
 /// Runs the Actions from `start`; with `continue_query`, the first one runs its
 /// `onContinuePostLogin` with that `/continue` query.
 pub async fn run(host: &Host, tenant: &Tenant, flow: &mut Flow, mut event: Value, start: usize, continue_query: Option<&Map<String, Value>>) -> Result<End, RequestError> {
@@ -45,10 +48,14 @@ pub async fn run(host: &Host, tenant: &Tenant, flow: &mut Flow, mut event: Value
             let error = outcome.error.clone().unwrap_or_else(|| OutcomeError::new("Error", outcome.status.as_str()));
             return Ok(End::Failed { by, error });
         }
-        let before = event.clone();
-        apply_commands(flow, &mut event, &outcome.commands, &by);
         let mut changes = Vec::new();
-        diff("/event", &before, &event, &mut changes);
+        if outcome.commands.iter().any(|c| EVENT_CHANGING.contains(&c.api.as_str())) {
+            let before = event.clone();
+            apply_commands(flow, &mut event, &outcome.commands, &by);
+            diff("/event", &before, &event, &mut changes);
+        } else {
+            apply_commands(flow, &mut event, &outcome.commands, &by);
+        }
         flow.push(Step::ran(StepKind::Action, &action.name, Some(phase), &outcome, ms, changes));
         match outcome.status {
             Status::Denied => {

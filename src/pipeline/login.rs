@@ -81,18 +81,17 @@ impl Login {
 
     /// The Auth0 domain of the simulated tenant.
     pub fn domain(&self) -> String {
-        default_post_login_event()["request"]["hostname"].as_str().unwrap_or("example.auth0.com").to_owned()
+        default_field(&["request", "hostname"])
     }
 
     /// The authorization request's query string parameters.
     fn query(&self) -> Value {
-        let event = default_post_login_event();
         let mut query = json!({
             "client_id": self.client_id,
             "response_type": "code",
-            "redirect_uri": self.callback_url.clone().unwrap_or_else(|| event["transaction"]["redirect_uri"].as_str().unwrap_or_default().to_owned()),
+            "redirect_uri": self.callback_url.clone().unwrap_or_else(|| default_field(&["transaction", "redirect_uri"])),
             "scope": REQUESTED_SCOPES.join(" "),
-            "state": event["transaction"]["state"],
+            "state": default_field(&["transaction", "state"]),
         });
         if let Some(audience) = &self.audience {
             query["audience"] = json!(audience);
@@ -101,10 +100,17 @@ impl Login {
     }
 }
 
+/// A string field of the default post-login event (read once).
+fn default_field(path: &[&str]) -> String {
+    static EVENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let event = EVENT.get_or_init(default_post_login_event);
+    path.iter().fold(event, |v, key| &v[*key]).as_str().unwrap_or_default().to_owned()
+}
+
 /// A stable, realistic connection id for a connection name.
 fn connection_id(name: &str) -> String {
     if name == DEFAULT_CONNECTION {
-        return default_post_login_event()["connection"]["id"].as_str().unwrap_or_default().to_owned();
+        return default_field(&["connection", "id"]);
     }
     use sha2::Digest;
     let digest = sha2::Sha256::digest(name.as_bytes());

@@ -107,10 +107,10 @@ pub fn diff(root: &str, before: &Value, after: &Value, out: &mut Vec<Change>) {
     match (before, after) {
         (Value::Object(a), Value::Object(b)) => {
             for (key, old) in a {
-                let path = format!("{root}/{}", escape(key));
                 match b.get(key) {
-                    Some(new) => diff(&path, old, new, out),
-                    None => out.push(Change { op: "remove".into(), path, old: Some(old.clone()), value: None }),
+                    Some(new) if new == old => {}
+                    Some(new) => diff(&format!("{root}/{}", escape(key)), old, new, out),
+                    None => out.push(Change { op: "remove".into(), path: format!("{root}/{}", escape(key)), old: Some(old.clone()), value: None }),
                 }
             }
             for (key, new) in b {
