@@ -278,6 +278,50 @@ mod tests {
         assert_eq!(iso_from_ms(951_782_400_123), "2000-02-29T00:00:00.123Z");
     }
 
+    fn login() -> Login {
+        let client = Client { name: "Portal".into(), client_id: Some("portal-id".into()), client_metadata: None, file: Default::default(), raw: json!({"callbacks": ["https://portal/cb"]}) };
+        let profile = json!({"user_id": "github|42", "identities": [{"connection": "github", "provider": "github", "user_id": "42"}]});
+        Login::new(&client, std::path::Path::new("t"), std::path::Path::new("u.json"), &profile, json!(["admin"]), None)
+    }
+
+    #[test]
+    fn the_login_follows_the_user_and_the_application() {
+        let login = login();
+        assert_eq!((login.connection.as_str(), login.strategy.as_str()), ("github", "github"));
+        assert!(login.connection_id.starts_with("con_") && login.connection_id.len() == 20);
+        let user = rules_user(&login, &json!({"user_id": "github|42"}));
+        assert_eq!(user["user_metadata"], json!({}));
+        assert!(user.get("app_metadata").is_none(), "Rules see no app_metadata when the user has none");
+        assert_eq!(user["identities"][0]["user_id"], "42");
+        let context = rules_context(&login, &json!({"logins_count": 7}), REDIRECT_CALLBACK, None);
+        assert_eq!(context["clientID"], "portal-id");
+        assert_eq!(context["protocol"], REDIRECT_CALLBACK);
+        assert_eq!(context["request"]["query"]["redirect_uri"], "https://portal/cb");
+        assert_eq!(context["stats"]["loginsCount"], 7);
+        assert_eq!(context["authorization"]["roles"], json!(["admin"]));
+    }
+
+    #[test]
+    fn the_actions_event_carries_what_the_rules_left() {
+        let mut login = login();
+        login.audience = Some("https://api".into());
+        let mut context = rules_context(&login, &json!({}), REDIRECT_CALLBACK, None);
+        context["request"]["geoip"] = json!({"country_code": "FR"});
+        context["connectionMetadata"] = json!({"k": "v"});
+        context["authentication"]["methods"] = json!([{"name": "pwd", "timestamp": 0}]);
+        let event = actions_event(&login, &json!({"user_id": "github|42", "nickname": "changed by a rule"}), &context);
+        assert_eq!(event["user"]["nickname"], "changed by a rule");
+        assert_eq!(event["user"]["app_metadata"], json!({}));
+        assert_eq!(event["client"], json!({"client_id": "portal-id", "name": "Portal", "metadata": {}}));
+        assert_eq!(event["connection"]["name"], "github");
+        assert_eq!(event["connection"]["metadata"], json!({"k": "v"}));
+        assert_eq!(event["request"]["geoip"], json!({"countryCode": "FR"}));
+        assert_eq!(event["authentication"]["methods"][0]["timestamp"], "1970-01-01T00:00:00.000Z");
+        assert_eq!(event["transaction"]["protocol"], DEFAULT_PROTOCOL, "redirect-callback is the Rules' only");
+        assert_eq!(event["resource_server"]["identifier"], "https://api");
+        assert_eq!(event["authorization"]["roles"], json!(["admin"]));
+    }
+
     #[test]
     fn geoip_keys_back_to_camel_case() {
         assert_eq!(camel_case("country_code3"), "countryCode3");
