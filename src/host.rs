@@ -58,8 +58,8 @@ impl Host {
     /// Runs one request. A request that cannot be run (bad field, unreadable script) is an
     /// `Err` naming the field; everything the script does, including failing, is an `Outcome`.
     pub async fn run(&self, request: Request) -> Result<Outcome, RequestError> {
-        let request = self.resolve_tenant(request)?;
-        let (job, trigger) = self.prepare(&request)?;
+        let mut request = self.resolve_tenant(request)?;
+        let (job, trigger) = self.prepare(&mut request)?;
         let script = job.script.filename.clone();
         let timeout_ms = job.timeout.as_millis();
         let memory_mb = job.memory_mb;
@@ -73,6 +73,16 @@ impl Host {
         self.run(request).await.unwrap_or_else(|error| Outcome::invalid_request(id, error.to_string()))
     }
 
+    /// The tenant at `path`, loaded once and reloaded when one of its files changes.
+    pub fn tenant(&self, path: &std::path::Path) -> Result<std::sync::Arc<tenant::Tenant>, RequestError> {
+        self.tenants.get(path).map_err(|e| RequestError::new("tenant", e.to_string()))
+    }
+
+    /// The configuration the host was started with.
+    pub fn config(&self) -> &HostConfig {
+        &self.config
+    }
+
     /// A request naming a tenant becomes a plain request carrying what the tenant holds.
     fn resolve_tenant(&self, request: Request) -> Result<Request, RequestError> {
         let Some(path) = &request.tenant else {
@@ -83,11 +93,12 @@ impl Host {
             }
             return Ok(request);
         };
-        let tenant = self.tenants.get(path).map_err(|e| RequestError::new("tenant", e.to_string()))?;
+        let tenant = self.tenant(path)?;
         tenant::apply(&request, &tenant)
     }
 
-    fn prepare(&self, request: &Request) -> Result<(Job, Trigger), RequestError> {
+    /// The job for a request; the request's event, user and context move into it.
+    fn prepare(&self, request: &mut Request) -> Result<(Job, Trigger), RequestError> {
         let script = load_script(request)?;
         let trigger = match request.trigger {
             Some(trigger) => trigger,
@@ -241,7 +252,7 @@ fn read_result(id: Option<Value>, trigger: Trigger, script: String, result: JobR
             (outcome.status, outcome.returned, outcome.error) = (status, returned, error);
         }
         Trigger::Rule => {
-            let (status, callback, error) = rule::interpret(&value);
+            let (status, callback, error) = rule::interpret(value);
             (outcome.status, outcome.callback, outcome.error) = (status, callback, error);
         }
     }

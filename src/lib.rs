@@ -16,6 +16,7 @@ pub mod actions;
 pub mod engine;
 pub mod host;
 pub mod outcome;
+pub mod pipeline;
 pub mod request;
 pub mod rules;
 pub mod tenant;

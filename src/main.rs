@@ -1,5 +1,7 @@
-//! The `actionhost` binary. Exit codes: 0 the script ran (completed, denied, redirected) or the
-//! batch was processed; 1 the script failed (error, timeout, out of memory); 2 bad usage or input.
+//! The `actionhost` binary. Exit codes: 0 the script ran (completed, denied, redirected), the
+//! login was simulated to its end (issued, denied, redirected) or the batch was processed; 1 a
+//! script failed (error, timeout, out of memory) or the tokens broke Auth0's limits; 2 bad usage
+//! or input.
 
 mod cli;
 
@@ -15,6 +17,7 @@ fn main() -> ExitCode {
             cli::args::Command::Run(args) => cli::run(args).await,
             cli::args::Command::Batch(args) => cli::batch(args).await,
             cli::args::Command::Clients(command) => cli::clients(command),
+            cli::args::Command::Simulate(args) => cli::simulate(args).await,
         }
     });
     match result {

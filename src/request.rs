@@ -56,6 +56,10 @@ pub struct Request {
     /// Overrides deep-merged into the default post-login event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<Value>,
+    /// `false`: `event`, `user` and `context` are complete objects, used as given instead of
+    /// being deep-merged into the defaults (a login simulation passes each step's state so).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge_defaults: Option<bool>,
     /// Overrides deep-merged into the default Rules `user`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<Value>,
@@ -158,3 +162,16 @@ pub(crate) fn expect_object(field: &str, value: &Value) -> Result<(), RequestErr
 }
 
 pub(crate) use crate::tenant::client_metadata::json_type;
+
+/// The override `given` for `field`, deep-merged into `default()` unless the request says its
+/// inputs are complete (`merge_defaults: false`), in which case it is taken as it is.
+pub(crate) fn layered_input(merge_defaults: Option<bool>, field: &str, given: Option<Value>, default: impl FnOnce() -> Value) -> Result<Value, RequestError> {
+    let Some(overrides) = given else { return Ok(default()) };
+    expect_object(field, &overrides)?;
+    if merge_defaults == Some(false) {
+        return Ok(overrides);
+    }
+    let mut value = default();
+    crate::actions::post_login_event::deep_merge(&mut value, &overrides);
+    Ok(value)
+}

@@ -21,3 +21,5 @@ mod tenant;
 mod outcome_shape;
 // `actionhost run` and `actionhost batch` as processes: output, exit codes, bad input.
 mod cli;
+// The login simulator: Rules then Actions, denials, redirects, claims, signing, users.
+mod simulate;

@@ -3,9 +3,9 @@
 
 use serde_json::{Map, Value};
 
-use super::post_login_event::{deep_merge, default_post_login_event};
+use super::post_login_event::default_post_login_event;
 use crate::outcome::{OutcomeError, Status};
-use crate::request::{expect_object, json_type, Request, RequestError};
+use crate::request::{json_type, layered_input, Request, RequestError};
 use crate::tenant::client_metadata::{self, ClientMetadata};
 
 /// Auth0's limits on Action secrets.
@@ -13,12 +13,9 @@ const MAX_SECRETS: usize = 30;
 const MAX_SECRET_NAME: usize = 128;
 const MAX_SECRET_VALUE: usize = 4096;
 
-pub fn build_input(request: &Request, filename: &str, metadata: Option<&ClientMetadata>) -> Result<Value, RequestError> {
-    let mut event = default_post_login_event();
-    if let Some(overrides) = &request.event {
-        expect_object("event", overrides)?;
-        deep_merge(&mut event, overrides);
-    }
+/// The runner's input. The request's `event` is taken (moved into the input).
+pub fn build_input(request: &mut Request, filename: &str, metadata: Option<&ClientMetadata>) -> Result<Value, RequestError> {
+    let mut event = layered_input(request.merge_defaults, "event", request.event.take(), default_post_login_event)?;
     match metadata {
         Some(metadata) => event["client"]["metadata"] = Value::Object(metadata.clone()),
         None => {

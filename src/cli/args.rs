@@ -22,6 +22,8 @@ pub enum Command {
     /// List a tenant's applications and manage their application metadata
     #[command(subcommand)]
     Clients(ClientsCommand),
+    /// Simulate a login: the tenant's Rules, then its post-login Actions; print tokens and transcript
+    Simulate(SimulateArgs),
 }
 
 /// Where a tenant is and how to read it.
@@ -107,6 +109,56 @@ pub struct BatchArgs {
     /// Worker threads (isolates); defaults to the number of CPUs
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..256))]
     pub workers: Option<u64>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub tenant: TenantArgs,
+    /// The application the user logs in to (name or client_id)
+    #[arg(long, value_name = "NAME_OR_ID", required_unless_present = "resume")]
+    pub client: Option<String>,
+    /// The user: a JSON file holding the user object
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["user_id", "resume"], conflicts_with = "user_id")]
+    pub user: Option<PathBuf>,
+    /// The user: the id of a user of the tenant's users/ folder
+    #[arg(long, value_name = "ID")]
+    pub user_id: Option<String>,
+    /// The connection the user logs in with (default: the user's first identity's)
+    #[arg(long, value_name = "NAME")]
+    pub connection: Option<String>,
+    /// The protocol of the login (default oidc-basic-profile)
+    #[arg(long, value_name = "P")]
+    pub protocol: Option<String>,
+    /// The API the access token is for
+    #[arg(long, value_name = "A")]
+    pub audience: Option<String>,
+    /// Issue signed JWTs: RS256 with the tenant's key pair (created in <tenant>/.actionhost/)
+    #[arg(long)]
+    pub sign: bool,
+    /// Issue JWTs signed with HS256 and this secret instead
+    #[arg(long, value_name = "SECRET")]
+    pub sign_secret: Option<String>,
+    /// Write the login's user metadata changes back to the user file
+    #[arg(long)]
+    pub persist: bool,
+    /// Where to write the state of a login a redirect suspends (default <tenant>/.actionhost/flows/<state>.json)
+    #[arg(long, value_name = "FILE")]
+    pub state_file: Option<PathBuf>,
+    /// Resume the login suspended in STATE_FILE, as the browser's return to /continue
+    #[arg(long = "continue", id = "resume", value_name = "STATE_FILE", conflicts_with_all = ["tenant", "client", "user", "user_id", "connection", "protocol", "audience"])]
+    pub resume: Option<PathBuf>,
+    /// A /continue query parameter (repeatable); state is added when absent
+    #[arg(long, value_name = "K=V", requires = "resume")]
+    pub query: Vec<String>,
+    /// Shared-container key for every step (Rules share one global, Actions keep module state)
+    #[arg(long, value_name = "KEY")]
+    pub container: Option<String>,
+    /// Print one JSON object (result and transcript) instead of the human view
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
 }

@@ -1,16 +1,20 @@
 //! `actionhost batch`: JSON-lines requests on stdin, one JSON outcome line per request on
-//! stdout, in input order, executed in parallel on the pool. A line that is not a valid request
-//! yields an error outcome naming the line, and the rest go on.
+//! stdout, in input order, executed in parallel on the pool. A line `{"id": …, "simulate": {…}}`
+//! simulates a login instead and yields its result. A line that is not a valid request yields
+//! an error outcome naming the line, and the rest go on.
 
-use futures::{FutureExt, StreamExt};
+use futures::StreamExt;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use super::args::BatchArgs;
+use actionhost::pipeline::{self, LoginRequest, Simulation};
 use actionhost::{Host, HostConfig, Limits, Outcome, Request};
 
 /// How many requests may wait in the pool per worker, so input keeps flowing while workers run.
 const IN_FLIGHT_PER_WORKER: usize = 8;
+/// Outcome lines waiting to be written; the requests pause when stdout falls this far behind.
+const WRITE_QUEUE: usize = 1024;
 
 pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
     let defaults = HostConfig::default();
@@ -31,31 +35,42 @@ pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
         .map(|(index, line)| async move {
             match line {
                 Ok(text) => run_line(host, defaults, index + 1, &text).await,
-                Err(error) => Outcome::invalid_request(None, format!("line {}: cannot read standard input: {error}", index + 1)),
+                Err(error) => Answer::Outcome(Outcome::invalid_request(None, format!("line {}: cannot read standard input: {error}", index + 1))),
             }
         })
         .buffered(workers * IN_FLIGHT_PER_WORKER));
-    let mut stdout = tokio::io::BufWriter::new(tokio::io::stdout());
-    let mut line = Vec::new();
-    let mut next = outcomes.next().await;
-    while let Some(outcome) = next {
-        line.clear();
-        serde_json::to_writer(&mut line, &outcome)?;
+    // Writing happens in its own task: awaiting stdout must not stop the in-flight requests
+    // (polled only through `outcomes`) from moving on.
+    let (lines_tx, lines_rx) = tokio::sync::mpsc::channel::<Vec<u8>>(WRITE_QUEUE);
+    let writer = tokio::spawn(write_lines(lines_rx));
+    while let Some(outcome) = outcomes.next().await {
+        let mut line = Vec::with_capacity(1024);
+        match &outcome {
+            Answer::Outcome(outcome) => serde_json::to_writer(&mut line, outcome)?,
+            Answer::Simulation(result) => serde_json::to_writer(&mut line, result)?,
+        }
         line.push(b'\n');
-        stdout.write_all(&line).await?;
-        // A caller may wait for this answer before sending its next request: flush whenever
-        // no further outcome is ready yet.
-        next = match outcomes.next().now_or_never() {
-            Some(ready) => ready,
-            None => {
-                stdout.flush().await?;
-                outcomes.next().await
-            }
-        };
+        if lines_tx.send(line).await.is_err() {
+            break; // the writer stopped: its error is reported below
+        }
     }
-    stdout.flush().await?;
+    drop(lines_tx);
+    writer.await??;
     // Script failures are outcomes like any other; the batch itself succeeded.
     Ok(0)
+}
+
+/// Writes outcome lines to stdout in order. A caller may wait for an answer before sending its
+/// next request: the output is flushed whenever no further line is waiting.
+async fn write_lines(mut lines: tokio::sync::mpsc::Receiver<Vec<u8>>) -> std::io::Result<()> {
+    let mut stdout = tokio::io::BufWriter::new(tokio::io::stdout());
+    while let Some(line) = lines.recv().await {
+        stdout.write_all(&line).await?;
+        if lines.is_empty() {
+            stdout.flush().await?;
+        }
+    }
+    stdout.flush().await
 }
 
 /// The tenant and application given on the command line, for lines that name none.
@@ -64,11 +79,53 @@ struct Defaults {
     client: Option<String>,
 }
 
-async fn run_line(host: &Host, defaults: &Defaults, number: usize, text: &str) -> Outcome {
+/// What one line yields: an execution's outcome, or a simulated login's result.
+enum Answer {
+    Outcome(Outcome),
+    Simulation(Box<Simulation>),
+}
+
+/// A batch line asking for a simulated login.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SimulateLine {
+    #[serde(default)]
+    id: Option<Value>,
+    simulate: LoginRequest,
+}
+
+async fn run_line(host: &Host, defaults: &Defaults, number: usize, text: &str) -> Answer {
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
-        Err(error) => return Outcome::invalid_request(None, format!("line {number}: invalid JSON: {error}")),
+        Err(error) => return Answer::Outcome(Outcome::invalid_request(None, format!("line {number}: invalid JSON: {error}"))),
     };
+    if value.get("simulate").is_some() {
+        return Answer::Simulation(Box::new(simulate_line(host, defaults, number, value).await));
+    }
+    Answer::Outcome(run_request(host, defaults, number, value).await)
+}
+
+async fn simulate_line(host: &Host, defaults: &Defaults, number: usize, value: Value) -> Simulation {
+    let id = value.get("id").cloned();
+    let line: SimulateLine = match serde_json::from_value(value) {
+        Ok(line) => line,
+        Err(error) => return Simulation::invalid(id, format!("line {number}: {error}")),
+    };
+    let mut request = line.simulate;
+    if request.tenant.is_none() && request.resume.is_none() {
+        request.tenant = defaults.tenant.clone();
+        request.client = request.client.or_else(|| defaults.client.clone());
+    }
+    match pipeline::simulate(host, &request).await {
+        Ok(mut result) => {
+            result.id = line.id;
+            result
+        }
+        Err(error) => Simulation::invalid(line.id, format!("line {number}: {error}")),
+    }
+}
+
+async fn run_request(host: &Host, defaults: &Defaults, number: usize, value: Value) -> Outcome {
     let id = value.get("id").cloned();
     match serde_json::from_value::<Request>(value) {
         Ok(mut request) => {

@@ -5,10 +5,13 @@ mod batch;
 mod clients;
 mod print;
 mod run;
+mod simulate;
+mod simulate_print;
 
 pub use batch::batch;
 pub use clients::clients;
 pub use run::run;
+pub use simulate::simulate;
 
 use actionhost::tenant::Keywords;
 

@@ -3,9 +3,9 @@
 
 use serde_json::{json, Value};
 
-use crate::actions::post_login_event::{deep_merge, default_rule_context, default_rule_user};
+use crate::actions::post_login_event::{default_rule_context, default_rule_user};
 use crate::outcome::{CallbackResult, OutcomeError, Status};
-use crate::request::{expect_object, Request, RequestError};
+use crate::request::{layered_input, Request, RequestError};
 use crate::tenant::client_metadata::{self, ClientMetadata};
 
 /// What `context.clientMetadata` is for an application that never had metadata. Auth0's docs
@@ -20,22 +20,15 @@ pub enum MissingClientMetadata {
     Empty,
 }
 
+/// The runner's input. The request's `user` and `context` are taken (moved into the input).
 pub fn build_input(
-    request: &Request,
+    request: &mut Request,
     filename: &str,
     metadata: Option<&ClientMetadata>,
     missing: MissingClientMetadata,
 ) -> Result<Value, RequestError> {
-    let mut user = default_rule_user();
-    if let Some(overrides) = &request.user {
-        expect_object("user", overrides)?;
-        deep_merge(&mut user, overrides);
-    }
-    let mut context = default_rule_context();
-    if let Some(overrides) = &request.context {
-        expect_object("context", overrides)?;
-        deep_merge(&mut context, overrides);
-    }
+    let user = layered_input(request.merge_defaults, "user", request.user.take(), default_rule_user)?;
+    let mut context = layered_input(request.merge_defaults, "context", request.context.take(), default_rule_context)?;
     match (metadata, context.get("clientMetadata")) {
         (Some(metadata), _) => context["clientMetadata"] = Value::Object(metadata.clone()),
         (None, Some(found)) => {
@@ -56,13 +49,13 @@ pub fn build_input(
 
 /// Reads the runner's result: `callback(null, …)` completes, an `UnauthorizedError` denies, any
 /// other error (or a throw, or a second callback) is an error.
-pub fn interpret(value: &Value) -> (Status, Option<CallbackResult>, Option<OutcomeError>) {
+pub fn interpret(mut value: Value) -> (Status, Option<CallbackResult>, Option<OutcomeError>) {
     if value["ok"] != Value::Bool(true) {
         return (Status::Error, None, Some(crate::host::error_from_js(&value["error"])));
     }
-    let callback = &value["callback"];
+    let mut callback = value["callback"].take();
     let error = (!callback["error"].is_null()).then(|| crate::host::error_from_js(&callback["error"]));
-    let result = CallbackResult { error: error.clone(), user: callback["user"].clone(), context: callback["context"].clone() };
+    let result = CallbackResult { error: error.clone(), user: callback["user"].take(), context: callback["context"].take() };
     let status = match &error {
         None => Status::Completed,
         Some(_) if callback["denied"] == Value::Bool(true) => Status::Denied,

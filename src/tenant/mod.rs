@@ -12,7 +12,7 @@ mod keywords;
 mod model;
 mod origin;
 mod parse;
-mod store;
+pub(crate) mod store;
 mod yaml;
 
 pub use apply::apply;

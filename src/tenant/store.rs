@@ -67,7 +67,7 @@ pub fn update_client_metadata(
             "no clients folder: not a directory-format tenant with applications",
         ));
     }
-    let _lock = lock(tenant_dir)?;
+    let _lock = lock(tenant_dir, "metadata.lock")?;
     let file = find_client_file(&clients, client, keywords)?;
     let text = fs::read_to_string(&file).map_err(|e| TenantError::io(&file, "read", &e))?;
     let origin = Origin::new(&file, &text, Syntax::Json);
@@ -114,11 +114,11 @@ pub fn update_client_metadata(
     Ok(next)
 }
 
-/// Holds `<tenant>/.actionhost/metadata.lock` exclusively until dropped.
-fn lock(tenant_dir: &Path) -> Result<File, TenantError> {
+/// Holds `<tenant>/.actionhost/<name>` exclusively until dropped.
+pub(crate) fn lock(tenant_dir: &Path, name: &str) -> Result<File, TenantError> {
     let dir = tenant_dir.join(".actionhost");
     fs::create_dir_all(&dir).map_err(|e| TenantError::io(&dir, "create folder", &e))?;
-    let path = dir.join("metadata.lock");
+    let path = dir.join(name);
     let file = OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -172,7 +172,7 @@ fn find_client_file(
 }
 
 /// Replaces `path` with `bytes`: hidden temp file in the same folder, fsync, rename, fsync folder.
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TenantError> {
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TenantError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let name = path
         .file_name()

@@ -1,0 +1,331 @@
+//! One login as the simulator sees it: who logs in (the user file), to which application, over
+//! which connection and protocol, for which audience; and the inputs each stage starts from:
+//! the Rules `user` and `context`, and the Actions `event` made from what the Rules left.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use crate::actions::post_login_event::{default_post_login_event, default_rule_context};
+use crate::tenant::Client;
+
+/// The default connection of a login whose user has no identity naming one.
+pub const DEFAULT_CONNECTION: &str = "Username-Password-Authentication";
+/// The default protocol: an OIDC authorization-code login.
+pub const DEFAULT_PROTOCOL: &str = "oidc-basic-profile";
+/// Protocols a login can be simulated with (Rules' `context.protocol` / Actions'
+/// `event.transaction.protocol`); `redirect-callback` is set by the simulator on `--continue`.
+pub const PROTOCOLS: &[&str] = &[
+    "oidc-basic-profile", "oidc-implicit-profile", "oidc-hybrid-profile", "oidc-ciba", "oidc-ciba-web-link",
+    "oauth2-device-code", "oauth2-resource-owner", "oauth2-resource-owner-jwt-bearer", "oauth2-password",
+    "oauth2-webauthn", "oauth2-access-token", "oauth2-refresh-token", "oauth2-token-exchange", "samlp", "wsfed",
+    "wstrust-usernamemixed", "delegation",
+];
+/// The protocol Rules see when they run again after a redirect.
+pub const REDIRECT_CALLBACK: &str = "redirect-callback";
+/// Scopes an OIDC login asks for unless told otherwise.
+pub const REQUESTED_SCOPES: [&str; 3] = ["openid", "profile", "email"];
+
+/// Everything that identifies the login; saved with a suspended flow.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Login {
+    pub tenant: std::path::PathBuf,
+    pub client: String,
+    pub client_id: Option<String>,
+    pub callback_url: Option<String>,
+    /// The user file read.
+    pub user_file: std::path::PathBuf,
+    pub user_id: String,
+    pub connection: String,
+    pub connection_id: String,
+    pub strategy: String,
+    pub protocol: String,
+    pub audience: Option<String>,
+    /// Roles the user holds (`authorization.roles`).
+    pub roles: Value,
+    /// Shared-container key passed to every step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+}
+
+impl Login {
+    pub fn new(client: &Client, tenant: &std::path::Path, user_file: &std::path::Path, profile: &Value, roles: Value, connection: Option<&str>) -> Login {
+        let identity = profile["identities"].as_array().and_then(|ids| ids.first());
+        let connection = connection
+            .map(str::to_owned)
+            .or_else(|| identity.and_then(|i| i["connection"].as_str()).map(str::to_owned))
+            .unwrap_or_else(|| DEFAULT_CONNECTION.to_owned());
+        let strategy = profile["identities"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|i| i["connection"] == connection.as_str())
+            .and_then(|i| i["provider"].as_str())
+            .unwrap_or("auth0")
+            .to_owned();
+        Login {
+            tenant: tenant.to_owned(),
+            client: client.name.clone(),
+            client_id: client.client_id.clone(),
+            callback_url: client.raw["callbacks"].as_array().and_then(|c| c.first()).and_then(Value::as_str).map(str::to_owned),
+            user_file: user_file.to_owned(),
+            user_id: profile["user_id"].as_str().unwrap_or_default().to_owned(),
+            connection_id: connection_id(&connection),
+            connection,
+            strategy,
+            protocol: DEFAULT_PROTOCOL.to_owned(),
+            audience: None,
+            roles,
+            container: None,
+        }
+    }
+
+    /// The Auth0 domain of the simulated tenant.
+    pub fn domain(&self) -> String {
+        default_field(&["request", "hostname"])
+    }
+
+    /// The authorization request's query string parameters.
+    fn query(&self) -> Value {
+        let mut query = json!({
+            "client_id": self.client_id,
+            "response_type": "code",
+            "redirect_uri": self.callback_url.clone().unwrap_or_else(|| default_field(&["transaction", "redirect_uri"])),
+            "scope": REQUESTED_SCOPES.join(" "),
+            "state": default_field(&["transaction", "state"]),
+        });
+        if let Some(audience) = &self.audience {
+            query["audience"] = json!(audience);
+        }
+        query
+    }
+}
+
+/// A string field of the default post-login event (read once).
+fn default_field(path: &[&str]) -> String {
+    static EVENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let event = EVENT.get_or_init(default_post_login_event);
+    path.iter().fold(event, |v, key| &v[*key]).as_str().unwrap_or_default().to_owned()
+}
+
+/// A stable, realistic connection id for a connection name.
+fn connection_id(name: &str) -> String {
+    if name == DEFAULT_CONNECTION {
+        return default_field(&["connection", "id"]);
+    }
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(name.as_bytes());
+    let alphabet = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let id: String = digest.iter().take(16).map(|b| alphabet[*b as usize % alphabet.len()] as char).collect();
+    format!("con_{id}")
+}
+
+/// The Rules `user` for a stored profile: the profile as it is (Rules see no `app_metadata`
+/// when the user has none), with `user_metadata` `{}` and an identity when missing, and
+/// without the Actions-only `enrolledFactors`.
+pub fn rules_user(login: &Login, profile: &Value) -> Value {
+    let mut user = profile.clone();
+    if let Value::Object(fields) = &mut user {
+        fields.shift_remove("enrolledFactors");
+        fields.entry("user_metadata").or_insert_with(|| json!({}));
+        if !fields.contains_key("identities") {
+            let id = login.user_id.split_once('|').map_or(login.user_id.as_str(), |(_, id)| id);
+            let identity = json!({"connection": login.connection, "provider": login.strategy, "user_id": id, "isSocial": false});
+            fields.insert("identities".into(), json!([identity]));
+        }
+    }
+    user
+}
+
+/// The Rules `context` of the login; `query` replaces the request's query (a `/continue`).
+pub fn rules_context(login: &Login, profile: &Value, protocol: &str, query: Option<&Map<String, Value>>) -> Value {
+    let mut context = default_rule_context();
+    context["clientName"] = json!(login.client);
+    match &login.client_id {
+        Some(id) => context["clientID"] = json!(id),
+        None => _ = context.as_object_mut().map(|c| c.shift_remove("clientID")),
+    }
+    context["connection"] = json!(login.connection);
+    context["connectionID"] = json!(login.connection_id);
+    context["connectionStrategy"] = json!(login.strategy);
+    context["protocol"] = json!(protocol);
+    context["request"]["query"] = match query {
+        Some(query) => Value::Object(query.clone()),
+        None => login.query(),
+    };
+    if let Some(count) = profile.get("logins_count").filter(|c| c.is_u64()) {
+        context["stats"]["loginsCount"] = count.clone();
+    }
+    context["authorization"] = json!({ "roles": login.roles });
+    context
+}
+
+/// The Actions `event` after the Rules: the login's client, connection, request, stats,
+/// authorization and session as the Rules left `context`, and their final `user`.
+pub fn actions_event(login: &Login, user: &Value, context: &Value) -> Value {
+    let mut event = default_post_login_event();
+    let mut user = user.clone();
+    if let Value::Object(fields) = &mut user {
+        for key in ["app_metadata", "user_metadata"] {
+            if !fields.get(key).is_some_and(Value::is_object) {
+                fields.insert(key.into(), json!({}));
+            }
+        }
+        fields.entry("enrolledFactors").or_insert_with(|| json!([]));
+        fields.entry("multifactor").or_insert_with(|| json!([]));
+    }
+    event["user"] = user;
+    event["client"] = json!({ "client_id": context["clientID"].as_str().or(login.client_id.as_deref()), "name": context["clientName"], "metadata": {} });
+    if login.client_id.is_none() && context["clientID"].is_null() {
+        _ = event["client"].as_object_mut().map(|c| c.shift_remove("client_id"));
+    }
+    event["connection"] = json!({
+        "id": context["connectionID"],
+        "name": context["connection"],
+        "strategy": context["connectionStrategy"],
+        "metadata": context.get("connectionMetadata").filter(|m| m.is_object()).cloned().unwrap_or_else(|| json!({})),
+    });
+    let request = &context["request"];
+    if request.is_object() {
+        for (from, to) in [("ip", "ip"), ("hostname", "hostname"), ("userAgent", "user_agent"), ("query", "query"), ("body", "body")] {
+            if let Some(value) = request.get(from) {
+                event["request"][to] = value.clone();
+            }
+        }
+        if let Some(Value::Object(geoip)) = request.get("geoip") {
+            event["request"]["geoip"] = Value::Object(geoip.iter().map(|(k, v)| (camel_case(k), v.clone())).collect());
+        }
+    }
+    if let Some(count) = context["stats"].get("loginsCount") {
+        event["stats"]["logins_count"] = count.clone();
+    }
+    if let Some(tenant) = context.get("tenant").filter(|t| t.is_string()) {
+        event["tenant"]["id"] = tenant.clone();
+    }
+    if let Some(authorization) = context.get("authorization").filter(|a| a.is_object()) {
+        event["authorization"] = authorization.clone();
+    }
+    if let Some(Value::Array(methods)) = context["authentication"].get("methods") {
+        let methods: Vec<Value> = methods
+            .iter()
+            .map(|m| {
+                let mut m = m.clone();
+                if let Some(ms) = m["timestamp"].as_i64() {
+                    m["timestamp"] = json!(iso_from_ms(ms));
+                }
+                m
+            })
+            .collect();
+        event["authentication"]["methods"] = Value::Array(methods);
+    }
+    if let Some(session) = context.get("sessionID").filter(|s| s.is_string()) {
+        event["session"]["id"] = session.clone();
+    }
+    let protocol = context["protocol"].as_str().filter(|p| *p != REDIRECT_CALLBACK).unwrap_or(&login.protocol);
+    event["transaction"]["protocol"] = json!(protocol);
+    if let Some(locale) = context.get("locale").filter(|l| l.is_string()) {
+        event["transaction"]["locale"] = locale.clone();
+    }
+    if let Some(uri) = &login.callback_url {
+        event["transaction"]["redirect_uri"] = json!(uri);
+    }
+    if let Some(audience) = &login.audience {
+        event["resource_server"] = json!({ "identifier": audience });
+    }
+    event
+}
+
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        match c {
+            '_' => upper = true,
+            c if upper => {
+                out.extend(c.to_uppercase());
+                upper = false;
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Milliseconds since the epoch as an ISO-8601 UTC timestamp (`2024-06-01T09:30:00.000Z`).
+pub fn iso_from_ms(ms: i64) -> String {
+    let (days, rest) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    // civil-from-days (Howard Hinnant).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (h, m, s, milli) = (rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000);
+    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iso_dates() {
+        assert_eq!(iso_from_ms(1_717_234_200_000), "2024-06-01T09:30:00.000Z");
+        assert_eq!(iso_from_ms(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso_from_ms(951_782_400_123), "2000-02-29T00:00:00.123Z");
+    }
+
+    fn login() -> Login {
+        let client = Client { name: "Portal".into(), client_id: Some("portal-id".into()), client_metadata: None, file: Default::default(), raw: json!({"callbacks": ["https://portal/cb"]}) };
+        let profile = json!({"user_id": "github|42", "identities": [{"connection": "github", "provider": "github", "user_id": "42"}]});
+        Login::new(&client, std::path::Path::new("t"), std::path::Path::new("u.json"), &profile, json!(["admin"]), None)
+    }
+
+    #[test]
+    fn the_login_follows_the_user_and_the_application() {
+        let login = login();
+        assert_eq!((login.connection.as_str(), login.strategy.as_str()), ("github", "github"));
+        assert!(login.connection_id.starts_with("con_") && login.connection_id.len() == 20);
+        let user = rules_user(&login, &json!({"user_id": "github|42"}));
+        assert_eq!(user["user_metadata"], json!({}));
+        assert!(user.get("app_metadata").is_none(), "Rules see no app_metadata when the user has none");
+        assert_eq!(user["identities"][0]["user_id"], "42");
+        let context = rules_context(&login, &json!({"logins_count": 7}), REDIRECT_CALLBACK, None);
+        assert_eq!(context["clientID"], "portal-id");
+        assert_eq!(context["protocol"], REDIRECT_CALLBACK);
+        assert_eq!(context["request"]["query"]["redirect_uri"], "https://portal/cb");
+        assert_eq!(context["stats"]["loginsCount"], 7);
+        assert_eq!(context["authorization"]["roles"], json!(["admin"]));
+    }
+
+    #[test]
+    fn the_actions_event_carries_what_the_rules_left() {
+        let mut login = login();
+        login.audience = Some("https://api".into());
+        let mut context = rules_context(&login, &json!({}), REDIRECT_CALLBACK, None);
+        context["request"]["geoip"] = json!({"country_code": "FR"});
+        context["connectionMetadata"] = json!({"k": "v"});
+        context["authentication"]["methods"] = json!([{"name": "pwd", "timestamp": 0}]);
+        let event = actions_event(&login, &json!({"user_id": "github|42", "nickname": "changed by a rule"}), &context);
+        assert_eq!(event["user"]["nickname"], "changed by a rule");
+        assert_eq!(event["user"]["app_metadata"], json!({}));
+        assert_eq!(event["client"], json!({"client_id": "portal-id", "name": "Portal", "metadata": {}}));
+        assert_eq!(event["connection"]["name"], "github");
+        assert_eq!(event["connection"]["metadata"], json!({"k": "v"}));
+        assert_eq!(event["request"]["geoip"], json!({"countryCode": "FR"}));
+        assert_eq!(event["authentication"]["methods"][0]["timestamp"], "1970-01-01T00:00:00.000Z");
+        assert_eq!(event["transaction"]["protocol"], DEFAULT_PROTOCOL, "redirect-callback is the Rules' only");
+        assert_eq!(event["resource_server"]["identifier"], "https://api");
+        assert_eq!(event["authorization"]["roles"], json!(["admin"]));
+    }
+
+    #[test]
+    fn geoip_keys_back_to_camel_case() {
+        assert_eq!(camel_case("country_code3"), "countryCode3");
+        assert_eq!(camel_case("time_zone"), "timeZone");
+        assert_eq!(camel_case("latitude"), "latitude");
+    }
+}

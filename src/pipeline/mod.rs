@@ -1,0 +1,195 @@
+//! The login simulator: a login of a user into an application of a tenant runs the tenant's
+//! Rules, then its post-login Actions, as Auth0 runs them, and ends with the tokens' claims, the
+//! scopes, the MFA requirement, the user's metadata, a denial or a pending redirect, plus a
+//! transcript of every step. Each Rule and Action runs as one [`Request`](crate::Request) on the
+//! [`Host`]. See `docs/simulate.md`.
+
+mod actions_stage;
+pub mod claims;
+mod flow;
+pub mod login;
+pub mod metadata;
+mod result;
+mod rules_stage;
+pub mod state;
+pub mod tokens;
+pub mod transcript;
+pub mod users;
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+pub use flow::{Mfa, Resume};
+pub use result::{Denial, LoginSummary, Redirect, SimStatus, Simulation, Token, Tokens};
+pub use tokens::Signing;
+pub use transcript::{Change, Step, StepKind};
+
+use crate::request::{RequestError, Trigger};
+use crate::tenant::Tenant;
+use crate::{Host, Request};
+use flow::Flow;
+use login::{Login, PROTOCOLS};
+use rules_stage::RulesEnd;
+
+/// One simulated login, as `actionhost simulate` flags or a batch line's `simulate` object give
+/// it. Unknown fields are refused.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    /// The tenant (Deploy CLI directory, or tenant.yaml).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenant: Option<PathBuf>,
+    /// The application: name or client_id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    /// A user file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<PathBuf>,
+    /// A user of the tenant's `users/` folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// The connection; default: the user's first identity's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection: Option<String>,
+    /// The protocol; default `oidc-basic-profile`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol: Option<String>,
+    /// The API the access token is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
+    /// Sign the tokens: RS256 with the tenant's key pair.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sign: bool,
+    /// Sign the tokens with HS256 and this secret instead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_secret: Option<String>,
+    /// Write the login's metadata changes back to the user file.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub persist: bool,
+    /// Where to write the state of a login a redirect suspends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_file: Option<PathBuf>,
+    /// Resume the login suspended in this state file.
+    #[serde(default, rename = "continue", skip_serializing_if = "Option::is_none")]
+    pub resume: Option<PathBuf>,
+    /// The `/continue` query (`state` is added when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub query: Option<Map<String, Value>>,
+    /// Shared-container key for every step (see `Request::container`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container: Option<String>,
+}
+
+impl LoginRequest {
+    fn signing(&self) -> Option<Signing> {
+        match (&self.sign_secret, self.sign) {
+            (Some(secret), _) => Some(Signing::Hs256(secret.clone())),
+            (None, true) => Some(Signing::Rs256),
+            (None, false) => None,
+        }
+    }
+}
+
+/// The request of one step: the script and what the tenant says about the application, resolved
+/// here rather than by the host (the flow's `user`, `context` and `event` already carry the
+/// application's identity); the step's inputs are complete objects.
+fn step_request(tenant: &Tenant, login: &Login, trigger: Trigger, script: &str, script_path: &std::path::Path) -> Request {
+    let client = tenant.client(&login.client).ok();
+    Request {
+        script: Some(script.to_owned()),
+        script_name: Some(script_path.display().to_string()),
+        trigger: Some(trigger),
+        configuration: Some(tenant.rules_configs.clone()),
+        client_metadata: client.and_then(|c| c.client_metadata.clone()).map(Value::Object),
+        merge_defaults: Some(false),
+        container: login.container.clone(),
+        ..Default::default()
+    }
+}
+
+/// Simulates a login (or resumes a suspended one). An `Err` is bad input; everything the
+/// scripts do, failing included, is a [`Simulation`].
+pub async fn simulate(host: &Host, request: &LoginRequest) -> Result<Simulation, RequestError> {
+    let started = Instant::now();
+    if let Some(path) = &request.resume {
+        return resume(host, request, path, started).await;
+    }
+    if request.query.is_some() {
+        return Err(RequestError::new("query", "only a --continue takes a query"));
+    }
+    let tenant_path = request.tenant.as_ref().ok_or_else(|| RequestError::new("tenant", "missing: give the tenant (--tenant DIR)"))?;
+    let tenant = host.tenant(tenant_path)?;
+    let client_name = request.client.as_deref().ok_or_else(|| RequestError::new("client", "missing: give the application (--client NAME_OR_ID)"))?;
+    let client = tenant.client(client_name).map_err(|e| RequestError::new("client", e.to_string()))?;
+    let user_file = match (&request.user, &request.user_id) {
+        (Some(_), Some(_)) => return Err(RequestError::new("user", "give either a user file or a user id, not both")),
+        (None, None) => return Err(RequestError::new("user", "missing: give a user file (--user FILE) or a user of the tenant's users/ folder (--user-id ID)")),
+        (Some(file), None) => file.clone(),
+        (None, Some(id)) => users::find(&tenant.root, id)?,
+    };
+    let record = users::load(&user_file)?;
+    if let Some(id) = &request.user_id {
+        if record.profile["user_id"] != id.as_str() {
+            return Err(RequestError::new("user_id", format!("{} holds user {}, not {id:?}", user_file.display(), record.profile["user_id"])));
+        }
+    }
+    let mut login = Login::new(client, tenant_path, &user_file, &record.profile, record.roles.clone(), request.connection.as_deref());
+    if let Some(protocol) = &request.protocol {
+        if !PROTOCOLS.contains(&protocol.as_str()) {
+            return Err(RequestError::new("protocol", format!("unknown protocol {protocol:?}; known: {}", PROTOCOLS.join(", "))));
+        }
+        login.protocol = protocol.clone();
+    }
+    login.audience = request.audience.clone();
+    login.container = request.container.clone();
+    let mut flow = Flow::new(login, record.profile);
+    let end = match rules_stage::run(host, &tenant, &mut flow, None).await? {
+        RulesEnd::Stop(end) => end,
+        RulesEnd::Continue { user, context } => {
+            let event = login::actions_event(&flow.login, &user, &context);
+            actions_stage::run(host, &tenant, &mut flow, event, 0, None).await?
+        }
+    };
+    result::finish(flow, end, request, &tenant, started)
+}
+
+/// Resumes a suspended login with the `/continue` query.
+async fn resume(host: &Host, request: &LoginRequest, path: &std::path::Path, started: Instant) -> Result<Simulation, RequestError> {
+    for (field, given) in [("tenant", request.tenant.is_some()), ("client", request.client.is_some()), ("user", request.user.is_some()), ("user_id", request.user_id.is_some()), ("connection", request.connection.is_some()), ("protocol", request.protocol.is_some()), ("audience", request.audience.is_some())] {
+        if given {
+            return Err(RequestError::new(field, "a --continue resumes the login of its state file: give no other login"));
+        }
+    }
+    let suspended = state::read(path)?;
+    let mut query = request.query.clone().unwrap_or_default();
+    match query.get("state") {
+        None => _ = query.insert("state".into(), Value::String(suspended.state.clone())),
+        Some(Value::String(s)) if *s == suspended.state => {}
+        Some(other) => return Err(RequestError::new("query.state", format!("{other} is not the suspended login's state ({:?})", suspended.state))),
+    }
+    let mut flow = suspended.flow;
+    flow.resumed = true;
+    let tenant = host.tenant(&flow.login.tenant)?;
+    let end = match suspended.resume {
+        Resume::Rules => match rules_stage::run(host, &tenant, &mut flow, Some(&query)).await? {
+            RulesEnd::Stop(end) => end,
+            RulesEnd::Continue { user, context } => {
+                let mut event = login::actions_event(&flow.login, &user, &context);
+                event["request"]["query"] = Value::Object(query.clone());
+                actions_stage::run(host, &tenant, &mut flow, event, 0, None).await?
+            }
+        },
+        Resume::Action { index, name } => {
+            let actions = tenant.trigger_actions("post-login").map_err(|e| RequestError::new("tenant", e.to_string()))?;
+            if actions.get(index).map(|a| a.name.as_str()) != Some(name.as_str()) {
+                return Err(RequestError::new("continue", format!("the tenant's post-login flow changed since the login was suspended: action {name:?} is no longer number {}", index + 1)));
+            }
+            let event = flow.event.take().ok_or_else(|| RequestError::new("continue", "the state file has no event"))?;
+            actions_stage::run(host, &tenant, &mut flow, event, index, Some(&query)).await?
+        }
+    };
+    result::finish(flow, end, request, &tenant, started)
+}

@@ -1,0 +1,90 @@
+//! The state file of a suspended login: written when a Rule or an Action redirects, read by
+//! `actionhost simulate --continue STATE_FILE`. It holds the `state` the redirect URL carries,
+//! where the flow resumes and the whole [`Flow`] (user, metadata changes, claims, scopes, MFA,
+//! the Actions event, the transcript so far). By default it is
+//! `<tenant>/.actionhost/flows/<state>.json`; it is left in place after a `--continue`, so the
+//! same suspended login can be resumed again (say, with another answer).
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+
+use super::flow::{Flow, Resume};
+use crate::request::RequestError;
+use crate::tenant::store::write_atomic;
+
+pub const FORMAT: &str = "actionhost-suspended-login/1";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SuspendedLogin {
+    pub format: String,
+    /// The `state` query parameter of the redirect URL and of `/continue`.
+    pub state: String,
+    /// The URL the user was sent to (with `state`).
+    pub url: String,
+    /// `rule NAME` / `action NAME`.
+    pub by: String,
+    pub resume: Resume,
+    pub flow: Flow,
+}
+
+/// A fresh, unguessable-enough `state` value.
+pub fn new_state(user_id: &str) -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    let seed = format!("{nanos}:{}:{}:{user_id}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+    let digest = sha2::Sha256::digest(seed.as_bytes());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..18])
+}
+
+/// The default state file of a suspended login of a tenant.
+pub fn default_path(tenant_root: &Path, state: &str) -> PathBuf {
+    tenant_root.join(".actionhost").join("flows").join(format!("{state}.json"))
+}
+
+pub fn write(path: &Path, suspended: &SuspendedLogin) -> Result<(), RequestError> {
+    let field = "state_file";
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| RequestError::new(field, format!("cannot create {}: {e}", dir.display())))?;
+    }
+    let text = serde_json::to_string_pretty(suspended).map_err(|e| RequestError::new(field, e.to_string()))? + "\n";
+    write_atomic(path, text.as_bytes()).map_err(|e| RequestError::new(field, e.to_string()))
+}
+
+pub fn read(path: &Path) -> Result<SuspendedLogin, RequestError> {
+    let field = "continue";
+    let text = std::fs::read_to_string(path).map_err(|e| RequestError::new(field, format!("cannot read {}: {e}", path.display())))?;
+    let suspended: SuspendedLogin = serde_json::from_str(&text).map_err(|e| RequestError::new(field, format!("{} is not a suspended login's state file: {e}", path.display())))?;
+    if suspended.format != FORMAT {
+        return Err(RequestError::new(field, format!("{}: unknown format {:?} (expected {FORMAT})", path.display(), suspended.format)));
+    }
+    Ok(suspended)
+}
+
+/// `url` with `state=<state>` added to its query, as Auth0 adds it to a redirect.
+pub fn with_state(url: &str, state: &str) -> String {
+    let (base, fragment) = url.split_once('#').map_or((url, None), |(b, f)| (b, Some(f)));
+    let separator = if !base.contains('?') { "?" } else if base.ends_with('?') || base.ends_with('&') { "" } else { "&" };
+    let mut out = format!("{base}{separator}state={state}");
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_is_added_to_the_query() {
+        assert_eq!(with_state("https://x.example/a", "s1"), "https://x.example/a?state=s1");
+        assert_eq!(with_state("https://x.example/a?b=1#f", "s1"), "https://x.example/a?b=1&state=s1#f");
+        assert_ne!(new_state("u"), new_state("u"));
+        assert_eq!(new_state("u").len(), 24);
+    }
+}

@@ -1,0 +1,148 @@
+//! Signed tokens (`--sign`): RS256 with the tenant's key pair, created on first use in
+//! `<tenant>/.actionhost/` (`signing-key.pem`, PKCS#8, mode 0600; `signing-key.pub.pem`;
+//! `jwks.json` with the key's RFC 7638 thumbprint as `kid`), or HS256 with a given secret (as
+//! Auth0 signs ID tokens with the application's client secret). JWTs are made by the
+//! `jsonwebtoken` crate.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use base64::Engine;
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
+use rsa::traits::PublicKeyParts;
+use rsa::{RsaPrivateKey, RsaPublicKey};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use sha2::Digest;
+
+use crate::tenant::store::{lock, write_atomic};
+use crate::tenant::TenantError;
+
+pub const PRIVATE_KEY_FILE: &str = "signing-key.pem";
+pub const PUBLIC_KEY_FILE: &str = "signing-key.pub.pem";
+pub const JWKS_FILE: &str = "jwks.json";
+const RSA_BITS: usize = 2048;
+
+/// How tokens are signed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Signing {
+    /// RS256 with the tenant's key pair.
+    Rs256,
+    /// HS256 with this secret.
+    Hs256(String),
+}
+
+/// Where a client under test finds what validates the tokens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SigningInfo {
+    pub alg: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kid: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_key: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwks: Option<PathBuf>,
+}
+
+pub struct Signer {
+    algorithm: Algorithm,
+    key: EncodingKey,
+    pub info: SigningInfo,
+}
+
+impl Signer {
+    /// The signer for a tenant (RS256 keys are loaded once per process, created when missing).
+    pub fn new(signing: &Signing, tenant_root: &Path) -> Result<Arc<Signer>, TenantError> {
+        match signing {
+            Signing::Hs256(secret) => Ok(Arc::new(Signer {
+                algorithm: Algorithm::HS256,
+                key: EncodingKey::from_secret(secret.as_bytes()),
+                info: SigningInfo { alg: "HS256".into(), kid: None, public_key: None, jwks: None },
+            })),
+            Signing::Rs256 => {
+                static SIGNERS: OnceLock<Mutex<HashMap<PathBuf, Arc<Signer>>>> = OnceLock::new();
+                let dir = tenant_root.join(".actionhost");
+                let mut signers = SIGNERS.get_or_init(Mutex::default).lock().unwrap_or_else(|e| e.into_inner());
+                if let Some(signer) = signers.get(&dir).filter(|_| dir.join(PRIVATE_KEY_FILE).is_file()) {
+                    return Ok(Arc::clone(signer));
+                }
+                let signer = Arc::new(rs256(tenant_root, &dir)?);
+                signers.insert(dir, Arc::clone(&signer));
+                Ok(signer)
+            }
+        }
+    }
+
+    pub fn sign(&self, claims: &Map<String, Value>) -> Result<String, String> {
+        let mut header = Header::new(self.algorithm);
+        header.kid = self.info.kid.clone();
+        jsonwebtoken::encode(&header, claims, &self.key).map_err(|e| format!("cannot sign the token: {e}"))
+    }
+}
+
+/// Loads the tenant's RSA key, creating the key pair (under the tenant's lock) when missing.
+fn rs256(tenant_root: &Path, dir: &Path) -> Result<Signer, TenantError> {
+    let private_path = dir.join(PRIVATE_KEY_FILE);
+    if !private_path.is_file() {
+        let _lock = lock(tenant_root, "signing.lock")?;
+        if !private_path.is_file() {
+            create_key_pair(dir)?;
+        }
+    }
+    let pem = std::fs::read_to_string(&private_path).map_err(|e| TenantError::new(&private_path, format!("cannot read: {e}")))?;
+    let private = RsaPrivateKey::from_pkcs8_pem(&pem).map_err(|e| TenantError::new(&private_path, format!("not a PKCS#8 RSA private key: {e}")))?;
+    let key = EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| TenantError::new(&private_path, format!("unusable RSA key: {e}")))?;
+    let jwk = public_jwk(&RsaPublicKey::from(&private));
+    Ok(Signer {
+        algorithm: Algorithm::RS256,
+        key,
+        info: SigningInfo {
+            alg: "RS256".into(),
+            kid: jwk["kid"].as_str().map(str::to_owned),
+            public_key: Some(dir.join(PUBLIC_KEY_FILE)),
+            jwks: Some(dir.join(JWKS_FILE)),
+        },
+    })
+}
+
+fn create_key_pair(dir: &Path) -> Result<(), TenantError> {
+    let private = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, RSA_BITS).map_err(|e| TenantError::new(dir, format!("cannot generate an RSA key: {e}")))?;
+    let public = RsaPublicKey::from(&private);
+    let private_pem = private.to_pkcs8_pem(LineEnding::LF).map_err(|e| TenantError::new(dir, format!("cannot encode the key: {e}")))?;
+    let public_pem = public.to_public_key_pem(LineEnding::LF).map_err(|e| TenantError::new(dir, format!("cannot encode the key: {e}")))?;
+    let jwks = serde_json::to_string_pretty(&json!({ "keys": [public_jwk(&public)] })).unwrap_or_default() + "\n";
+    let private_path = dir.join(PRIVATE_KEY_FILE);
+    write_atomic(&dir.join(PUBLIC_KEY_FILE), public_pem.as_bytes())?;
+    write_atomic(&dir.join(JWKS_FILE), jwks.as_bytes())?;
+    write_private(&private_path, private_pem.as_bytes())
+}
+
+/// Writes the private key readable by its owner only.
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), TenantError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let tmp = path.with_extension("pem.tmp");
+        let write = || -> std::io::Result<()> {
+            let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+            std::io::Write::write_all(&mut file, bytes)?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, path)
+        };
+        write().map_err(|e| TenantError::new(path, format!("cannot write: {e}")))
+    }
+    #[cfg(not(unix))]
+    write_atomic(path, bytes)
+}
+
+/// The public key as a JWK, `kid` being its RFC 7638 SHA-256 thumbprint.
+fn public_jwk(public: &RsaPublicKey) -> Value {
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let n = b64(&public.n().to_bytes_be());
+    let e = b64(&public.e().to_bytes_be());
+    let thumbprint = sha2::Sha256::digest(format!(r#"{{"e":"{e}","kty":"RSA","n":"{n}"}}"#).as_bytes());
+    json!({ "kty": "RSA", "use": "sig", "alg": "RS256", "kid": b64(&thumbprint), "n": n, "e": e })
+}

@@ -1,0 +1,148 @@
+//! The transcript of a simulated login: one [`Step`] per Rule or Action considered, with its
+//! duration, the api calls it made, its console output, its error, and the changes it made to
+//! the `user` / `context` (Rules) or to the `event` the next Action sees (Actions), as JSON
+//! Pointer paths.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::outcome::{Command, LogLine, Outcome, OutcomeError};
+use crate::request::Phase;
+
+/// Whether a step ran a Rule or an Action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    Rule,
+    Action,
+}
+
+impl StepKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Rule => "rule",
+            StepKind::Action => "action",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub kind: StepKind,
+    pub name: String,
+    /// Actions: which handler ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Phase>,
+    /// The execution's status (`completed`, `denied`, `redirected`, `error`, `timeout`,
+    /// `out_of_memory`), or `skipped`.
+    pub status: String,
+    /// Why a step was skipped (`disabled`, `stage login_failure`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Wall-clock time of the step, from building its request to reading its outcome.
+    pub duration_ms: f64,
+    /// The engine's part of it: the execution itself (the outcome's `duration_ms`).
+    pub engine_ms: f64,
+    pub commands: Vec<Command>,
+    pub logs: Vec<LogLine>,
+    pub error: Option<OutcomeError>,
+    /// What the step changed: `/user/…`, `/context/…` for a Rule, `/event/…` for an Action.
+    pub changes: Vec<Change>,
+    /// Ran after a `--continue`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub resumed: bool,
+}
+
+impl Step {
+    pub fn skipped(kind: StepKind, name: &str, reason: String) -> Step {
+        Step {
+            kind,
+            name: name.to_owned(),
+            phase: None,
+            status: "skipped".into(),
+            reason: Some(reason),
+            duration_ms: 0.0,
+            engine_ms: 0.0,
+            commands: vec![],
+            logs: vec![],
+            error: None,
+            changes: vec![],
+            resumed: false,
+        }
+    }
+
+    pub fn ran(kind: StepKind, name: &str, phase: Option<Phase>, outcome: &Outcome, duration_ms: f64, changes: Vec<Change>) -> Step {
+        let error = outcome.error.clone().or_else(|| outcome.callback.as_ref().and_then(|c| c.error.clone()));
+        Step {
+            kind,
+            name: name.to_owned(),
+            phase,
+            status: outcome.status.as_str().to_owned(),
+            reason: None,
+            duration_ms,
+            engine_ms: outcome.duration_ms,
+            commands: outcome.commands.clone(),
+            logs: outcome.logs.clone(),
+            error,
+            changes,
+            resumed: false,
+        }
+    }
+}
+
+/// One change: `add` (new `value`), `remove` (`old` value) or `replace` (`old` → `value`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub op: String,
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Value>,
+}
+
+/// The changes from `before` to `after`, under `root` (`/user`): objects are compared key by
+/// key, anything else (arrays included) as a whole.
+pub fn diff(root: &str, before: &Value, after: &Value, out: &mut Vec<Change>) {
+    match (before, after) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (key, old) in a {
+                match b.get(key) {
+                    Some(new) if new == old => {}
+                    Some(new) => diff(&format!("{root}/{}", escape(key)), old, new, out),
+                    None => out.push(Change { op: "remove".into(), path: format!("{root}/{}", escape(key)), old: Some(old.clone()), value: None }),
+                }
+            }
+            for (key, new) in b {
+                if !a.contains_key(key) {
+                    out.push(Change { op: "add".into(), path: format!("{root}/{}", escape(key)), old: None, value: Some(new.clone()) });
+                }
+            }
+        }
+        (a, b) if a == b => {}
+        (a, b) => out.push(Change { op: "replace".into(), path: root.to_owned(), old: Some(a.clone()), value: Some(b.clone()) }),
+    }
+}
+
+/// A JSON Pointer reference token.
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn diffs_objects_key_by_key() {
+        let before = json!({"a": 1, "b": {"c": [1]}, "gone": true});
+        let after = json!({"a": 2, "b": {"c": [1, 2], "https://x/y": 1}});
+        let mut changes = vec![];
+        diff("/user", &before, &after, &mut changes);
+        let summary: Vec<(&str, &str)> = changes.iter().map(|c| (c.op.as_str(), c.path.as_str())).collect();
+        assert_eq!(summary, [("replace", "/user/a"), ("replace", "/user/b/c"), ("add", "/user/b/https:~1~1x~1y"), ("remove", "/user/gone")]);
+        assert_eq!(changes[0].old, Some(json!(1)));
+        assert_eq!(changes[0].value, Some(json!(2)));
+    }
+}

@@ -1,0 +1,119 @@
+//! The users a login is simulated for. A tenant's `users/` folder holds one JSON file per user,
+//! named after the user id (`auth0|65a5…` → `users/auth0_65a5….json`, see [`file_name`]), each
+//! the user as Auth0's Management API returns it (`user_id`, `email`, `email_verified`,
+//! `identities`, `app_metadata`, `user_metadata`, …) plus, optionally, `authorization.roles`:
+//! the user's roles, which are not part of an Auth0 profile but reach `context.authorization` /
+//! `event.authorization`. `--persist` writes a login's metadata changes back to the file.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::metadata::MetadataPatch;
+use crate::request::{json_type, RequestError};
+use crate::tenant::store::{lock, write_atomic};
+use crate::tenant::TenantError;
+
+/// A user file read for a login.
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub file: PathBuf,
+    /// The user object, without `authorization`.
+    pub profile: Value,
+    /// `authorization.roles` of the file, `[]` when absent.
+    pub roles: Value,
+}
+
+/// The file name of a user in `users/`: the id with every character other than ASCII letters,
+/// digits, `.`, `-` and `_` replaced by `_`, then `.json`.
+pub fn file_name(user_id: &str) -> String {
+    let safe: String = user_id.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
+    format!("{safe}.json")
+}
+
+/// The file of `user_id` in the tenant's `users/` folder: its sanitized name, else any file
+/// there whose `user_id` matches.
+pub fn find(tenant_root: &Path, user_id: &str) -> Result<PathBuf, RequestError> {
+    let dir = tenant_root.join("users");
+    let direct = dir.join(file_name(user_id));
+    if direct.is_file() {
+        return Ok(direct);
+    }
+    let mut known = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+        files.sort();
+        for file in files {
+            let id = std::fs::read_to_string(&file).ok().and_then(|t| serde_json::from_str::<Value>(&t).ok()).and_then(|v| v["user_id"].as_str().map(str::to_owned));
+            match id {
+                Some(id) if id == user_id => return Ok(file),
+                Some(id) => known.push(id),
+                None => {}
+            }
+        }
+    }
+    let known = if known.is_empty() { "none".to_owned() } else { known.join(", ") };
+    Err(RequestError::new("user_id", format!("no user {user_id:?} in {} (expected {}; known: {known})", dir.display(), direct.display())))
+}
+
+/// Reads a user file.
+pub fn load(file: &Path) -> Result<UserRecord, RequestError> {
+    let field = file.display().to_string();
+    let text = std::fs::read_to_string(file).map_err(|e| RequestError::new(&field, format!("cannot read the user file: {e}")))?;
+    let mut profile: Value = serde_json::from_str(&text).map_err(|e| RequestError::new(&field, format!("invalid JSON: {e}")))?;
+    let Value::Object(fields) = &mut profile else {
+        return Err(RequestError::new(&field, format!("a user file must hold a JSON object, found {}", json_type(&profile))));
+    };
+    match fields.get("user_id") {
+        Some(Value::String(id)) if !id.is_empty() => {}
+        Some(other) => return Err(RequestError::new(format!("{field}: user_id"), format!("must be a non-empty string, found {}", json_type(other)))),
+        None => return Err(RequestError::new(&field, "the user has no user_id")),
+    }
+    for key in ["app_metadata", "user_metadata"] {
+        if let Some(value) = fields.get(key).filter(|v| !v.is_object()) {
+            return Err(RequestError::new(format!("{field}: {key}"), format!("must be an object, found {}", json_type(value))));
+        }
+    }
+    let roles = match fields.shift_remove("authorization") {
+        None => Value::Array(vec![]),
+        Some(authorization) => match authorization.get("roles") {
+            Some(Value::Array(roles)) if roles.iter().all(Value::is_string) => Value::Array(roles.clone()),
+            None => Value::Array(vec![]),
+            Some(_) => return Err(RequestError::new(format!("{field}: authorization.roles"), "must be an array of role names")),
+        },
+    };
+    Ok(UserRecord { file: file.to_owned(), profile, roles })
+}
+
+/// Applies `patch` to the user file as it is on disk now, under the tenant's user lock, through
+/// an atomic replace; every other field keeps its place. Returns whether the file changed.
+pub fn persist(tenant_root: &Path, file: &Path, patch: &MetadataPatch) -> Result<bool, TenantError> {
+    if patch.is_empty() {
+        return Ok(false);
+    }
+    let _lock = lock(tenant_root, "users.lock")?;
+    let text = std::fs::read_to_string(file).map_err(|e| TenantError::new(file, format!("cannot read: {e}")))?;
+    let mut user: Value = serde_json::from_str(&text).map_err(|e| TenantError::new(file, format!("invalid JSON: {e}")))?;
+    if !user.is_object() {
+        return Err(TenantError::new(file, "a user file must hold a JSON object"));
+    }
+    if !patch.apply_to(&mut user) {
+        return Ok(false);
+    }
+    let mut out = serde_json::to_string_pretty(&user).map_err(|e| TenantError::new(file, format!("cannot serialize: {e}")))?;
+    out.push('\n');
+    write_atomic(file, out.as_bytes())?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(file_name("auth0|65a5027f"), "auth0_65a5027f.json");
+        assert_eq!(file_name("google-oauth2|1.2"), "google-oauth2_1.2.json");
+        assert_eq!(file_name("../x"), ".._x.json");
+    }
+}

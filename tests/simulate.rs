@@ -1,0 +1,467 @@
+//! The login simulator on the example tenant: Rules in order then post-login Actions, denials,
+//! redirects and `--continue`, claims and Auth0's restrictions, signed tokens, users and
+//! `--persist`, application metadata changing the result, `batch` simulate lines.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use actionhost::pipeline::{self, LoginRequest, SimStatus};
+use jsonwebtoken::{decode, Algorithm, DecodingKey, Validation};
+use serde_json::{json, Value};
+
+use crate::util::*;
+
+const JANE: &str = "auth0|65a5027f9b3c4d1e2f3a4b5c";
+const SAM: &str = "auth0|7c1e9a4b2d3f5e6a7b8c9d0e";
+const ALEX: &str = "google-oauth2|108177262311459836421";
+const PORTAL_ID: &str = "Gd2Customer0Portal0Client0Id002";
+
+/// A private copy of the example tenant, so a test may change it.
+fn tenant_copy() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("tenant");
+    copy_dir(&fixture("tenant"), &root);
+    (dir, root)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_name() == ".actionhost" {
+            continue;
+        }
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Adds a post-login Action to a tenant copy, bound at `position` of the flow.
+fn add_action(root: &Path, name: &str, code: &str, position: usize) {
+    write(&root.join(format!("actions/{name}/code.js")), code);
+    let meta = json!({"name": name, "code": format!("./actions/{name}/code.js"), "runtime": "node22", "dependencies": [], "secrets": [], "supported_triggers": [{"id": "post-login", "version": "v3"}], "deployed": true});
+    write(&root.join(format!("actions/{name}.json")), &meta.to_string());
+    let path = root.join("triggers/triggers.json");
+    let mut triggers: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    triggers["post-login"].as_array_mut().unwrap().insert(position, json!({"action_name": name, "display_name": name}));
+    write(&path, &triggers.to_string());
+}
+
+/// Adds a Rule to a tenant copy.
+fn add_rule(root: &Path, name: &str, order: i64, enabled: bool, code: &str) {
+    write(&root.join(format!("rules/{name}.js")), code);
+    let meta = json!({"name": name, "enabled": enabled, "order": order, "stage": "login_success", "script": format!("./{name}.js")});
+    write(&root.join(format!("rules/{name}.json")), &meta.to_string());
+}
+
+fn simulate(args: &[&str]) -> Output {
+    let mut all = vec!["simulate"];
+    all.extend_from_slice(args);
+    run_binary(&all, None)
+}
+
+/// `actionhost simulate … --json` on `tenant`: the result and the exit code.
+fn simulate_json(tenant: &Path, client: &str, user_id: &str, extra: &[&str]) -> (Value, i32) {
+    let tenant = tenant.to_str().unwrap();
+    let mut args = vec!["--tenant", tenant, "--client", client, "--user-id", user_id, "--json"];
+    args.extend_from_slice(extra);
+    parse(simulate(&args))
+}
+
+fn parse(output: Output) -> (Value, i32) {
+    let code = output.status.code().unwrap();
+    let value = serde_json::from_str(&stdout(&output)).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&output), stderr(&output)));
+    (value, code)
+}
+
+/// `kind name status` of every step.
+fn steps(result: &Value) -> Vec<String> {
+    result["steps"].as_array().unwrap().iter().map(|s| format!("{} {} {}", s["kind"].as_str().unwrap(), s["name"].as_str().unwrap(), s["status"].as_str().unwrap())).collect()
+}
+
+#[test]
+fn rules_run_in_order_skipping_disabled_ones_then_the_actions() {
+    let (result, code) = simulate_json(&fixture("tenant"), "Customer Portal", JANE, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(result["status"], "completed");
+    assert_eq!(
+        steps(&result),
+        [
+            "rule add-roles-claim completed",
+            "rule require-verified-email completed",
+            "rule block-contractors skipped",
+            "rule require-terms completed",
+            "action require-verified-email completed",
+            "action enrich-profile completed",
+            "action marketing-consent completed",
+        ]
+    );
+    assert_eq!(result["steps"][2]["reason"], "disabled");
+    // Each rule sees what the previous one passed on: add-roles-claim's claim is in the context
+    // require-verified-email returns.
+    let change = &result["steps"][0]["changes"][0];
+    assert_eq!(change["path"], "/context/accessToken/https:~1~1example.com~1roles");
+    assert_eq!(change["value"], json!(["admin", "editor"]));
+
+    // The order field decides, not the file names; enabling a rule makes it run.
+    let (_dir, root) = tenant_copy();
+    let path = root.join("rules/add-roles-claim.json");
+    let text = std::fs::read_to_string(&path).unwrap().replace("\"order\": 1", "\"order\": 9");
+    write(&path, &text);
+    let path = root.join("rules/block-contractors.json");
+    let text = std::fs::read_to_string(&path).unwrap().replace("\"enabled\": false", "\"enabled\": true");
+    write(&path, &text);
+    let (result, _) = simulate_json(&root, "Customer Portal", JANE, &[]);
+    let rules: Vec<String> = steps(&result).into_iter().filter(|s| s.starts_with("rule")).collect();
+    assert_eq!(rules, ["rule require-verified-email completed", "rule block-contractors completed", "rule require-terms completed", "rule add-roles-claim completed"]);
+}
+
+#[test]
+fn a_rule_denial_stops_everything() {
+    let (result, code) = simulate_json(&fixture("tenant"), "Customer Portal", SAM, &[]);
+    assert_eq!(code, 0, "a denied login is a normal result");
+    assert_eq!(result["status"], "denied");
+    assert_eq!(steps(&result), ["rule add-roles-claim completed", "rule require-verified-email denied"]);
+    assert_eq!(result["denial"], json!({"error": "access_denied", "error_description": "Please verify your email address before logging in.", "by": "rule require-verified-email"}));
+    assert_eq!(result["tokens"], Value::Null);
+    assert_eq!(result["user_metadata"], json!({"marketing_consent": false}), "no Action ran");
+}
+
+#[test]
+fn an_action_denial_stops_later_actions_and_keeps_its_metadata_changes() {
+    let (_dir, root) = tenant_copy();
+    let code = r#"exports.onExecutePostLogin = async (event, api) => {
+  api.user.setAppMetadata("last_denied_client", event.client.name);
+  if (event.transaction.metadata.plan === "free") api.access.deny("The free plan cannot use " + event.client.name);
+};"#;
+    add_action(&root, "deny-free-plan", code, 2);
+    let (result, exit) = simulate_json(&root, "Internal Tools", SAM, &["--persist"]);
+    assert_eq!(exit, 0);
+    assert_eq!(result["status"], "denied");
+    let actions: Vec<String> = steps(&result).into_iter().filter(|s| s.starts_with("action")).collect();
+    assert_eq!(actions, ["action require-verified-email completed", "action enrich-profile completed", "action deny-free-plan denied"]);
+    assert_eq!(result["denial"]["error"], "access_denied");
+    assert_eq!(result["denial"]["error_description"], "The free plan cannot use Internal Tools");
+    assert_eq!(result["denial"]["by"], "action deny-free-plan");
+    // The denying Action's change and the earlier Action's change are both applied and written.
+    assert_eq!(result["app_metadata"], json!({"plan": "free", "terms_accepted": true, "last_denied_client": "Internal Tools"}));
+    assert_eq!(result["user_metadata"], json!({"marketing_consent": false, "last_application": "Internal Tools"}));
+    let file: Value = serde_json::from_str(&std::fs::read_to_string(root.join("users/auth0_7c1e9a4b2d3f5e6a7b8c9d0e.json")).unwrap()).unwrap();
+    assert_eq!(file["app_metadata"], result["app_metadata"]);
+    assert_eq!(file["user_metadata"], result["user_metadata"]);
+    assert_eq!(file["email"], "sam.lee@example.com", "other fields kept");
+}
+
+#[test]
+fn claims_from_rules_and_actions_end_up_in_the_tokens() {
+    let (result, _) = simulate_json(&fixture("tenant"), "Customer Portal", JANE, &["--audience", "https://api.example.com/"]);
+    let id = &result["tokens"]["id_token"]["claims"];
+    let access = &result["tokens"]["access_token"]["claims"];
+    assert_eq!(id["https://example.com/roles"], json!(["admin", "editor"]), "from a rule");
+    assert_eq!(id["https://example.com/email_verified"], true, "from a rule and an action");
+    assert_eq!(id["https://example.com/language"], "fr", "from an action");
+    assert_eq!(access["https://example.com/tier"], "gold");
+    assert_eq!(access["https://example.com/plan"], "enterprise");
+    // Standard claims of the login.
+    assert_eq!(id["sub"], JANE);
+    assert_eq!(id["aud"], PORTAL_ID);
+    assert_eq!(id["iss"], "https://example.auth0.com/");
+    assert_eq!(id["email"], "jane.doe@example.com");
+    assert_eq!(id["name"], "Jane Doe");
+    assert_eq!(access["aud"], json!(["https://api.example.com/", "https://example.auth0.com/userinfo"]));
+    assert_eq!(access["azp"], PORTAL_ID);
+    assert_eq!(access["scope"], "openid profile email read:reports");
+    assert_eq!(result["scopes"], json!(["openid", "profile", "email", "read:reports"]));
+    assert_eq!(access["exp"].as_u64().unwrap() - access["iat"].as_u64().unwrap(), 86_400);
+    assert_eq!(result["mfa"], json!({"provider": "any", "allow_remember_browser": true, "by": "action enrich-profile"}));
+    assert_eq!(result["user_metadata"], json!({"language": "fr", "last_application": "Customer Portal"}));
+    assert_eq!(result["warnings"], json!([]));
+}
+
+#[test]
+fn restricted_claims_are_dropped_with_a_warning_and_oversized_tokens_fail() {
+    let (_dir, root) = tenant_copy();
+    add_rule(&root, "bad-claims", 5, true, r#"function (user, context, callback) {
+  context.idToken.sub = "someone-else";
+  context.idToken["https://tenant.auth0.com/admin"] = true;
+  context.accessToken.favorite_color = "blue";
+  callback(null, user, context);
+}"#);
+    add_action(&root, "more-bad-claims", r#"exports.onExecutePostLogin = async (event, api) => {
+  api.accessToken.setCustomClaim("roles", ["root"]);
+  api.idToken.setCustomClaim("https://x.webtask.run/y", 1);
+  api.idToken.setCustomClaim("https://example.com/fine", 1);
+};"#, 3);
+    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);
+    assert_eq!((code, result["status"].as_str()), (0, Some("completed")));
+    let id = &result["tokens"]["id_token"]["claims"];
+    let access = &result["tokens"]["access_token"]["claims"];
+    assert_eq!(id["sub"], JANE, "the standard claim stays");
+    assert!(id.get("https://tenant.auth0.com/admin").is_none() && id.get("https://x.webtask.run/y").is_none());
+    assert_eq!(id["https://example.com/fine"], 1);
+    assert!(access.get("roles").is_none());
+    assert_eq!(access["favorite_color"], "blue", "non-namespaced claims are allowed for other audiences");
+    let warnings: Vec<&str> = result["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert_eq!(warnings, [
+        "ID token claim \"sub\" (set by rule bad-claims) dropped: a restricted claim name",
+        "ID token claim \"https://tenant.auth0.com/admin\" (set by rule bad-claims) dropped: auth0.com namespaces are reserved",
+        "ID token claim \"https://x.webtask.run/y\" (set by action more-bad-claims) dropped: webtask.run namespaces are reserved",
+        "access token claim \"roles\" (set by action more-bad-claims) dropped: a restricted claim name",
+    ]);
+    // For an Auth0 API, non-namespaced access token claims are dropped too.
+    let (result, _) = simulate_json(&root, "Customer Portal", JANE, &["--audience", "https://example.auth0.com/api/v2/"]);
+    assert!(result["tokens"]["access_token"]["claims"].get("favorite_color").is_none());
+    assert!(result["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("non-namespaced claims are not allowed")));
+
+    // More than 100 KB of custom claims in one token fails the login.
+    add_rule(&root, "huge-claim", 6, true, r#"function (user, context, callback) {
+  context.accessToken["https://example.com/blob"] = "x".repeat(100 * 1024);
+  callback(null, user, context);
+}"#);
+    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(result["status"], "error");
+    assert_eq!(result["failed_step"], "tokens");
+    assert_eq!(result["error"]["name"], "TokenTooLarge");
+    assert!(result["error"]["message"].as_str().unwrap().starts_with("the custom claims of the access token take 102"), "{}", result["error"]);
+    assert_eq!(result["tokens"], Value::Null);
+}
+
+#[test]
+fn a_rule_redirect_suspends_the_login_and_continue_runs_the_rules_again() {
+    let (_dir, root) = tenant_copy();
+    let (result, code) = simulate_json(&root, "Customer Portal", ALEX, &[]);
+    assert_eq!((code, result["status"].as_str()), (0, Some("redirected")));
+    let redirect = &result["redirect"];
+    let state = redirect["state"].as_str().unwrap();
+    assert_eq!(redirect["url"], format!("https://terms.example.com/accept?state={state}"));
+    assert_eq!(redirect["by"], "rule require-terms");
+    assert!(steps(&result).iter().all(|s| s.starts_with("rule")), "no Action runs before the redirect");
+    let state_file = redirect["state_file"].as_str().unwrap().to_owned();
+    assert_eq!(PathBuf::from(&state_file), root.join(format!(".actionhost/flows/{state}.json")));
+
+    // Declining: the rules run again with protocol redirect-callback and one denies.
+    let (declined, code) = parse(simulate(&["--continue", &state_file, "--query", "accepted=no", "--json"]));
+    assert_eq!((code, declined["status"].as_str()), (0, Some("denied")));
+    assert_eq!(declined["denial"]["error_description"], "The terms of service must be accepted.");
+
+    // Accepting (the same suspended login): the rule records it, then the Actions run, and the
+    // marketing-consent Action redirects in turn.
+    let (accepted, code) = parse(simulate(&["--continue", &state_file, "--query", "accepted=yes", "--json", "--state-file", root.join("consent.json").to_str().unwrap()]));
+    assert_eq!((code, accepted["status"].as_str()), (0, Some("redirected")));
+    let resumed: Vec<&Value> = accepted["steps"].as_array().unwrap().iter().filter(|s| s["resumed"] == true).collect();
+    assert_eq!(resumed[0]["name"], "add-roles-claim", "every rule runs again");
+    let terms = resumed.iter().find(|s| s["name"] == "require-terms").unwrap();
+    assert_eq!(terms["commands"][0], json!({"api": "auth0.users.updateAppMetadata", "args": [ALEX, {"terms_accepted": true}]}));
+    assert_eq!(accepted["app_metadata"], json!({"terms_accepted": true}));
+    assert_eq!(accepted["redirect"]["by"], "action marketing-consent");
+    assert_eq!(accepted["redirect"]["state_file"], root.join("consent.json").to_str().unwrap());
+
+    // A /continue whose state is not the suspended login's is refused.
+    let output = simulate(&["--continue", &state_file, "--query", "state=forged"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("is not the suspended login's state"), "{}", stderr(&output));
+}
+
+#[test]
+fn an_action_redirect_resumes_in_on_continue_post_login_then_the_remaining_actions() {
+    let (_dir, root) = tenant_copy();
+    // Alex has accepted the terms already: only the Action redirects.
+    let user = root.join("users/google-oauth2_108177262311459836421.json");
+    let mut alex: Value = serde_json::from_str(&std::fs::read_to_string(&user).unwrap()).unwrap();
+    alex["app_metadata"] = json!({"terms_accepted": true});
+    write(&user, &serde_json::to_string_pretty(&alex).unwrap());
+    add_action(&root, "after-consent", r#"exports.onExecutePostLogin = async (event, api) => {
+  api.idToken.setCustomClaim("https://example.com/seen_consent", event.user.user_metadata.marketing_consent);
+  api.idToken.setCustomClaim("https://example.com/plan_seen", event.transaction.metadata.plan);
+};"#, 3);
+    let (result, _) = simulate_json(&root, "Legacy Mobile App", ALEX, &["--persist"]);
+    assert_eq!(result["status"], "redirected");
+    let url = result["redirect"]["url"].as_str().unwrap();
+    assert!(url.starts_with("https://consent.example.com/marketing?client=Legacy+Mobile+App&state="), "{url}");
+    // Pending metadata is written before the redirect.
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&user).unwrap()).unwrap();
+    assert_eq!(saved["user_metadata"]["last_application"], "Legacy Mobile App");
+    assert!(!steps(&result).iter().any(|s| s.contains("after-consent")));
+
+    let state_file = result["redirect"]["state_file"].as_str().unwrap().to_owned();
+    let (done, code) = parse(simulate(&["--continue", &state_file, "--query", "consent=yes", "--json", "--persist"]));
+    assert_eq!((code, done["status"].as_str()), (0, Some("completed")));
+    let resumed: Vec<String> = done["steps"].as_array().unwrap().iter().filter(|s| s["resumed"] == true).map(|s| format!("{} {}", s["name"].as_str().unwrap(), s["phase"].as_str().unwrap())).collect();
+    assert_eq!(resumed, ["marketing-consent continue", "after-consent execute"]);
+    let id = &done["tokens"]["id_token"]["claims"];
+    assert_eq!(id["https://example.com/marketing_consent"], true);
+    assert_eq!(id["https://example.com/seen_consent"], true, "later Actions see the metadata change");
+    assert_eq!(id["https://example.com/plan_seen"], "free", "and the transaction metadata");
+    assert_eq!(done["user_metadata"], json!({"last_application": "Legacy Mobile App", "marketing_consent": true}));
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&user).unwrap()).unwrap();
+    assert_eq!(saved["user_metadata"], done["user_metadata"]);
+}
+
+#[test]
+fn signed_tokens_verify_with_the_tenant_key_or_the_secret() {
+    let (_dir, root) = tenant_copy();
+    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &["--sign", "--audience", "https://api.example.com/"]);
+    assert_eq!(code, 0);
+    let signing = &result["tokens"]["signing"];
+    assert_eq!(signing["alg"], "RS256");
+    let public = std::fs::read(root.join(".actionhost/signing-key.pub.pem")).unwrap();
+    let key = DecodingKey::from_rsa_pem(&public).unwrap();
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.set_audience(&[PORTAL_ID]);
+    validation.set_issuer(&["https://example.auth0.com/"]);
+    let id_jwt = result["tokens"]["id_token"]["jwt"].as_str().unwrap();
+    let id = decode::<Value>(id_jwt, &key, &validation).unwrap();
+    assert_eq!(id.header.kid.as_deref(), signing["kid"].as_str());
+    assert_eq!(id.claims, result["tokens"]["id_token"]["claims"]);
+    validation.set_audience(&["https://api.example.com/"]);
+    let access = decode::<Value>(result["tokens"]["access_token"]["jwt"].as_str().unwrap(), &key, &validation).unwrap();
+    assert_eq!(access.claims["https://example.com/plan"], "enterprise");
+    // The JWKS holds the same key, under the same kid.
+    let jwks: Value = serde_json::from_str(&std::fs::read_to_string(root.join(".actionhost/jwks.json")).unwrap()).unwrap();
+    let jwk = &jwks["keys"][0];
+    assert_eq!(jwk["kid"], signing["kid"]);
+    let from_jwk = DecodingKey::from_rsa_components(jwk["n"].as_str().unwrap(), jwk["e"].as_str().unwrap()).unwrap();
+    assert!(decode::<Value>(result["tokens"]["access_token"]["jwt"].as_str().unwrap(), &from_jwk, &validation).is_ok());
+    // The key pair is kept: a second login signs with the same key.
+    let (again, _) = simulate_json(&root, "Customer Portal", JANE, &["--sign"]);
+    assert_eq!(again["tokens"]["signing"]["kid"], signing["kid"]);
+
+    // HS256 with a secret; a wrong secret fails validation.
+    let (result, _) = simulate_json(&root, "Customer Portal", JANE, &["--sign-secret", "client-secret-123"]);
+    assert_eq!(result["tokens"]["signing"]["alg"], "HS256");
+    let jwt = result["tokens"]["id_token"]["jwt"].as_str().unwrap();
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_audience(&[PORTAL_ID]);
+    let token = decode::<Value>(jwt, &DecodingKey::from_secret(b"client-secret-123"), &validation).unwrap();
+    assert_eq!(token.claims["sub"], JANE);
+    assert!(decode::<Value>(jwt, &DecodingKey::from_secret(b"wrong"), &validation).is_err());
+}
+
+#[test]
+fn the_seed_application_metadata_changes_the_result() {
+    let (_dir, root) = tenant_copy();
+    let tenant = root.to_str().unwrap();
+    let metadata = |args: &[&str]| {
+        let mut all = vec!["clients", "metadata", args[0], "--tenant", tenant];
+        all.extend_from_slice(&args[1..]);
+        let output = run_binary(&all, None);
+        assert!(output.status.success(), "{}", stderr(&output));
+    };
+    let status = |client: &str| simulate_json(&root, client, SAM, &[]).0["status"].as_str().unwrap().to_owned();
+    // Sam's email is unverified: only the application with SKIP_VERIFICATION lets Sam in.
+    assert_eq!(status("Internal Tools"), "completed");
+    assert_eq!(status("Customer Portal"), "denied");
+    assert_eq!(status("Legacy Mobile App"), "denied");
+    metadata(&["unset", "--client", "Internal Tools", "SKIP_VERIFICATION"]);
+    assert_eq!(status("Internal Tools"), "denied");
+    metadata(&["set", "--client", "Customer Portal", "SKIP_VERIFICATION=yes"]);
+    assert_eq!(status("Customer Portal"), "completed");
+    metadata(&["set", "--client", "Legacy Mobile App", "SKIP_VERIFICATION=yes"]);
+    let (result, _) = simulate_json(&root, "Legacy Mobile App", SAM, &[]);
+    assert_eq!(result["status"], "completed");
+    let logs: Vec<&str> = result["steps"].as_array().unwrap().iter().flat_map(|s| s["logs"].as_array().unwrap()).map(|l| l["message"].as_str().unwrap()).collect();
+    assert_eq!(logs, ["skipping email verification for Legacy Mobile App", "skipping email verification for Legacy Mobile App"], "the Rule and the Action both skip");
+}
+
+#[test]
+fn rules_executed_reach_the_actions() {
+    let (_dir, root) = tenant_copy();
+    add_action(&root, "which-rules", r#"exports.onExecutePostLogin = async (event, api) => {
+  api.idToken.setCustomClaim("https://example.com/ran", ["add-roles-claim", "block-contractors", "require-terms"].map((r) => api.rules.wasExecuted(r)));
+};"#, 0);
+    let (result, _) = simulate_json(&root, "Customer Portal", JANE, &[]);
+    assert_eq!(result["tokens"]["id_token"]["claims"]["https://example.com/ran"], json!([true, false, true]));
+}
+
+#[test]
+fn a_failing_script_exits_1_and_bad_input_exits_2() {
+    let (_dir, root) = tenant_copy();
+    add_action(&root, "broken", "exports.onExecutePostLogin = async (event, api) => { api.user.setAppMetadata('x', 1); null.boom; };", 1);
+    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(result["status"], "error");
+    assert_eq!(result["failed_step"], "action broken");
+    assert_eq!(result["error"]["name"], "TypeError");
+    assert!(result["app_metadata"].get("x").is_none(), "a failed flow applies no Action's metadata");
+    let tenant = fixture("tenant");
+    let tenant = tenant.to_str().unwrap();
+    for (args, message) in [
+        (vec!["--client", "Customer Portal", "--user-id", "auth0|nobody"], "no user \"auth0|nobody\""),
+        (vec!["--client", "Nope", "--user-id", JANE], "no application with name or client_id \"Nope\""),
+        (vec!["--client", "Customer Portal", "--user-id", JANE, "--protocol", "carrier-pigeon"], "unknown protocol"),
+        (vec!["--client", "Customer Portal", "--user", "fixtures/seed/user-unverified.json"], "the user has no user_id"),
+    ] {
+        let mut all = vec!["--tenant", tenant];
+        all.extend(args);
+        let output = simulate(&all);
+        assert_eq!(output.status.code(), Some(2), "{all:?}");
+        assert!(stderr(&output).contains(message), "{}", stderr(&output));
+    }
+    let output = simulate(&["--tenant", tenant, "--client", "Customer Portal", "--user-id", JANE, "--user", "x.json"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn the_human_view_shows_steps_tokens_and_metadata() {
+    let output = simulate(&["--tenant", "fixtures/tenant", "--client", "Customer Portal", "--user-id", JANE]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(text.starts_with(&format!("login: {JANE} into Customer Portal via Username-Password-Authentication (oidc-basic-profile)\nstatus: completed  (6 steps, ")), "{text}");
+    for needle in ["   3. rule block-contractors", "skipped (disabled)", "        transaction.setMetadata(\"plan\", \"enterprise\")", "        + /event/transaction/metadata/plan = \"enterprise\"", "id token:\n", "  https://example.com/language: \"fr\"", "scopes: openid profile email read:reports", "mfa: any, browser may be remembered (by action enrich-profile)"] {
+        assert!(text.contains(needle), "{needle:?} in\n{text}");
+    }
+}
+
+#[test]
+fn batch_takes_simulate_lines() {
+    let input = [
+        json!({"id": "jane", "simulate": {"client": "Customer Portal", "user_id": JANE}}),
+        json!({"id": "sam", "simulate": {"tenant": "fixtures/tenant-yaml/tenant.yaml", "client": PORTAL_ID, "user": "fixtures/tenant/users/auth0_7c1e9a4b2d3f5e6a7b8c9d0e.json"}}),
+        json!({"id": "run", "script_path": "fixtures/tenant/actions/require-verified-email/code.js"}),
+        json!({"id": "bad", "simulate": {"client": "Customer Portal", "user_id": JANE, "sgin": true}}),
+    ]
+    .iter()
+    .map(Value::to_string)
+    .collect::<Vec<_>>()
+    .join("\n");
+    let output = run_binary(&["batch", "--tenant", "fixtures/tenant"], Some(&input));
+    assert!(output.status.success());
+    let lines: Vec<Value> = stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!((lines[0]["id"].as_str(), lines[0]["status"].as_str()), (Some("jane"), Some("completed")));
+    assert_eq!((lines[1]["id"].as_str(), lines[1]["status"].as_str()), (Some("sam"), Some("denied")));
+    assert_eq!(lines[2]["trigger"], "post-login", "plain requests still yield outcomes");
+    assert_eq!(lines[3]["status"], "error");
+    assert!(lines[3]["error"]["message"].as_str().unwrap().starts_with("line 4: unknown field `sgin`"), "{}", lines[3]);
+}
+
+#[tokio::test]
+async fn the_library_simulates_the_same_login_from_the_yaml_tenant() {
+    let request = |tenant: &str| LoginRequest { tenant: Some(fixture(tenant)), client: Some("Customer Portal".into()), user_id: Some(JANE.into()), ..Default::default() };
+    let from_dir = pipeline::simulate(host(), &request("tenant")).await.unwrap();
+    let mut yaml_request = request("tenant-yaml/tenant.yaml");
+    yaml_request.user_id = None;
+    yaml_request.user = Some(fixture("tenant/users/auth0_65a5027f9b3c4d1e2f3a4b5c.json"));
+    let from_yaml = pipeline::simulate(host(), &yaml_request).await.unwrap();
+    assert_eq!(from_dir.status, SimStatus::Completed);
+    assert_eq!(from_yaml.status, SimStatus::Completed);
+    let claims = |r: &pipeline::Simulation| {
+        let mut access = r.tokens.as_ref().unwrap().access_token.claims.clone();
+        access.shift_remove("iat");
+        access.shift_remove("exp");
+        access
+    };
+    assert_eq!(claims(&from_dir), claims(&from_yaml));
+    let names = |r: &pipeline::Simulation| r.steps.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&from_dir), names(&from_yaml));
+}
