@@ -19,6 +19,7 @@ pub mod outcome;
 pub mod request;
 pub mod rules;
 pub mod tenant;
+pub mod testing;
 
 pub use engine::Limits;
 pub use host::{Host, HostConfig};

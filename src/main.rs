@@ -15,6 +15,7 @@ fn main() -> ExitCode {
             cli::args::Command::Run(args) => cli::run(args).await,
             cli::args::Command::Batch(args) => cli::batch(args).await,
             cli::args::Command::Clients(command) => cli::clients(command),
+            cli::args::Command::Test(args) => cli::test(args).await,
         }
     });
     match result {

@@ -5,10 +5,12 @@ mod batch;
 mod clients;
 mod print;
 mod run;
+mod test;
 
 pub use batch::batch;
 pub use clients::clients;
 pub use run::run;
+pub use test::test;
 
 use actionhost::tenant::Keywords;
 
