@@ -21,3 +21,5 @@ mod tenant;
 mod outcome_shape;
 // `actionhost run` and `actionhost batch` as processes: output, exit codes, bad input.
 mod cli;
+// `actionhost test`: case files, reports, --update, parity, determinism and mocks through cases.
+mod testing;
