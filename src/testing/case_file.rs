@@ -394,3 +394,38 @@ mod tests {
         assert_eq!(strip_position("cases[0]: unknown field `x`, expected `y` at line 3 column 5"), "cases[0]: unknown field `x`, expected `y`");
     }
 }
+
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+    use serde::de::DeserializeOwned;
+
+    /// The fields serde accepts, read from its unknown-field message.
+    fn fields<T: DeserializeOwned + std::fmt::Debug>() -> Vec<String> {
+        let message = serde_json::from_str::<T>(r#"{"?": 1}"#).unwrap_err().to_string();
+        let list = message.split("expected one of ").nth(1).expect(&message).split(" at line").next().unwrap();
+        let mut names: Vec<String> = list.split(", ").map(|f| f.trim_matches('`').to_owned()).collect();
+        names.sort();
+        names
+    }
+
+    fn keys(value: &Value) -> Vec<String> {
+        let mut names: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn the_json_schema_lists_exactly_the_fields_the_loader_accepts() {
+        let schema: Value = serde_json::from_str(include_str!("../../docs/cases.schema.json")).unwrap();
+        assert_eq!(keys(&schema["properties"]), fields::<FileSpec>());
+        let mut case = keys(&schema["$defs"]["inputs"]["properties"]);
+        case.extend(keys(&schema["$defs"]["case"]["properties"]));
+        case.sort();
+        assert_eq!(case, fields::<CaseSpec>());
+        assert_eq!(keys(&schema["$defs"]["expect"]["properties"]), fields::<Expect>());
+        let mut listed: Vec<String> = super::super::expect::FIELDS.iter().map(|f| f.to_string()).collect();
+        listed.sort();
+        assert_eq!(listed, fields::<Expect>());
+    }
+}

@@ -7,7 +7,7 @@
 use serde_json::{json, Map, Value};
 
 use super::case_file::{CaseFile, CaseSpec, Subject, Target, DEFAULT_NOW};
-use crate::actions::post_login_event::{deep_merge, default_post_login_event, default_rule_user, GEOIP_KEYS};
+use crate::actions::post_login_event::{deep_merge, default_post_login_event, GEOIP_KEYS};
 use crate::request::{Request, RequestError, Trigger};
 
 /// What a script started from, to tell what it changed.
@@ -41,11 +41,12 @@ pub fn request(file: &CaseFile, subject: &Subject, case: &CaseSpec) -> Result<(R
         Target::Rule(name) => request.rule = Some(name.clone()),
     }
     let event = event_overrides(case, pair);
+    // The defaults are known: only what the overrides change needs reading.
     let mut base = Base {
-        requested_scopes: merged(default_post_login_event(), &event)["transaction"]["requested_scopes"]
-            .as_array()
-            .map(|scopes| scopes.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-            .unwrap_or_default(),
+        requested_scopes: match event.pointer("/transaction/requested_scopes") {
+            Some(Value::Array(scopes)) => scopes.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+            _ => default_scopes(),
+        },
         ..Default::default()
     };
     let object = |value: &Value| value.as_object().cloned().unwrap_or_default();
@@ -56,11 +57,11 @@ pub fn request(file: &CaseFile, subject: &Subject, case: &CaseSpec) -> Result<(R
             request.context = Some(context);
             request.user = case.user.clone().map(Value::Object);
             request.configuration = case.configuration.clone().or_else(|| if pair { case.secrets.clone() } else { None });
-            let user = merged(default_rule_user(), request.user.as_ref().unwrap_or(&Value::Null));
+            let user = request.user.as_ref().unwrap_or(&Value::Null);
             (base.app_metadata, base.user_metadata) = (object(&user["app_metadata"]), object(&user["user_metadata"]));
         }
         Trigger::PostLogin => {
-            let user = merged(default_post_login_event(), &event)["user"].take();
+            let user = &event["user"];
             (base.app_metadata, base.user_metadata) = (object(&user["app_metadata"]), object(&user["user_metadata"]));
             request.event = Some(event);
             request.secrets = case.secrets.clone().or_else(|| if pair { case.configuration.as_ref().map(as_secrets) } else { None });
@@ -74,11 +75,16 @@ pub fn request(file: &CaseFile, subject: &Subject, case: &CaseSpec) -> Result<(R
     Ok((request, base))
 }
 
-fn merged(mut base: Value, overrides: &Value) -> Value {
-    if overrides.is_object() {
-        deep_merge(&mut base, overrides);
-    }
-    base
+/// The default event's requested scopes (its user's `app_metadata` and `user_metadata` are
+/// empty, and the default Rules user has no `app_metadata`).
+fn default_scopes() -> Vec<String> {
+    static SCOPES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    SCOPES
+        .get_or_init(|| {
+            let event = default_post_login_event();
+            event["transaction"]["requested_scopes"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
+        })
+        .clone()
 }
 
 /// `{request: {query, body}}` for the parts the case gives.
