@@ -198,7 +198,7 @@ impl CaseSpec {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct FileSpec {
     #[serde(default)]

@@ -50,8 +50,12 @@ pub fn render(files: &[CaseFile], report: &Report) -> String {
                 }
                 Verdict::Failed => {
                     let lines = details(file, result);
-                    let mut fields: Vec<&str> = result.sides.iter().flat_map(|s| s.mismatches.iter().map(|m| m.field)).collect();
-                    fields.dedup();
+                    let mut fields: Vec<&str> = Vec::new();
+                    for field in result.sides.iter().flat_map(|s| s.mismatches.iter().map(|m| m.field)) {
+                        if !fields.contains(&field) {
+                            fields.push(field);
+                        }
+                    }
                     if !result.parity.is_empty() {
                         fields.push("parity");
                     }
