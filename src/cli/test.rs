@@ -91,18 +91,18 @@ fn progress_bar(total: usize) -> indicatif::ProgressBar {
 /// Writes the actual outcomes of failing cases into their files, then judges those cases again
 /// against what was written.
 fn record(loader: &mut Loader, files: &mut [CaseFile], report: &mut runner::Report) -> anyhow::Result<()> {
-    for index in 0..files.len() {
+    for (index, file) in files.iter_mut().enumerate() {
         let results: Vec<_> = report.results.iter().filter(|r| r.file == index && r.verdict == Verdict::Failed).collect();
-        let Some((text, count)) = update::rewrite(&files[index], &results) else { continue };
-        let path = files[index].path.clone();
+        let Some((text, count)) = update::rewrite(file, &results) else { continue };
+        let path = file.path.clone();
         write_file(&path, &text)?;
         let reloaded = loader.load(&path).with_context(|| format!("{} after --update", path.display()))?;
-        if reloaded.cases.len() != files[index].cases.len() {
+        if reloaded.cases.len() != file.cases.len() {
             bail!("{}: --update changed the number of cases", path.display());
         }
-        files[index] = reloaded;
+        *file = reloaded;
         for result in report.results.iter_mut().filter(|r| r.file == index) {
-            runner::judge(&files[index], result);
+            runner::judge(file, result);
         }
         eprintln!("updated {count} case(s) in {}", path.display());
     }

@@ -53,7 +53,8 @@ pub fn yaml(text: &str) -> Locations {
     let Some(cases) = (0..lines.len()).find(|&i| indent(&lines[i]) == 0 && key_of(&lines[i]).is_some_and(|(k, _)| k == "cases")) else {
         return Locations::default();
     };
-    let end = (cases + 1..lines.len()).find(|&i| is_content(&lines[i]) && indent(&lines[i]) == 0).unwrap_or(lines.len());
+    // Items may sit at the key's own indentation (`cases:` then `- name: …` at column 0).
+    let end = (cases + 1..lines.len()).find(|&i| is_content(&lines[i]) && indent(&lines[i]) == 0 && !is_dash(&lines[i])).unwrap_or(lines.len());
     let Some(first) = (cases + 1..end).find(|&i| is_content(&lines[i])) else { return Locations::default() };
     let seq_indent = indent(&lines[first]);
     let dashes: Vec<usize> = (first..end).filter(|&i| is_dash(&lines[i]) && indent(&lines[i]) == seq_indent).collect();
@@ -264,6 +265,15 @@ mod tests {
         assert_eq!(two.expect, Some(Entry { line: 17, indent: 4, end: 18, inline: true }));
         assert_eq!(found.line(0, Some("commands")), 9);
         assert_eq!(found.line(1, None), 16);
+    }
+
+    #[test]
+    fn yaml_items_at_the_keys_indentation() {
+        let found = yaml("cases:\n- name: one\n  expect:\n    status: denied\n- name: two\nscript: a.js\n");
+        assert_eq!(found.cases.len(), 2);
+        assert_eq!((found.cases[0].key_indent, found.cases[0].end), (2, 4));
+        assert_eq!(found.line(0, Some("status")), 4);
+        assert_eq!((found.cases[1].start, found.cases[1].end), (4, 5));
     }
 
     #[test]
