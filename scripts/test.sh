@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: Rust unit and integration tests (release build, the same one the
-# benchmarks use) and the Node tests of the JavaScript modules.
+# benchmarks use), the example case suites, and the Node tests of the JavaScript modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 cargo test --release
+target/release/actionhost test fixtures/cases
 node --test tests/js/

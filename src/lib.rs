@@ -20,6 +20,7 @@ pub mod pipeline;
 pub mod request;
 pub mod rules;
 pub mod tenant;
+pub mod testing;
 
 pub use engine::Limits;
 pub use host::{Host, HostConfig};

@@ -18,6 +18,7 @@ fn main() -> ExitCode {
             cli::args::Command::Batch(args) => cli::batch(args).await,
             cli::args::Command::Clients(command) => cli::clients(command),
             cli::args::Command::Simulate(args) => cli::simulate(args).await,
+            cli::args::Command::Test(args) => cli::test(args).await,
         }
     });
     match result {

@@ -23,3 +23,5 @@ mod outcome_shape;
 mod cli;
 // The login simulator: Rules then Actions, denials, redirects, claims, signing, users.
 mod simulate;
+// `actionhost test`: case files, reports, --update, parity, determinism and mocks through cases.
+mod testing;

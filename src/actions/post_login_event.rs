@@ -13,7 +13,7 @@ const AUTHENTICATED_AT_ISO: &str = "2024-06-01T09:30:00.000Z";
 const AUTHENTICATED_AT_MS: i64 = 1_717_234_200_000;
 
 /// Actions `request.geoip` uses camelCase keys, Rules `context.request.geoip` snake_case.
-const GEOIP_KEYS: [(&str, &str); 10] = [
+pub(crate) const GEOIP_KEYS: [(&str, &str); 10] = [
     ("cityName", "city_name"),
     ("continentCode", "continent_code"),
     ("countryCode", "country_code"),

@@ -24,6 +24,8 @@ pub enum Command {
     Clients(ClientsCommand),
     /// Simulate a login: the tenant's Rules, then its post-login Actions; print tokens and transcript
     Simulate(SimulateArgs),
+    /// Run the cases of case files (*.cases.yaml, *.cases.json) and report failures
+    Test(TestArgs),
 }
 
 /// Where a tenant is and how to read it.
@@ -224,4 +226,44 @@ pub enum MetadataCommand {
         #[arg(long = "json", value_name = "JSON")]
         body: String,
     },
+}
+
+/// How `actionhost test` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Reporter {
+    /// Failures with what was expected and what happened, then `N passed, N failed`
+    Human,
+    /// One JSON document with every case
+    Json,
+    /// JUnit XML, as CI systems read it
+    Junit,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Case files, or directories searched for *.cases.yaml, *.cases.yml and *.cases.json (default: .)
+    pub paths: Vec<PathBuf>,
+    /// Only the cases whose name, or whose file's path, contains PATTERN
+    #[arg(long, value_name = "PATTERN")]
+    pub filter: Option<String>,
+    /// Worker threads (isolates) running cases; defaults to the number of CPUs
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..256))]
+    pub jobs: Option<u64>,
+    /// Write what failing cases actually did into their expect blocks (comments and order kept)
+    #[arg(long)]
+    pub update: bool,
+    /// The report's format
+    #[arg(long, value_enum, default_value_t = Reporter::Human)]
+    pub reporter: Reporter,
+    /// Write the report to FILE (the human report still goes to standard output)
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Stop at the first failing case
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Keyword replacements for tenant files (JSON; AUTH0_KEYWORD_REPLACE_MAPPINGS is read too)
+    #[arg(long, value_name = "FILE")]
+    pub keywords: Option<PathBuf>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
 }

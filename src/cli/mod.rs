@@ -7,11 +7,13 @@ mod print;
 mod run;
 mod simulate;
 mod simulate_print;
+mod test;
 
 pub use batch::batch;
 pub use clients::clients;
 pub use run::run;
 pub use simulate::simulate;
+pub use test::test;
 
 use actionhost::tenant::Keywords;
 

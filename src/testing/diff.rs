@@ -1,0 +1,99 @@
+//! Comparing what was expected with what happened, as lines a person reads: a partial deep
+//! match that names each differing path, and a line diff of lists (`-` expected, `+` actual).
+
+use serde_json::Value;
+
+/// Checks that `actual` contains `expected`: objects need the expected keys (others may be
+/// present), arrays need the same length, scalars must be equal (numbers by value). Each
+/// difference is one line naming its path under `root`.
+pub fn partial(root: &str, expected: &Value, actual: Option<&Value>, out: &mut Vec<String>) {
+    match (expected, actual) {
+        (Value::Object(expected), Some(Value::Object(actual))) => {
+            for (key, value) in expected {
+                partial(&format!("{root}{}", key_path(key)), value, actual.get(key), out);
+            }
+        }
+        (Value::Array(expected), Some(Value::Array(actual))) if expected.len() == actual.len() => {
+            for (index, value) in expected.iter().enumerate() {
+                partial(&format!("{root}[{index}]"), value, actual.get(index), out);
+            }
+        }
+        (Value::Null, None) => {}
+        (expected, Some(actual)) if same(expected, actual) => {}
+        (expected, actual) => out.push(format!("{root}: expected {}, actual {}", show(expected), actual.map_or_else(|| "(absent)".to_owned(), show))),
+    }
+}
+
+/// Equal JSON values, numbers compared by value (`1` equals `1.0`).
+pub fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
+        (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))),
+        _ => a == b,
+    }
+}
+
+/// `.key`, or `["key"]` when the key is not a plain identifier.
+pub fn key_path(key: &str) -> String {
+    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !key.starts_with(|c: char| c.is_ascii_digit()) {
+        format!(".{key}")
+    } else {
+        format!("[{}]", Value::String(key.to_owned()))
+    }
+}
+
+/// Compact JSON.
+pub fn show(value: &Value) -> String {
+    value.to_string()
+}
+
+/// A line diff of two lists under a matching relation (longest common subsequence): unchanged
+/// items as `  item` (shown as they actually are), missing ones as `- item`, unexpected ones as
+/// `+ item`.
+pub fn lines(expected: &[String], actual: &[String], matches: impl Fn(usize, usize) -> bool) -> Vec<String> {
+    let (n, m) = (expected.len(), actual.len());
+    let mut table = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            table[i][j] = if matches(i, j) { table[i + 1][j + 1] + 1 } else { table[i + 1][j].max(table[i][j + 1]) };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < n || j < m {
+        if i < n && j < m && matches(i, j) && table[i][j] == table[i + 1][j + 1] + 1 {
+            out.push(format!("  {}", actual[j]));
+            (i, j) = (i + 1, j + 1);
+        } else if i < n && (j == m || table[i + 1][j] >= table[i][j + 1]) {
+            out.push(format!("- {}", expected[i]));
+            i += 1;
+        } else {
+            out.push(format!("+ {}", actual[j]));
+            j += 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn partial_names_each_path() {
+        let mut out = Vec::new();
+        let expected = json!({"a": 1, "b": {"c": [1, 2]}, "https://x/y": true, "gone": null});
+        let actual = json!({"a": 1.0, "b": {"c": [1, 3], "d": 0}, "extra": 1});
+        partial("claims", &expected, Some(&actual), &mut out);
+        assert_eq!(out, ["claims.b.c[1]: expected 2, actual 3", "claims[\"https://x/y\"]: expected true, actual (absent)"]);
+    }
+
+    #[test]
+    fn line_diff() {
+        let expected = ["a".to_owned(), "b".to_owned(), "c".to_owned()];
+        let actual = ["a".to_owned(), "x".to_owned(), "c".to_owned(), "d".to_owned()];
+        let diff = lines(&expected, &actual, |i, j| expected[i] == actual[j]);
+        assert_eq!(diff, ["  a", "- b", "+ x", "  c", "+ d"]);
+    }
+}

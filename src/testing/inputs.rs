@@ -1,0 +1,233 @@
+//! A case becomes one [`Request`] per script: the case's inputs go where each trigger reads them
+//! (`user` into `event.user` or the Rules `user`, `query`/`body` into the login request, …), the
+//! clock and seed are fixed, and the file's tenant fills in the script and the application. For
+//! the Action of a Rule/Action pair, the Rules `context` is mapped onto the event and
+//! `configuration` onto the secrets, as Auth0's migration guide maps them.
+
+use serde_json::{json, Map, Value};
+
+use super::case_file::{CaseFile, CaseSpec, Subject, Target, DEFAULT_NOW};
+use crate::actions::post_login_event::{deep_merge, default_post_login_event, GEOIP_KEYS};
+use crate::request::{Request, RequestError, Trigger};
+
+/// What a script started from, to tell what it changed.
+#[derive(Debug, Clone, Default)]
+pub struct Base {
+    /// `event.transaction.requested_scopes`: the access token's scopes unless the script changes them.
+    pub requested_scopes: Vec<String>,
+    pub app_metadata: Map<String, Value>,
+    pub user_metadata: Map<String, Value>,
+}
+
+pub fn request(file: &CaseFile, subject: &Subject, case: &CaseSpec) -> Result<(Request, Base), RequestError> {
+    let pair = file.is_pair();
+    let mut request = Request {
+        trigger: Some(subject.trigger),
+        phase: case.phase,
+        client_metadata: case.client_metadata.clone().map(Value::Object),
+        now: Some(case.now.clone().unwrap_or_else(|| json!(DEFAULT_NOW))),
+        seed: Some(case.seed.unwrap_or(0)),
+        http: case.http.clone(),
+        rules_executed: case.rules_executed.clone(),
+        timeout_ms: case.timeout_ms,
+        ..Default::default()
+    };
+    match &subject.target {
+        Target::File { path, source } => {
+            request.script = Some(source.clone());
+            request.script_name = Some(path.display().to_string());
+        }
+        Target::Action(name) => request.action = Some(name.clone()),
+        Target::Rule(name) => request.rule = Some(name.clone()),
+    }
+    let event = event_overrides(case, pair);
+    // The defaults are known: only what the overrides change needs reading.
+    let mut base = Base {
+        requested_scopes: match event.pointer("/transaction/requested_scopes") {
+            Some(Value::Array(scopes)) => scopes.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+            _ => default_scopes(),
+        },
+        ..Default::default()
+    };
+    let object = |value: &Value| value.as_object().cloned().unwrap_or_default();
+    match subject.trigger {
+        Trigger::Rule => {
+            let mut context = login_request(case);
+            deep_merge(&mut context, &Value::Object(case.context.clone().unwrap_or_default()));
+            request.context = Some(context);
+            request.user = case.user.clone().map(Value::Object);
+            request.configuration = case.configuration.clone().or_else(|| if pair { case.secrets.clone() } else { None });
+            let user = request.user.as_ref().unwrap_or(&Value::Null);
+            (base.app_metadata, base.user_metadata) = (object(&user["app_metadata"]), object(&user["user_metadata"]));
+        }
+        Trigger::PostLogin => {
+            let user = &event["user"];
+            (base.app_metadata, base.user_metadata) = (object(&user["app_metadata"]), object(&user["user_metadata"]));
+            request.event = Some(event);
+            request.secrets = case.secrets.clone().or_else(|| if pair { case.configuration.as_ref().map(as_secrets) } else { None });
+            request.configuration = case.configuration.clone();
+        }
+    }
+    if let Some(tenant) = &file.tenant {
+        request.client = case.client.clone();
+        request = crate::tenant::apply(&request, tenant)?;
+    }
+    Ok((request, base))
+}
+
+/// The default event's requested scopes (its user's `app_metadata` and `user_metadata` are
+/// empty, and the default Rules user has no `app_metadata`).
+fn default_scopes() -> Vec<String> {
+    static SCOPES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    SCOPES
+        .get_or_init(|| {
+            let event = default_post_login_event();
+            event["transaction"]["requested_scopes"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
+        })
+        .clone()
+}
+
+/// `{request: {query, body}}` for the parts the case gives.
+fn login_request(case: &CaseSpec) -> Value {
+    let mut request = Map::new();
+    for (key, part) in [("query", &case.query), ("body", &case.body)] {
+        if let Some(part) = part {
+            request.insert(key.into(), Value::Object(part.clone()));
+        }
+    }
+    if request.is_empty() { json!({}) } else { json!({ "request": request }) }
+}
+
+/// The event overrides of a case: its Rules context mapped (pairs only), its user, its login
+/// request, then its own `event` on top.
+fn event_overrides(case: &CaseSpec, pair: bool) -> Value {
+    let mut event = json!({});
+    if let (true, Some(context)) = (pair, &case.context) {
+        deep_merge(&mut event, &context_to_event(context));
+    }
+    if let Some(user) = &case.user {
+        deep_merge(&mut event, &json!({ "user": user }));
+    }
+    deep_merge(&mut event, &login_request(case));
+    if let Some(overrides) = &case.event {
+        deep_merge(&mut event, &Value::Object(overrides.clone()));
+    }
+    event
+}
+
+/// Rules `configuration` values become secrets (strings; other values as JSON text).
+fn as_secrets(configuration: &Map<String, Value>) -> Map<String, Value> {
+    configuration
+        .iter()
+        .map(|(key, value)| (key.clone(), Value::String(value.as_str().map_or_else(|| value.to_string(), str::to_owned))))
+        .collect()
+}
+
+/// The Rules → Actions field map (`context.clientID` → `event.client.client_id`, …) applied to
+/// the fields a case's `context` gives. Fields with no Actions counterpart are left out.
+pub fn context_to_event(context: &Map<String, Value>) -> Value {
+    let mut event = json!({});
+    let mut put = |path: &[&str], value: &Value| {
+        let mut slot = &mut event;
+        for key in path {
+            slot = slot.as_object_mut().expect("built as objects").entry(key.to_string()).or_insert_with(|| json!({}));
+        }
+        *slot = value.clone();
+    };
+    for (key, value) in context {
+        match key.as_str() {
+            "tenant" => put(&["tenant", "id"], value),
+            "clientID" => put(&["client", "client_id"], value),
+            "clientName" => put(&["client", "name"], value),
+            "clientMetadata" => put(&["client", "metadata"], value),
+            "connection" => put(&["connection", "name"], value),
+            "connectionID" => put(&["connection", "id"], value),
+            "connectionStrategy" => put(&["connection", "strategy"], value),
+            "connectionMetadata" => put(&["connection", "metadata"], value),
+            "protocol" => put(&["transaction", "protocol"], value),
+            "locale" => put(&["transaction", "locale"], value),
+            "sessionID" => put(&["session", "id"], value),
+            "authorization" | "organization" => put(&[key], value),
+            "riskAssessment" => put(&["authentication", "riskAssessment"], value),
+            "stats" => {
+                if let Some(count) = value.get("loginsCount") {
+                    put(&["stats", "logins_count"], count);
+                }
+            }
+            "authentication" => {
+                let mut authentication = value.clone();
+                if let Some(methods) = authentication.get_mut("methods").and_then(Value::as_array_mut) {
+                    for method in methods {
+                        if let Some(ms) = method.get("timestamp").and_then(Value::as_i64) {
+                            method["timestamp"] = json!(iso_from_ms(ms));
+                        }
+                    }
+                }
+                put(&["authentication"], &authentication);
+            }
+            "request" => {
+                for (field, part) in value.as_object().into_iter().flatten() {
+                    match field.as_str() {
+                        "userAgent" => put(&["request", "user_agent"], part),
+                        "geoip" => {
+                            let camel: Map<String, Value> = part
+                                .as_object()
+                                .into_iter()
+                                .flatten()
+                                .map(|(k, v)| (GEOIP_KEYS.iter().find(|(_, snake)| snake == k).map_or(k.clone(), |(c, _)| c.to_string()), v.clone()))
+                                .collect();
+                            put(&["request", "geoip"], &Value::Object(camel));
+                        }
+                        other => put(&["request", other], part),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    event
+}
+
+/// Epoch milliseconds as an ISO 8601 UTC string (days-to-civil, Howard Hinnant).
+fn iso_from_ms(ms: i64) -> String {
+    let (days, rest) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (h, m, s, milli) = (rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000);
+    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_rules_context_to_the_event() {
+        let context = json!({
+            "clientID": "abc", "clientMetadata": {"TIER": "gold"}, "stats": {"loginsCount": 3},
+            "request": {"userAgent": "ua", "query": {"a": "1"}, "geoip": {"country_code": "FR"}},
+            "authentication": {"methods": [{"name": "pwd", "timestamp": 1717234200000i64}]},
+            "authorization": {"roles": ["admin"]}, "jwtConfiguration": {}
+        });
+        let event = context_to_event(context.as_object().unwrap());
+        assert_eq!(event, json!({
+            "client": {"client_id": "abc", "metadata": {"TIER": "gold"}}, "stats": {"logins_count": 3},
+            "request": {"user_agent": "ua", "query": {"a": "1"}, "geoip": {"countryCode": "FR"}},
+            "authentication": {"methods": [{"name": "pwd", "timestamp": "2024-06-01T09:30:00.000Z"}]},
+            "authorization": {"roles": ["admin"]}
+        }));
+    }
+
+    #[test]
+    fn formats_dates() {
+        assert_eq!(iso_from_ms(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso_from_ms(951_782_400_123), "2000-02-29T00:00:00.123Z");
+    }
+}

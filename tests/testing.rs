@@ -1,0 +1,323 @@
+//! `actionhost test`: the example suites, the exact report of failures, `--update`, the JSON
+//! and JUnit reporters, `--filter`, `--fail-fast`, case file errors, Rule/Action parity, and
+//! determinism and HTTP mocks through case files.
+
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+use serde_json::Value;
+
+use crate::util::*;
+
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    binary().current_dir(dir).args(args).stdin(Stdio::null()).output().unwrap()
+}
+
+fn last_line(output: &Output) -> String {
+    stdout(output).lines().last().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn the_example_suites_pass() {
+    let output = run_binary(&["test", "fixtures/cases"], None);
+    assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
+    assert_eq!(stdout(&output), "25 passed, 0 failed\n");
+}
+
+#[test]
+fn a_failing_case_prints_what_differs_with_file_and_line() {
+    let output = run_binary(&["test", "fixtures/failing"], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        r#"FAIL fixtures/failing/seed-action.cases.yaml:10 › expects claims from a denial
+  fixtures/failing/seed-action.cases.yaml:14: status
+    expected: completed
+    actual:   denied
+  fixtures/failing/seed-action.cases.yaml:15: claims
+    access_token["https://example.com/tier"]: expected "gold", actual (absent)
+  fixtures/failing/seed-action.cases.yaml:17: commands
+    - idToken.setCustomClaim(…)
+    - accessToken.setCustomClaim("https://example.com/tier", "gold")
+    + access.deny("Please verify your email address before logging in.")
+  fixtures/failing/seed-action.cases.yaml:21: logs
+    - "checking email verification"
+
+SKIP fixtures/failing/seed-action.cases.yaml:23 › not yet (waiting for the new tier names)
+1 passed, 1 failed, 1 skipped
+"#
+    );
+}
+
+const BEFORE_UPDATE: &str = r#"# Round trip of --update.
+script: action.js   # the seed Action
+defaults:
+  user: {email_verified: false}
+cases:
+  # the application has the flag
+  - name: flag
+    client_metadata: {SKIP_VERIFICATION: "yes"}
+    expect:
+      status: denied  # wrong on purpose
+      # logs stay as written
+      logs: [skipping email verification for Example Application]
+      commands:
+        - api: access.deny
+
+  - name: other metadata
+    # no expectations yet
+    client_metadata: {TIER: gold}
+
+  - name: verified
+    user: {email_verified: true}
+    expect: {status: denied}
+"#;
+
+const AFTER_UPDATE: &str = r#"# Round trip of --update.
+script: action.js   # the seed Action
+defaults:
+  user: {email_verified: false}
+cases:
+  # the application has the flag
+  - name: flag
+    client_metadata: {SKIP_VERIFICATION: "yes"}
+    expect:
+      status: completed  # wrong on purpose
+      # logs stay as written
+      logs: [skipping email verification for Example Application]
+      commands: []
+
+  - name: other metadata
+    # no expectations yet
+    client_metadata: {TIER: gold}
+    expect:
+      status: denied
+      deny: Please verify your email address before logging in.
+      commands:
+        - api: access.deny
+          args:
+          - Please verify your email address before logging in.
+
+  - name: verified
+    user: {email_verified: true}
+    expect:
+      status: completed
+"#;
+
+#[test]
+fn update_rewrites_failing_expectations_keeping_comments_and_order() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("tenant/actions/require-verified-email/code.js"), dir.path().join("action.js")).unwrap();
+    let file = dir.path().join("seed.cases.yaml");
+    std::fs::write(&file, BEFORE_UPDATE).unwrap();
+
+    let before = run_in(dir.path(), &["test"]);
+    assert_eq!(last_line(&before), "0 passed, 3 failed");
+    assert_eq!(before.status.code(), Some(1));
+
+    let update = run_in(dir.path(), &["test", "--update"]);
+    assert_eq!(update.status.code(), Some(0), "{}", stdout(&update));
+    assert_eq!(stderr(&update), "updated 3 case(s) in seed.cases.yaml\n");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), AFTER_UPDATE);
+
+    let again = run_in(dir.path(), &["test"]);
+    assert_eq!(stdout(&again), "3 passed, 0 failed\n");
+    let unchanged = run_in(dir.path(), &["test", "--update"]);
+    assert_eq!(stderr(&unchanged), "");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), AFTER_UPDATE);
+}
+
+#[test]
+fn update_rewrites_json_case_files_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(fixture("tenant/actions/require-verified-email/code.js"), dir.path().join("action.js")).unwrap();
+    let file = dir.path().join("seed.cases.json");
+    std::fs::write(&file, r#"{"script": "action.js", "cases": [{"name": "flag", "client_metadata": {"SKIP_VERIFICATION": "yes"}, "expect": {"status": "denied", "logs": []}}]}"#).unwrap();
+    assert_eq!(run_in(dir.path(), &["test", "--update"]).status.code(), Some(0));
+    let written: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let keys: Vec<&str> = written.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["script", "cases"]);
+    assert_eq!(written["cases"][0]["expect"], serde_json::json!({"status": "completed", "logs": ["skipping email verification for Example Application"]}));
+    assert_eq!(stdout(&run_in(dir.path(), &["test"])), "1 passed, 0 failed\n");
+}
+
+#[test]
+fn junit_output_is_xml_ci_systems_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.xml");
+    let output = run_binary(&["test", "fixtures/failing", "fixtures/cases/seed-rule.cases.yaml", "--reporter", "junit", "--output", report.to_str().unwrap()], None);
+    assert_eq!(output.status.code(), Some(1));
+    // The human report still goes to standard output.
+    assert_eq!(last_line(&output), "5 passed, 1 failed, 1 skipped");
+
+    let text = std::fs::read_to_string(&report).unwrap();
+    let document = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let root = document.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    assert_eq!((root.attribute("tests"), root.attribute("failures"), root.attribute("skipped")), (Some("7"), Some("1"), Some("1")));
+    let suites: Vec<_> = root.children().filter(|n| n.has_tag_name("testsuite")).collect();
+    let names: Vec<_> = suites.iter().map(|s| s.attribute("name").unwrap()).collect();
+    assert_eq!(names, ["fixtures/failing/seed-action.cases.yaml", "fixtures/cases/seed-rule.cases.yaml"]);
+    assert_eq!(suites[1].attribute("tests"), Some("4"));
+    let cases: Vec<_> = suites[0].children().filter(|n| n.has_tag_name("testcase")).collect();
+    assert_eq!(cases.len(), 3);
+    let failing = cases[1];
+    assert_eq!(failing.attribute("name"), Some("expects claims from a denial"));
+    assert_eq!(failing.attribute("line"), Some("10"));
+    let failure = failing.children().find(|n| n.has_tag_name("failure")).expect("a failure element");
+    assert_eq!(failure.attribute("message"), Some("differs: status, claims, commands, logs"));
+    assert!(failure.text().unwrap().contains("+ access.deny(\"Please verify your email address before logging in.\")"));
+    let skipped = cases[2].children().find(|n| n.has_tag_name("skipped")).expect("a skipped element");
+    assert_eq!(skipped.attribute("message"), Some("waiting for the new tier names"));
+    for case in &cases {
+        assert!(case.attribute("time").unwrap().parse::<f64>().is_ok());
+    }
+}
+
+#[test]
+fn the_json_reporter_prints_one_document() {
+    let output = run_binary(&["test", "fixtures/failing", "--reporter", "json"], None);
+    assert_eq!(output.status.code(), Some(1));
+    let report: Value = serde_json::from_str(&stdout(&output)).expect("one JSON document");
+    assert_eq!((report["passed"].as_u64(), report["failed"].as_u64(), report["skipped"].as_u64()), (Some(1), Some(1), Some(1)));
+    let failing = &report["cases"][1];
+    assert_eq!(failing["result"], "failed");
+    assert_eq!(failing["line"], 10);
+    let status = &failing["failures"][0];
+    assert_eq!((status["field"].as_str(), status["line"].as_u64(), &status["actual"]), (Some("status"), Some(14), &Value::from("denied")));
+    assert_eq!(failing["failures"][2]["actual"][0]["api"], "access.deny");
+    assert_eq!(report["cases"][2]["reason"], "waiting for the new tier names");
+    // The summary line goes to standard error, so standard output stays one document.
+    assert_eq!(stderr(&output), "1 passed, 1 failed, 1 skipped\n");
+}
+
+#[test]
+fn filter_selects_cases_by_name_or_file() {
+    let output = run_binary(&["test", "fixtures/cases", "--filter", "metadata denies"], None);
+    assert_eq!(stdout(&output), "6 passed, 0 failed\n");
+    let output = run_binary(&["test", "fixtures/cases", "--filter", "http-mocks"], None);
+    assert_eq!(stdout(&output), "4 passed, 0 failed\n");
+    let output = run_binary(&["test", "fixtures/failing", "--filter", "flag"], None);
+    assert_eq!((output.status.code(), stdout(&output)), (Some(0), "1 passed, 0 failed\n".to_owned()));
+}
+
+#[test]
+fn fail_fast_stops_at_the_first_failure() {
+    let output = run_binary(&["test", "fixtures/failing", "fixtures/cases", "--fail-fast", "--jobs", "1"], None);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert_eq!(text.matches("FAIL ").count(), 1, "{text}");
+    let stopped = text.lines().find(|l| l.starts_with("stopped at the first failure (--fail-fast): ")).expect(&text);
+    let not_run: usize = stopped.split(": ").nth(1).unwrap().split(' ').next().unwrap().parse().unwrap();
+    assert!(not_run > 0, "{stopped}");
+    let summary = last_line(&output);
+    assert!(summary.contains(" passed, 1 failed"), "{summary}");
+}
+
+#[test]
+fn unknown_keys_are_errors_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = dir.path().join("bad.cases.yaml");
+    std::fs::write(&yaml, format!("script: {}\ncases:\n  - name: x\n    expect:\n      status: denied\n      colour: red\n", fixture("tenant/actions/require-verified-email/code.js").display())).unwrap();
+    let output = run_in(dir.path(), &["test"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).starts_with("actionhost: bad.cases.yaml:6:7: cases[0].expect: unknown field `colour`, expected one of `status`, "), "{}", stderr(&output));
+    assert_eq!(stdout(&output), "");
+
+    std::fs::write(&yaml, "script: a.js\ncases:\n  - name: x\n    usr: {}\n").unwrap();
+    assert!(stderr(&run_in(dir.path(), &["test"])).starts_with("actionhost: bad.cases.yaml:4:5: cases[0]: unknown field `usr`"));
+
+    std::fs::remove_file(&yaml).unwrap();
+    std::fs::write(dir.path().join("bad.cases.json"), "{\"script\": \"a.js\",\n \"cases\": [{\"name\": \"a\", \"expct\": {}}]}").unwrap();
+    let output = run_in(dir.path(), &["test"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).starts_with("actionhost: bad.cases.json:2:32: unknown field `expct`"), "{}", stderr(&output));
+}
+
+#[test]
+fn case_file_mistakes_name_the_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("x.cases.yaml");
+    let message = |text: &str| {
+        std::fs::write(&file, text).unwrap();
+        let output = run_in(dir.path(), &["test"]);
+        assert_eq!(output.status.code(), Some(2));
+        stderr(&output)
+    };
+    let script = fixture("tenant/actions/require-verified-email/code.js").display().to_string();
+    assert_eq!(message("cases: []\nscript: missing.js\n").lines().next().unwrap(), "actionhost: x.cases.yaml:2: script: cannot read missing.js: No such file or directory (os error 2)");
+    assert_eq!(message(&format!("script: {script}\ncases:\n  - name: a\n  - name: a\n")), "actionhost: x.cases.yaml:4: cases[1]: the name \"a\" is already used by cases[0]\n");
+    assert_eq!(message(&format!("script: {script}\ncases:\n  - name: a\n    client: Customer Portal\n")), "actionhost: x.cases.yaml:3: cases[0].client: needs the file's `tenant`\n");
+    assert!(message(&format!("script: {script}\ncases:\n  - name: a\n    expect:\n      error: {{message: \"(\"}}\n")).starts_with("actionhost: x.cases.yaml:5: cases[0].expect.error.message: not a regular expression"));
+    assert!(message("tenant: ../nowhere\naction: x\ncases:\n  - name: a\n").starts_with("actionhost: x.cases.yaml:1: tenant: "));
+}
+
+#[test]
+fn parity_reports_each_effect_a_ported_action_changes() {
+    let output = run_binary(&["test", "fixtures/parity/divergent.cases.yaml"], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        r#"FAIL fixtures/parity/divergent.cases.yaml:6 › admin signs in
+  fixtures/parity/divergent.cases.yaml:6: parity: fixtures/parity/roles.rule.js and fixtures/parity/roles-divergent.action.js differ
+    access token claim "https://example.com/roles" (context.accessToken ↔ api.accessToken.setCustomClaim): rule ["admin"], action (not set)
+    MFA (context.multifactor ↔ api.multifactor.enable): rule {"provider":"any","allowRememberBrowser":false}, action (none)
+
+1 passed, 1 failed
+"#
+    );
+    // The faithful port has no difference.
+    assert_eq!(stdout(&run_binary(&["test", "fixtures/cases/roles-parity.cases.yaml"], None)), "5 passed, 0 failed\n");
+}
+
+#[test]
+fn a_fixed_clock_and_seed_give_the_same_outcome_on_every_run() {
+    // The suite pins the nonce, random bucket and random bytes of two seeds: it passes on every run.
+    for _ in 0..2 {
+        assert_eq!(stdout(&run_binary(&["test", "fixtures/cases/determinism.cases.json"], None)), "3 passed, 0 failed\n");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let script = fixture("scripts/session-stamp.action.js").display().to_string();
+    let file = dir.path().join("stamp.cases.yaml");
+    std::fs::write(&file, format!("script: {script}\ncases:\n  - name: seeded\n    now: 1000\n    seed: 5\n")).unwrap();
+    run_in(dir.path(), &["test", "--update"]);
+    let recorded = std::fs::read_to_string(&file).unwrap();
+    assert!(recorded.contains("      https://example.com/login_at: 1970-01-01T00:00:01.000Z\n"), "{recorded}");
+    assert!(recorded.contains("        now: 1000\n        since_start: 0\n"), "{recorded}");
+    // Another seed gives other random values: the recorded expectations no longer hold.
+    std::fs::write(&file, recorded.replace("seed: 5", "seed: 6")).unwrap();
+    let output = run_in(dir.path(), &["test"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("https://example.com/nonce"), "{}", stdout(&output));
+}
+
+#[test]
+fn http_mocks_answer_fetch_and_requests_can_be_asserted() {
+    let output = run_binary(&["test", "fixtures/cases/http-mocks.cases.yaml", "--reporter", "json"], None);
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(report["passed"], 4, "{report:#}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let script = fixture("scripts/risk-score.action.js").display().to_string();
+    std::fs::write(
+        dir.path().join("risk.cases.yaml"),
+        format!(
+            "script: {script}\ncases:\n  - name: wrong host\n    http: [{{url: \"https://other.example.com/*\", json: {{}}}}]\n    expect:\n      status: completed\n      requests:\n        - {{method: GET, url: \"https://risk.example.com/*\"}}\n"
+        ),
+    )
+    .unwrap();
+    let text = stdout(&run_in(dir.path(), &["test"]));
+    assert!(text.contains("risk.cases.yaml:6: status\n    expected: completed\n    actual:   error\n    error:    TypeError: fetch: no HTTP mock matches POST https://risk.example.com/v1/score?ip=203.0.113.42"), "{text}");
+    assert!(text.contains("  risk.cases.yaml:7: requests\n    - GET https://risk.example.com/* → …\n    + POST https://risk.example.com/v1/score?ip=203.0.113.42 → unmocked\n"), "{text}");
+}
+
+#[test]
+fn paths_that_hold_no_case_files_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_in(dir.path(), &["test"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stderr(&output), "actionhost: no case files (*.cases.yaml, *.cases.yml, *.cases.json) in .\n");
+    let output = run_binary(&["test", "fixtures/nowhere"], None);
+    assert_eq!(stderr(&output), "actionhost: fixtures/nowhere: no such file or directory\n");
+}
