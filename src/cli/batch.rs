@@ -33,7 +33,7 @@ pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
         .map(|(index, line)| async move {
             match line {
                 Ok(text) => run_line(host, defaults, index + 1, &text).await,
-                Err(error) => Answer::Outcome(Outcome::invalid_request(None, format!("line {}: cannot read standard input: {error}", index + 1))),
+                Err(error) => Answer::Outcome(Box::new(Outcome::invalid_request(None, format!("line {}: cannot read standard input: {error}", index + 1)))),
             }
         })
         .buffered(workers * IN_FLIGHT_PER_WORKER));
@@ -71,7 +71,7 @@ struct Defaults {
 
 /// What one line yields: an execution's outcome, or a simulated login's result.
 enum Answer {
-    Outcome(Outcome),
+    Outcome(Box<Outcome>),
     Simulation(Box<Simulation>),
 }
 
@@ -87,12 +87,12 @@ struct SimulateLine {
 async fn run_line(host: &Host, defaults: &Defaults, number: usize, text: &str) -> Answer {
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
-        Err(error) => return Answer::Outcome(Outcome::invalid_request(None, format!("line {number}: invalid JSON: {error}"))),
+        Err(error) => return Answer::Outcome(Box::new(Outcome::invalid_request(None, format!("line {number}: invalid JSON: {error}")))),
     };
     if value.get("simulate").is_some() {
         return Answer::Simulation(Box::new(simulate_line(host, defaults, number, value).await));
     }
-    Answer::Outcome(run_request(host, defaults, number, value).await)
+    Answer::Outcome(Box::new(run_request(host, defaults, number, value).await))
 }
 
 async fn simulate_line(host: &Host, defaults: &Defaults, number: usize, value: Value) -> Simulation {
