@@ -147,6 +147,15 @@ fn batch_answers_every_line_in_order_and_bad_lines_do_not_stop_it() {
 }
 
 #[test]
+fn an_event_client_that_is_not_an_object_is_an_invalid_line_not_a_crash() {
+    let input = r#"{"id": 1, "script_path": "fixtures/tenant/actions/require-verified-email/code.js", "event": {"client": "x"}, "client_metadata": {"A": "b"}}"#;
+    let output = run_binary(&["batch"], Some(input));
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let outcome: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
+    assert_eq!(outcome["error"]["message"], "line 1: event.client: must be a JSON object, found string");
+}
+
+#[test]
 fn a_closed_stdout_is_not_a_crash() {
     let mut child = binary()
         .args(["run", ACTION, "--json"])

@@ -16,6 +16,10 @@ const MAX_SECRET_VALUE: usize = 4096;
 /// The runner's input. The request's `event` is taken (moved into the input).
 pub fn build_input(request: &mut Request, filename: &str, metadata: Option<&ClientMetadata>) -> Result<Value, RequestError> {
     let mut event = layered_input(request.merge_defaults, "event", request.event.take(), default_post_login_event)?;
+    match &event["client"] {
+        Value::Object(_) | Value::Null => {}
+        other => return Err(RequestError::new("event.client", format!("must be a JSON object, found {}", json_type(other)))),
+    }
     match metadata {
         Some(metadata) => event["client"]["metadata"] = Value::Object(metadata.clone()),
         None => {

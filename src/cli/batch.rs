@@ -3,7 +3,7 @@
 //! simulates a login instead and yields its result. A line that is not a valid request yields
 //! an error outcome naming the line, and the rest go on.
 
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -13,8 +13,6 @@ use actionhost::{Host, HostConfig, Limits, Outcome, Request};
 
 /// How many requests may wait in the pool per worker, so input keeps flowing while workers run.
 const IN_FLIGHT_PER_WORKER: usize = 8;
-/// Outcome lines waiting to be written; the requests pause when stdout falls this far behind.
-const WRITE_QUEUE: usize = 1024;
 
 pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
     let defaults = HostConfig::default();
@@ -35,42 +33,34 @@ pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
         .map(|(index, line)| async move {
             match line {
                 Ok(text) => run_line(host, defaults, index + 1, &text).await,
-                Err(error) => Answer::Outcome(Outcome::invalid_request(None, format!("line {}: cannot read standard input: {error}", index + 1))),
+                Err(error) => Answer::Outcome(Box::new(Outcome::invalid_request(None, format!("line {}: cannot read standard input: {error}", index + 1)))),
             }
         })
         .buffered(workers * IN_FLIGHT_PER_WORKER));
-    // Writing happens in its own task: awaiting stdout must not stop the in-flight requests
-    // (polled only through `outcomes`) from moving on.
-    let (lines_tx, lines_rx) = tokio::sync::mpsc::channel::<Vec<u8>>(WRITE_QUEUE);
-    let writer = tokio::spawn(write_lines(lines_rx));
-    while let Some(outcome) = outcomes.next().await {
-        let mut line = Vec::with_capacity(1024);
+    let mut stdout = tokio::io::BufWriter::new(tokio::io::stdout());
+    let mut line = Vec::new();
+    let mut next = outcomes.next().await;
+    while let Some(outcome) = next {
+        line.clear();
         match &outcome {
             Answer::Outcome(outcome) => serde_json::to_writer(&mut line, outcome)?,
             Answer::Simulation(result) => serde_json::to_writer(&mut line, result)?,
         }
         line.push(b'\n');
-        if lines_tx.send(line).await.is_err() {
-            break; // the writer stopped: its error is reported below
-        }
+        stdout.write_all(&line).await?;
+        // A caller may wait for this answer before sending its next request: flush whenever
+        // no further outcome is ready yet.
+        next = match outcomes.next().now_or_never() {
+            Some(ready) => ready,
+            None => {
+                stdout.flush().await?;
+                outcomes.next().await
+            }
+        };
     }
-    drop(lines_tx);
-    writer.await??;
+    stdout.flush().await?;
     // Script failures are outcomes like any other; the batch itself succeeded.
     Ok(0)
-}
-
-/// Writes outcome lines to stdout in order. A caller may wait for an answer before sending its
-/// next request: the output is flushed whenever no further line is waiting.
-async fn write_lines(mut lines: tokio::sync::mpsc::Receiver<Vec<u8>>) -> std::io::Result<()> {
-    let mut stdout = tokio::io::BufWriter::new(tokio::io::stdout());
-    while let Some(line) = lines.recv().await {
-        stdout.write_all(&line).await?;
-        if lines.is_empty() {
-            stdout.flush().await?;
-        }
-    }
-    stdout.flush().await
 }
 
 /// The tenant and application given on the command line, for lines that name none.
@@ -81,7 +71,7 @@ struct Defaults {
 
 /// What one line yields: an execution's outcome, or a simulated login's result.
 enum Answer {
-    Outcome(Outcome),
+    Outcome(Box<Outcome>),
     Simulation(Box<Simulation>),
 }
 
@@ -97,12 +87,12 @@ struct SimulateLine {
 async fn run_line(host: &Host, defaults: &Defaults, number: usize, text: &str) -> Answer {
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
-        Err(error) => return Answer::Outcome(Outcome::invalid_request(None, format!("line {number}: invalid JSON: {error}"))),
+        Err(error) => return Answer::Outcome(Box::new(Outcome::invalid_request(None, format!("line {number}: invalid JSON: {error}")))),
     };
     if value.get("simulate").is_some() {
         return Answer::Simulation(Box::new(simulate_line(host, defaults, number, value).await));
     }
-    Answer::Outcome(run_request(host, defaults, number, value).await)
+    Answer::Outcome(Box::new(run_request(host, defaults, number, value).await))
 }
 
 async fn simulate_line(host: &Host, defaults: &Defaults, number: usize, value: Value) -> Simulation {

@@ -46,7 +46,7 @@ pub async fn run(host: &Host, tenant: &Tenant, flow: &mut Flow, mut event: Value
         if !outcome.status.ran() {
             flow.push(Step::ran(StepKind::Action, &action.name, Some(phase), &outcome, ms, vec![]));
             let error = outcome.error.clone().unwrap_or_else(|| OutcomeError::new("Error", outcome.status.as_str()));
-            return Ok(End::Failed { by, error });
+            return Ok(End::Failed { by, error: Box::new(error) });
         }
         let mut changes = Vec::new();
         if outcome.commands.iter().any(|c| EVENT_CHANGING.contains(&c.api.as_str())) {
@@ -82,11 +82,7 @@ fn apply_commands(flow: &mut Flow, event: &mut Value, commands: &[Command], by: 
         match (command.api.as_str(), args) {
             ("idToken.setCustomClaim", [Value::String(key), value, ..]) => flow.id_claims.set(key, value.clone(), by),
             ("accessToken.setCustomClaim", [Value::String(key), value, ..]) => flow.access_claims.set(key, value.clone(), by),
-            ("accessToken.addScope", [Value::String(scope), ..]) => {
-                if !flow.scopes.contains(scope) {
-                    flow.scopes.push(scope.clone());
-                }
-            }
+            ("accessToken.addScope", [Value::String(scope), ..]) if !flow.scopes.contains(scope) => flow.scopes.push(scope.clone()),
             ("accessToken.removeScope", [Value::String(scope), ..]) => flow.scopes.retain(|s| s != scope),
             ("multifactor.enable", [Value::String(provider), options, ..]) => {
                 flow.mfa = (provider != "none").then(|| Mfa {

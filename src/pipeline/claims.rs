@@ -61,8 +61,11 @@ pub struct Login<'a> {
     pub now: u64,
 }
 
-/// Both tokens' claims, or why the login fails.
-pub fn build(login: &Login, id_custom: &CustomClaims, access_custom: &CustomClaims, warnings: &mut Vec<String>) -> Result<(Option<Map<String, Value>>, Map<String, Value>), String> {
+/// A token's claims.
+pub type Claims = Map<String, Value>;
+
+/// Both tokens' claims (no ID token without `openid`), or why the login fails.
+pub fn build(login: &Login, id_custom: &CustomClaims, access_custom: &CustomClaims, warnings: &mut Vec<String>) -> Result<(Option<Claims>, Claims), String> {
     let issuer = format!("https://{}/", login.domain);
     let userinfo = format!("https://{}/userinfo", login.domain);
     let sub = login.user["user_id"].clone();

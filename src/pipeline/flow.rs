@@ -38,7 +38,7 @@ pub enum Resume {
 pub enum End {
     Completed,
     Denied { by: String, reason: String },
-    Failed { by: String, error: OutcomeError },
+    Failed { by: String, error: Box<OutcomeError> },
     Redirect { by: String, url: String, resume: Resume },
 }
 

@@ -187,7 +187,7 @@ async fn resume(host: &Host, request: &LoginRequest, path: &std::path::Path, sta
             if actions.get(index).map(|a| a.name.as_str()) != Some(name.as_str()) {
                 return Err(RequestError::new("continue", format!("the tenant's post-login flow changed since the login was suspended: action {name:?} is no longer number {}", index + 1)));
             }
-            let event = flow.event.take().ok_or_else(|| RequestError::new("continue", "the state file has no event"))?;
+            let event = flow.event.take().filter(|e| ["user", "request", "transaction"].iter().all(|k| e[*k].is_object())).ok_or_else(|| RequestError::new("continue", "the state file has no usable event (an object with user, request and transaction objects)"))?;
             actions_stage::run(host, &tenant, &mut flow, event, index, Some(&query)).await?
         }
     };

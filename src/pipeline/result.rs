@@ -150,7 +150,7 @@ pub(super) fn finish(mut flow: Flow, end: End, request: &LoginRequest, tenant: &
             Ok(issued) => tokens = Some(issued),
             Err(failure) => {
                 status = SimStatus::Error;
-                error = Some(failure);
+                error = Some(*failure);
                 failed_step = Some("tokens".to_owned());
             }
         },
@@ -160,7 +160,7 @@ pub(super) fn finish(mut flow: Flow, end: End, request: &LoginRequest, tenant: &
         }
         End::Failed { by, error: failure } => {
             status = SimStatus::Error;
-            error = Some(failure);
+            error = Some(*failure);
             failed_step = Some(by);
         }
         End::Redirect { by, url, resume } => {
@@ -221,7 +221,7 @@ fn persist(flow: &mut Flow, request: &LoginRequest, tenant: &Tenant) -> Result<O
     Ok(Some(file))
 }
 
-fn issue_tokens(flow: &mut Flow, request: &LoginRequest, tenant: &Tenant) -> Result<Tokens, OutcomeError> {
+fn issue_tokens(flow: &mut Flow, request: &LoginRequest, tenant: &Tenant) -> Result<Tokens, Box<OutcomeError>> {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let domain = flow.login.domain();
     let user = flow.token_user().clone();
@@ -236,14 +236,14 @@ fn issue_tokens(flow: &mut Flow, request: &LoginRequest, tenant: &Tenant) -> Res
         audience: flow.login.audience.as_deref(),
         now,
     };
-    let (id_claims, access_claims) = claims::build(&login, &flow.id_claims, &flow.access_claims, &mut flow.warnings).map_err(|message| OutcomeError::new("TokenTooLarge", message))?;
+    let (id_claims, access_claims) = claims::build(&login, &flow.id_claims, &flow.access_claims, &mut flow.warnings).map_err(|message| Box::new(OutcomeError::new("TokenTooLarge", message)))?;
     let signer = match request.signing() {
-        Some(signing) => Some(Signer::new(&signing, &tenant.root).map_err(|e| OutcomeError::new("SigningError", e.to_string()))?),
+        Some(signing) => Some(Signer::new(&signing, &tenant.root).map_err(|e| Box::new(OutcomeError::new("SigningError", e.to_string())))?),
         None => None,
     };
-    let token = |claims: Map<String, Value>| -> Result<Token, OutcomeError> {
+    let token = |claims: Map<String, Value>| -> Result<Token, Box<OutcomeError>> {
         let jwt = match &signer {
-            Some(signer) => Some(signer.sign(&claims).map_err(|m| OutcomeError::new("SigningError", m))?),
+            Some(signer) => Some(signer.sign(&claims).map_err(|m| Box::new(OutcomeError::new("SigningError", m)))?),
             None => None,
         };
         Ok(Token { claims, jwt })

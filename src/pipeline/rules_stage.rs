@@ -90,7 +90,7 @@ pub async fn run(host: &Host, tenant: &Tenant, flow: &mut Flow, callback_query: 
                 step.status = Status::Error.as_str().into();
                 step.error = Some(error.clone());
                 flow.push(step);
-                return Ok(RulesEnd::Stop(End::Failed { by, error }));
+                return Ok(RulesEnd::Stop(End::Failed { by, error: Box::new(error) }));
             }
             (Status::Denied, cb) => {
                 flow.push(Step::ran(StepKind::Rule, &rule.name, None, &outcome, ms, vec![]));
@@ -100,7 +100,7 @@ pub async fn run(host: &Host, tenant: &Tenant, flow: &mut Flow, callback_query: 
             (_, _) => {
                 flow.push(Step::ran(StepKind::Rule, &rule.name, None, &outcome, ms, vec![]));
                 let error = outcome.error.clone().unwrap_or_else(|| OutcomeError::new("Error", outcome.status.as_str()));
-                return Ok(RulesEnd::Stop(End::Failed { by, error }));
+                return Ok(RulesEnd::Stop(End::Failed { by, error: Box::new(error) }));
             }
         }
     }
