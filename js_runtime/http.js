@@ -11,7 +11,19 @@ let encoder = null;
 
 /** Per-execution mocks: `[{method?, url, status?, headers?, json? | text?, delay_ms?}]`. */
 export function configure(list) {
-  mocks = (list ?? []).map((mock) => ({ ...mock, pattern: globToRegExp(mock.url) }));
+  mocks = (list ?? []).map((mock) => ({ ...mock, pattern: globToRegExp(normalizedUrl(mock.url)) }));
+}
+
+// Requests are matched by their normalized URL (`https://api.example.com` is fetched as
+// `https://api.example.com/`), so a mock URL without `*` is normalized the same way.
+function normalizedUrl(url) {
+  const text = String(url);
+  if (text.includes("*")) return text;
+  try {
+    return new URL(text).href;
+  } catch {
+    return text;
+  }
 }
 
 function globToRegExp(glob) {

@@ -307,7 +307,14 @@ fn http_mocks_answer_fetch_and_requests_can_be_asserted() {
         ),
     )
     .unwrap();
-    let text = stdout(&run_in(dir.path(), &["test"]));
+    std::fs::write(dir.path().join("origin.js"), "exports.onExecutePostLogin = async () => (await fetch('https://api.example.com')).status;").unwrap();
+    std::fs::write(
+        dir.path().join("origin.cases.yaml"),
+        "script: origin.js\ncases:\n  - name: a bare origin matches\n    http: [{url: \"https://api.example.com\", status: 204}]\n    expect: {returned: 204, requests: [{url: \"https://api.example.com/\"}]}\n",
+    )
+    .unwrap();
+    assert_eq!(stdout(&run_in(dir.path(), &["test", "origin.cases.yaml"])), "1 passed, 0 failed\n");
+    let text = stdout(&run_in(dir.path(), &["test", "risk.cases.yaml"]));
     assert!(text.contains("risk.cases.yaml:6: status\n    expected: completed\n    actual:   error\n    error:    TypeError: fetch: no HTTP mock matches POST https://risk.example.com/v1/score?ip=203.0.113.42"), "{text}");
     assert!(text.contains("  risk.cases.yaml:7: requests\n    - GET https://risk.example.com/* → …\n    + POST https://risk.example.com/v1/score?ip=203.0.113.42 → unmocked\n"), "{text}");
 }
