@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::case_file::{CaseFile, CaseSpec, Subject, Target, DEFAULT_NOW};
 use crate::actions::post_login_event::{deep_merge, default_post_login_event, GEOIP_KEYS};
+use crate::pipeline::login::iso_from_ms;
 use crate::request::{Request, RequestError, Trigger};
 
 /// What a script started from, to tell what it changed.
@@ -186,22 +187,6 @@ pub fn context_to_event(context: &Map<String, Value>) -> Value {
         }
     }
     event
-}
-
-/// Epoch milliseconds as an ISO 8601 UTC string (days-to-civil, Howard Hinnant).
-fn iso_from_ms(ms: i64) -> String {
-    let (days, rest) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let (h, m, s, milli) = (rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000);
-    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z")
 }
 
 #[cfg(test)]
