@@ -16,30 +16,6 @@ const SAM: &str = "auth0|7c1e9a4b2d3f5e6a7b8c9d0e";
 const ALEX: &str = "google-oauth2|108177262311459836421";
 const PORTAL_ID: &str = "Gd2Customer0Portal0Client0Id002";
 
-/// A private copy of the example tenant, so a test may change it.
-fn tenant_copy() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("tenant");
-    copy_dir(&fixture("tenant"), &root);
-    (dir, root)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_name() == ".actionhost" {
-            continue;
-        }
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn write(path: &Path, text: &str) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();

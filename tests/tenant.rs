@@ -9,27 +9,6 @@ use serde_json::{json, Value};
 
 use crate::util::*;
 
-/// A private copy of the example tenant, so tests may change it.
-fn tenant_copy() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("tenant");
-    copy_dir(&fixture("tenant"), &root);
-    (dir, root)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn client_file(root: &Path, name: &str) -> PathBuf {
     root.join("clients").join(format!("{name}.json"))
 }
