@@ -22,7 +22,7 @@ fn request(script: &str, metadata: Option<serde_json::Value>) -> Request {
 
 fn warm(c: &mut Criterion) {
     let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let host = Host::new(HostConfig { workers: 1, ..HostConfig::default() });
+    let host = Host::new(HostConfig { workers: 1, worker_program: env!("CARGO_BIN_EXE_actionhost").into(), ..HostConfig::default() });
     let cases = [
         ("with SKIP_VERIFICATION", Some(json!({"SKIP_VERIFICATION": "yes"})), Status::Completed),
         ("with other metadata", Some(json!({"TIER": "gold"})), Status::Denied),

@@ -2,12 +2,13 @@
 //! script, inferring the trigger, building the trigger's inputs, validating the application's
 //! metadata), runs it on the worker pool and reads the result back as an [`Outcome`].
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::actions::post_login;
-use crate::engine::{Job, JobResult, Limits, Pool, Script, ScriptError, ScriptKind, Termination};
+use crate::engine::{Job, JobResult, Limits, Script, ScriptError, ScriptKind, Supervisor, Termination, WorkerSpec};
 use crate::outcome::{Command, HttpRequest, LogLine, Outcome, OutcomeError, Status};
 use crate::request::{Request, RequestError, Trigger};
 use crate::rules::rule::{self, MissingClientMetadata};
@@ -26,6 +27,23 @@ pub struct HostConfig {
     pub missing_client_metadata: MissingClientMetadata,
     /// Deploy CLI keyword replacements applied to tenant files.
     pub keywords: Keywords,
+    /// The program started as a worker process (with [`crate::engine::WORKER_ARG`]); its `main`
+    /// must call [`crate::engine::run_if_requested`] first. Defaults to `ACTIONHOST_WORKER_PROGRAM`
+    /// when set, else the running executable.
+    pub worker_program: PathBuf,
+    /// A worker process is replaced after this many executions (its memory is then returned).
+    pub recycle_after_executions: u64,
+}
+
+/// Executions after which a worker process is replaced by default.
+pub const DEFAULT_RECYCLE_AFTER_EXECUTIONS: u64 = 10_000;
+
+/// The worker program used when none is configured.
+pub fn default_worker_program() -> PathBuf {
+    std::env::var_os("ACTIONHOST_WORKER_PROGRAM")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_exe().ok())
+        .unwrap_or_else(|| PathBuf::from("actionhost"))
 }
 
 impl Default for HostConfig {
@@ -35,21 +53,28 @@ impl Default for HostConfig {
             limits: Limits::default(),
             missing_client_metadata: MissingClientMetadata::default(),
             keywords: Keywords::default(),
+            worker_program: default_worker_program(),
+            recycle_after_executions: DEFAULT_RECYCLE_AFTER_EXECUTIONS,
         }
     }
 }
 
 pub struct Host {
-    pool: Pool,
+    pool: Supervisor,
     config: HostConfig,
     tenants: TenantCache,
 }
 
 impl Host {
-    /// Starts the worker pool. Must be called from within a tokio runtime.
+    /// Starts the supervisor and its worker processes.
     pub fn new(config: HostConfig) -> Host {
+        let spec = WorkerSpec {
+            program: config.worker_program.clone(),
+            memory_mb: config.limits.memory_mb,
+            recycle_after_executions: config.recycle_after_executions.max(1),
+        };
         Host {
-            pool: Pool::new(config.workers, config.limits.memory_mb),
+            pool: Supervisor::start(config.workers, spec),
             tenants: TenantCache::new(config.keywords.clone()),
             config,
         }
@@ -124,7 +149,7 @@ impl Host {
             return Err(RequestError::new("memory_mb", format!("must be at least {MIN_MEMORY_MB} (the engine itself needs about 5 MiB)")));
         }
         let job = Job {
-            runner,
+            runner: runner.to_owned(),
             kind,
             script,
             input,
@@ -231,7 +256,14 @@ fn read_result(id: Option<Value>, trigger: Trigger, script: String, result: JobR
             (Termination::Timeout, _) => (Status::Timeout, "TimeoutError", format!("the script ran longer than {timeout_ms} ms (Auth0: \"Request to Webtask exceeded allowed execution time\")")),
             (Termination::NeverSettled, Trigger::Rule) => (Status::Timeout, "TimeoutError", "the rule never called callback, and nothing it left pending could call it (Auth0 fails such a login once its time limit passes)".to_owned()),
             (Termination::NeverSettled, Trigger::PostLogin) => (Status::Timeout, "TimeoutError", "the handler's promise never settled, and nothing it left pending could settle it (Auth0 fails such a login once its time limit passes)".to_owned()),
-            (Termination::OutOfMemory, _) => (Status::OutOfMemory, "OutOfMemoryError", format!("the script exceeded the {memory_mb} MiB heap limit")),
+            (Termination::OutOfMemory, _) => (
+                Status::OutOfMemory,
+                "OutOfMemoryError",
+                format!(
+                    "the script exceeded its memory limit ({memory_mb} MiB of heap; {} MiB for its worker process in all)",
+                    memory_mb + crate::engine::PROCESS_OVERHEAD_MB
+                ),
+            ),
         };
         outcome.status = status;
         outcome.error = Some(OutcomeError::new(name, message));

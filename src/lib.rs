@@ -22,7 +22,7 @@ pub mod rules;
 pub mod tenant;
 pub mod testing;
 
-pub use engine::Limits;
+pub use engine::{run_if_requested, Limits, KILL_GRACE, PROCESS_OVERHEAD_MB, WORKER_ARG};
 pub use host::{Host, HostConfig};
 pub use outcome::{Command, HttpRequest, LogLine, Outcome, OutcomeError, Status};
 pub use request::{HttpMock, Phase, Request, RequestError, Trigger};

@@ -7,6 +7,8 @@ mod util;
 mod seed;
 // Every hostile fixture is contained and the next request is still right.
 mod hostile;
+// Worker processes: crashes, blocked threads, memory outside the heap, the OS sandbox.
+mod supervisor;
 // No state crosses executions unless a shared container is asked for.
 mod isolation;
 // The post-login api as scripts use it through the engine.

@@ -11,12 +11,18 @@ use serde_json::Value;
 /// One host for the whole test binary: two workers, default limits.
 pub fn host() -> &'static Host {
     static HOST: OnceLock<Host> = OnceLock::new();
-    HOST.get_or_init(|| Host::new(HostConfig { workers: 2, ..HostConfig::default() }))
+    HOST.get_or_init(|| Host::new(HostConfig { workers: 2, ..config() }))
+}
+
+/// The default configuration, with the built binary as the worker program (the test binary
+/// itself cannot serve as one).
+pub fn config() -> HostConfig {
+    HostConfig { worker_program: env!("CARGO_BIN_EXE_actionhost").into(), ..HostConfig::default() }
 }
 
 /// A host with its own single worker, for tests that must know which isolate ran what.
 pub fn single_worker_host(limits: Limits) -> Host {
-    Host::new(HostConfig { workers: 1, limits, ..HostConfig::default() })
+    Host::new(HostConfig { workers: 1, limits, ..config() })
 }
 
 pub fn fixture(path: &str) -> PathBuf {

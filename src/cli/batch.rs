@@ -22,6 +22,7 @@ pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
         limits: Limits { timeout_ms: args.engine.timeout_ms, memory_mb: args.engine.memory_mb },
         missing_client_metadata: args.engine.missing_client_metadata,
         keywords: super::keywords(&args.tenant)?,
+        ..HostConfig::default()
     });
     let defaults = Defaults { tenant: args.tenant.tenant.clone(), client: args.client.clone() };
     let defaults = &defaults;

@@ -35,6 +35,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
         limits: Limits { timeout_ms: args.engine.timeout_ms, memory_mb: args.engine.memory_mb },
         missing_client_metadata: args.engine.missing_client_metadata,
         keywords: super::keywords(&args.tenant)?,
+        ..HostConfig::default()
     });
     let outcome = host.run(request).await?;
     let text = if args.json { serde_json::to_string_pretty(&outcome)? + "\n" } else { print::human(&outcome) };

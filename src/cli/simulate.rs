@@ -36,6 +36,7 @@ pub async fn simulate(args: SimulateArgs) -> anyhow::Result<u8> {
         limits: Limits { timeout_ms: args.engine.timeout_ms, memory_mb: args.engine.memory_mb },
         missing_client_metadata: args.engine.missing_client_metadata,
         keywords: super::keywords(&args.tenant)?,
+        ..HostConfig::default()
     });
     let result = pipeline::simulate(&host, &request).await?;
     let text = if args.json { serde_json::to_string_pretty(&result)? + "\n" } else { simulate_print::human(&result) };

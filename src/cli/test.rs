@@ -45,6 +45,7 @@ pub async fn test(args: TestArgs) -> anyhow::Result<u8> {
         limits: Limits { timeout_ms: args.engine.timeout_ms, memory_mb: args.engine.memory_mb },
         missing_client_metadata: args.engine.missing_client_metadata,
         keywords,
+        ..HostConfig::default()
     });
     let options = Options { filter: args.filter.clone(), fail_fast: args.fail_fast, in_flight: workers * IN_FLIGHT_PER_WORKER };
     let total: usize = files.iter().map(|f| (0..f.cases.len()).filter(|&c| runner::selected(f, c, options.filter.as_deref())).count()).sum();

@@ -214,7 +214,7 @@ impl Isolate {
             self.containers[key].clone()
         });
         deno_core::scope!(scope, &mut self.runtime);
-        let runner: v8::Local<v8::Value> = v8::String::new(scope, job.runner).expect("runner name").into();
+        let runner: v8::Local<v8::Value> = v8::String::new(scope, &job.runner).expect("runner name").into();
         let wrapper = v8::Local::new(scope, wrapper).into();
         // QuickJS parses JSON text faster than serde_v8 builds the same object property by property.
         let input = v8::String::new(scope, &job.input.to_string()).expect("input fits in a string").into();

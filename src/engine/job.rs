@@ -8,14 +8,14 @@ use serde_json::Value;
 use super::limits::Termination;
 
 /// A user script and the file name it is reported under (in stack traces and errors).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Script {
     pub filename: String,
     pub source: String,
 }
 
 /// How the script is wrapped before evaluation; each runner expects its own shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ScriptKind {
     /// A CommonJS module (`exports.onExecutePostLogin = …`).
     Module,
@@ -43,10 +43,10 @@ impl ScriptKind {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Job {
     /// Name of the JavaScript runner (`js_runtime/main.js`, `RUNNERS`).
-    pub runner: &'static str,
+    pub runner: String,
     pub kind: ScriptKind,
     pub script: Script,
     pub input: Value,
@@ -67,7 +67,7 @@ pub struct ScriptError {
     pub stack: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct JobResult {
     /// The runner's JSON result; absent when the execution was terminated or did not start.
     pub value: Option<Value>,

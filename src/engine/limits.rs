@@ -23,7 +23,7 @@ impl Default for Limits {
 }
 
 /// Why the host stopped an execution before the script finished.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Termination {
     /// The wall-clock budget ran out (busy loop, or waiting too long).
     Timeout,

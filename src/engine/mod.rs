@@ -1,14 +1,19 @@
-//! The JavaScript engine: deno_core isolates on worker threads, run under limits. It knows
-//! nothing of Auth0; it runs a named runner of `js_runtime/` on a script with a JSON input.
+//! The JavaScript engine: deno_core isolates in supervised, sandboxed worker processes, run under
+//! limits. It knows nothing of Auth0; it runs a named runner of `js_runtime/` on a script with a
+//! JSON input.
 
 mod extension;
 mod isolate;
 mod job;
 mod limits;
-mod pool;
+mod protocol;
+mod sandbox;
+mod supervisor;
 mod watchdog;
 mod worker;
 
 pub use job::{Job, JobResult, Script, ScriptError, ScriptKind};
 pub use limits::{Limits, Termination, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS};
-pub use pool::Pool;
+pub use protocol::SandboxReport;
+pub use supervisor::{Supervisor, WorkerSpec, KILL_GRACE};
+pub use worker::{run_if_requested, PROCESS_OVERHEAD_MB, WORKER_ARG};

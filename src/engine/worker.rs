@@ -1,83 +1,133 @@
-//! A worker: one OS thread that owns one isolate and a current-thread tokio runtime, and runs
-//! the jobs it takes from the pool's queues one at a time. A worker whose isolate retired hands
-//! its queues to a fresh thread (the QuickJS backend caps how many runtimes one thread can make).
+//! A worker process: the same binary started with [`WORKER_ARG`]. It creates one isolate, puts
+//! itself in the OS sandbox, says `Ready`, then runs the jobs its supervisor writes to its
+//! standard input one at a time and writes each answer to its result pipe. It exits at the end
+//! of its input, or right after answering a job that stopped its isolate mid-execution (the
+//! supervisor starts a fresh worker: a process exit is the only way to get all of an isolate's
+//! memory back on the QuickJS backend).
+//!
+//! Embedders that start their own binary as the worker program call [`run_if_requested`] first
+//! thing in `main`.
 
-use std::thread;
-
-use crossbeam_channel::{select, Receiver};
-use tokio::sync::oneshot;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Write};
+use std::os::fd::{FromRawFd, OwnedFd};
 
 use super::isolate::{engine_error, Isolate};
 use super::job::{Job, JobResult};
+use super::protocol::{read_frame, write_frame, FromWorker};
+use super::sandbox;
 
-pub struct Envelope {
-    pub job: Job,
-    pub reply: oneshot::Sender<JobResult>,
-}
+/// The first argument that turns the binary into a worker process.
+pub const WORKER_ARG: &str = "__actionhost-worker";
 
-#[derive(Clone)]
-pub struct Queues {
-    pub shared: Receiver<Envelope>,
-    pub pinned: Receiver<Envelope>,
-}
+/// Memory a worker process needs besides the isolate's heap (the engine, its JavaScript, the
+/// allocator's slack), in MiB. The OS-level cap of a worker is the heap cap plus this.
+pub const PROCESS_OVERHEAD_MB: u64 = 96;
 
-pub fn spawn(queues: Queues, memory_mb: u64) {
-    thread::Builder::new()
-        .name("actionhost-worker".into())
-        .spawn(move || serve(queues, memory_mb))
-        .expect("spawning a worker thread");
-}
-
-fn serve(queues: Queues, memory_mb: u64) {
-    let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
-    tokio.block_on(async {
-        let mut isolate = match Isolate::new(memory_mb) {
-            Ok(isolate) => isolate,
-            Err(error) => return fail_all(&queues, format!("could not create a JavaScript isolate: {error}")),
-        };
-        loop {
-            let Some(Envelope { job, reply }) = next_job(&queues) else { return };
-            let result = isolate.execute(&job).await;
-            let _ = reply.send(result);
-            if isolate.retired() {
-                spawn(queues.clone(), memory_mb);
-                return;
-            }
+/// If this process was started as a worker (`argv[1] == WORKER_ARG`), runs it and returns its
+/// exit code; otherwise returns `None` at once.
+pub fn run_if_requested() -> Option<i32> {
+    let mut args = std::env::args().skip(1);
+    if args.next().as_deref() != Some(WORKER_ARG) {
+        return None;
+    }
+    let mut memory_mb = super::DEFAULT_MEMORY_MB;
+    let mut probe = false;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--memory-mb" => match args.next().and_then(|v| v.parse().ok()) {
+                Some(value) => memory_mb = value,
+                None => return Some(usage("--memory-mb needs a number of MiB")),
+            },
+            "--probe-sandbox" => probe = true,
+            other => return Some(usage(&format!("unknown argument {other}"))),
         }
-    });
+    }
+    Some(serve(memory_mb, probe))
 }
 
-/// The next job, pinned queue first; `None` once the pool is gone.
-fn next_job(queues: &Queues) -> Option<Envelope> {
-    let envelope = select! {
-        recv(queues.pinned) -> envelope => envelope,
-        recv(queues.shared) -> envelope => envelope,
+fn usage(message: &str) -> i32 {
+    eprintln!("actionhost worker: {message} (usage: {WORKER_ARG} [--memory-mb N] [--probe-sandbox])");
+    2
+}
+
+/// The result pipe: the worker's original standard output. Standard output itself is pointed at
+/// standard error, so nothing the engine prints can corrupt the frames.
+fn take_result_pipe() -> std::io::Result<File> {
+    // SAFETY: dup and dup2 on the process's own standard descriptors; the new descriptor is owned here.
+    unsafe {
+        let fd = libc::dup(1);
+        if fd < 0 || libc::dup2(2, 1) < 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(File::from(OwnedFd::from_raw_fd(fd)))
+    }
+}
+
+fn serve(memory_mb: u64, probe: bool) -> i32 {
+    let results = match take_result_pipe() {
+        Ok(file) => file,
+        Err(error) => {
+            eprintln!("actionhost worker: cannot set up the result pipe: {error}");
+            return 1;
+        }
     };
-    envelope.ok()
-}
-
-/// Runs one job on an isolate created for it alone (a job whose heap cap differs from the pool's).
-pub async fn run_dedicated(job: Job) -> JobResult {
-    let (reply, result) = oneshot::channel();
-    thread::Builder::new()
-        .name("actionhost-dedicated".into())
-        .spawn(move || {
-            let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
-            let outcome = tokio.block_on(async {
-                match Isolate::new(job.memory_mb) {
-                    Ok(mut isolate) => isolate.execute(&job).await,
-                    Err(error) => JobResult::failed(engine_error(format!("could not create a JavaScript isolate: {error}")), Default::default()),
-                }
-            });
-            let _ = reply.send(outcome);
-        })
-        .expect("spawning a dedicated worker thread");
-    result.await.unwrap_or_else(|_| JobResult::failed(engine_error("the dedicated worker died".into()), Default::default()))
-}
-
-fn fail_all(queues: &Queues, message: String) {
-    eprintln!("actionhost: {message}");
-    while let Ok(Envelope { reply, .. }) = queues.shared.try_recv().or_else(|_| queues.pinned.try_recv()) {
-        let _ = reply.send(JobResult::failed(engine_error(message.clone()), Default::default()));
+    let mut results = BufWriter::new(results);
+    let mut jobs = BufReader::new(std::io::stdin().lock());
+    let tokio = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(tokio) => tokio,
+        Err(error) => {
+            eprintln!("actionhost worker: cannot start its event loop: {error}");
+            return 1;
+        }
+    };
+    let _context = tokio.enter();
+    let mut isolate = match Isolate::new(memory_mb) {
+        Ok(isolate) => isolate,
+        Err(error) => {
+            eprintln!("actionhost worker: could not create a JavaScript isolate: {error}");
+            return 1;
+        }
+    };
+    let data_limit = memory_mb.saturating_add(PROCESS_OVERHEAD_MB).saturating_mul(1024 * 1024) * 2;
+    let sandbox = match sandbox::apply(data_limit) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("actionhost worker: could not apply its sandbox: {error}");
+            return 1;
+        }
+    };
+    if probe {
+        let found = sandbox::probe();
+        let written = serde_json::to_writer(&mut results, &found).map_err(std::io::Error::other).and_then(|()| results.flush());
+        return i32::from(written.is_err());
+    }
+    if write_frame(&mut results, &FromWorker::Ready { sandbox }).is_err() {
+        return 1;
+    }
+    loop {
+        let job: Job = match read_frame(&mut jobs) {
+            Ok(Some(job)) => job,
+            Ok(None) => return 0,
+            Err(error) => {
+                eprintln!("actionhost worker: unreadable job: {error}");
+                return 1;
+            }
+        };
+        let result = tokio.block_on(isolate.execute(&job));
+        let retiring = isolate.retired();
+        let answer = FromWorker::Done { result, retiring };
+        if let Err(error) = write_frame(&mut results, &answer) {
+            // A result the wire refuses (too large) is still answered, as an error.
+            let failed = JobResult::failed(engine_error(format!("the result could not be sent to the host: {error}")), Default::default());
+            if write_frame(&mut results, &FromWorker::Done { result: failed, retiring: true }).is_err() {
+                return 1;
+            }
+            let _ = results.flush();
+            return 0;
+        }
+        if retiring {
+            return 0;
+        }
     }
 }

@@ -1,0 +1,128 @@
+//! The wire between the supervisor and its worker processes. Every message is one frame: a 4-byte
+//! little-endian length, then that many bytes of JSON. The supervisor writes a [`Job`] to the
+//! worker's standard input; the worker writes [`FromWorker`] messages to its result pipe: `Ready`
+//! once after start-up (sandbox applied), then one `Done` per job.
+
+use std::io::{self, Read, Write};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+
+use super::job::JobResult;
+
+/// The largest frame either side accepts, in bytes. A job carries a script (Auth0 caps an Action
+/// at 100 kB) and its inputs; a result carries logs (256 KiB) and the api commands (bounded by
+/// the runner). Anything larger is refused instead of being allocated.
+pub const MAX_FRAME_BYTES: usize = 64 * 1024 * 1024;
+
+/// What a worker tells its supervisor.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// The isolate exists and the sandbox is applied; the worker takes jobs from now on.
+    Ready { sandbox: SandboxReport },
+    /// The answer to the last job. `retiring`: the worker exits after this answer (its isolate
+    /// was stopped mid-execution and may be inconsistent).
+    Done { result: JobResult, retiring: bool },
+}
+
+/// What the worker's OS sandbox enforces, as applied (see `sandbox.rs`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SandboxReport {
+    /// `no_new_privs` and the seccomp filter are in force.
+    pub seccomp: bool,
+    /// Landlock's state: "full", "partial" or "unsupported" (the kernel lacks it).
+    pub landlock: String,
+}
+
+fn frame_too_large(length: usize) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, format!("a frame of {length} bytes exceeds the {MAX_FRAME_BYTES}-byte limit"))
+}
+
+fn encode<T: Serialize>(message: &T) -> io::Result<Vec<u8>> {
+    let mut frame = vec![0u8; 4];
+    serde_json::to_writer(&mut frame, message).map_err(io::Error::other)?;
+    let length = frame.len() - 4;
+    if length > MAX_FRAME_BYTES {
+        return Err(frame_too_large(length));
+    }
+    frame[..4].copy_from_slice(&(length as u32).to_le_bytes());
+    Ok(frame)
+}
+
+fn decode<T: DeserializeOwned>(body: &[u8]) -> io::Result<T> {
+    serde_json::from_slice(body).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+}
+
+/// Writes one frame (blocking; the worker's side).
+pub fn write_frame<T: Serialize>(out: &mut impl Write, message: &T) -> io::Result<()> {
+    out.write_all(&encode(message)?)?;
+    out.flush()
+}
+
+/// Reads one frame (blocking; the worker's side). `None` at a clean end of input.
+pub fn read_frame<T: DeserializeOwned>(input: &mut impl Read) -> io::Result<Option<T>> {
+    let mut header = [0u8; 4];
+    match input.read_exact(&mut header) {
+        Ok(()) => {}
+        Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(error) => return Err(error),
+    }
+    let length = u32::from_le_bytes(header) as usize;
+    if length > MAX_FRAME_BYTES {
+        return Err(frame_too_large(length));
+    }
+    let mut body = vec![0u8; length];
+    input.read_exact(&mut body)?;
+    decode(&body).map(Some)
+}
+
+/// Writes one frame (the supervisor's side).
+pub async fn write_frame_async<T: Serialize>(out: &mut (impl AsyncWrite + Unpin), message: &T) -> io::Result<()> {
+    out.write_all(&encode(message)?).await?;
+    out.flush().await
+}
+
+/// Reads one frame (the supervisor's side). `None` when the worker closed its end.
+pub async fn read_frame_async<T: DeserializeOwned>(input: &mut (impl AsyncRead + Unpin)) -> io::Result<Option<T>> {
+    let mut header = [0u8; 4];
+    match input.read_exact(&mut header).await {
+        Ok(_) => {}
+        Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(error) => return Err(error),
+    }
+    let length = u32::from_le_bytes(header) as usize;
+    if length > MAX_FRAME_BYTES {
+        return Err(frame_too_large(length));
+    }
+    let mut body = vec![0u8; length];
+    input.read_exact(&mut body).await?;
+    decode(&body).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_round_trip_and_a_short_stream_is_an_error() {
+        let mut buffer = Vec::new();
+        let report = SandboxReport { seccomp: true, landlock: "full".into() };
+        write_frame(&mut buffer, &FromWorker::Ready { sandbox: report.clone() }).unwrap();
+        assert_eq!(u32::from_le_bytes(buffer[..4].try_into().unwrap()) as usize, buffer.len() - 4);
+        let read: FromWorker = read_frame(&mut buffer.as_slice()).unwrap().unwrap();
+        assert!(matches!(read, FromWorker::Ready { sandbox } if sandbox == report));
+        // End of input between frames is a clean end; inside a frame it is an error.
+        assert!(read_frame::<FromWorker>(&mut [].as_slice()).unwrap().is_none());
+        assert!(read_frame::<FromWorker>(&mut &buffer[..buffer.len() - 1]).is_err());
+    }
+
+    #[test]
+    fn an_oversized_length_is_refused_before_allocating() {
+        let header = ((MAX_FRAME_BYTES + 1) as u32).to_le_bytes();
+        let error = read_frame::<FromWorker>(&mut header.as_slice()).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        assert!(error.to_string().contains("exceeds"), "{error}");
+    }
+}

@@ -1,0 +1,367 @@
+//! The supervisor: runs every job in a worker process and answers each job exactly once,
+//! whatever happens to the worker.
+//!
+//! It lives on a thread of its own (with its own event loop), so a [`Supervisor`] can be used
+//! from any runtime. One *slot* per worker is a small state machine:
+//!
+//! ```text
+//!   Starting ──ready──▶ Idle ──job──▶ Busy ──answer──▶ Idle            (kept)
+//!      │                                │  └─answer, retiring / recycled──▶ Starting
+//!      └─failed: the next job gets        ├─deadline + grace──▶ kill ─▶ timeout  ─▶ Starting
+//!        an EngineError naming why        ├─memory over the cap─▶ kill ─▶ out_of_memory ─▶ Starting
+//!                                         └─pipe closed / exit──▶ EngineError (signal) ─▶ Starting
+//! ```
+//!
+//! Jobs without a container key wait in one shared queue that every idle slot takes from; jobs
+//! with a key go to the queue of slot `hash(key) % workers`, so one container always meets the
+//! same worker (and so the same state). A job whose heap cap differs from the pool's runs on a
+//! worker started for it alone.
+
+use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
+use std::os::unix::process::ExitStatusExt;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, ChildStdin, ChildStdout, Command};
+use tokio::sync::{mpsc, oneshot, Semaphore};
+use tokio::time::Instant;
+
+use super::isolate::engine_error;
+use super::job::{Job, JobResult};
+use super::limits::Termination;
+use super::protocol::{read_frame_async, write_frame_async, FromWorker, SandboxReport};
+use super::worker::{PROCESS_OVERHEAD_MB, WORKER_ARG};
+
+/// How long after a job's deadline the supervisor kills a worker that has not answered. The
+/// engine's own watchdog stops a script 50 ms after the deadline; this is the guarantee behind it.
+pub const KILL_GRACE: Duration = Duration::from_millis(250);
+/// How long a new worker may take to create its isolate and say it is ready.
+const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often a running job's worker has its resident memory checked.
+const MEMORY_POLL: Duration = Duration::from_millis(10);
+/// A worker whose resident memory grew by more than this since it was ready is replaced after
+/// its current job, so the process tree's memory stays flat.
+const RECYCLE_GROWTH_MB: u64 = 64;
+/// How many of a worker's stderr lines are kept to explain a crash.
+const STDERR_LINES: usize = 16;
+
+/// How worker processes are started and when they are replaced.
+#[derive(Debug, Clone)]
+pub struct WorkerSpec {
+    /// The program started as a worker (with [`WORKER_ARG`]): this binary, or an embedder's.
+    pub program: PathBuf,
+    /// The heap cap of the pool's isolates, in MiB.
+    pub memory_mb: u64,
+    /// A worker is replaced after this many executions.
+    pub recycle_after_executions: u64,
+}
+
+struct Envelope {
+    job: Job,
+    reply: oneshot::Sender<JobResult>,
+}
+
+pub struct Supervisor {
+    shared: async_channel::Sender<Envelope>,
+    pinned: Vec<mpsc::UnboundedSender<Envelope>>,
+    runtime: tokio::runtime::Handle,
+    spec: Arc<WorkerSpec>,
+    /// Bounds how many dedicated workers (jobs with their own heap cap) run at once.
+    dedicated: Arc<Semaphore>,
+    /// Dropping it ends the supervisor thread, its slots and (killed on drop) their workers.
+    _stop: oneshot::Sender<()>,
+}
+
+impl Supervisor {
+    /// Starts the supervisor thread and `workers` slots (at least one), each starting its worker.
+    pub fn start(workers: usize, spec: WorkerSpec) -> Supervisor {
+        let workers = workers.max(1);
+        let spec = Arc::new(spec);
+        let (shared, shared_rx) = async_channel::unbounded();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let (handle_tx, handle_rx) = std::sync::mpsc::channel();
+        let mut pinned = Vec::with_capacity(workers);
+        let mut pinned_rx = Vec::with_capacity(workers);
+        for _ in 0..workers {
+            let (tx, rx) = mpsc::unbounded_channel();
+            pinned.push(tx);
+            pinned_rx.push(rx);
+        }
+        let slot_spec = Arc::clone(&spec);
+        std::thread::Builder::new()
+            .name("actionhost-supervisor".into())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
+                let _ = handle_tx.send(runtime.handle().clone());
+                runtime.block_on(async move {
+                    for rx in pinned_rx {
+                        tokio::spawn(slot(Arc::clone(&slot_spec), shared_rx.clone(), rx));
+                    }
+                    let _ = stopped.await;
+                });
+                // Dropping the runtime drops the slots and their children (killed on drop).
+            })
+            .expect("spawning the supervisor thread");
+        let runtime = handle_rx.recv().expect("the supervisor thread starts");
+        Supervisor { shared, pinned, runtime, spec, dedicated: Arc::new(Semaphore::new(workers)), _stop: stop }
+    }
+
+    /// Runs one job and returns its result; never fails to answer.
+    pub async fn run(&self, job: Job) -> JobResult {
+        let (reply, answer) = oneshot::channel();
+        if job.memory_mb != self.spec.memory_mb {
+            let (spec, permits) = (Arc::clone(&self.spec), Arc::clone(&self.dedicated));
+            self.runtime.spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                let result = match Worker::start(&spec, job.memory_mb).await {
+                    Ok(mut worker) => worker.execute(job, &spec).await.0,
+                    Err(error) => JobResult::failed(engine_error(error), Duration::ZERO),
+                };
+                let _ = reply.send(result);
+            });
+        } else {
+            let envelope = Envelope { job, reply };
+            let sent = match &envelope.job.container {
+                Some(key) => {
+                    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                    key.hash(&mut hasher);
+                    let queue = &self.pinned[(hasher.finish() % self.pinned.len() as u64) as usize];
+                    queue.send(envelope).map_err(|_| ())
+                }
+                None => self.shared.try_send(envelope).map_err(|_| ()),
+            };
+            if sent.is_err() {
+                return JobResult::failed(engine_error("the worker pool has shut down".into()), Duration::ZERO);
+            }
+        }
+        answer.await.unwrap_or_else(|_| JobResult::failed(engine_error("the supervisor stopped before answering".into()), Duration::ZERO))
+    }
+}
+
+/// One worker slot: keeps a worker ready and runs the jobs it takes, one at a time.
+async fn slot(spec: Arc<WorkerSpec>, shared: async_channel::Receiver<Envelope>, mut pinned: mpsc::UnboundedReceiver<Envelope>) {
+    let mut worker: Option<Worker> = None;
+    let mut start_error = None;
+    loop {
+        if worker.is_none() {
+            match Worker::start(&spec, spec.memory_mb).await {
+                Ok(started) => worker = Some(started),
+                Err(error) => start_error = Some(error),
+            }
+        }
+        let envelope = tokio::select! {
+            biased;
+            Some(envelope) = pinned.recv() => envelope,
+            Ok(envelope) = shared.recv() => envelope,
+            else => return,
+        };
+        let Some(mut current) = worker.take() else {
+            let error = start_error.take().unwrap_or_else(|| "the worker could not be started".into());
+            let _ = envelope.reply.send(JobResult::failed(engine_error(error), Duration::ZERO));
+            continue;
+        };
+        let (result, keep) = current.execute(envelope.job, &spec).await;
+        let _ = envelope.reply.send(result);
+        if keep {
+            worker = Some(current);
+        }
+    }
+}
+
+/// A running worker process and the pipes to it.
+struct Worker {
+    child: Child,
+    jobs: ChildStdin,
+    results: ChildStdout,
+    pid: u32,
+    stderr: Arc<Mutex<VecDeque<String>>>,
+    executions: u64,
+    /// Resident memory above which the running job is stopped as out of memory, in bytes.
+    memory_cap_bytes: u64,
+    /// Resident memory when the worker said it was ready, in bytes.
+    ready_rss_bytes: u64,
+    #[allow(dead_code)]
+    sandbox: SandboxReport,
+}
+
+/// Why a worker stopped answering.
+enum Stop {
+    Deadline,
+    Memory,
+    Gone(String),
+}
+
+impl Worker {
+    async fn start(spec: &WorkerSpec, memory_mb: u64) -> Result<Worker, String> {
+        let mut command = Command::new(&spec.program);
+        command
+            .arg(WORKER_ARG)
+            .args(["--memory-mb", &memory_mb.to_string()])
+            .env_clear()
+            .current_dir("/")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        if let Some(path) = std::env::var_os("LD_LIBRARY_PATH") {
+            command.env("LD_LIBRARY_PATH", path);
+        }
+        let mut child = command.spawn().map_err(|e| format!("could not start the worker program {}: {e}", spec.program.display()))?;
+        let pid = child.id().unwrap_or_default();
+        let (jobs, results, stderr_pipe) = (child.stdin.take(), child.stdout.take(), child.stderr.take());
+        let (Some(jobs), Some(mut results), Some(stderr_pipe)) = (jobs, results, stderr_pipe) else {
+            return Err("the worker's pipes could not be opened".into());
+        };
+        let stderr = Arc::new(Mutex::new(VecDeque::new()));
+        tokio::spawn(keep_stderr_tail(stderr_pipe, Arc::clone(&stderr)));
+        let ready = tokio::time::timeout(START_TIMEOUT, read_frame_async::<FromWorker>(&mut results)).await;
+        let sandbox = match ready {
+            Ok(Ok(Some(FromWorker::Ready { sandbox }))) => sandbox,
+            Ok(Ok(Some(other))) => return Err(format!("the worker's first message was {other:?}, not ready")),
+            Err(_) => return Err(format!("the worker did not start within {} s", START_TIMEOUT.as_secs())),
+            Ok(_) => {
+                let status = child.wait().await.map(describe_exit).unwrap_or_default();
+                return Err(format!("the worker ended before it was ready ({status}){}", tail_text(&stderr)));
+            }
+        };
+        let memory_cap_bytes = memory_mb.saturating_add(PROCESS_OVERHEAD_MB).saturating_mul(1024 * 1024);
+        let ready_rss_bytes = resident_bytes(pid).unwrap_or_default();
+        Ok(Worker { child, jobs, results, pid, stderr, executions: 0, memory_cap_bytes, ready_rss_bytes, sandbox })
+    }
+
+    /// Runs one job; the flag says whether the worker can take another.
+    async fn execute(&mut self, job: Job, spec: &WorkerSpec) -> (JobResult, bool) {
+        let started = Instant::now();
+        let deadline = started + job.timeout + KILL_GRACE;
+        let exchange = async {
+            write_frame_async(&mut self.jobs, &job).await.map_err(|e| format!("could not send the job: {e}"))?;
+            match read_frame_async::<FromWorker>(&mut self.results).await {
+                Ok(Some(FromWorker::Done { result, retiring })) => Ok((result, retiring)),
+                Ok(Some(other)) => Err(format!("unexpected message {other:?}")),
+                Ok(None) => Err("its result pipe closed".into()),
+                Err(error) => Err(format!("unreadable answer: {error}")),
+            }
+        };
+        let answer = tokio::select! {
+            answer = exchange => answer.map_err(Stop::Gone),
+            _ = tokio::time::sleep_until(deadline) => Err(Stop::Deadline),
+            _ = over_memory(self.pid, self.memory_cap_bytes) => Err(Stop::Memory),
+        };
+        self.executions += 1;
+        match answer {
+            Ok((result, retiring)) => {
+                let keep = !retiring && self.executions < spec.recycle_after_executions && !self.grew_too_much();
+                (result, keep)
+            }
+            Err(stop) => (self.stopped(stop, started.elapsed()).await, false),
+        }
+    }
+
+    fn grew_too_much(&self) -> bool {
+        // Reading /proc costs a few microseconds: check every 16th execution.
+        self.executions % 16 == 0
+            && resident_bytes(self.pid).is_some_and(|rss| rss > self.ready_rss_bytes + RECYCLE_GROWTH_MB * 1024 * 1024)
+    }
+
+    /// Kills the worker (if it still runs) and says what happened to the job.
+    async fn stopped(&mut self, stop: Stop, elapsed: Duration) -> JobResult {
+        let _ = self.child.start_kill();
+        let status = self.child.wait().await.map(describe_exit).unwrap_or_default();
+        // Let the stderr reader take in the worker's last words.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let tail = tail_text(&self.stderr);
+        let mut result = JobResult::failed(engine_error(String::new()), elapsed);
+        match stop {
+            Stop::Deadline => {
+                result.error = None;
+                result.termination = Some(Termination::Timeout);
+            }
+            Stop::Memory => {
+                result.error = None;
+                result.termination = Some(Termination::OutOfMemory);
+            }
+            Stop::Gone(_) if tail.contains("memory allocation of") || tail.contains("out of memory") => {
+                result.error = None;
+                result.termination = Some(Termination::OutOfMemory);
+            }
+            Stop::Gone(why) => {
+                result.error = Some(engine_error(format!(
+                    "the worker process running this script ended unexpectedly ({status}; {why}){tail}"
+                )));
+            }
+        }
+        result
+    }
+}
+
+/// Resolves once the process's resident memory is above `cap_bytes` (polled).
+async fn over_memory(pid: u32, cap_bytes: u64) {
+    loop {
+        tokio::time::sleep(MEMORY_POLL).await;
+        if resident_bytes(pid).is_some_and(|rss| rss > cap_bytes) {
+            return;
+        }
+    }
+}
+
+/// The resident memory of a process, from `/proc/PID/statm`.
+fn resident_bytes(pid: u32) -> Option<u64> {
+    let statm = std::fs::read_to_string(format!("/proc/{pid}/statm")).ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let page = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    Some(pages * u64::try_from(page).unwrap_or(4096))
+}
+
+async fn keep_stderr_tail(pipe: tokio::process::ChildStderr, tail: Arc<Mutex<VecDeque<String>>>) {
+    let mut lines = BufReader::new(pipe).lines();
+    while let Ok(Some(mut line)) = lines.next_line().await {
+        if line.len() > 2000 {
+            let cut = (0..=2000).rev().find(|&i| line.is_char_boundary(i)).unwrap_or(0);
+            line.truncate(cut);
+            line.push('…');
+        }
+        let mut tail = tail.lock().unwrap_or_else(|e| e.into_inner());
+        if tail.len() == STDERR_LINES {
+            tail.pop_front();
+        }
+        tail.push_back(line);
+    }
+}
+
+/// The kept stderr lines, as a suffix for an error message (empty when there are none).
+fn tail_text(tail: &Mutex<VecDeque<String>>) -> String {
+    let tail = tail.lock().unwrap_or_else(|e| e.into_inner());
+    if tail.is_empty() {
+        return String::new();
+    }
+    format!(": {}", tail.iter().map(String::as_str).collect::<Vec<_>>().join(" | "))
+}
+
+fn describe_exit(status: std::process::ExitStatus) -> String {
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("exit code {code}"),
+        (None, Some(signal)) => format!("killed by {}", signal_name(signal)),
+        _ => "ended".into(),
+    }
+}
+
+fn signal_name(signal: i32) -> String {
+    let name = match signal {
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGILL => "SIGILL",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGSYS => "SIGSYS",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGTRAP => "SIGTRAP",
+        other => return format!("signal {other}"),
+    };
+    name.to_owned()
+}
