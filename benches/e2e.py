@@ -3,7 +3,8 @@
 
 - batch throughput: 10,000 seed-Action requests through `actionhost batch` (best of 3 runs), and
   the median engine time per execution (`duration_ms`) in those runs;
-- batch memory: resident memory across 100,000 executions (after 10,000, then at the end);
+- batch memory: resident memory of the process tree (host and worker processes) across 100,000
+  executions (after 10,000, then at the end);
 - run latency: `actionhost run` of the seed Action, process start to exit (median of 20);
 - simulated logins: N `simulate` lines through `actionhost batch --tenant fixtures/tenant` (best
   of 3 runs): two users of the example tenant logging in to each of its three applications, so
@@ -101,11 +102,19 @@ def simulated_logins(count):
 
 
 def rss_kib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+    """Resident memory of a process and of all its descendants (the worker processes), in KiB."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                total += sum(rss_kib(int(child)) for child in children.read().split())
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return total
 
 
 def batch_memory(count):
@@ -126,10 +135,9 @@ def batch_memory(count):
     for thread in threads:
         thread.start()
     while process.poll() is None:
-        try:
-            samples.append((seen[0], rss_kib(process.pid)))
-        except FileNotFoundError:
-            break
+        rss = rss_kib(process.pid)
+        if rss:
+            samples.append((seen[0], rss))
         time.sleep(0.05)
     for thread in threads:
         thread.join()

@@ -139,17 +139,20 @@ pub(crate) fn key_of(line: &str) -> Option<(String, bool)> {
 pub fn json(text: &str) -> Locations {
     let mut scan = JsonScan { text: text.as_bytes(), pos: 0, line: 0, keys: HashMap::new(), elements: HashMap::new() };
     scan.value("");
+    // The keys of each case's `expect` object, grouped in one pass over all keys.
+    let mut expect_keys: HashMap<usize, Vec<(String, Entry)>> = HashMap::new();
+    for (path, &line) in &scan.keys {
+        let Some((index, key)) = path.strip_prefix(".cases[").and_then(|rest| rest.split_once("].expect.")) else { continue };
+        if let (Ok(index), false) = (index.parse::<usize>(), key.contains(['.', '['])) {
+            expect_keys.entry(index).or_default().push((key.to_owned(), Entry { line, ..Default::default() }));
+        }
+    }
     let mut cases = Vec::new();
     while let Some(&start) = scan.elements.get(&format!(".cases[{}]", cases.len())) {
-        let prefix = format!(".cases[{}].expect.", cases.len());
-        let mut expect_keys: Vec<(String, Entry)> = scan
-            .keys
-            .iter()
-            .filter_map(|(path, &line)| path.strip_prefix(&prefix).filter(|k| !k.contains(['.', '['])).map(|k| (k.to_owned(), Entry { line, ..Default::default() })))
-            .collect();
-        expect_keys.sort_by_key(|(_, e)| e.line);
+        let mut keys = expect_keys.remove(&cases.len()).unwrap_or_default();
+        keys.sort_by_key(|(_, e)| e.line);
         let expect = scan.keys.get(&format!(".cases[{}].expect", cases.len())).map(|&line| Entry { line, ..Default::default() });
-        cases.push(CaseLocation { start, expect, expect_keys, ..Default::default() });
+        cases.push(CaseLocation { start, expect, expect_keys: keys, ..Default::default() });
     }
     Locations { cases }
 }
