@@ -148,6 +148,7 @@ impl Host {
         if memory_mb < MIN_MEMORY_MB {
             return Err(RequestError::new("memory_mb", format!("must be at least {MIN_MEMORY_MB} (the engine itself needs about 5 MiB)")));
         }
+        let input = serde_json::value::to_raw_value(&input).map_err(|e| RequestError::new("input", e.to_string()))?;
         let job = Job {
             runner: runner.to_owned(),
             kind,

@@ -217,7 +217,7 @@ impl Isolate {
         let runner: v8::Local<v8::Value> = v8::String::new(scope, &job.runner).expect("runner name").into();
         let wrapper = v8::Local::new(scope, wrapper).into();
         // QuickJS parses JSON text faster than serde_v8 builds the same object property by property.
-        let input = v8::String::new(scope, &job.input.to_string()).expect("input fits in a string").into();
+        let input = v8::String::new(scope, job.input.get()).expect("input fits in a string").into();
         let container = match container {
             Some(object) => v8::Local::new(scope, object).into(),
             None => v8::undefined(scope).into(),

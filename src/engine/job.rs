@@ -49,7 +49,8 @@ pub struct Job {
     pub runner: String,
     pub kind: ScriptKind,
     pub script: Script,
-    pub input: Value,
+    /// The runner's input as JSON text: made once by the host, handed to the engine as it is.
+    pub input: Box<serde_json::value::RawValue>,
     pub timeout: Duration,
     /// Heap cap in MiB; a job whose cap differs from the pool's runs on an isolate of its own.
     pub memory_mb: u64,
