@@ -28,9 +28,12 @@ const ACTION: &str = r#"exports.onExecutePostLogin = async (event, api) => {
 /// Where cargo keeps the registry's unpacked sources: `$CARGO_HOME/registry/src`, `CARGO_HOME`
 /// defaulting to `~/.cargo`.
 fn registry_sources() -> PathBuf {
-    let home = std::env::var_os("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").expect("HOME or CARGO_HOME is set")).join(".cargo")
-    });
+    let home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME or CARGO_HOME is set"))
+                .join(".cargo")
+        });
     home.join("registry").join("src")
 }
 
@@ -83,7 +86,10 @@ fn copied_binary_runs_with_registry_and_source_tree_hidden() {
         .args(["--mount", "--propagation", "private", "sh", "-c", &script])
         .current_dir(temp.path())
         .output();
-    let stderr = output.as_ref().map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).unwrap_or_default();
+    let stderr = output
+        .as_ref()
+        .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+        .unwrap_or_default();
     let ready = stderr.contains("namespace-ready");
     if !ready {
         let why = match &output {
