@@ -1,7 +1,197 @@
-//! Rebuilds the crate when a file of `js_runtime/` changes: the extension embeds them, and the
-//! embedding macro's includes are not always seen by cargo's change detection.
+//! Embeds every JavaScript file the engine loads, so the binary reads none at run time.
+//!
+//! deno_core's `extension!` records script files by their absolute path and reads them when an
+//! isolate starts (or, for lazily loaded ones, later). This script writes
+//! `$OUT_DIR/embedded_js.rs`: a table of `include_str!` of the `.js` files of `js_runtime/` and of
+//! the deno_web and deno_webidl packages, found in cargo's registry at the versions Cargo.lock
+//! pins. `src/engine/extension/embedded_js.rs` puts that text in place of the paths.
+//!
+//! It also reruns the build when a file of `js_runtime/` is added or changed.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// The packages whose extensions read their scripts from their own source folder.
+const PACKAGES: [&str; 2] = ["deno_webidl", "deno_web"];
 
 fn main() {
     println!("cargo:rerun-if-changed=js_runtime");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=CARGO_HOME");
+    if let Err(message) = generate() {
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}
+
+/// One embedded file: the end of the path deno_core records for it (`<folder>/<relative path>`,
+/// the folder being the package's) and where it is now.
+struct Embedded {
+    suffix: String,
+    path: PathBuf,
+}
+
+fn generate() -> Result<(), String> {
+    let manifest_dir = PathBuf::from(env("CARGO_MANIFEST_DIR")?);
+    let lock_path = find_lock(&manifest_dir)?;
+    println!("cargo:rerun-if-changed={}", lock_path.display());
+    let lock = std::fs::read_to_string(&lock_path)
+        .map_err(|e| format!("{}: cannot read: {e}", lock_path.display()))?;
+    let registry = cargo_home()?.join("registry").join("src");
+
+    let mut files = Vec::new();
+    for name in PACKAGES {
+        let version = locked_version(&lock, &lock_path, name)?;
+        let folder = package_folder(&registry, name, &version, &lock_path)?;
+        let found = js_files(&folder, &folder, false, &format!("{name}-{version}"))?;
+        if found.is_empty() {
+            return Err(format!(
+                "{}: no .js file found for {name} {version}",
+                folder.display()
+            ));
+        }
+        files.extend(found);
+    }
+    let own = manifest_dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| {
+            format!(
+                "{}: the crate's folder needs a UTF-8 name",
+                manifest_dir.display()
+            )
+        })?;
+    files.extend(js_files(
+        &manifest_dir.join("js_runtime"),
+        &manifest_dir,
+        true,
+        own,
+    )?);
+
+    let mut out = String::from("&[\n");
+    for file in &files {
+        let path = file
+            .path
+            .to_str()
+            .ok_or_else(|| format!("{}: not UTF-8", file.path.display()))?;
+        writeln!(out, "    ({:?}, include_str!({path:?})),", file.suffix).unwrap();
+    }
+    out.push_str("]\n");
+    let target = PathBuf::from(env("OUT_DIR")?).join("embedded_js.rs");
+    std::fs::write(&target, out).map_err(|e| format!("{}: cannot write: {e}", target.display()))
+}
+
+fn env(name: &str) -> Result<String, String> {
+    std::env::var(name).map_err(|_| format!("cargo did not set {name}"))
+}
+
+/// Cargo.lock of the crate, or of the workspace it belongs to.
+fn find_lock(manifest_dir: &Path) -> Result<PathBuf, String> {
+    manifest_dir
+        .ancestors()
+        .map(|dir| dir.join("Cargo.lock"))
+        .find(|lock| lock.is_file())
+        .ok_or_else(|| format!("no Cargo.lock in {} or above it", manifest_dir.display()))
+}
+
+/// `$CARGO_HOME`, by default `~/.cargo`.
+fn cargo_home() -> Result<PathBuf, String> {
+    if let Some(home) = std::env::var_os("CARGO_HOME") {
+        return Ok(PathBuf::from(home));
+    }
+    let home = std::env::var_os("HOME").ok_or("neither CARGO_HOME nor HOME is set")?;
+    Ok(PathBuf::from(home).join(".cargo"))
+}
+
+/// The version Cargo.lock records for package `name`, which must come from a registry.
+fn locked_version(lock: &str, lock_path: &Path, name: &str) -> Result<String, String> {
+    let field = |block: &str, key: &str| {
+        block.lines().find_map(|line| {
+            let value = line
+                .strip_prefix(key)?
+                .trim_start()
+                .strip_prefix('=')?
+                .trim();
+            Some(value.trim_matches('"').to_owned())
+        })
+    };
+    let entries: Vec<(String, Option<String>)> = lock
+        .split("[[package]]")
+        .filter(|block| field(block, "name").as_deref() == Some(name))
+        .map(|block| {
+            (
+                field(block, "version").unwrap_or_default(),
+                field(block, "source"),
+            )
+        })
+        .collect();
+    match entries.as_slice() {
+        [(version, Some(source))] if source.starts_with("registry+") || source.starts_with("sparse+") => {
+            Ok(version.clone())
+        }
+        [(version, source)] => Err(format!(
+            "{}: {name} {version} comes from {}; its JavaScript can be embedded only from a registry \
+             package",
+            lock_path.display(),
+            source.as_deref().unwrap_or("a path"),
+        )),
+        [] => Err(format!("{}: no package {name}", lock_path.display())),
+        _ => Err(format!("{}: more than one version of {name}", lock_path.display())),
+    }
+}
+
+/// `<registry>/<index>/<name>-<version>`, where cargo unpacked the package.
+fn package_folder(
+    registry: &Path,
+    name: &str,
+    version: &str,
+    lock_path: &Path,
+) -> Result<PathBuf, String> {
+    let folder_name = format!("{name}-{version}");
+    let mut indexes: Vec<PathBuf> = std::fs::read_dir(registry)
+        .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    indexes.sort();
+    indexes
+        .into_iter()
+        .map(|index| index.join(&folder_name))
+        .find(|folder| folder.join("Cargo.toml").is_file())
+        .ok_or_else(|| {
+            format!(
+                "{name} {version} (the version {} pins) is not in {}/*/{folder_name}; fetch the \
+                 dependencies (`cargo fetch`) or set CARGO_HOME to the cargo home holding them",
+                lock_path.display(),
+                registry.display(),
+            )
+        })
+}
+
+/// The `.js` files of `dir` (and its subfolders when `recursive`), in a stable order, each with
+/// the suffix `<prefix>/<path relative to root>`.
+fn js_files(
+    dir: &Path,
+    root: &Path,
+    recursive: bool,
+    prefix: &str,
+) -> Result<Vec<Embedded>, String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    paths.sort();
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            if recursive {
+                files.extend(js_files(&path, root, recursive, prefix)?);
+            }
+        } else if path.extension().is_some_and(|ext| ext == "js") {
+            let relative = path.strip_prefix(root).expect("listed under its root");
+            let relative: Vec<_> = relative.iter().map(|part| part.to_string_lossy()).collect();
+            files.push(Embedded {
+                suffix: format!("{prefix}/{}", relative.join("/")),
+                path,
+            });
+        }
+    }
+    Ok(files)
 }

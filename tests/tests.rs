@@ -27,3 +27,5 @@ mod cli;
 mod simulate;
 // `actionhost test`: case files, reports, --update, parity, determinism and mocks through cases.
 mod testing;
+// The built binary runs with the cargo registry and the source tree hidden (embedded JavaScript).
+mod standalone;

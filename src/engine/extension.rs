@@ -1,7 +1,10 @@
 //! The `actionhost_runtime` deno_core extension: the JavaScript of `js_runtime/` and the two ops
 //! it needs from the host (HMAC-SHA256, random bytes). The ops are captured by
 //! `js_runtime/main.js` before `Deno` is removed, so scripts reach them only through
-//! `api.redirect.encodeToken/validateToken` and `crypto.getRandomValues`.
+//! `api.redirect.encodeToken/validateToken` and `crypto.getRandomValues`. Every extension's
+//! scripts are embedded in the binary (see `embedded_js`).
+
+mod embedded_js;
 
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
@@ -64,8 +67,17 @@ deno_core::extension!(
     ],
 );
 
-/// Every extension an isolate needs, in dependency order.
+/// Every extension an isolate needs, in dependency order, with their scripts embedded: none is
+/// read from disk.
 pub fn extensions() -> Vec<deno_core::Extension> {
+    let mut extensions = extensions_as_declared();
+    extensions.iter_mut().for_each(embedded_js::embed);
+    extensions
+}
+
+/// The extensions as their `extension!` declares them: scripts named by their path on the build
+/// machine.
+fn extensions_as_declared() -> Vec<deno_core::Extension> {
     vec![
         deno_webidl::deno_webidl::init(),
         deno_web::deno_web::init(
