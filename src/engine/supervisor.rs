@@ -202,6 +202,9 @@ impl Worker {
             .arg(WORKER_ARG)
             .args(["--memory-mb", &memory_mb.to_string()])
             .env_clear()
+            // The engine library would otherwise read and write a compiled-code cache under
+            // ~/.cache at run time: bytecode from disk is code the worker would trust.
+            .env("V82JSC_NO_BC_CACHE", "1")
             .current_dir("/")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
