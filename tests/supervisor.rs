@@ -164,3 +164,22 @@ fn a_job_whose_worker_crashes_gets_an_engine_error_and_the_batch_goes_on() {
     assert_eq!(lines[1]["status"], "completed", "{}", lines[1]);
     assert_eq!(lines[1]["commands"][1]["args"], json!(["https://example.com/tier", "gold"]));
 }
+
+#[tokio::test]
+async fn a_worker_whose_memory_keeps_growing_is_replaced() {
+    // Each execution keeps 8 MiB more in its container; the supervisor checks every 16th
+    // execution and replaces a worker that grew by more than 64 MiB since it was ready, which
+    // empties the container: the 17th execution starts counting again.
+    let host = Host::new(HostConfig { workers: 1, limits: Limits { timeout_ms: 10_000, memory_mb: 512 }, ..config() });
+    let rule = "function (user, context, callback) { global.hoard = global.hoard || []; \
+        global.hoard.push(new Uint8Array(8 * 1024 * 1024).fill(1)); user.count = global.hoard.length; callback(null, user, context); }";
+    let mut counts = vec![];
+    for _ in 0..17 {
+        let request = Request { container: Some("tenant".into()), trigger: Some(actionhost::Trigger::Rule), ..inline(rule) };
+        let outcome = host.run(request).await.unwrap();
+        assert_eq!(outcome.status, Status::Completed, "{outcome:?}");
+        counts.push(outcome.callback.unwrap().user["count"].as_u64().unwrap());
+    }
+    let expected: Vec<u64> = (1..=16).chain([1]).collect();
+    assert_eq!(counts, expected);
+}
