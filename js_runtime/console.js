@@ -27,3 +27,25 @@ export function createConsole() {
     },
   });
 }
+
+/**
+ * The functions deno_web's inspect hands to a script's custom inspect methods
+ * (`Deno.customInspect`, `nodejs.util.inspect.custom`): the `inspect` function itself and those
+ * the options object carries (`stylize`). They are shared by every call, so the host freezes
+ * them at lockdown and no script can leave data on them for a later execution. (The options
+ * object is made for each call, and deno_web writes to it: it is not frozen.)
+ */
+export function inspectHookFunctions() {
+  const found = [];
+  const capture = (...args) => {
+    for (const arg of args) {
+      if (typeof arg === "function") found.push(arg);
+      else if (arg !== null && typeof arg === "object") {
+        for (const value of Object.values(arg)) if (typeof value === "function") found.push(value);
+      }
+    }
+    return "";
+  };
+  inspectArgs([{ [Symbol.for("Deno.customInspect")]: capture }, { [Symbol.for("nodejs.util.inspect.custom")]: capture }], options);
+  return found;
+}

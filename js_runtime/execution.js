@@ -6,6 +6,13 @@
 import { describeError } from "ext:actionhost_runtime/json.js";
 
 const LOG_LIMIT_BYTES = 256 * 1024;
+/** Api calls and `fetch` requests one execution may record, together. */
+export const RECORD_LIMIT_COUNT = 10_000;
+/** UTF-16 code units of JSON the recorded api calls and requests may take, together (about 4 MiB). */
+export const RECORD_LIMIT_BYTES = 4 * 1024 * 1024;
+/** How deep the arguments of a recorded call may nest: the host reads results nested at most
+ * 128 levels, and the outcome wraps arguments in a few levels of its own. */
+export const VALUE_DEPTH_LIMIT = 100;
 
 let rec = null;
 let nextId = 1;
@@ -23,9 +30,14 @@ export function begin() {
     logBytes: 0,
     logsTruncated: false,
     droppedLogs: 0,
+    // Each command as its JSON text: what is kept is measured as it is recorded.
     commands: [],
     requests: [],
+    recorded: 0,
+    recordedBytes: 0,
+    recordFull: false,
     timers: new Set(),
+    ended: false,
     failed: false,
     failureError: undefined,
     failure,
@@ -38,14 +50,83 @@ export function current() {
   return rec;
 }
 
-/** Appends one api command; `args` are already JSON-safe copies. */
+/** The id of the execution in progress; null between executions (after `end`). */
+export function currentId() {
+  return rec === null || rec.ended ? null : rec.id;
+}
+
+/** Marks the current execution over: nothing queued by it may run as it any more. */
+export function end() {
+  if (rec !== null) rec.ended = true;
+}
+
+/**
+ * Appends one api command; `args` are already JSON-safe copies. A call past the execution's
+ * budget, or with arguments nested deeper than the host reads, is not recorded: it fails the
+ * execution (so a denial recorded before it can never be reported as a success) and throws.
+ */
 export function record(api, args) {
-  if (rec !== null) rec.commands.push({ api, args });
+  if (rec === null || rec.ended) return;
+  const text = JSON.stringify({ api: String(api), args });
+  const depth = text.length > 2 * VALUE_DEPTH_LIMIT ? jsonDepth(text) : 0;
+  if (depth > VALUE_DEPTH_LIMIT + 2) {
+    refuse(new RangeError(`${api}: its arguments are nested ${depth - 2} levels deep; actionhost records values nested at most ${VALUE_DEPTH_LIMIT} levels (the call was not recorded)`));
+  }
+  account(text.length, `${api}`);
+  rec.commands.push(text);
+}
+
+/** Appends one `fetch` request (its status is filled in later), within the same budget. */
+export function recordRequest(request) {
+  if (rec === null || rec.ended) return;
+  const size = request.url.length + (request.body?.length ?? 0) + JSON.stringify(request.headers).length + 64;
+  account(size, `fetch ${request.method} ${request.url.slice(0, 200)}`);
+  rec.requests.push(request);
+}
+
+function account(size, what) {
+  if (rec.recordFull) refuse(null);
+  if (rec.recorded + 1 > RECORD_LIMIT_COUNT || rec.recordedBytes + size > RECORD_LIMIT_BYTES) {
+    rec.recordFull = true;
+    refuse(
+      new RangeError(
+        `${what}: the execution reached actionhost's recording limit (${RECORD_LIMIT_COUNT} api calls and requests, ` +
+          `${RECORD_LIMIT_BYTES} characters of their JSON); ${rec.recorded} were recorded, later ones are not`,
+      ),
+    );
+  }
+  rec.recorded += 1;
+  rec.recordedBytes += size;
+}
+
+/** Fails the execution with `error` (once) and throws it into the calling script. */
+function refuse(error) {
+  const failure = error ?? rec.failureError ?? new RangeError("the execution's recording limit was reached");
+  fail(failure);
+  throw failure;
+}
+
+/** Nesting depth of JSON text (brackets outside strings). */
+export function jsonDepth(text) {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) max = depth;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return max;
 }
 
 /** Appends a console line, enforcing the per-execution log budget (UTF-8 bytes). */
 export function log(level, message, utf8) {
-  if (rec === null) return;
+  if (rec === null || rec.ended) return;
   if (rec.logsTruncated) {
     rec.droppedLogs++;
     return;
@@ -74,15 +155,18 @@ function decodeUtf8(bytes) {
 
 /** Fails the execution from outside the handler (a throwing timer callback, a lost rejection). */
 export function fail(error) {
-  if (rec === null || rec.failed) return;
+  if (rec === null || rec.ended || rec.failed) return;
   rec.failed = true;
   rec.failureError = error;
   rec.failWith(error);
 }
 
-/** What the host keeps of an execution, whatever way it ended. */
-export function snapshot() {
-  if (rec === null) return { logs: [], logs_truncated: false, commands: [], requests: [], failure: null };
+/**
+ * What the host keeps of an execution, whatever way it ended, as JSON text. Reads only what
+ * the host recorded (and describes a failure with plain data reads), so it runs no script code.
+ */
+export function snapshotText() {
+  if (rec === null) return '{"logs":[],"logs_truncated":false,"commands":[],"requests":[],"failure":null}';
   const logs = rec.logs.slice();
   if (rec.logsTruncated) {
     logs.push({
@@ -91,5 +175,9 @@ export function snapshot() {
     });
   }
   const failure = rec.failed ? describeError(rec.failureError) : null;
-  return { logs, logs_truncated: rec.logsTruncated, commands: rec.commands, requests: rec.requests, failure };
+  return (
+    `{"logs":${JSON.stringify(logs)},"logs_truncated":${rec.logsTruncated},` +
+    `"commands":[${rec.commands.join(",")}],"requests":${JSON.stringify(rec.requests)},` +
+    `"failure":${JSON.stringify(failure)}}`
+  );
 }

@@ -116,7 +116,7 @@ async function fetch(input, init = {}) {
   const method = String(init.method ?? input?.method ?? "GET").toUpperCase();
   const request = { method, url, headers: plainHeaders(init.headers ?? input?.headers), body: bodyText(init.body) };
   const mock = mocks.find((m) => (m.method === undefined || m.method.toUpperCase() === method) && m.pattern.test(url));
-  rec?.requests.push(request);
+  execution.recordRequest(request);
   if (mock === undefined) {
     request.status = null;
     const error = new TypeError(`fetch: no HTTP mock matches ${method} ${url} (scripts have no network; add a mock for it)`);

@@ -6,7 +6,15 @@
 //   "override mistake": `err.name = "X"`, `obj.toString = fn`) keeps working: those properties
 //   become accessors whose setter defines an own property on the receiver.
 // - `sealGlobals` makes the global bindings of set-up read-only once it is over;
-//   `restoreGlobals` removes every global an execution added.
+//   `restoreGlobals` removes every global an execution added, and tells when an execution left
+//   the global object in a state it cannot undo (a non-configurable global, a non-extensible or
+//   sealed global object): the host then retires the isolate.
+// - `resetErrorHooks` puts back `Error.prepareStackTrace` and `Error.stackTraceLimit` (engine
+//   accessors that freezing `Error` does not stop) before and after every execution.
+// - `guardFinalizationRegistry` makes `FinalizationRegistry` callbacks run only while the
+//   execution that registered them is the one running.
+
+import { trustGetters } from "ext:actionhost_runtime/json.js";
 
 const TAMED_EVERYWHERE = ["constructor", "toString", "toLocaleString", "valueOf", "toJSON", "name", "message", Symbol.toStringTag];
 
@@ -35,10 +43,11 @@ function tame(object, key) {
   const desc = Object.getOwnPropertyDescriptor(object, key);
   if (desc === undefined || !("value" in desc) || !desc.configurable) return;
   const value = desc.value;
+  // An arrow: it has no `prototype` object (whose `constructor` hardening would tame again).
+  const get = () => value;
+  trustGetters([get]);
   Object.defineProperty(object, key, {
-    get() {
-      return value;
-    },
+    get,
     set(newValue) {
       if (this === object) {
         throw new TypeError(`Cannot assign to read only property '${String(key)}' of a built-in object`);
@@ -105,11 +114,67 @@ export function sealGlobals() {
   return Reflect.ownKeys(globalThis).length;
 }
 
-/** Removes every global an execution added (sealed ones cannot be changed or removed). */
+/**
+ * Removes every global an execution added (sealed ones cannot be changed or removed). Returns
+ * null when the global object is as set-up left it, or why it cannot be: a global the execution
+ * made non-configurable (it would stay, and its accessor could watch later executions), or a
+ * global object made non-extensible (later executions could not add globals).
+ */
 export function restoreGlobals(baselineCount) {
+  let damage = Object.isExtensible(globalThis) ? null : "the global object was made non-extensible";
   const keys = Reflect.ownKeys(globalThis);
-  if (keys.length === baselineCount) return;
+  if (keys.length === baselineCount) return damage;
   for (const key of keys) {
     if (Object.getOwnPropertyDescriptor(globalThis, key).configurable) delete globalThis[key];
   }
+  if (Reflect.ownKeys(globalThis).length !== baselineCount) {
+    damage ??= "a global was defined non-configurable, so it cannot be removed";
+  }
+  return damage;
+}
+
+const errorHooks = { prepareStackTrace: undefined, stackTraceLimit: 10 };
+
+/** Remembers set-up's `Error.prepareStackTrace` and `Error.stackTraceLimit`, and trusts the engine's `stack` getter. */
+export function captureErrorHooks() {
+  errorHooks.prepareStackTrace = Error.prepareStackTrace;
+  errorHooks.stackTraceLimit = Error.stackTraceLimit;
+  for (let object = new Error("probe"); object !== null; object = Object.getPrototypeOf(object)) {
+    const desc = Object.getOwnPropertyDescriptor(object, "stack");
+    if (desc !== undefined) {
+      trustGetters([desc.get]);
+      break;
+    }
+  }
+}
+
+/** Puts `Error.prepareStackTrace` and `Error.stackTraceLimit` back as set-up left them. */
+export function resetErrorHooks() {
+  Error.prepareStackTrace = errorHooks.prepareStackTrace;
+  Error.stackTraceLimit = errorHooks.stackTraceLimit;
+}
+
+/**
+ * Replaces the global `FinalizationRegistry` by one whose cleanup callbacks run only while the
+ * execution that created the registry is the current one: the engine may collect a target, and
+ * queue its callback, during any later execution. `currentId` tells the running execution's id.
+ */
+export function guardFinalizationRegistry(currentId) {
+  const Native = globalThis.FinalizationRegistry;
+  if (typeof Native !== "function") return;
+  const FinalizationRegistry = class FinalizationRegistry extends Native {
+    constructor(cleanup) {
+      if (typeof cleanup !== "function") throw new TypeError("FinalizationRegistry: cleanup must be callable");
+      const owner = currentId();
+      super((held) => {
+        if (owner !== null && currentId() === owner) cleanup(held);
+      });
+    }
+  };
+  Object.defineProperty(globalThis, "FinalizationRegistry", {
+    value: FinalizationRegistry,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
 }

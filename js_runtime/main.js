@@ -6,12 +6,20 @@ import { core } from "ext:core/mod.js";
 import { op_actionhost_hmac_sha256, op_actionhost_random_fill } from "ext:core/ops";
 import * as execution from "ext:actionhost_runtime/execution.js";
 import { cancelTimers, install as installWebGlobals, nextTurn } from "ext:actionhost_runtime/web_globals.js";
-import { createConsole } from "ext:actionhost_runtime/console.js";
+import { createConsole, inspectHookFunctions } from "ext:actionhost_runtime/console.js";
 import { createRequire } from "ext:actionhost_runtime/require.js";
 import * as clock from "ext:actionhost_runtime/clock.js";
 import * as http from "ext:actionhost_runtime/http.js";
 import { describeError, toJsonText } from "ext:actionhost_runtime/json.js";
-import { lockdown, restoreGlobals, sealGlobals } from "ext:actionhost_runtime/isolation.js";
+import {
+  captureErrorHooks,
+  guardFinalizationRegistry,
+  lockdown,
+  resetErrorHooks,
+  restoreGlobals,
+  sealGlobals,
+} from "ext:actionhost_runtime/isolation.js";
+import { createPostLoginApi } from "ext:actionhost_runtime/actions/api/index.js";
 import { runPostLogin } from "ext:actionhost_runtime/actions/post_login_runner.js";
 import { runRule } from "ext:actionhost_runtime/rules/rule_runner.js";
 import { UnauthorizedError } from "ext:actionhost_runtime/rules/rule_globals.js";
@@ -59,10 +67,64 @@ const ENGINE_INTERNALS = [
 
 const RUNNERS = { "post-login": runPostLogin, rule: runRule };
 let baseline = null;
+/** Characters of JSON a runner's result may take (the Action's returned value, the Rule's user and context). */
+const RESULT_LIMIT_CHARS = 8 * 1024 * 1024;
+/** Per shared container, the script functions made from each compiled factory (see `run`). */
+const containerFunctions = new WeakMap();
+
+/**
+ * The script's function for this execution. The host caches one compiled factory per source;
+ * each call makes a new function, so nothing a script leaves on its own function
+ * (`arguments.callee.x = …`) reaches the next execution. A shared container keeps one function
+ * per factory, as it keeps the module.
+ */
+function scriptFunction(factory, container) {
+  if (container === undefined) return factory();
+  let functions = containerFunctions.get(container);
+  if (functions === undefined) containerFunctions.set(container, (functions = new Map()));
+  let fn = functions.get(factory);
+  if (fn === undefined) functions.set(factory, (fn = factory()));
+  return fn;
+}
+
+/** The runner's result as JSON text for the host, or an error result when the host could not read it. */
+function resultText(result) {
+  const text = toJsonText(result);
+  let problem = null;
+  if (text.length > RESULT_LIMIT_CHARS) {
+    problem = `the result is ${text.length} characters of JSON; actionhost reads at most ${RESULT_LIMIT_CHARS}`;
+  } else if (text.length > 2 * execution.VALUE_DEPTH_LIMIT) {
+    const depth = execution.jsonDepth(text);
+    if (depth > execution.VALUE_DEPTH_LIMIT + 3) {
+      problem = `the result is nested ${depth} levels deep; actionhost reads values nested at most ${execution.VALUE_DEPTH_LIMIT} levels`;
+    }
+  }
+  if (problem === null) return text;
+  const what = result?.callback !== undefined ? "what the rule passed to callback" : "the handler's returned value";
+  return JSON.stringify({ ok: false, error: { name: "RangeError", message: `${what} cannot be reported: ${problem}` } });
+}
+
+/** Objects of the host that scripts get hold of and that outlive one execution: frozen at lockdown. */
+function sharedHostObjects() {
+  const api = createPostLoginApi({
+    event: {},
+    phase: "execute",
+    record() {},
+    cache: new Map(),
+    rulesExecuted: [],
+    now: () => 0,
+    hmacSha256: () => "",
+  });
+  const found = [api];
+  for (const [key, desc] of Object.entries(Object.getOwnPropertyDescriptors(Object.getPrototypeOf(api)))) {
+    if (typeof desc.get === "function") found.push(api[key]);
+  }
+  return [...found, ...inspectHookFunctions()];
+}
 
 const runner = {
   /** Runs one execution: JSON text in, a promise of the runner's result as JSON text out. */
-  run(kind, wrapper, inputJson, container) {
+  run(kind, factory, inputJson, container) {
     const input = JSON.parse(inputJson);
     try {
       clock.configure(input);
@@ -70,24 +132,38 @@ const runner = {
     } catch (error) {
       return Promise.resolve(toJsonText({ ok: false, error: describeError(error, "thrown", false) }));
     }
-    return RUNNERS[kind](wrapper, input, container, host).then(toJsonText);
+    let wrapper;
+    try {
+      wrapper = scriptFunction(factory, container);
+    } catch (error) {
+      return Promise.resolve(toJsonText({ ok: false, error: describeError(error) }));
+    }
+    return RUNNERS[kind](wrapper, input, container, host).then(resultText);
   },
   /** Starts a new execution record (before the script is compiled: compiling can run its code). */
   begin() {
+    resetErrorHooks();
     execution.begin();
   },
-  /** Ends the current execution: its logs, commands and late failure as JSON text; cancels its timers, restores globals. */
-  finish() {
+  /**
+   * Ends the current execution: its logs, commands and late failure as JSON text, plus
+   * `retire` (why the isolate cannot be reused, or null); cancels its timers, restores globals.
+   * `drain` runs what the execution left queued first (script code: the host keeps the limits
+   * armed); after a termination the host passes false, and what is queued dies with the isolate.
+   */
+  finish(drain) {
     // Settle what the execution left queued, so a rejection nobody handled is reported
     // whether or not the handler returned before the event loop got to it.
-    core.processTicksAndRejections();
+    if (drain) core.processTicksAndRejections();
+    resetErrorHooks();
     const rec = execution.current();
-    const snapshot = execution.snapshot();
+    execution.end();
     if (rec !== null) cancelTimers(rec);
-    restoreGlobals(baseline);
+    const damage = restoreGlobals(baseline);
     clock.configure({});
     http.configure([]);
-    return JSON.stringify(snapshot);
+    const snapshot = execution.snapshotText();
+    return `${snapshot.slice(0, -1)},"retire":${JSON.stringify(damage)}}`;
   },
   /** Removes host access and freezes built-ins; called once by the host after start-up. */
   lockdown() {
@@ -95,7 +171,9 @@ const runner = {
     delete globalThis.__bootstrap;
     // Engine internals Node does not have: forcing GC, posting platform tasks, new realms.
     for (const name of ENGINE_INTERNALS) delete globalThis[name];
-    lockdown([UnauthorizedError]);
+    captureErrorHooks();
+    guardFinalizationRegistry(execution.currentId);
+    lockdown([UnauthorizedError, ...sharedHostObjects()]);
     baseline = sealGlobals();
   },
 };

@@ -235,9 +235,32 @@ fn strip_leading_comments(source: &str) -> &str {
 }
 
 fn read_result(id: Option<Value>, trigger: Trigger, script: String, result: JobResult, timeout_ms: u128, memory_mb: u64) -> Outcome {
-    let commands: Vec<Command> = serde_json::from_value(result.commands).unwrap_or_default();
-    let logs: Vec<LogLine> = serde_json::from_value(result.logs).unwrap_or_default();
-    let requests: Vec<HttpRequest> = serde_json::from_value(result.requests).unwrap_or_default();
+    // What cannot be read is said, never replaced by an empty list.
+    let mut unreadable = Vec::new();
+    let mut read = |what: &str, value: Value| -> Option<Value> {
+        match value {
+            Value::Array(_) => Some(value),
+            other => {
+                unreadable.push(format!("{what} (got {})", if other.is_null() { "null" } else { "not a list" }));
+                None
+            }
+        }
+    };
+    let commands = read("commands", result.commands);
+    let logs = read("logs", result.logs);
+    let requests = read("requests", result.requests);
+    let commands: Vec<Command> = commands.map(serde_json::from_value).transpose().unwrap_or_else(|e| {
+        unreadable.push(format!("commands ({e})"));
+        None
+    }).unwrap_or_default();
+    let logs: Vec<LogLine> = logs.map(serde_json::from_value).transpose().unwrap_or_else(|e| {
+        unreadable.push(format!("logs ({e})"));
+        None
+    }).unwrap_or_default();
+    let requests: Vec<HttpRequest> = requests.map(serde_json::from_value).transpose().unwrap_or_else(|e| {
+        unreadable.push(format!("requests ({e})"));
+        None
+    }).unwrap_or_default();
     let mut outcome = Outcome {
         id,
         status: Status::Error,
@@ -274,7 +297,14 @@ fn read_result(id: Option<Value>, trigger: Trigger, script: String, result: JobR
         outcome.error = Some(from_script_error(error));
         return outcome;
     }
-    let value = result.value.unwrap_or(Value::Null);
+    if !unreadable.is_empty() {
+        outcome.error = Some(OutcomeError::new("EngineError", format!("the host could not read the execution's {}", unreadable.join(", "))));
+        return outcome;
+    }
+    let Some(value) = result.value else {
+        outcome.error = Some(OutcomeError::new("EngineError", "the execution ended without a result"));
+        return outcome;
+    };
     if let Some(failure) = &result.late_failure {
         outcome.error = Some(error_from_js(failure));
         return outcome;

@@ -122,3 +122,84 @@ async fn an_idle_timeout_keeps_the_isolate_and_its_containers() {
     assert_eq!(slow.status, Status::Timeout);
     assert_eq!(host.run(shared()).await.unwrap().commands[0].args[1], json!(2));
 }
+
+/// The hostile review's setting: one worker, 1 s timeout, default heap.
+const REVIEW: Limits = Limits { timeout_ms: 1_000, memory_mb: 128 };
+
+#[tokio::test]
+async fn error_stack_hooks_set_by_one_execution_are_reset_for_the_next() {
+    let host = single_worker_host(REVIEW);
+    assert_eq!(host.run(script_request("hostile/error-hooks.action.js")).await.unwrap().status, Status::Completed);
+    let victim = "exports.onExecutePostLogin = async () => { const e = new Error('secret-token-123'); return { stack: e.stack }; };";
+    let outcome = host.run(inline(victim)).await.unwrap();
+    assert_eq!(outcome.status, Status::Completed);
+    assert!(outcome.logs.is_empty(), "the earlier hook ran in this execution: {:?}", outcome.logs);
+    let stack = outcome.returned["stack"].as_str().unwrap();
+    assert!(stack.starts_with("Error: secret-token-123\n    at "), "{stack}");
+}
+
+#[tokio::test]
+async fn a_non_configurable_global_accessor_cannot_watch_later_rules() {
+    let host = single_worker_host(REVIEW);
+    assert_eq!(host.run(script_request("hostile/global-accessor.action.js")).await.unwrap().status, Status::Completed);
+    let rule = "function (user, context, callback) { global.cache = 'token-abc'; context.idToken.cached = global.cache; callback(null, user, context); }";
+    let outcome = host.run(inline(rule)).await.unwrap();
+    assert_eq!(outcome.status, Status::Completed);
+    assert!(outcome.logs.is_empty(), "the planted setter ran: {:?}", outcome.logs);
+    assert_eq!(outcome.callback.unwrap().context["idToken"]["cached"], json!("token-abc"));
+    // The isolate that kept the accessor was retired: the next one has no such global.
+    let probe = host.run(inline("exports.onExecutePostLogin = async () => String(Object.getOwnPropertyDescriptor(globalThis, 'cache'));")).await.unwrap();
+    assert_eq!(probe.returned, json!("undefined"));
+}
+
+#[tokio::test]
+async fn a_non_extensible_global_object_does_not_reach_later_rules() {
+    let host = single_worker_host(REVIEW);
+    assert_eq!(host.run(script_request("hostile/sealed-global.action.js")).await.unwrap().status, Status::Completed);
+    // Sloppy-mode implicit globals, as old Rules use them.
+    let rule = "function (user, context, callback) { counter = 1; context.idToken.counter = counter; context.idToken.extensible = Object.isExtensible(globalThis); callback(null, user, context); }";
+    let outcome = host.run(inline(rule)).await.unwrap();
+    assert_eq!(outcome.status, Status::Completed, "{:?}", outcome.error);
+    let context = outcome.callback.unwrap().context;
+    assert_eq!(context["idToken"]["counter"], json!(1));
+    assert_eq!(context["idToken"]["extensible"], json!(true));
+}
+
+#[tokio::test]
+async fn finalization_callbacks_never_run_in_a_later_execution() {
+    let host = single_worker_host(REVIEW);
+    let planter = Request { container: Some("tenant-a".into()), ..script_request("hostile/finalization.action.js") };
+    assert_eq!(host.run(planter).await.unwrap().status, Status::Completed);
+    // Allocating cycles makes the engine collect, the planted targets among them.
+    let victim = "exports.onExecutePostLogin = async (event, api) => { let junk = []; for (let i = 0; i < 50000; i++) { const o = { i }; o.self = o; junk.push(o); } junk = null; await new Promise(r => setTimeout(r, 10)); api.idToken.setCustomClaim('ok', true); };";
+    for round in 0..4 {
+        let outcome = host.run(inline(victim)).await.unwrap();
+        assert_eq!(outcome.status, Status::Completed);
+        assert!(outcome.logs.is_empty(), "round {round}: an earlier execution's finalizer ran here: {:?}", &outcome.logs[..1]);
+        assert_eq!(apis(&outcome), ["idToken.setCustomClaim"]);
+    }
+}
+
+#[tokio::test]
+async fn every_execution_gets_a_fresh_module_function() {
+    let host = single_worker_host(REVIEW);
+    for _ in 0..2 {
+        let outcome = host.run(script_request("hostile/callee-stash.action.js")).await.unwrap();
+        assert_eq!(outcome.status, Status::Completed);
+        assert_eq!(outcome.commands[0].args, [json!("seen"), json!(null)], "data left on the wrapper survived");
+    }
+    // A shared container keeps its module, and so its function, as before.
+    let shared = || Request { container: Some("tenant".into()), ..script_request("hostile/callee-stash.action.js") };
+    assert_eq!(host.run(shared()).await.unwrap().commands[0].args[1], json!(null));
+    assert_eq!(host.run(shared()).await.unwrap().commands[0].args[1], json!(null), "the module is evaluated once per container");
+}
+
+#[tokio::test]
+async fn host_functions_carry_nothing_from_one_execution_to_the_next() {
+    let host = single_worker_host(REVIEW);
+    for _ in 0..2 {
+        let outcome = host.run(script_request("hostile/host-function-stash.action.js")).await.unwrap();
+        assert_eq!(outcome.status, Status::Completed, "{:?}", outcome.error);
+        assert_eq!(outcome.returned, json!({"deny": null, "getter": null, "setCustomClaim": null, "inspect": null}));
+    }
+}

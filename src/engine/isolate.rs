@@ -4,8 +4,12 @@
 //!
 //! Creating a runtime on the QuickJS backend is slow (tens of ms) and leaks, and so does a fresh
 //! context, so an isolate serves many executions; `js_runtime/isolation.js` keeps them apart.
-//! After a termination (timeout while running, heap cap) the isolate reports itself `retired`
-//! and the worker replaces it.
+//! After a termination (timeout while running, heap cap), or an execution that left the global
+//! object in a state `finish` cannot undo, the isolate reports itself `retired` and is replaced.
+//!
+//! The limits stay armed until the execution's last script code has run: the run, then
+//! `finish` (which drains what the execution left queued). Error stacks are formatted by a
+//! bounded stand-in for deno_core's formatter (huge messages are cut before formatting).
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -27,6 +31,13 @@ const SCRIPT_CACHE_CAPACITY: usize = 512;
 const CONTAINER_CAPACITY: usize = 1024;
 /// How long after the deadline the watchdog terminates a script that is still running.
 const WATCHDOG_GRACE: Duration = Duration::from_millis(50);
+/// The least time `finish` gets to drain what the execution left queued, even past the deadline.
+const FINISH_GRACE: Duration = Duration::from_millis(250);
+/// Characters of an error's name and message that go into a formatted stack (the rest is cut).
+const STACK_HEADER_LIMIT: usize = 16 * 1024;
+/// The script's wrapper is compiled inside a factory, and each execution calls the factory for
+/// a function of its own (see `js_runtime/main.js`, `scriptFunction`).
+const FACTORY_PREFIX: &str = "() => ";
 
 const TAKE_RUNNER: &str = "(() => { const r = globalThis.__actionhostRunner; \
 delete globalThis.__actionhostRunner; r.lockdown(); return [r.run, r.finish, r.begin]; })()";
@@ -73,6 +84,7 @@ impl Isolate {
             // Some headroom (once) so the engine can unwind instead of aborting the process.
             current.saturating_add(current / 4)
         });
+        runtime.v8_isolate().set_prepare_stack_trace_callback(bounded_prepare_stack_trace);
         let runner = runtime.execute_script("actionhost:runner", TAKE_RUNNER).map_err(|e| anyhow::anyhow!("{e}"))?;
         let (run, finish, begin) = {
             deno_core::scope!(scope, &mut runtime);
@@ -124,7 +136,12 @@ impl Isolate {
                 .await)
             }
         };
-        let fired = self.watchdog.disarm(execution);
+        // `finish` may still run script code (what the execution left queued): it stays under
+        // the watchdog, with at least FINISH_GRACE to do it.
+        self.executions += 1;
+        let finishing = self.executions;
+        let finish_deadline = (deadline + WATCHDOG_GRACE).max(Instant::now() + FINISH_GRACE);
+        let fired = self.watchdog.rearm(execution, finishing, finish_deadline);
         let out_of_memory = self.out_of_memory.replace(false);
         if fired || out_of_memory {
             self.runtime.v8_isolate().cancel_terminate_execution();
@@ -138,15 +155,19 @@ impl Isolate {
             _ if fired => result.termination = Some(Termination::Timeout),
             Err(error) => result.error = Some(error),
             Ok(Err(_elapsed)) => result.termination = Some(Termination::Timeout),
-            Ok(Ok(Ok(value))) => result.value = Some(self.to_json(value)),
+            Ok(Ok(Ok(value))) => match self.to_json(value) {
+                Ok(value) => result.value = Some(value),
+                Err(problem) => result.error = Some(engine_error(format!("the host could not read the execution's result: {problem}"))),
+            },
             Ok(Ok(Err(error))) => match error.into_kind() {
                 CoreErrorKind::PendingPromiseResolution => result.termination = Some(Termination::NeverSettled),
                 CoreErrorKind::Js(js) => result.error = Some(script_error(&js)),
                 other => result.error = Some(engine_error(other.to_string())),
             },
         }
-        self.finish_execution(&mut result);
-        let (filename, offset) = (&job.script.filename, job.kind.prefix().len());
+        // After a termination nothing queued by the script runs again: it dies with the isolate.
+        self.finish_execution(&mut result, !(fired || out_of_memory), finishing);
+        let (filename, offset) = (&job.script.filename, FACTORY_PREFIX.len() + job.kind.prefix().len());
         if let Some(value) = result.value.as_mut() {
             fix_first_line_columns(value, filename, offset);
         }
@@ -173,32 +194,76 @@ impl Isolate {
     }
 
     /// Collects what the execution left (logs, commands, a failure raised after the handler
-    /// settled) and resets timers and globals.
-    fn finish_execution(&mut self, result: &mut JobResult) {
+    /// settled) and resets timers and globals, still under the watchdog armed as `finishing`.
+    /// `drain` first runs what the execution left queued; if that is stopped (watchdog, heap),
+    /// the isolate retires and the record is collected without draining.
+    fn finish_execution(&mut self, result: &mut JobResult, drain: bool, finishing: u64) {
+        let mut collected = self.call_finish(drain);
+        if drain && collected.is_err() {
+            // Termination only reaches script code; clear it so the host's own code can collect.
+            self.runtime.v8_isolate().cancel_terminate_execution();
+            self.retired = true;
+            if self.out_of_memory.replace(false) && result.termination.is_none() {
+                result.termination = Some(Termination::OutOfMemory);
+            }
+            collected = self.call_finish(false);
+        }
+        let fired = self.watchdog.disarm(finishing);
+        if fired || self.out_of_memory.replace(false) {
+            self.runtime.v8_isolate().cancel_terminate_execution();
+            self.retired = true;
+            if result.termination.is_none() {
+                result.termination = Some(Termination::Timeout);
+            }
+        }
+        let snapshot = match collected {
+            Ok(snapshot) => snapshot,
+            Err(detail) => {
+                // The heap may still be exhausted, or the runtime is damaged: keep what the result
+                // already holds, say what failed, and let the worker replace this isolate.
+                self.retired = true;
+                if result.error.is_none() && result.termination.is_none() {
+                    result.error = Some(engine_error(format!("could not collect the execution's results: {detail}")));
+                }
+                return;
+            }
+        };
+        let Value::Object(mut snapshot) = snapshot else {
+            self.retired = true;
+            result.error = Some(engine_error("could not collect the execution's results: not an object".into()));
+            return;
+        };
+        if snapshot.remove("retire").is_some_and(|reason| reason.is_string()) {
+            // The execution left state that cannot be undone: no later execution may see it.
+            self.retired = true;
+        }
+        result.logs = snapshot.remove("logs").unwrap_or(Value::Array(vec![]));
+        result.commands = snapshot.remove("commands").unwrap_or(Value::Array(vec![]));
+        result.requests = snapshot.remove("requests").unwrap_or(Value::Array(vec![]));
+        result.logs_truncated = snapshot.remove("logs_truncated") == Some(Value::Bool(true));
+        result.late_failure = snapshot.remove("failure").filter(|f| !f.is_null());
+    }
+
+    /// Calls the runner's `finish(drain)` and reads its JSON text; `Err` says why it could not.
+    fn call_finish(&mut self, drain: bool) -> Result<Value, String> {
         deno_core::scope!(scope, &mut self.runtime);
         v8::tc_scope!(let scope, scope);
         let finish = v8::Local::new(scope, &self.finish);
         let undefined = v8::undefined(scope).into();
-        let Some(snapshot) = finish.call(scope, undefined, &[]) else {
-            // The heap may still be exhausted, or the runtime is damaged: keep what the result
-            // already holds, say what failed, and let the worker replace this isolate.
-            self.retired = true;
-            if result.error.is_none() && result.termination.is_none() {
-                let detail = scope.exception().map(|e| e.to_rust_string_lossy(scope)).unwrap_or_default();
-                result.error = Some(engine_error(format!("could not collect the execution's results: {detail}")));
-            }
-            return;
-        };
-        if let Value::Object(mut snapshot) = json_from_v8(scope, snapshot) {
-            result.logs = snapshot.remove("logs").unwrap_or(Value::Array(vec![]));
-            result.commands = snapshot.remove("commands").unwrap_or(Value::Array(vec![]));
-            result.requests = snapshot.remove("requests").unwrap_or(Value::Array(vec![]));
-            result.logs_truncated = snapshot.remove("logs_truncated") == Some(Value::Bool(true));
-            result.late_failure = snapshot.remove("failure").filter(|f| !f.is_null());
+        let drain = v8::Boolean::new(scope, drain).into();
+        match finish.call(scope, undefined, &[drain]) {
+            Some(snapshot) => json_from_v8(scope, snapshot),
+            None if scope.has_terminated() => Err("the execution was stopped while its results were collected".into()),
+            // The exception comes from the host's own code; a string is read without calling anything.
+            None => Err(scope
+                .exception()
+                .filter(|e| e.is_string())
+                .map(|e| e.to_rust_string_lossy(scope))
+                .unwrap_or_else(|| "finish failed".into())),
         }
     }
 
-    fn to_json(&mut self, value: v8::Global<v8::Value>) -> Value {
+    fn to_json(&mut self, value: v8::Global<v8::Value>) -> Result<Value, String> {
         deno_core::scope!(scope, &mut self.runtime);
         let local = v8::Local::new(scope, value);
         json_from_v8(scope, local)
@@ -236,7 +301,7 @@ impl Isolate {
                 return Ok(cached.wrapper.clone());
             }
         }
-        let wrapped = format!("{}{}{}", job.kind.prefix(), script.source, job.kind.suffix());
+        let wrapped = format!("{FACTORY_PREFIX}{}{}{}", job.kind.prefix(), script.source, job.kind.suffix());
         let value = self
             .runtime
             .execute_script(module_name(&script.filename), wrapped)
@@ -321,14 +386,86 @@ fn first_line_columns(text: &str, filename: &str, offset: usize) -> String {
     out
 }
 
-/// Reads a runner's result: JSON text made by `JSON.stringify` inside the engine (cheaper than
-/// walking the object with serde_v8, and integers stay integers), or any other value via serde_v8.
-fn json_from_v8<'s>(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::Value>) -> Value {
-    if value.is_string() {
-        let text = value.to_rust_string_lossy(scope);
-        return serde_json::from_str(&text).unwrap_or(Value::Null);
+/// Reads a runner's result: JSON text made inside the engine (cheaper than walking the object
+/// with serde_v8, integers stay integers, and reading it calls no script code). Anything the
+/// host cannot read (not text, not JSON, nested deeper than serde_json's 128 levels) is an
+/// error that says so, never a silent `null`.
+fn json_from_v8<'s>(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::Value>) -> Result<Value, String> {
+    if !value.is_string() {
+        return Err("the runner did not return JSON text".into());
     }
-    deno_core::serde_v8::from_v8::<Value>(scope, value).unwrap_or(Value::Null)
+    let text = value.to_rust_string_lossy(scope);
+    serde_json::from_str(&text).map_err(|error| match error.to_string() {
+        message if message.contains("recursion limit") => {
+            format!("it is nested deeper than the 128 levels the host reads ({message})")
+        }
+        message => format!("it is not valid JSON ({message}; {} bytes)", text.len()),
+    })
+}
+
+/// Formats `error.stack` as deno_core does, but never from an unbounded name or message: a
+/// 60 MiB message would otherwise be copied into the stack (and deno_core's formatter panics
+/// when the engine cannot make the string, aborting the process). A script's own
+/// `Error.prepareStackTrace` is still called with the real error (deno_core's path).
+fn bounded_prepare_stack_trace<'s, 'i>(
+    scope: &mut v8::PinScope<'s, 'i>,
+    error: v8::Local<'s, v8::Value>,
+    callsites: v8::Local<'s, v8::Array>,
+) -> v8::Local<'s, v8::Value> {
+    if user_prepare_stack_trace(scope) {
+        return deno_core::error::prepare_stack_trace_callback(scope, error, callsites);
+    }
+    let Ok(object) = v8::Local::<v8::Object>::try_from(error) else {
+        return deno_core::error::prepare_stack_trace_callback(scope, error, callsites);
+    };
+    // deno_core reads the structured frames of an error from this private slot (JsError).
+    if let Some(name) = v8::String::new(scope, "deno_core::call_site_evals") {
+        let key = v8::Private::for_api(scope, Some(name));
+        object.set_private(scope, key, callsites.into());
+    }
+    let read = |key: &str| -> Option<String> {
+        let key = v8::String::new(scope, key)?;
+        let value = object.get(scope, key.into())?;
+        if value.is_undefined() {
+            return None;
+        }
+        let text = value.to_string(scope)?;
+        Some(bounded(text.to_rust_string_lossy(scope), STACK_HEADER_LIMIT))
+    };
+    let name = read("name");
+    let message = read("message");
+    let stand_in = v8::Object::new(scope);
+    for (key, value) in [("name", name), ("message", message)] {
+        if let (Some(key), Some(value)) = (v8::String::new(scope, key), value.and_then(|v| v8::String::new(scope, &v))) {
+            stand_in.set(scope, key.into(), value.into());
+        }
+    }
+    let formatted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        deno_core::error::format_stack_trace(scope, stand_in.into(), callsites)
+    }));
+    formatted.unwrap_or_else(|_| v8::undefined(scope).into())
+}
+
+/// Whether the script set `Error.prepareStackTrace` (an engine accessor: reading it runs no script code).
+fn user_prepare_stack_trace(scope: &mut v8::PinScope<'_, '_>) -> bool {
+    let global = scope.get_current_context().global(scope);
+    let Some(error_key) = v8::String::new(scope, "Error") else { return false };
+    let Some(error) = global.get(scope, error_key.into()).and_then(|e| v8::Local::<v8::Object>::try_from(e).ok()) else {
+        return false;
+    };
+    let Some(key) = v8::String::new(scope, "prepareStackTrace") else { return false };
+    error.get(scope, key.into()).is_some_and(|f| f.is_function())
+}
+
+/// `text` cut to at most `limit` characters, saying how much was cut.
+fn bounded(text: String, limit: usize) -> String {
+    match text.char_indices().nth(limit) {
+        None => text,
+        Some((at, _)) => {
+            let rest = text[at..].chars().count();
+            format!("{}… [cut: {rest} more characters]", &text[..at])
+        }
+    }
 }
 
 /// Script names must be 7-bit ASCII; anything else is percent-encoded.
@@ -373,4 +510,38 @@ fn compile_error(error: &deno_core::error::JsError, job: &Job) -> ScriptError {
 
 pub(crate) fn engine_error(message: String) -> ScriptError {
     ScriptError { name: "EngineError".into(), message, stack: None }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::job::Script;
+
+    fn job(source: &str) -> Job {
+        Job {
+            runner: "post-login",
+            kind: ScriptKind::Module,
+            script: Script { filename: "test.js".into(), source: source.into() },
+            input: serde_json::json!({"event": {}, "phase": "execute", "filename": "test.js"}),
+            timeout: Duration::from_millis(1_000),
+            memory_mb: 128,
+            container: None,
+        }
+    }
+
+    fn retired_after(source: &str) -> bool {
+        let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        tokio.block_on(async {
+            let mut isolate = Isolate::new(128).unwrap();
+            isolate.execute(&job(source)).await;
+            isolate.retired()
+        })
+    }
+
+    #[test]
+    fn state_finish_cannot_undo_retires_the_isolate() {
+        assert!(!retired_after("exports.onExecutePostLogin = async () => { globalThis.added = 1; };"));
+        assert!(retired_after("exports.onExecutePostLogin = async () => { Object.preventExtensions(globalThis); };"));
+        assert!(retired_after("exports.onExecutePostLogin = async () => { Object.defineProperty(globalThis, 'kept', { value: 1 }); };"));
+    }
 }

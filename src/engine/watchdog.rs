@@ -43,6 +43,18 @@ impl Watchdog {
         }
     }
 
+    /// Arms for `next` (a new id, a new deadline) in one step, and tells whether the deadline of
+    /// `execution` fired: the host's clean-up after an execution stays under the watchdog too.
+    pub fn rearm(&self, execution: u64, next: u64, deadline: Instant) -> bool {
+        let (lock, cvar) = &*self.shared;
+        let mut state = lock.lock().unwrap();
+        state.armed = Some((next, deadline));
+        if state.sleeping_until.is_none_or(|wake| wake > deadline) {
+            cvar.notify_one();
+        }
+        state.fired == Some(execution)
+    }
+
     /// Disarms and tells whether the deadline of `execution` fired.
     pub fn disarm(&self, execution: u64) -> bool {
         let (lock, _) = &*self.shared;
