@@ -519,10 +519,10 @@ mod tests {
 
     fn job(source: &str) -> Job {
         Job {
-            runner: "post-login",
+            runner: "post-login".into(),
             kind: ScriptKind::Module,
             script: Script { filename: "test.js".into(), source: source.into() },
-            input: serde_json::json!({"event": {}, "phase": "execute", "filename": "test.js"}),
+            input: serde_json::value::to_raw_value(&serde_json::json!({"event": {}, "phase": "execute", "filename": "test.js"})).unwrap(),
             timeout: Duration::from_millis(1_000),
             memory_mb: 128,
             container: None,
