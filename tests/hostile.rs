@@ -297,7 +297,9 @@ async fn values_nested_just_below_the_readers_limit_fail_with_a_message() {
 
 #[tokio::test]
 async fn a_60_mib_error_message_is_cut_and_the_process_lives_on() {
-    let host = single_worker_host(REVIEW);
+    // Copying the 60 MiB message a few times takes seconds on a loaded machine: with the
+    // review's 1 s limit the execution ends as a timeout; either way the process lives on.
+    let host = single_worker_host(Limits { timeout_ms: 15_000, memory_mb: 128 });
     let outcome = contained_in_time(&host, "hostile/huge-error.action.js").await;
     assert_eq!(outcome.status, Status::Error);
     let error = outcome.error.unwrap();
@@ -309,7 +311,7 @@ async fn a_60_mib_error_message_is_cut_and_the_process_lives_on() {
 
 #[tokio::test]
 async fn what_an_execution_records_is_bounded_and_reaching_the_bound_fails_it() {
-    let host = single_worker_host(REVIEW);
+    let host = single_worker_host(Limits { timeout_ms: 10_000, memory_mb: 128 });
     let outcome = contained_in_time(&host, "hostile/many-api-calls.action.js").await;
     assert_eq!(outcome.status, Status::Error);
     assert_eq!(outcome.commands.len(), 10_000);
