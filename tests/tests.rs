@@ -25,3 +25,5 @@ mod cli;
 mod simulate;
 // `actionhost test`: case files, reports, --update, parity, determinism and mocks through cases.
 mod testing;
+// Files: atomic writes confined to the tenant, state files bound to it, bounded input reads.
+mod files;

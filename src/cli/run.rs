@@ -44,7 +44,7 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
 }
 
 fn read_json(path: &Path) -> anyhow::Result<Value> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = actionhost::files::read_text(path).map_err(|e| anyhow::anyhow!("cannot read {e}"))?;
     serde_json::from_str(&text).with_context(|| format!("{} is not valid JSON", path.display()))
 }
 
