@@ -124,8 +124,18 @@ fn a_tampered_state_file_cannot_make_persist_write_another_file() {
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let message = stderr(&output);
     assert!(message.contains(&format!("names the user file {}, which --persist may not write", victim.display())), "{message}");
-    assert!(message.contains("not a file of the tenant's users folder"), "{message}");
+    assert!(message.contains("is outside the tenant folder"), "{message}");
     assert_untouched(&victim, &victim_text);
+
+    // Inside the tenant, only its users/ folder is written.
+    let client = root.join("clients/Customer Portal.json");
+    let before = std::fs::read_to_string(&client).unwrap();
+    state["flow"]["login"]["user_file"] = json!(client);
+    std::fs::write(&state_file, state.to_string()).unwrap();
+    let output = simulate(&["--continue", state_file.to_str().unwrap(), "--query", "accepted=yes", "--persist"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("not a file of the tenant's users folder"), "{}", stderr(&output));
+    assert_eq!(std::fs::read_to_string(&client).unwrap(), before);
 }
 
 #[test]

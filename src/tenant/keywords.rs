@@ -301,6 +301,10 @@ mod tests {
         .write(
             "dir/rules/first.js",
             "const who = @@WHO@@; // ##WHO## ##UNKNOWN##\n",
+        )
+        .write(
+            "yaml/rules/first.js",
+            "const who = @@WHO@@; // ##WHO## ##UNKNOWN##\n",
         );
         let t = Tenant::load(&tree.join("dir"), &k).unwrap();
         let portal = t.client("Portal").unwrap();
