@@ -209,6 +209,22 @@ fn dev_zero_as_a_script_is_refused_at_once() {
     let message = stderr(&output);
     assert!(message.contains("/dev/zero: not a regular file (a character device)"), "{message}");
     assert!(took < Duration::from_secs(2), "{took:?}");
+
+    // Standard input named explicitly is read, but never past the bound.
+    let script = fixture("tenant/actions/require-verified-email/code.js");
+    let zero = std::fs::File::open("/dev/zero").unwrap();
+    let mut child = binary().args(["run", script.to_str().unwrap(), "--event", "-"]).stdin(zero).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(10) {
+            child.kill().unwrap();
+            panic!("--event - from /dev/zero still reading after 10 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("standard input: too large (more than 16 MiB): actionhost reads at most 16 MiB"), "{}", stderr(&output));
 }
 
 #[test]

@@ -34,6 +34,23 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, FileError> {
     Ok(bytes)
 }
 
+/// Whether a path given on the command line names standard input (`-` or `/dev/stdin`).
+pub fn is_stdin(path: &Path) -> bool {
+    path == Path::new("-") || path == Path::new("/dev/stdin")
+}
+
+/// Standard input as UTF-8 text, read to its end but never past [`MAX_INPUT_BYTES`]: for an
+/// input the user pipes in explicitly (`--event -`), the one input that is not a regular file.
+pub fn read_stdin_text() -> Result<String, FileError> {
+    let path = Path::new("standard input");
+    let mut bytes = Vec::new();
+    std::io::stdin().lock().take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes).map_err(|e| FileError::io(path, &e))?;
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(too_large(path, bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| FileError::new(path, format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())))
+}
+
 /// The UTF-8 text of a regular file of at most [`MAX_INPUT_BYTES`].
 pub fn read_text(path: &Path) -> Result<String, FileError> {
     String::from_utf8(read_bytes(path)?).map_err(|e| {
@@ -44,7 +61,7 @@ pub fn read_text(path: &Path) -> Result<String, FileError> {
 
 fn too_large(path: &Path, size: u64) -> FileError {
     let limit = MAX_INPUT_BYTES / (1024 * 1024);
-    let shown = if size > MAX_INPUT_BYTES + 1 { format!("{size} bytes") } else { "it grew while read".to_owned() };
+    let shown = if size > MAX_INPUT_BYTES + 1 { format!("{size} bytes") } else { format!("more than {limit} MiB") };
     FileError::new(path, format!("too large ({shown}): actionhost reads at most {limit} MiB from an input file"))
 }
 

@@ -3,7 +3,9 @@
 //! - [`read_text`] / [`read_bytes`]: an input file (script, JSON given on the command line, case
 //!   file, tenant file, state file, keyword file) is opened without blocking, must be a regular
 //!   file and at most [`MAX_INPUT_BYTES`] long; a FIFO, a device such as `/dev/zero` or a folder
-//!   is refused at once with a message naming the path.
+//!   is refused at once with a message naming the path. Standard input, named `-` or
+//!   `/dev/stdin` for a JSON input of `actionhost run`, is read with the same bound
+//!   ([`read_stdin_text`]).
 //! - [`write_atomic`]: the one atomic writer (a temporary file of unpredictable name created
 //!   exclusively in the target's folder, its mode set through the handle, synced, renamed over
 //!   the target, the folder synced). It never writes through a symbolic link.
@@ -18,5 +20,5 @@ mod write;
 
 pub use confine::{check_inside, write_inside};
 pub use error::FileError;
-pub use input::{read_bytes, read_text, MAX_INPUT_BYTES};
+pub use input::{is_stdin, read_bytes, read_stdin_text, read_text, MAX_INPUT_BYTES};
 pub use write::{write_atomic, Mode};
