@@ -194,8 +194,7 @@ fn load_script(request: &Request) -> Result<Script, RequestError> {
             source: source.clone(),
         }),
         (Some(path), None) => {
-            let source = std::fs::read_to_string(path)
-                .map_err(|e| RequestError::new("script_path", format!("cannot read {}: {e}", path.display())))?;
+            let source = crate::files::read_text(path).map_err(|e| RequestError::new("script_path", format!("cannot read {e}")))?;
             Ok(Script { filename: path.display().to_string(), source })
         }
     }

@@ -14,6 +14,7 @@
 
 pub mod actions;
 pub mod engine;
+pub mod files;
 pub mod host;
 pub mod outcome;
 pub mod pipeline;

@@ -29,3 +29,5 @@ mod simulate;
 mod testing;
 // The built binary runs with the cargo registry and the source tree hidden (embedded JavaScript).
 mod standalone;
+// Files: atomic writes confined to the tenant, state files bound to it, bounded input reads.
+mod files;

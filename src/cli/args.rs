@@ -143,14 +143,14 @@ pub struct SimulateArgs {
     /// Issue JWTs signed with HS256 and this secret instead
     #[arg(long, value_name = "SECRET")]
     pub sign_secret: Option<String>,
-    /// Write the login's user metadata changes back to the user file
+    /// Write the login's user metadata changes back to the user file (a user of the tenant's users/ folder)
     #[arg(long)]
     pub persist: bool,
-    /// Where to write the state of a login a redirect suspends (default <tenant>/.actionhost/flows/<state>.json)
+    /// Where to write the state of a login a redirect suspends, inside the tenant folder (default <tenant>/.actionhost/flows/<state>.json)
     #[arg(long, value_name = "FILE")]
     pub state_file: Option<PathBuf>,
-    /// Resume the login suspended in STATE_FILE, as the browser's return to /continue
-    #[arg(long = "continue", id = "resume", value_name = "STATE_FILE", conflicts_with_all = ["tenant", "client", "user", "user_id", "connection", "protocol", "audience"])]
+    /// Resume the login suspended in STATE_FILE, as the browser's return to /continue (with --tenant, the state must be that tenant's)
+    #[arg(long = "continue", id = "resume", value_name = "STATE_FILE", conflicts_with_all = ["client", "user", "user_id", "connection", "protocol", "audience"])]
     pub resume: Option<PathBuf>,
     /// A /continue query parameter (repeatable); state is added when absent
     #[arg(long, value_name = "K=V", requires = "resume")]

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use super::args::RunArgs;
 use super::print;
+use actionhost::files;
 use actionhost::tenant::client_metadata::parse_pair;
 use actionhost::{Host, HostConfig, Limits, Request};
 
@@ -45,7 +46,8 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
 }
 
 fn read_json(path: &Path) -> anyhow::Result<Value> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = if files::is_stdin(path) { files::read_stdin_text() } else { files::read_text(path) };
+    let text = text.map_err(|e| anyhow::anyhow!("cannot read {e}"))?;
     serde_json::from_str(&text).with_context(|| format!("{} is not valid JSON", path.display()))
 }
 

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 use super::args::{Reporter, TestArgs};
+use actionhost::files::{self, Mode};
 use actionhost::testing::reporters::{human, json, junit};
 use actionhost::testing::runner::{self, Verdict};
 use actionhost::testing::{discover, update, CaseFile, Loader, Options};
@@ -110,12 +111,8 @@ fn record(loader: &mut Loader, files: &mut [CaseFile], report: &mut runner::Repo
     Ok(())
 }
 
-/// Writes through a temporary file renamed into place, so a reader never sees half a file.
+/// Writes through the crate's atomic writer (synced, renamed into place, never through a
+/// symbolic link), so a reader never sees half a file.
 fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".actionhost-tmp");
-    let temporary = PathBuf::from(temporary);
-    std::fs::write(&temporary, text).with_context(|| format!("cannot write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(())
+    files::write_atomic(path, text.as_bytes(), Mode::default()).map_err(|e| anyhow::anyhow!("cannot write {e}"))
 }

@@ -130,6 +130,9 @@ pub async fn simulate(host: &Host, request: &LoginRequest) -> Result<Simulation,
         (Some(file), None) => file.clone(),
         (None, Some(id)) => users::find(&tenant.root, id)?,
     };
+    if request.persist {
+        users::check_writable(&tenant.root, &user_file).map_err(|e| RequestError::new("persist", e.to_string()))?;
+    }
     let record = users::load(&user_file)?;
     if let Some(id) = &request.user_id {
         if record.profile["user_id"] != id.as_str() {
@@ -158,9 +161,9 @@ pub async fn simulate(host: &Host, request: &LoginRequest) -> Result<Simulation,
 
 /// Resumes a suspended login with the `/continue` query.
 async fn resume(host: &Host, request: &LoginRequest, path: &std::path::Path, started: Instant) -> Result<Simulation, RequestError> {
-    for (field, given) in [("tenant", request.tenant.is_some()), ("client", request.client.is_some()), ("user", request.user.is_some()), ("user_id", request.user_id.is_some()), ("connection", request.connection.is_some()), ("protocol", request.protocol.is_some()), ("audience", request.audience.is_some())] {
+    for (field, given) in [("client", request.client.is_some()), ("user", request.user.is_some()), ("user_id", request.user_id.is_some()), ("connection", request.connection.is_some()), ("protocol", request.protocol.is_some()), ("audience", request.audience.is_some())] {
         if given {
-            return Err(RequestError::new(field, "a --continue resumes the login of its state file: give no other login"));
+            return Err(RequestError::new(field, "a --continue resumes the login of its state file: give no other login (only its tenant)"));
         }
     }
     let suspended = state::read(path)?;
@@ -170,9 +173,13 @@ async fn resume(host: &Host, request: &LoginRequest, path: &std::path::Path, sta
         Some(Value::String(s)) if *s == suspended.state => {}
         Some(other) => return Err(RequestError::new("query.state", format!("{other} is not the suspended login's state ({:?})", suspended.state))),
     }
+    // The binding is checked before the tenant the state names is loaded.
+    let given = request.tenant.as_deref().map(|t| host.tenant(t)).transpose()?;
+    let named_root = state::tenant_root(&suspended.flow.login.tenant);
+    state::check_binding(path, &suspended, &named_root, given.as_ref().map(|g| g.root.as_path()), request.persist)?;
+    let tenant = host.tenant(&suspended.flow.login.tenant)?;
     let mut flow = suspended.flow;
     flow.resumed = true;
-    let tenant = host.tenant(&flow.login.tenant)?;
     let end = match suspended.resume {
         Resume::Rules => match rules_stage::run(host, &tenant, &mut flow, Some(&query)).await? {
             RulesEnd::Stop(end) => end,

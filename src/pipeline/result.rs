@@ -176,7 +176,7 @@ pub(super) fn finish(mut flow: Flow, end: End, request: &LoginRequest, tenant: &
                 }
             }
             let suspended = SuspendedLogin { format: state::FORMAT.into(), state: state.clone(), url: url.clone(), by: by.clone(), resume, flow: saved };
-            state::write(&path, &suspended)?;
+            state::write(&tenant.root, &path, &suspended)?;
             redirect = Some(Redirect { url, state, by, state_file: path });
         }
     }
@@ -216,7 +216,7 @@ fn persist(flow: &mut Flow, request: &LoginRequest, tenant: &Tenant) -> Result<O
         return Ok(None);
     }
     let file = flow.login.user_file.clone();
-    users::persist(&tenant.root, &file, &flow.unsaved).map_err(|e| RequestError::new("persist", e.to_string()))?;
+    users::persist(&tenant.root, &file, &flow.login.user_id, &flow.unsaved).map_err(|e| RequestError::new("persist", e.to_string()))?;
     flow.unsaved = Default::default();
     Ok(Some(file))
 }

@@ -4,6 +4,11 @@
 //! the Actions event, the transcript so far). By default it is
 //! `<tenant>/.actionhost/flows/<state>.json`; it is left in place after a `--continue`, so the
 //! same suspended login can be resumed again (say, with another answer).
+//!
+//! A state file is written only inside its tenant's folder (no symbolic link on the way), and
+//! names its tenant and user (`flow.login`). A `--continue` takes it only for that tenant: the
+//! one given with `--tenant`, else the one whose folder holds the state file; with `--persist`
+//! its user file must be a file of that tenant's `users/` folder ([`check_binding`]).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -13,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
 use super::flow::{Flow, Resume};
+use crate::files::{self, Mode};
 use crate::request::RequestError;
-use crate::tenant::store::write_atomic;
 
 pub const FORMAT: &str = "actionhost-suspended-login/1";
 
@@ -45,23 +50,58 @@ pub fn default_path(tenant_root: &Path, state: &str) -> PathBuf {
     tenant_root.join(".actionhost").join("flows").join(format!("{state}.json"))
 }
 
-pub fn write(path: &Path, suspended: &SuspendedLogin) -> Result<(), RequestError> {
+/// Writes the state file `path`, which must be inside the tenant folder `tenant_root`.
+pub fn write(tenant_root: &Path, path: &Path, suspended: &SuspendedLogin) -> Result<(), RequestError> {
     let field = "state_file";
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| RequestError::new(field, format!("cannot create {}: {e}", dir.display())))?;
-    }
     let text = serde_json::to_string_pretty(suspended).map_err(|e| RequestError::new(field, e.to_string()))? + "\n";
-    write_atomic(path, text.as_bytes()).map_err(|e| RequestError::new(field, e.to_string()))
+    files::write_inside(tenant_root, path, text.as_bytes(), Mode::default()).map_err(|e| RequestError::new(field, format!("cannot write the state file {e}")))
 }
 
 pub fn read(path: &Path) -> Result<SuspendedLogin, RequestError> {
     let field = "continue";
-    let text = std::fs::read_to_string(path).map_err(|e| RequestError::new(field, format!("cannot read {}: {e}", path.display())))?;
+    let text = files::read_text(path).map_err(|e| RequestError::new(field, format!("cannot read {e}")))?;
     let suspended: SuspendedLogin = serde_json::from_str(&text).map_err(|e| RequestError::new(field, format!("{} is not a suspended login's state file: {e}", path.display())))?;
     if suspended.format != FORMAT {
         return Err(RequestError::new(field, format!("{}: unknown format {:?} (expected {FORMAT})", path.display(), suspended.format)));
     }
     Ok(suspended)
+}
+
+/// The folder of the tenant at `tenant` (a folder, or a tenant.yaml file).
+pub fn tenant_root(tenant: &Path) -> PathBuf {
+    match tenant.parent() {
+        Some(parent) if tenant.is_file() => if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent.to_owned() },
+        _ => tenant.to_owned(),
+    }
+}
+
+/// Checks that the state file `path` belongs to the tenant it is resumed for. `state_root` is the
+/// folder of the tenant the state names; `given_root` that of the `--tenant` given, if any: the
+/// two must be the same folder. Without `--tenant`, the state file must lie in the folder of the
+/// tenant it names (where it was written). With `persist`, the state's user file must be a file
+/// of that tenant's `users/` folder.
+pub fn check_binding(path: &Path, suspended: &SuspendedLogin, state_root: &Path, given_root: Option<&Path>, persist: bool) -> Result<(), RequestError> {
+    let field = "continue";
+    let real = |p: &Path| p.canonicalize().map_err(|e| RequestError::new(field, format!("cannot resolve {}: {e}", p.display())));
+    let named = real(state_root)?;
+    match given_root {
+        Some(given) => {
+            if real(given)? != named {
+                return Err(RequestError::new(field, format!("{} is a state file of the tenant {}, not of the tenant given ({}): a login resumes in its own tenant", path.display(), state_root.display(), given.display())));
+            }
+        }
+        None => {
+            if !real(path)?.starts_with(&named) {
+                return Err(RequestError::new(field, format!("{} names the tenant {} but is not inside that tenant's folder: give that tenant with --tenant to resume it", path.display(), state_root.display())));
+            }
+        }
+    }
+    if persist {
+        let user_file = &suspended.flow.login.user_file;
+        super::users::check_writable(state_root, user_file)
+            .map_err(|e| RequestError::new(field, format!("{} names the user file {}, which --persist may not write: {}", path.display(), user_file.display(), e.message)))?;
+    }
+    Ok(())
 }
 
 /// `url` with `state=<state>` added to its query, as Auth0 adds it to a redirect.

@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use sha2::Digest;
 
-use crate::tenant::store::{lock, write_atomic};
+use crate::files::{self, Mode};
+use crate::tenant::store::lock;
 use crate::tenant::TenantError;
 
 pub const PRIVATE_KEY_FILE: &str = "signing-key.pem";
@@ -88,10 +89,10 @@ fn rs256(tenant_root: &Path, dir: &Path) -> Result<Signer, TenantError> {
     if !private_path.is_file() {
         let _lock = lock(tenant_root, "signing.lock")?;
         if !private_path.is_file() {
-            create_key_pair(dir)?;
+            create_key_pair(tenant_root, dir)?;
         }
     }
-    let pem = std::fs::read_to_string(&private_path).map_err(|e| TenantError::new(&private_path, format!("cannot read: {e}")))?;
+    let pem = files::read_text(&private_path).map_err(|e| TenantError::read(&e))?;
     let private = RsaPrivateKey::from_pkcs8_pem(&pem).map_err(|e| TenantError::new(&private_path, format!("not a PKCS#8 RSA private key: {e}")))?;
     let key = EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| TenantError::new(&private_path, format!("unusable RSA key: {e}")))?;
     let jwk = public_jwk(&RsaPublicKey::from(&private));
@@ -107,35 +108,17 @@ fn rs256(tenant_root: &Path, dir: &Path) -> Result<Signer, TenantError> {
     })
 }
 
-fn create_key_pair(dir: &Path) -> Result<(), TenantError> {
+/// Writes the key pair inside the tenant folder, the private key readable by its owner only.
+fn create_key_pair(tenant_root: &Path, dir: &Path) -> Result<(), TenantError> {
     let private = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, RSA_BITS).map_err(|e| TenantError::new(dir, format!("cannot generate an RSA key: {e}")))?;
     let public = RsaPublicKey::from(&private);
     let private_pem = private.to_pkcs8_pem(LineEnding::LF).map_err(|e| TenantError::new(dir, format!("cannot encode the key: {e}")))?;
     let public_pem = public.to_public_key_pem(LineEnding::LF).map_err(|e| TenantError::new(dir, format!("cannot encode the key: {e}")))?;
     let jwks = serde_json::to_string_pretty(&json!({ "keys": [public_jwk(&public)] })).unwrap_or_default() + "\n";
-    let private_path = dir.join(PRIVATE_KEY_FILE);
-    write_atomic(&dir.join(PUBLIC_KEY_FILE), public_pem.as_bytes())?;
-    write_atomic(&dir.join(JWKS_FILE), jwks.as_bytes())?;
-    write_private(&private_path, private_pem.as_bytes())
-}
-
-/// Writes the private key readable by its owner only.
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), TenantError> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        let tmp = path.with_extension("pem.tmp");
-        let write = || -> std::io::Result<()> {
-            let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
-            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-            std::io::Write::write_all(&mut file, bytes)?;
-            file.sync_all()?;
-            std::fs::rename(&tmp, path)
-        };
-        write().map_err(|e| TenantError::new(path, format!("cannot write: {e}")))
-    }
-    #[cfg(not(unix))]
-    write_atomic(path, bytes)
+    let write = |name: &str, bytes: &[u8], mode: Mode| files::write_inside(tenant_root, &dir.join(name), bytes, mode).map_err(|e| TenantError::write(&e));
+    write(PUBLIC_KEY_FILE, public_pem.as_bytes(), Mode::default())?;
+    write(JWKS_FILE, jwks.as_bytes(), Mode::default())?;
+    write(PRIVATE_KEY_FILE, private_pem.as_bytes(), Mode::Exactly(0o600))
 }
 
 /// The public key as a JWK, `kid` being its RFC 7638 SHA-256 thumbprint.

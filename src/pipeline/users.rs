@@ -3,15 +3,18 @@
 //! the user as Auth0's Management API returns it (`user_id`, `email`, `email_verified`,
 //! `identities`, `app_metadata`, `user_metadata`, …) plus, optionally, `authorization.roles`:
 //! the user's roles, which are not part of an Auth0 profile but reach `context.authorization` /
-//! `event.authorization`. `--persist` writes a login's metadata changes back to the file.
+//! `event.authorization`. `--persist` writes a login's metadata changes back to the file; only a
+//! file of the tenant's `users/` folder (no symbolic link on the way) holding the login's user is
+//! written.
 
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
 use super::metadata::MetadataPatch;
+use crate::files::{self, Mode};
 use crate::request::{json_type, RequestError};
-use crate::tenant::store::{lock, write_atomic};
+use crate::tenant::store::lock;
 use crate::tenant::TenantError;
 
 /// A user file read for a login.
@@ -44,7 +47,7 @@ pub fn find(tenant_root: &Path, user_id: &str) -> Result<PathBuf, RequestError> 
         let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
         files.sort();
         for file in files {
-            let id = std::fs::read_to_string(&file).ok().and_then(|t| serde_json::from_str::<Value>(&t).ok()).and_then(|v| v["user_id"].as_str().map(str::to_owned));
+            let id = files::read_text(&file).ok().and_then(|t| serde_json::from_str::<Value>(&t).ok()).and_then(|v| v["user_id"].as_str().map(str::to_owned));
             match id {
                 Some(id) if id == user_id => return Ok(file),
                 Some(id) => known.push(id),
@@ -59,7 +62,7 @@ pub fn find(tenant_root: &Path, user_id: &str) -> Result<PathBuf, RequestError> 
 /// Reads a user file.
 pub fn load(file: &Path) -> Result<UserRecord, RequestError> {
     let field = file.display().to_string();
-    let text = std::fs::read_to_string(file).map_err(|e| RequestError::new(&field, format!("cannot read the user file: {e}")))?;
+    let text = files::read_text(file).map_err(|e| RequestError::new(&field, format!("cannot read the user file: {}", e.reason)))?;
     let mut profile: Value = serde_json::from_str(&text).map_err(|e| RequestError::new(&field, format!("invalid JSON: {e}")))?;
     let Value::Object(fields) = &mut profile else {
         return Err(RequestError::new(&field, format!("a user file must hold a JSON object, found {}", json_type(&profile))));
@@ -85,24 +88,40 @@ pub fn load(file: &Path) -> Result<UserRecord, RequestError> {
     Ok(UserRecord { file: file.to_owned(), profile, roles })
 }
 
+/// Refuses to write `file` unless it is a file of the tenant's `users/` folder, with no symbolic
+/// link between the tenant folder and it.
+pub fn check_writable(tenant_root: &Path, file: &Path) -> Result<(), TenantError> {
+    let relative = files::check_inside(tenant_root, file, false).map_err(|e| TenantError::write(&e))?;
+    if relative.parent() != Some(Path::new("users")) {
+        let users = tenant_root.join("users");
+        return Err(TenantError::new(file, format!("cannot write: not a file of the tenant's users folder {}; --persist writes only the tenant's users", users.display())));
+    }
+    Ok(())
+}
+
 /// Applies `patch` to the user file as it is on disk now, under the tenant's user lock, through
-/// an atomic replace; every other field keeps its place. Returns whether the file changed.
-pub fn persist(tenant_root: &Path, file: &Path, patch: &MetadataPatch) -> Result<bool, TenantError> {
+/// an atomic replace; every other field keeps its place. The file must be a file of the tenant's
+/// `users/` folder ([`check_writable`]) holding `user_id`. Returns whether the file changed.
+pub fn persist(tenant_root: &Path, file: &Path, user_id: &str, patch: &MetadataPatch) -> Result<bool, TenantError> {
     if patch.is_empty() {
         return Ok(false);
     }
+    check_writable(tenant_root, file)?;
     let _lock = lock(tenant_root, "users.lock")?;
-    let text = std::fs::read_to_string(file).map_err(|e| TenantError::new(file, format!("cannot read: {e}")))?;
+    let text = files::read_text(file).map_err(|e| TenantError::read(&e))?;
     let mut user: Value = serde_json::from_str(&text).map_err(|e| TenantError::new(file, format!("invalid JSON: {e}")))?;
     if !user.is_object() {
         return Err(TenantError::new(file, "a user file must hold a JSON object"));
+    }
+    if user["user_id"] != user_id {
+        return Err(TenantError::new(file, format!("cannot write: it holds user {}, not the login's user {user_id:?}", user["user_id"])));
     }
     if !patch.apply_to(&mut user) {
         return Ok(false);
     }
     let mut out = serde_json::to_string_pretty(&user).map_err(|e| TenantError::new(file, format!("cannot serialize: {e}")))?;
     out.push('\n');
-    write_atomic(file, out.as_bytes())?;
+    files::write_inside(tenant_root, file, out.as_bytes(), Mode::default()).map_err(|e| TenantError::write(&e))?;
     Ok(true)
 }
 

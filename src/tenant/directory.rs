@@ -5,7 +5,9 @@
 //! the temporary files of atomic writes) and files of other types are ignored. A `rules/*.js`
 //! without a `.json` of its own is not configured in the tenant and is ignored, as the Deploy CLI
 //! does. Action `code` is relative to the tenant root (`./actions/<Name>/code.js`); a path
-//! relative to `actions/` is accepted too. Rule `script` is relative to `rules/`.
+//! relative to `actions/` is accepted too. Rule `script` is relative to `rules/`. Either must
+//! stay inside the tenant folder (`..` and symbolic links resolved), or the load fails naming
+//! the file and the field.
 
 use std::path::{Path, PathBuf};
 
@@ -26,7 +28,7 @@ pub(crate) fn load(root: &Path, keywords: &Keywords) -> Result<Parts, TenantErro
     let rules_dir = root.join("rules");
     for file in json_files(&rules_dir)? {
         let (text, value) = read_json(&file, keywords)?;
-        let rule = parse::rule(&value, origin(&file, &text), &rules_dir, keywords)?;
+        let rule = parse::rule(&value, origin(&file, &text), &rules_dir, root, keywords)?;
         parts.rules.push(rule);
     }
     for file in json_files(&root.join("rules-configs"))? {
@@ -38,7 +40,7 @@ pub(crate) fn load(root: &Path, keywords: &Keywords) -> Result<Parts, TenantErro
     let bases = [root.to_path_buf(), root.join("actions")];
     for file in json_files(&root.join("actions"))? {
         let (text, value) = read_json(&file, keywords)?;
-        let action = parse::action(&value, origin(&file, &text), &bases, keywords)?;
+        let action = parse::action(&value, origin(&file, &text), &bases, root, keywords)?;
         parts.actions.push(action);
     }
     let triggers = root.join("triggers").join("triggers.json");
@@ -75,7 +77,7 @@ pub(crate) fn json_files(dir: &Path) -> Result<Vec<PathBuf>, TenantError> {
 
 /// A JSON file's text with keywords applied, and its parsed value.
 pub(crate) fn read_json(file: &Path, keywords: &Keywords) -> Result<(String, Value), TenantError> {
-    let text = std::fs::read_to_string(file).map_err(|e| TenantError::io(file, "read", &e))?;
+    let text = crate::files::read_text(file).map_err(|e| TenantError::read(&e))?;
     let text = keywords.apply(&text);
     let value = serde_json::from_str(&text).map_err(|e| TenantError::json(file, &text, &e))?;
     Ok((text, value))

@@ -55,6 +55,16 @@ impl TenantError {
         TenantError::new(file, format!("cannot {action}: {err}"))
     }
 
+    /// A tenant file that could not be read (missing, not a regular file, too large…).
+    pub(crate) fn read(err: &crate::files::FileError) -> TenantError {
+        TenantError::new(&err.path, format!("cannot read: {}", err.reason))
+    }
+
+    /// A tenant file that could not be written (outside the tenant, through a link…).
+    pub(crate) fn write(err: &crate::files::FileError) -> TenantError {
+        TenantError::new(&err.path, format!("cannot write: {}", err.reason))
+    }
+
     /// A JSON syntax or shape error in `text`; the position moves out of the message.
     pub(crate) fn json(file: &Path, text: &str, err: &serde_json::Error) -> TenantError {
         let (mut line, mut column) = (err.line(), err.column());

@@ -46,7 +46,7 @@ impl Keywords {
     /// Reads a JSON file holding either the mappings object itself or a Deploy CLI config object
     /// with an `AUTH0_KEYWORD_REPLACE_MAPPINGS` member (then only that member is used).
     pub fn from_file(path: &Path) -> Result<Keywords, TenantError> {
-        let text = std::fs::read_to_string(path).map_err(|e| TenantError::io(path, "read", &e))?;
+        let text = crate::files::read_text(path).map_err(|e| TenantError::read(&e))?;
         let value: Value =
             serde_json::from_str(&text).map_err(|err| TenantError::json(path, &text, &err))?;
         let Value::Object(mut map) = value else {
@@ -300,6 +300,10 @@ mod tests {
         )
         .write(
             "dir/rules/first.js",
+            "const who = @@WHO@@; // ##WHO## ##UNKNOWN##\n",
+        )
+        .write(
+            "yaml/rules/first.js",
             "const who = @@WHO@@; // ##WHO## ##UNKNOWN##\n",
         );
         let t = Tenant::load(&tree.join("dir"), &k).unwrap();

@@ -186,16 +186,18 @@ mod tests {
     use serde_json::json;
 
     /// Paths made comparable across formats: files dropped, script paths canonical.
+    /// The tenant without what depends on where it is: script paths relative to its folder.
     fn comparable(mut t: Tenant) -> Tenant {
-        let canon = |p: &Path| p.canonicalize().expect("canonicalize");
+        let root = t.root.clone();
+        let relative = |p: &Path| p.strip_prefix(&root).expect("inside the tenant").to_path_buf();
         for c in &mut t.clients {
             c.file = PathBuf::new();
         }
         for r in &mut t.rules {
-            r.script_path = canon(&r.script_path);
+            r.script_path = relative(&r.script_path);
         }
         for a in &mut t.actions {
-            a.code_path = canon(&a.code_path);
+            a.code_path = relative(&a.code_path);
         }
         t.clients.sort_by(|a, b| a.name.cmp(&b.name));
         t.root = PathBuf::new();

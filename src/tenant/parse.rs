@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 use super::client_metadata;
 use super::origin::{Origin, Site};
 use super::{Action, Client, Keywords, Rule, TenantError};
+use crate::files;
 
 /// Trigger ids the Management API and Deploy CLI use.
 pub(crate) const TRIGGERS: [&str; 11] = [
@@ -153,11 +154,13 @@ pub(crate) fn client(value: &Value, origin: Origin) -> Result<(Client, Site), Te
     Ok((client, origin.site(Some("name"))))
 }
 
-/// A rule and the sites of its `name` and `order`; `script` resolves against `base`.
+/// A rule and the sites of its `name` and `order`; `script` resolves against `base` and must
+/// stay inside the tenant folder `root`.
 pub(crate) fn rule(
     value: &Value,
     origin: Origin,
     base: &Path,
+    root: &Path,
     keywords: &Keywords,
 ) -> Result<(Rule, Site, Site), TenantError> {
     let f = Fields::new(value, origin, "rule")?;
@@ -176,7 +179,8 @@ pub(crate) fn rule(
     }
     let script = f.string("script")?;
     let script_path = clean(&base.join(&script));
-    let text = read_script(&script_path, keywords, || {
+    let outside = |real: &Path| f.err("script", outside_message("rule script", &script, root, real));
+    let text = read_script(&script_path, root, keywords, outside, || {
         let at = script_path.display();
         f.err(
             "script",
@@ -212,11 +216,13 @@ pub(crate) fn rules_config(
     Ok(((key, Value::String(config)), origin.site(Some("key"))))
 }
 
-/// An action; `code` resolves against each of `bases` in turn.
+/// An action; `code` resolves against each of `bases` in turn and must stay inside the tenant
+/// folder `root`.
 pub(crate) fn action(
     value: &Value,
     origin: Origin,
     bases: &[PathBuf],
+    root: &Path,
     keywords: &Keywords,
 ) -> Result<(Action, Site), TenantError> {
     let f = Fields::new(value, origin, "action")?;
@@ -248,7 +254,8 @@ pub(crate) fn action(
         .or(candidates.first())
         .cloned()
         .unwrap_or_else(|| PathBuf::from(&code));
-    let text = read_script(&code_path, keywords, || {
+    let outside = |real: &Path| f.err("code", outside_message("action code file", &code, root, real));
+    let text = read_script(&code_path, root, keywords, outside, || {
         let looked: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
         let looked = looked.join(", ");
         f.err(
@@ -308,17 +315,43 @@ fn check_trigger(id: &str, origin: &Origin, key: &str) -> Result<(), TenantError
     Err(origin.error(Some(key), msg))
 }
 
-/// Reads a script with keywords applied; `missing` makes the error for a file that is not there.
+/// Reads a script with keywords applied. The script must resolve (`..` and symbolic links
+/// followed) to a file inside the tenant folder `root`, else `outside` makes the error (given the
+/// resolved path; nothing of the file is read); `missing` makes the error for a file that is not
+/// there.
 fn read_script(
     path: &Path,
+    root: &Path,
     keywords: &Keywords,
+    outside: impl FnOnce(&Path) -> TenantError,
     missing: impl FnOnce() -> TenantError,
 ) -> Result<String, TenantError> {
-    match std::fs::read_to_string(path) {
-        Ok(text) => Ok(keywords.apply(&text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(missing()),
-        Err(e) => Err(TenantError::io(path, "read script", &e)),
+    let real = match path.canonicalize() {
+        Ok(real) => real,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(missing()),
+        Err(e) => return Err(TenantError::io(path, "read script", &e)),
+    };
+    let root = if root.as_os_str().is_empty() { Path::new(".") } else { root };
+    let real_root = root
+        .canonicalize()
+        .map_err(|e| TenantError::io(root, "resolve the tenant folder", &e))?;
+    if !real.starts_with(&real_root) {
+        return Err(outside(&real));
     }
+    match files::read_text(&real) {
+        Ok(text) => Ok(keywords.apply(&text)),
+        Err(e) => Err(TenantError::new(path, format!("cannot read script: {}", e.reason))),
+    }
+}
+
+/// Why a script path that leaves the tenant folder is refused.
+fn outside_message(what: &str, given: &str, root: &Path, real: &Path) -> String {
+    format!(
+        "{what} {given:?} is outside the tenant folder {} (it resolves to {}); a tenant's \
+         scripts must be inside its folder",
+        root.display(),
+        real.display()
+    )
 }
 
 /// `a/./b` → `a/b` (lexical; `..` is kept).

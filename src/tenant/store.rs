@@ -2,12 +2,13 @@
 //! Application Metadata tab as a function, with Management API PATCH semantics.
 //!
 //! Under an exclusive lock on `<tenant>/.actionhost/metadata.lock`, the client file is read
-//! fresh from disk, patched, validated and replaced atomically (hidden temp file in the same
-//! folder, fsync, rename, fsync of the folder), so concurrent writers never lose an update and a
-//! reader never sees half a file. A rejected change leaves the file untouched.
+//! fresh from disk, patched, validated and replaced atomically through [`crate::files`] (an
+//! exclusively created temp file of unpredictable name in the same folder, fsync, rename, fsync
+//! of the folder; never through a symbolic link, never outside the tenant), so concurrent
+//! writers never lose an update and a reader never sees half a file. A rejected change leaves
+//! the file untouched.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
+use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
@@ -18,6 +19,7 @@ use super::keywords::has_placeholder;
 use super::model::yaml_file;
 use super::origin::{Origin, Syntax};
 use super::{Keywords, TenantError};
+use crate::files::{self, Mode};
 
 /// A change to an application's metadata.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,7 +71,7 @@ pub fn update_client_metadata(
     }
     let _lock = lock(tenant_dir, "metadata.lock")?;
     let file = find_client_file(&clients, client, keywords)?;
-    let text = fs::read_to_string(&file).map_err(|e| TenantError::io(&file, "read", &e))?;
+    let text = files::read_text(&file).map_err(|e| TenantError::read(&e))?;
     let origin = Origin::new(&file, &text, Syntax::Json);
     if has_placeholder(&text) {
         return Err(origin.error(
@@ -110,19 +112,20 @@ pub fn update_client_metadata(
     let mut out = serde_json::to_string_pretty(&value)
         .map_err(|e| TenantError::new(&file, format!("cannot serialize: {e}")))?;
     out.push('\n');
-    write_atomic(&file, out.as_bytes())?;
+    files::write_inside(tenant_dir, &file, out.as_bytes(), Mode::default()).map_err(|e| TenantError::write(&e))?;
     Ok(next)
 }
 
-/// Holds `<tenant>/.actionhost/<name>` exclusively until dropped.
+/// Holds `<tenant>/.actionhost/<name>` exclusively until dropped. The lock file is never
+/// opened through a symbolic link (`O_NOFOLLOW`), nor `.actionhost` itself.
 pub(crate) fn lock(tenant_dir: &Path, name: &str) -> Result<File, TenantError> {
-    let dir = tenant_dir.join(".actionhost");
-    fs::create_dir_all(&dir).map_err(|e| TenantError::io(&dir, "create folder", &e))?;
-    let path = dir.join(name);
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
+    let path = tenant_dir.join(".actionhost").join(name);
+    files::check_inside(tenant_dir, &path, true).map_err(|e| TenantError::write(&e))?;
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    let file = options
         .open(&path)
         .map_err(|e| TenantError::io(&path, "open lock file", &e))?;
     file.lock()
@@ -171,46 +174,12 @@ fn find_client_file(
     })
 }
 
-/// Replaces `path` with `bytes`: hidden temp file in the same folder, fsync, rename, fsync folder.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TenantError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let write = || -> std::io::Result<()> {
-        let mut file = File::create(&tmp)?;
-        if let Ok(meta) = fs::metadata(path) {
-            file.set_permissions(meta.permissions())?;
-        }
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)
-    };
-    if let Err(e) = write() {
-        let _ = fs::remove_file(&tmp);
-        return Err(TenantError::io(path, "write", &e));
-    }
-    sync_dir(dir).map_err(|e| TenantError::io(dir, "sync folder", &e))
-}
-
-#[cfg(unix)]
-fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
-#[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> std::io::Result<()> {
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::tenant::testutil::{sample_directory, sample_yaml, Tree};
     use serde_json::json;
+    use std::fs;
 
     const PORTAL: &str = "dir/clients/Portal.json";
 

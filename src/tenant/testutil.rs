@@ -115,8 +115,17 @@ pub(crate) fn sample_directory(tree: &Tree) {
     );
 }
 
-/// The same tenant as `sample_directory`, as `yaml/tenant.yaml` sharing the directory's scripts.
+/// The scripts of `sample_directory` copied under `yaml/` (a YAML tenant's scripts are inside
+/// its folder).
+pub(crate) fn yaml_scripts(tree: &Tree) {
+    for rel in ["rules/first.js", "rules/late.js", "rules/second.js", "actions/gate/code.js", "actions/tag/code.js"] {
+        tree.write(&format!("yaml/{rel}"), &tree.read(&format!("dir/{rel}")));
+    }
+}
+
+/// The same tenant as `sample_directory`, as `yaml/tenant.yaml` with copies of its scripts.
 pub(crate) fn sample_yaml(tree: &Tree) {
+    yaml_scripts(tree);
     tree.write(
         "yaml/tenant.yaml",
         r#"# The sample tenant in the YAML format.
@@ -133,15 +142,15 @@ clients:
     oidc_conformant: true
 rules:
   - name: first
-    script: ../dir/rules/first.js
+    script: ./rules/first.js
     order: 1
     enabled: true
     stage: login_success
   - name: late
-    script: ../dir/rules/late.js
+    script: ./rules/late.js
     enabled: false
   - name: second
-    script: ../dir/rules/second.js
+    script: ./rules/second.js
     order: 2
     stage: login_failure
 rulesConfigs:
@@ -149,7 +158,7 @@ rulesConfigs:
     value: https://ns/
 actions:
   - name: gate
-    code: ../dir/actions/gate/code.js
+    code: ./actions/gate/code.js
     runtime: node22
     status: built
     dependencies:
@@ -163,7 +172,7 @@ actions:
         version: v3
     deployed: true
   - name: tag
-    code: ../dir/actions/tag/code.js
+    code: ./actions/tag/code.js
     supported_triggers:
       - id: post-login
         version: v3

@@ -1,6 +1,7 @@
 //! The Deploy CLI YAML format: one `tenant.yaml` with `clients`, `rules`,
 //! `rulesConfigs`, `actions` and `triggers` sections (each optional; other sections ignored).
-//! Rule `script` and action `code` paths are relative to the YAML file's folder.
+//! Rule `script` and action `code` paths are relative to the YAML file's folder, which is the
+//! tenant folder: they must stay inside it (`..` and symbolic links resolved).
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +12,7 @@ use super::origin::{Origin, Syntax};
 use super::{parse, Keywords, TenantError};
 
 pub(crate) fn load(file: &Path, keywords: &Keywords) -> Result<Parts, TenantError> {
-    let text = std::fs::read_to_string(file).map_err(|e| TenantError::io(file, "read", &e))?;
+    let text = crate::files::read_text(file).map_err(|e| TenantError::read(&e))?;
     let text = keywords.apply(&text);
     let doc: Value = serde_yaml_ng::from_str(&text).map_err(|e| TenantError::yaml(file, &e))?;
     let top = Origin::new(file, &text, Syntax::Yaml);
@@ -28,7 +29,7 @@ pub(crate) fn load(file: &Path, keywords: &Keywords) -> Result<Parts, TenantErro
         parts.clients.push(parse::client(value, at)?);
     }
     for (value, at) in section("rules")? {
-        parts.rules.push(parse::rule(value, at, &base, keywords)?);
+        parts.rules.push(parse::rule(value, at, &base, &base, keywords)?);
     }
     for (value, at) in section("rulesConfigs")? {
         parts.configs.push(parse::rules_config(value, at)?);
@@ -37,7 +38,7 @@ pub(crate) fn load(file: &Path, keywords: &Keywords) -> Result<Parts, TenantErro
     for (value, at) in section("actions")? {
         parts
             .actions
-            .push(parse::action(value, at, &bases, keywords)?);
+            .push(parse::action(value, at, &bases, &base, keywords)?);
     }
     if let Some(triggers) = doc.get("triggers").filter(|v| !v.is_null()) {
         parts.triggers = parse::triggers(triggers, top.at_key("triggers"))?;
@@ -108,12 +109,13 @@ fn item_starts(text: &str, section: &str) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tenant::testutil::{sample_directory, Tree};
+    use crate::tenant::testutil::{sample_directory, yaml_scripts, Tree};
 
     /// Loads `tenant.yaml` holding `text` (scripts of the sample directory tenant available).
     fn load_err(text: &str) -> (Tree, TenantError) {
         let tree = Tree::new();
         sample_directory(&tree);
+        yaml_scripts(&tree);
         tree.write("yaml/tenant.yaml", text);
         let err = tree.load_err("yaml/tenant.yaml");
         assert_eq!(err.file, tree.join("yaml/tenant.yaml"), "{err}");
@@ -145,7 +147,7 @@ mod tests {
 
     #[test]
     fn semantic_errors_point_at_the_field() {
-        let rules = "rules:\n  - name: first\n    script: ../dir/rules/first.js\n  - name: late\n    script: ../dir/rules/late.js\n    enabled: yes\n";
+        let rules = "rules:\n  - name: first\n    script: ./rules/first.js\n  - name: late\n    script: ./rules/late.js\n    enabled: yes\n";
         let (_, err) = load_err(rules);
         at(
             &err,
@@ -177,7 +179,7 @@ mod tests {
 
     #[test]
     fn order_clash_and_duplicates_in_one_file() {
-        let rules = "rules:\n  - name: first\n    order: 5\n    script: ../dir/rules/first.js\n  - name: second\n    script: ../dir/rules/second.js\n    order: 5\n";
+        let rules = "rules:\n  - name: first\n    order: 5\n    script: ./rules/first.js\n  - name: second\n    script: ./rules/second.js\n    order: 5\n";
         let (tree, err) = load_err(rules);
         let file = tree.join("yaml/tenant.yaml");
         let f = file.display();
@@ -196,7 +198,7 @@ mod tests {
 
     #[test]
     fn trigger_errors() {
-        let text = "actions:\n  - name: a\n    code: ../dir/actions/gate/code.js\n    supported_triggers:\n      - id: post-login\n        version: v3\ntriggers:\n  post-login:\n    - action_name: a\n    - action_name: b\n";
+        let text = "actions:\n  - name: a\n    code: ./actions/gate/code.js\n    supported_triggers:\n      - id: post-login\n        version: v3\ntriggers:\n  post-login:\n    - action_name: a\n    - action_name: b\n";
         let (_, err) = load_err(text);
         at(
             &err,

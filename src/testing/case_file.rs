@@ -233,7 +233,7 @@ impl Loader {
     }
 
     pub fn load(&mut self, path: &Path) -> Result<CaseFile, CaseFileError> {
-        let text = std::fs::read_to_string(path).map_err(|e| CaseFileError::at(path, None, format!("cannot read: {e}")))?;
+        let text = crate::files::read_text(path).map_err(|e| CaseFileError::at(path, None, format!("cannot read: {}", e.reason)))?;
         let format = if path.extension().is_some_and(|e| e == "json") { Format::Json } else { Format::Yaml };
         let spec: FileSpec = match format {
             Format::Json => serde_json::from_str(&text).map_err(|e| CaseFileError {
@@ -305,7 +305,7 @@ impl Loader {
 fn subjects(spec: &FileSpec, dir: &Path, tenant: Option<&Tenant>) -> Result<Vec<Subject>, (&'static str, String)> {
     let file = |key: &'static str, relative: &Path, trigger: Option<Trigger>| {
         let path = join(dir, relative);
-        let source = std::fs::read_to_string(&path).map_err(|e| (key, format!("{key}: cannot read {}: {e}", path.display())))?;
+        let source = crate::files::read_text(&path).map_err(|e| (key, format!("{key}: cannot read {e}")))?;
         let trigger = trigger.or_else(|| crate::host::infer_trigger(&source)).ok_or_else(|| {
             (key, format!("{key}: cannot tell whether {} is a post-login Action or a Rule; give `trigger: post-login` or `trigger: rule`", path.display()))
         })?;
