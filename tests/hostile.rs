@@ -299,8 +299,10 @@ async fn values_nested_just_below_the_readers_limit_fail_with_a_message() {
 #[tokio::test]
 async fn a_60_mib_error_message_is_cut_and_the_process_lives_on() {
     // Copying the 60 MiB message a few times takes seconds on a loaded machine: with the
-    // review's 1 s limit the execution ends as a timeout; either way the process lives on.
-    let host = single_worker_host(Limits { timeout_ms: 15_000, memory_mb: 128 });
+    // review's 1 s limit the execution ends as a timeout; either way the process lives on. The
+    // copies are resident memory of the worker, so the heap cap leaves room for them (with
+    // 128 MiB the worker's memory cap would stop it as out_of_memory first).
+    let host = single_worker_host(Limits { timeout_ms: 15_000, memory_mb: 512 });
     let outcome = contained_in_time(&host, "hostile/huge-error.action.js").await;
     assert_eq!(outcome.status, Status::Error);
     let error = outcome.error.unwrap();
