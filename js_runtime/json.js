@@ -12,7 +12,10 @@ export function toJsonSafe(value) {
   return copy(value, new Set());
 }
 
-function copy(value, seen) {
+const NOT_PRIMITIVE = Symbol("not a primitive");
+
+/** The JSON form of a primitive (`undefined` where JSON has none), or NOT_PRIMITIVE. */
+function primitive(value) {
   switch (typeof value) {
     case "string":
     case "boolean":
@@ -26,7 +29,12 @@ function copy(value, seen) {
     case "symbol":
       return undefined;
   }
-  if (value === null) return null;
+  return value === null ? null : NOT_PRIMITIVE;
+}
+
+function copy(value, seen) {
+  const simple = primitive(value);
+  if (simple !== NOT_PRIMITIVE) return simple;
   if (seen.has(value)) return "[Circular]";
   try {
     if (typeof value.toJSON === "function") return copy(value.toJSON(), seen);
@@ -135,21 +143,9 @@ function cut(text, limit, what) {
 
 /** A JSON value made of own enumerable data properties only, bounded in depth and size. */
 function plainCopy(value, depth, budget) {
-  switch (typeof value) {
-    case "string":
-      return cut(value, ERROR_MESSAGE_LIMIT, "value");
-    case "boolean":
-      return value;
-    case "number":
-      return Number.isFinite(value) ? value : null;
-    case "bigint":
-      return value.toString();
-    case "undefined":
-    case "function":
-    case "symbol":
-      return undefined;
-  }
-  if (value === null) return null;
+  if (typeof value === "string") return cut(value, ERROR_MESSAGE_LIMIT, "value");
+  const simple = primitive(value);
+  if (simple !== NOT_PRIMITIVE) return simple;
   if (isProxy(value)) return "[Proxy]";
   if (depth >= EXTRA_DEPTH_LIMIT) return `[nested deeper than ${EXTRA_DEPTH_LIMIT} levels]`;
   const array = isArray(value);

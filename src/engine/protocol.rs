@@ -51,6 +51,15 @@ fn encode<T: Serialize>(message: &T) -> io::Result<Vec<u8>> {
     Ok(frame)
 }
 
+/// A buffer for the body a frame header announces, refused when it is over the limit.
+fn body_for(header: [u8; 4]) -> io::Result<Vec<u8>> {
+    let length = u32::from_le_bytes(header) as usize;
+    if length > MAX_FRAME_BYTES {
+        return Err(frame_too_large(length));
+    }
+    Ok(vec![0u8; length])
+}
+
 fn decode<T: DeserializeOwned>(body: &[u8]) -> io::Result<T> {
     serde_json::from_slice(body).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
 }
@@ -69,11 +78,7 @@ pub fn read_frame<T: DeserializeOwned>(input: &mut impl Read) -> io::Result<Opti
         Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
         Err(error) => return Err(error),
     }
-    let length = u32::from_le_bytes(header) as usize;
-    if length > MAX_FRAME_BYTES {
-        return Err(frame_too_large(length));
-    }
-    let mut body = vec![0u8; length];
+    let mut body = body_for(header)?;
     input.read_exact(&mut body)?;
     decode(&body).map(Some)
 }
@@ -92,11 +97,7 @@ pub async fn read_frame_async<T: DeserializeOwned>(input: &mut (impl AsyncRead +
         Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
         Err(error) => return Err(error),
     }
-    let length = u32::from_le_bytes(header) as usize;
-    if length > MAX_FRAME_BYTES {
-        return Err(frame_too_large(length));
-    }
-    let mut body = vec![0u8; length];
+    let mut body = body_for(header)?;
     input.read_exact(&mut body).await?;
     decode(&body).map(Some)
 }
