@@ -143,7 +143,8 @@ def batch_memory(count):
         thread.join()
     assert seen[0] == count, f"{seen[0]} outcomes for {count} requests"
     after_warmup = next(rss for done, rss in samples if done >= count // 10)
-    at_end = [rss for done, rss in samples if done >= count * 9 // 10][-1]
+    # The last sample before the final outcome: after it the workers exit with the batch.
+    at_end = [rss for done, rss in samples if count * 9 // 10 <= done < count][-1]
     peak = max(rss for _, rss in samples)
     return after_warmup, at_end, peak
 

@@ -77,7 +77,8 @@ def sampled(command, payload, total, progress):
 
 def memory(samples, total):
     warm = next((rss for done, rss in samples if done >= total // 10), samples[-1][1])
-    end = samples[-1][1]
+    # The last sample taken while work was still under way (the workers exit with the host).
+    end = [rss for done, rss in samples if done < total][-1]
     return f"{warm / 1024:.1f} MiB after a tenth, {end / 1024:.1f} MiB at the end ({(end - warm) / warm * 100:+.1f} %), peak {max(r for _, r in samples) / 1024:.1f} MiB"
 
 
@@ -97,7 +98,7 @@ def main():
             summary = out.decode().strip().splitlines()[-1] if out else err
             assert code == 0 and summary == f"{n} passed, 0 failed", f"test --jobs {jobs}: exit {code}: {summary}\n{err[-2000:]}"
             # Progress against time: the run is steady, so the tenth of the samples stands for a tenth of the cases.
-            timed = [(i * n // len(samples), rss) for i, (_, rss) in enumerate(samples)]
+            timed = [(i * n // len(samples), rss) for i, (_, rss) in enumerate(samples[:-2])]
             rows.append(f"| `actionhost test`, {n:,} cases, --jobs {jobs} | {wall:.1f} s, all passed; {memory(timed, n)} |")
 
         code, out, err, samples, wall = sampled([BINARY, "batch"], requests(n), n, len)
