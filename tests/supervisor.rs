@@ -85,6 +85,14 @@ async fn memory_outside_the_heap_counts_against_the_requests_own_cap() {
 }
 
 #[tokio::test]
+async fn webassembly_memory_counts_against_the_cap() {
+    let host = single_worker_host(Limits { timeout_ms: 10_000, memory_mb: 16 });
+    let outcome = host.run(script_request("hostile/wasm-memory.action.js")).await.unwrap();
+    assert_eq!(outcome.status, Status::OutOfMemory, "{outcome:?}");
+    assert_next_is_correct(&host).await;
+}
+
+#[tokio::test]
 async fn a_worker_is_replaced_after_its_execution_budget_and_its_containers_go_with_it() {
     // A shared container keeps `global` across executions of one worker; a worker replaced after
     // three executions starts the count again.
