@@ -158,3 +158,14 @@ async fn rules_was_executed_knows_the_rules_named_in_the_request() {
     .await;
     assert_eq!(outcome.returned, json!([true, false]));
 }
+
+/// docs/outcome.md: `denied` when "an `access.deny` command was recorded (this wins over a
+/// redirect)"; `redirected` only when "no `access.deny`". The redirect is called first, so
+/// neither a redirect-first check nor a first-command-wins rule gives `denied`.
+#[tokio::test]
+async fn a_deny_wins_over_a_redirect_in_the_same_action() {
+    let outcome = run(action("api.redirect.sendUserTo('https://idp.example.com/step-up');\napi.access.deny('no entry');")).await;
+    assert_eq!(apis(&outcome), ["redirect.sendUserTo", "access.deny"], "both calls are recorded");
+    assert_eq!(outcome.status, Status::Denied, "{outcome:?}");
+    assert_eq!(outcome.error, None);
+}

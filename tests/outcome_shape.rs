@@ -1,6 +1,6 @@
 //! The Outcome JSON: the same keys for every consumer, as docs/outcome.md describes.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::util::*;
 
@@ -28,10 +28,38 @@ async fn rule_outcome_adds_the_callback() {
     assert_eq!(keys(&json["callback"]), ["error", "user", "context"]);
 }
 
+/// docs/outcome.md for a rule calling `callback` twice: status `error`; `callback` "absent for
+/// `error` outcomes raised by the runner"; error `CallbackError` with the message `callback was
+/// called <N> times; a rule must call it exactly once` and no `stack`; `returned` `null`.
 #[tokio::test]
-async fn outcomes_round_trip_through_json() {
+async fn a_callback_error_outcome_has_the_documented_shape() {
     let outcome = run(script_request("hostile/double-callback.rule.js")).await;
-    let text = serde_json::to_string(&outcome).unwrap();
-    let back: actionhost::Outcome = serde_json::from_str(&text).unwrap();
-    assert_eq!(back, outcome);
+    let json = serde_json::to_value(&outcome).unwrap();
+    assert_eq!(keys(&json), ["status", "trigger", "script", "returned", "commands", "requests", "logs", "logs_truncated", "error", "duration_ms"]);
+    assert_eq!(json["status"], "error");
+    assert_eq!(json["trigger"], "rule");
+    assert_eq!(json["script"], fixture("hostile/double-callback.rule.js").to_str().unwrap());
+    assert_eq!(json["returned"], Value::Null);
+    assert_eq!((&json["commands"], &json["requests"], &json["logs"], &json["logs_truncated"]), (&json!([]), &json!([]), &json!([]), &json!(false)));
+    assert_eq!(json["error"], json!({"name": "CallbackError", "message": "callback was called 2 times; a rule must call it exactly once"}));
+    assert!(json["duration_ms"].as_f64().unwrap() > 0.0, "{json}");
+}
+
+/// The first JSON example of docs/outcome.md, run as its caption says: the actual outcome is
+/// the documented one, key for key and in order (only the measured `duration_ms` differs).
+#[test]
+fn the_documented_denial_example_is_what_run_json_prints() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/outcome.md")).unwrap();
+    let caption = "(`actionhost run fixtures/tenant/actions/require-verified-email/code.js --json --event fixtures/seed/events/app-without-flag.json`)";
+    let after = &doc[doc.find(caption).expect("the example's caption") + caption.len()..];
+    let block = &after[after.find("```json\n").unwrap() + 8..];
+    let mut documented: Value = serde_json::from_str(&block[..block.find("```").unwrap()]).unwrap();
+    let output = run_binary(&["run", "fixtures/tenant/actions/require-verified-email/code.js", "--json", "--event", "fixtures/seed/events/app-without-flag.json"], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let mut actual: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert!(actual["duration_ms"].as_f64().unwrap() > 0.0);
+    documented["duration_ms"] = json!(0);
+    actual["duration_ms"] = json!(0);
+    assert_eq!(keys(&actual), keys(&documented));
+    assert_eq!(actual, documented);
 }

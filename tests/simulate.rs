@@ -441,3 +441,87 @@ async fn the_library_simulates_the_same_login_from_the_yaml_tenant() {
     let names = |r: &pipeline::Simulation| r.steps.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
     assert_eq!(names(&from_dir), names(&from_yaml));
 }
+
+/// docs/outcome.md: an Action that records both `access.deny` and `redirect.sendUserTo` is
+/// `denied` ("this wins over a redirect"); docs/simulate.md: a deny ends the flow, a redirect
+/// suspends it. The login must end denied: no redirect, no state file, no later Action.
+#[test]
+fn an_action_that_denies_and_redirects_denies_the_login() {
+    let (_dir, root) = tenant_copy();
+    add_action(&root, "deny-and-redirect", r#"exports.onExecutePostLogin = async (event, api) => {
+  api.redirect.sendUserTo("https://idp.example.com/step-up");
+  api.access.deny("no entry");
+};"#, 0);
+    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);
+    assert_eq!(code, 0, "a denial is a normal result");
+    assert_eq!(result["status"], "denied", "{result}");
+    assert_eq!(result["denial"], json!({"error": "access_denied", "error_description": "no entry", "by": "action deny-and-redirect"}));
+    assert_eq!(result["redirect"], Value::Null);
+    assert_eq!(result["tokens"], Value::Null);
+    let actions: Vec<String> = steps(&result).into_iter().filter(|s| s.starts_with("action")).collect();
+    assert_eq!(actions, ["action deny-and-redirect denied"]);
+    assert!(!root.join(".actionhost/flows").exists(), "no suspended login is written");
+}
+
+/// docs/simulate.md: "a disabled Rule, or one of another stage than `login_success`, is
+/// skipped (and listed in the transcript as `skipped`)", with the reason `stage login_failure`.
+/// The rule runs first and would leave a claim and a metadata change if it ran.
+#[test]
+fn a_rule_of_another_stage_does_not_run_in_a_login() {
+    let (_dir, root) = tenant_copy();
+    for (name, stage) in [("on-failure", "login_failure"), ("on-authorize", "pre_authorize")] {
+        write(&root.join(format!("rules/{name}.js")), &format!(r#"function (user, context, callback) {{
+  context.idToken["https://example.com/{name}"] = true;
+  auth0.users.updateAppMetadata(user.user_id, {{ "{name}": true }});
+  callback(null, user, context);
+}}"#));
+        let order = if stage == "login_failure" { 0 } else { 5 };
+        let meta = json!({"name": name, "enabled": true, "order": order, "stage": stage, "script": format!("./{name}.js")});
+        write(&root.join(format!("rules/{name}.json")), &meta.to_string());
+    }
+    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);
+    assert_eq!((code, result["status"].as_str()), (0, Some("completed")), "{result}");
+    let rules: Vec<String> = steps(&result).into_iter().filter(|s| s.starts_with("rule")).collect();
+    assert_eq!(rules, [
+        "rule on-failure skipped",
+        "rule add-roles-claim completed",
+        "rule require-verified-email completed",
+        "rule block-contractors skipped",
+        "rule require-terms completed",
+        "rule on-authorize skipped",
+    ]);
+    let reasons: Vec<&Value> = result["steps"].as_array().unwrap().iter().filter(|s| s["name"] == "on-failure" || s["name"] == "on-authorize").map(|s| &s["reason"]).collect();
+    assert_eq!(reasons, [&json!("stage login_failure"), &json!("stage pre_authorize")]);
+    let id = &result["tokens"]["id_token"]["claims"];
+    assert!(id.get("https://example.com/on-failure").is_none() && id.get("https://example.com/on-authorize").is_none(), "{id}");
+    assert_eq!(result["app_metadata"], json!({"plan": "enterprise", "terms_accepted": true}));
+}
+
+/// docs/simulate.md: `auth0.users.updateAppMetadata(id, metadata)` / `updateUserMetadata` "for
+/// the user logging in change the stored user at once …; for another user they are ignored with
+/// a warning". Jane logs in; a rule updates Sam (ignored) and Jane herself (applied).
+#[test]
+fn a_rule_updating_another_users_metadata_does_not_change_the_login_user() {
+    let (_dir, root) = tenant_copy();
+    add_rule(&root, "touch-others", 5, true, &format!(r#"function (user, context, callback) {{
+  auth0.users.updateAppMetadata("{SAM}", {{ plan: "hijacked" }});
+  auth0.users.updateUserMetadata("{SAM}", {{ language: "xx" }});
+  auth0.users.updateUserMetadata(user.user_id, {{ seen_rule: true }});
+  callback(null, user, context);
+}}"#));
+    let sam_file = root.join("users/auth0_7c1e9a4b2d3f5e6a7b8c9d0e.json");
+    let sam_before = std::fs::read(&sam_file).unwrap();
+    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &["--persist"]);
+    assert_eq!((code, result["status"].as_str()), (0, Some("completed")), "{result}");
+    assert_eq!(result["app_metadata"], json!({"plan": "enterprise", "terms_accepted": true}), "Sam's update is not Jane's");
+    assert_eq!(result["user_metadata"], json!({"language": "fr", "seen_rule": true, "last_application": "Customer Portal"}), "only Jane's own update applies");
+    let warnings: Vec<&str> = result["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    for (warning, api) in warnings.iter().zip(["auth0.users.updateAppMetadata", "auth0.users.updateUserMetadata"]) {
+        assert!(warning.starts_with("rule touch-others: ") && warning.contains(api) && warning.contains(SAM) && warning.contains("ignored"), "{warning}");
+    }
+    let jane: Value = serde_json::from_str(&std::fs::read_to_string(root.join("users/auth0_65a5027f9b3c4d1e2f3a4b5c.json")).unwrap()).unwrap();
+    assert_eq!(jane["app_metadata"], json!({"plan": "enterprise", "terms_accepted": true}));
+    assert_eq!(jane["user_metadata"]["seen_rule"], true);
+    assert_eq!(std::fs::read(&sam_file).unwrap(), sam_before, "Sam's file is not written either");
+}

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
@@ -138,10 +138,12 @@ fn rejected_changes_name_the_rule_and_leave_the_file_untouched() {
     let nine: Vec<String> = (0..9).map(|i| format!("K{i}=v")).collect();
     let long_key = format!("{}=v", "k".repeat(256));
     let long_value = format!("k={}", "v".repeat(256));
+    // The file, the line of client_metadata, and the rule broken.
+    let long_value_message = format!("actionhost: {}:17: change rejected, nothing written: client_metadata value of \"k\" is 256 characters long; Auth0 allows at most 255\n", file.display());
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (["set", "--client", "Customer Portal"].into_iter().chain(nine.iter().map(String::as_str)).collect(), "has 11 keys; Auth0 allows at most 10"),
         (vec!["set", "--client", "Customer Portal", &long_key], "is 256 characters long; Auth0 allows at most 255"),
-        (vec!["set", "--client", "Customer Portal", &long_value], "255"),
+        (vec!["set", "--client", "Customer Portal", &long_value], &long_value_message),
         (vec!["set", "--client", "Customer Portal", "bad.key=1"], "contains '.'"),
         (vec!["patch", "--client", "Customer Portal", "--json", r#"{"n": 1}"#], "must be a string, found number"),
         (vec!["patch", "--client", "Customer Portal", "--json", r#"{"o": {"a": "b"}}"#], "must be a string, found object"),
@@ -184,34 +186,82 @@ fn concurrent_writers_lose_no_update() {
     }
 }
 
+/// README.md: the client file is rewritten "through a temporary file that is synced and
+/// renamed, so a reader (or a process killed mid-write) never sees a partial file". Writers are
+/// killed at moments spread over their life until both cases have happened: a writer killed
+/// mid-write (its temporary file `.<name>.<pid>.tmp` is left behind, so the kill came after the
+/// write began and before the rename) and a writer that finished. Every round the file must hold
+/// the old or the new value, and at the end the tenant must still load.
 #[test]
 fn a_writer_killed_at_any_moment_leaves_the_old_or_the_new_file() {
     let (_dir, root) = tenant_copy();
-    let mut completed = 0;
-    for round in 0..40u64 {
-        let before = read_client(&root, "Customer Portal")["client_metadata"]["TIER"].clone();
-        let new = format!("tier-{round}");
-        let mut child = binary()
-            .args(["clients", "metadata", "set", "--tenant", root.to_str().unwrap(), "--client", "Customer Portal", &format!("TIER={new}")])
+    let tenant = root.to_str().unwrap().to_owned();
+    let set = |value: &str| {
+        binary()
+            .args(["clients", "metadata", "set", "--tenant", &tenant, "--client", "Customer Portal", &format!("TIER={value}")])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap();
-        // Spread the kills over the process's short life (start-up, lock, write, rename).
-        std::thread::sleep(Duration::from_micros((round * 7919) % 6000));
+            .unwrap()
+    };
+    // One writer's life, start-up to exit: the kills are spread over it.
+    let started = Instant::now();
+    assert!(set("warm-up").wait().unwrap().success());
+    let life = started.elapsed();
+    let (mut finished, mut killed_mid_write, mut killed_before, mut killed_after) = (0, 0, 0, 0);
+    // Kill delays known to fall before the write began / after the file was replaced; every
+    // other round tries a moment between them, where the write is.
+    let (mut early, mut late) = (Duration::ZERO, life);
+    let mut seed = 0x9e37_79b9_u64;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut round = 0u64;
+    while finished == 0 || killed_mid_write == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "after {round} rounds (writer life {life:?}): {finished} finished, {killed_mid_write} killed mid-write, {killed_before} killed before writing, {killed_after} killed after the rename"
+        );
+        round += 1;
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        if early >= late {
+            (early, late) = (Duration::ZERO, life);
+        }
+        let (from, to) = if round % 2 == 0 { (early, late) } else { (Duration::ZERO, life + life / 2) };
+        let span = (to - from).as_micros().max(1) as u64;
+        let delay = from + Duration::from_micros(seed % span);
+
+        let before = read_client(&root, "Customer Portal")["client_metadata"]["TIER"].clone();
+        let new = format!("tier-{round}");
+        let mut child = set(&new);
+        let temp = root.join("clients").join(format!(".Customer Portal.json.{}.tmp", child.id()));
+        std::thread::sleep(delay);
         let _ = child.kill();
         let status = child.wait().unwrap();
-        completed += usize::from(status.success());
         let text = std::fs::read_to_string(client_file(&root, "Customer Portal")).unwrap();
         let client: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("round {round}: corrupt file: {e}\n{text}"));
-        let tier = &client["client_metadata"]["TIER"];
-        assert!(tier == &before || tier == &json!(new), "round {round}: TIER is {tier}, expected {before} or {new}");
         assert_eq!(client["name"], "Customer Portal");
+        let tier = &client["client_metadata"]["TIER"];
+        if status.success() {
+            assert_eq!(tier, &json!(new), "round {round}: the writer finished");
+            finished += 1;
+            late = late.min(delay);
+        } else if temp.exists() {
+            assert_eq!(tier, &before, "round {round}: killed before its rename");
+            killed_mid_write += 1;
+        } else if tier == &before {
+            killed_before += 1;
+            early = early.max(delay);
+        } else {
+            assert_eq!(tier, &json!(new), "round {round}: TIER is {tier}, expected {before} or {new}");
+            killed_after += 1;
+            late = late.min(delay);
+        }
     }
     // Whatever the kills left behind (hidden temporary files), the tenant still loads.
-    let list = run_binary(&["clients", "list", "--tenant", root.to_str().unwrap()], None);
+    let list = run_binary(&["clients", "list", "--tenant", &tenant], None);
     assert_eq!(list.status.code(), Some(0), "{}", stderr(&list));
-    eprintln!("{completed} of 40 writers finished before being killed");
+    assert!(stdout(&list).contains("Customer Portal    Gd2Customer0Portal0Client0Id002  2\n"), "{}", stdout(&list));
 }
 
 #[test]
@@ -241,4 +291,52 @@ fn batch_takes_tenant_requests_and_command_line_defaults() {
     assert_eq!(outcomes[1]["status"], "denied");
     assert_eq!(outcomes[2]["error"]["name"], "InvalidRequest");
     assert!(outcomes[2]["error"]["message"].as_str().unwrap().contains("Nobody"), "{}", outcomes[2]);
+}
+
+/// README.md: "`##KEY##` is replaced by the value as is, … with the mappings of
+/// `AUTH0_KEYWORD_REPLACE_MAPPINGS` (a JSON object) and of `--keywords FILE` (the mappings
+/// object, or a Deploy CLI config containing `AUTH0_KEYWORD_REPLACE_MAPPINGS`)". The Customer
+/// Portal's TIER becomes a placeholder; the seed Action puts TIER in an access token claim.
+#[test]
+fn keywords_fill_placeholders_for_run_simulate_and_batch() {
+    let (dir, root) = tenant_copy();
+    let file = client_file(&root, "Customer Portal");
+    let text = std::fs::read_to_string(&file).unwrap().replace(r#""TIER": "gold""#, r###""TIER": "##TIER##""###);
+    assert!(text.contains("##TIER##"));
+    std::fs::write(&file, text).unwrap();
+    let mappings = dir.path().join("keywords.json");
+    std::fs::write(&mappings, r#"{"TIER": "platinum"}"#).unwrap();
+    let config = dir.path().join("config.json");
+    std::fs::write(&config, r#"{"AUTH0_DOMAIN": "example.auth0.com", "AUTH0_KEYWORD_REPLACE_MAPPINGS": {"TIER": "silver"}}"#).unwrap();
+    let tenant = root.to_str().unwrap();
+    let tier = |output: std::process::Output| -> Value {
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let outcome: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        let command = outcome["commands"].as_array().unwrap().iter().find(|c| c["args"][0] == "https://example.com/tier").unwrap_or_else(|| panic!("{outcome}"));
+        command["args"][1].clone()
+    };
+    let run = |extra: &[&str]| {
+        let mut args = vec!["run", "--tenant", tenant, "--client", "Customer Portal", "--action", "require-verified-email", "--json"];
+        args.extend_from_slice(extra);
+        run_binary(&args, None)
+    };
+    assert_eq!(tier(run(&[])), "##TIER##", "no mappings: the placeholder stays");
+    assert_eq!(tier(run(&["--keywords", mappings.to_str().unwrap()])), "platinum");
+    assert_eq!(tier(run(&["--keywords", config.to_str().unwrap()])), "silver");
+    let with_env = binary()
+        .args(["run", "--tenant", tenant, "--client", "Customer Portal", "--action", "require-verified-email", "--json"])
+        .env("AUTH0_KEYWORD_REPLACE_MAPPINGS", r#"{"TIER": "bronze"}"#)
+        .output()
+        .unwrap();
+    assert_eq!(tier(with_env), "bronze");
+
+    let output = run_binary(&["simulate", "--tenant", tenant, "--client", "Customer Portal", "--user-id", "auth0|65a5027f9b3c4d1e2f3a4b5c", "--json", "--keywords", mappings.to_str().unwrap()], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let result: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(result["tokens"]["access_token"]["claims"]["https://example.com/tier"], "platinum", "{result}");
+
+    let line = r#"{"id": 1, "client": "Customer Portal", "action": "require-verified-email"}"#;
+    let output = run_binary(&["batch", "--tenant", tenant, "--keywords", mappings.to_str().unwrap()], Some(line));
+    let outcome: Value = serde_json::from_str(stdout(&output).trim()).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&output), stderr(&output)));
+    assert_eq!(outcome["commands"][1]["args"], json!(["https://example.com/tier", "platinum"]), "{outcome}");
 }

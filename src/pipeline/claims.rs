@@ -194,4 +194,33 @@ mod tests {
         let err = build(&login, &big, &CustomClaims::default(), &mut vec![]).unwrap_err();
         assert!(err.starts_with("the custom claims of the ID token"), "{err}");
     }
+
+    /// docs/simulate.md: "More than 100 KB (102,400 bytes of JSON) of custom claims in one token
+    /// fails the login". One claim `"https://x/c"` (13 bytes with its quotes) in an object:
+    /// `{` + key + `:` + `"` + value + `"` + `}` is 1 + 13 + 1 + 1 + n + 1 + 1 = n + 18 bytes.
+    #[test]
+    fn size_limit_boundary_is_102400_bytes_of_json() {
+        let user = json!({"user_id": "auth0|1"});
+        let scopes = vec!["openid".to_owned()];
+        let login = Login { domain: "d", client_id: Some("c"), user: &user, session_id: None, requested_scopes: &scopes, scopes: &scopes, audience: None, now: 0 };
+        let claims = |value: String| {
+            let mut custom = CustomClaims::default();
+            custom.set("https://x/c", json!(value), "rule r");
+            custom
+        };
+        let none = CustomClaims::default();
+        // 102,382 ASCII bytes of value: exactly 102,400 bytes, accepted in either token.
+        let (id, access) = build(&login, &claims("a".repeat(102_382)), &claims("a".repeat(102_382)), &mut vec![]).unwrap();
+        assert_eq!(id.unwrap()["https://x/c"].as_str().unwrap().len(), 102_382);
+        assert_eq!(access["https://x/c"].as_str().unwrap().len(), 102_382);
+        // One byte more is refused.
+        let err = build(&login, &none, &claims("a".repeat(102_383)), &mut vec![]).unwrap_err();
+        assert_eq!(err, "the custom claims of the access token take 102401 bytes; Auth0 allows at most 102400 (100 KB) per token and fails the login");
+        let err = build(&login, &claims("a".repeat(102_383)), &none, &mut vec![]).unwrap_err();
+        assert!(err.starts_with("the custom claims of the ID token take 102401 bytes"), "{err}");
+        // Bytes, not characters: "é" is 2 bytes of UTF-8, so 51,191 of them are 102,382 bytes.
+        assert!(build(&login, &none, &claims("é".repeat(51_191)), &mut vec![]).is_ok());
+        let err = build(&login, &none, &claims("é".repeat(51_191) + "a"), &mut vec![]).unwrap_err();
+        assert!(err.starts_with("the custom claims of the access token take 102401 bytes"), "{err}");
+    }
 }

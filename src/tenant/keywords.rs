@@ -24,7 +24,12 @@ impl From<Map<String, Value>> for Keywords {
 impl Keywords {
     /// Reads `AUTH0_KEYWORD_REPLACE_MAPPINGS` (a JSON object); absent means no mappings.
     pub fn from_env() -> Result<Keywords, TenantError> {
-        match std::env::var(MAPPINGS_VAR) {
+        Keywords::from_var(std::env::var(MAPPINGS_VAR))
+    }
+
+    /// The mappings from the variable's value as `std::env::var` gives it.
+    fn from_var(var: Result<String, std::env::VarError>) -> Result<Keywords, TenantError> {
+        match var {
             Ok(text) => Keywords::from_env_text(&text),
             Err(std::env::VarError::NotPresent) => Ok(Keywords::default()),
             Err(err) => Err(env_error(err.to_string())),
@@ -244,12 +249,14 @@ mod tests {
 
     #[test]
     fn from_env_reads_the_variable() {
-        // The only test touching this variable.
-        std::env::set_var(MAPPINGS_VAR, r#"{"ENV": "ci"}"#);
-        let k = Keywords::from_env();
-        std::env::remove_var(MAPPINGS_VAR);
+        // The variable itself is never set here (tests run on several threads); the binary's
+        // reading of it is tested in tests/tenant.rs.
+        let k = Keywords::from_var(Ok(r#"{"ENV": "ci"}"#.into()));
         assert_eq!(k.unwrap(), kw(json!({"ENV": "ci"})));
-        assert!(Keywords::from_env().unwrap().is_empty());
+        assert!(Keywords::from_var(Err(std::env::VarError::NotPresent)).unwrap().is_empty());
+        let not_unicode = std::env::VarError::NotUnicode(std::ffi::OsString::from("x"));
+        let err = Keywords::from_var(Err(not_unicode)).unwrap_err();
+        assert_eq!(err.file.to_str(), Some("$AUTH0_KEYWORD_REPLACE_MAPPINGS"));
         let err = Keywords::from_env_text("{ENV: 1}").unwrap_err();
         assert_eq!(err.file.to_str(), Some("$AUTH0_KEYWORD_REPLACE_MAPPINGS"));
         assert!(

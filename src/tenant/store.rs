@@ -285,15 +285,15 @@ mod tests {
         assert_eq!(m, meta(json!({"OWNER": "it"})));
         let expected = "{\n  \"name\": \"Tools\",\n  \"oidc_conformant\": true,\n  \"client_metadata\": {\n    \"OWNER\": \"it\"\n  }\n}\n";
         assert_eq!(tree.read("dir/clients/Tools.json"), expected);
-        // Removing nothing from an application without metadata writes nothing.
-        let before = tree.read("dir/clients/Tools.json");
+        // Removing nothing from an application without metadata writes nothing: the file keeps
+        // its compact form (any write pretty-prints it) and no temporary file is left.
         tree.write("dir/clients/Tools.json", "{\"name\": \"Tools\"}");
         assert_eq!(
             update(&tree, "Tools", MetadataChange::Unset(vec!["X".into()])).unwrap(),
             Map::new()
         );
         assert_eq!(tree.read("dir/clients/Tools.json"), "{\"name\": \"Tools\"}");
-        assert_ne!(before, "");
+        assert_no_temp_files(&tree);
     }
 
     /// `change` must be rejected with `message`, leaving the file byte-for-byte unchanged.

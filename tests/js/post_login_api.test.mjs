@@ -2,6 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { register } from "node:module";
 import { createPostLoginApi } from "../../js_runtime/actions/api/index.js";
 
 const NOW = 1_700_000_000_000; // fixed clock (ms)
@@ -963,10 +964,31 @@ describe("api.cache", () => {
     assert.equal(calls.length, 0);
   });
 
-  it("is shared through the host store across executions", () => {
-    const store = new Map();
-    setup({ cache: store }).api.cache.set("shared", "yes");
-    assert.equal(setup({ cache: store }).api.cache.get("shared").value, "yes");
+  // docs/outcome.md (batch request lines), `container`: "requests with the same key run on the same worker; each Action
+  // keeps … the container's `api.cache`"; without it "every execution starts fresh". Runs the
+  // host's own runner (js_runtime/actions/post_login_runner.js), whose store this is.
+  it("is shared through the host store by the executions of one container only", async () => {
+    register("./ext_hooks.mjs", import.meta.url);
+    const execution = await import("ext:actionhost_runtime/execution.js");
+    const { runPostLogin } = await import("ext:actionhost_runtime/actions/post_login_runner.js");
+    const source = `exports.onExecutePostLogin = async (event, api) => {
+      const seen = api.cache.get("visits")?.value ?? "0";
+      api.cache.set("visits", String(Number(seen) + 1));
+      return seen;
+    };`;
+    const wrapper = new Function("exports", "require", "module", "__filename", "__dirname", source);
+    const host = { createRequire: () => () => { throw new Error("no require here"); }, hmacSha256 };
+    const run = (container) => {
+      execution.begin();
+      return runPostLogin(wrapper, { event: baseEvent(), phase: "execute", filename: "a.js", dirname: "." }, container, host);
+    };
+    const container = {};
+    assert.deepEqual(await run(container), { ok: true, returned: "0" });
+    assert.deepEqual(await run(container), { ok: true, returned: "1" }, "the second execution sees the first's record");
+    assert.equal(container.cache.get("visits").value, "2", "the records live in the container");
+    assert.deepEqual(await run({}), { ok: true, returned: "0" }, "another container has its own store");
+    assert.deepEqual(await run(undefined), { ok: true, returned: "0" });
+    assert.deepEqual(await run(undefined), { ok: true, returned: "0" }, "without a container nothing is kept");
   });
 });
 
