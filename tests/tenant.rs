@@ -321,14 +321,14 @@ fn keywords_fill_placeholders_for_run_simulate_and_batch() {
         run_binary(&args, None)
     };
     assert_eq!(tier(run(&[])), "##TIER##", "no mappings: the placeholder stays");
-    assert_eq!(tier(run(&["--keywords", mappings.to_str().unwrap()])), "platinum");
-    assert_eq!(tier(run(&["--keywords", config.to_str().unwrap()])), "silver");
+    assert_eq!(tier(run(&["--keywords", mappings.to_str().unwrap()])), "platinum", "run --keywords with a mappings file");
+    assert_eq!(tier(run(&["--keywords", config.to_str().unwrap()])), "silver", "run --keywords with a Deploy CLI config");
     let with_env = binary()
         .args(["run", "--tenant", tenant, "--client", "Customer Portal", "--action", "require-verified-email", "--json"])
         .env("AUTH0_KEYWORD_REPLACE_MAPPINGS", r#"{"TIER": "bronze"}"#)
         .output()
         .unwrap();
-    assert_eq!(tier(with_env), "bronze");
+    assert_eq!(tier(with_env), "bronze", "run with AUTH0_KEYWORD_REPLACE_MAPPINGS");
 
     let output = run_binary(&["simulate", "--tenant", tenant, "--client", "Customer Portal", "--user-id", "auth0|65a5027f9b3c4d1e2f3a4b5c", "--json", "--keywords", mappings.to_str().unwrap()], None);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
