@@ -33,8 +33,8 @@ use tokio::time::Instant;
 use super::isolate::engine_error;
 use super::job::{Job, JobResult};
 use super::limits::Termination;
-use super::protocol::{read_frame_async, write_frame_async, FromWorker, SandboxReport};
-use super::worker::{PROCESS_OVERHEAD_MB, WORKER_ARG};
+use super::protocol::{read_frame_async, write_frame_async, FromWorker};
+use super::worker::{process_memory_cap_bytes, WORKER_ARG};
 
 /// How long after a job's deadline the supervisor kills a worker that has not answered. The
 /// engine's own watchdog stops a script 50 ms after the deadline; this is the guarantee behind it.
@@ -184,8 +184,6 @@ struct Worker {
     memory_cap_bytes: u64,
     /// Resident memory when the worker said it was ready, in bytes.
     ready_rss_bytes: u64,
-    #[allow(dead_code)]
-    sandbox: SandboxReport,
 }
 
 /// Why a worker stopped answering.
@@ -222,8 +220,8 @@ impl Worker {
         let stderr = Arc::new(Mutex::new(VecDeque::new()));
         tokio::spawn(keep_stderr_tail(stderr_pipe, Arc::clone(&stderr)));
         let ready = tokio::time::timeout(START_TIMEOUT, read_frame_async::<FromWorker>(&mut results)).await;
-        let sandbox = match ready {
-            Ok(Ok(Some(FromWorker::Ready { sandbox }))) => sandbox,
+        match ready {
+            Ok(Ok(Some(FromWorker::Ready { .. }))) => {}
             Ok(Ok(Some(other))) => return Err(format!("the worker's first message was {other:?}, not ready")),
             Err(_) => return Err(format!("the worker did not start within {} s", START_TIMEOUT.as_secs())),
             Ok(_) => {
@@ -231,9 +229,9 @@ impl Worker {
                 return Err(format!("the worker ended before it was ready ({status}){}", tail_text(&stderr)));
             }
         };
-        let memory_cap_bytes = memory_mb.saturating_add(PROCESS_OVERHEAD_MB).saturating_mul(1024 * 1024);
+        let memory_cap_bytes = process_memory_cap_bytes(memory_mb);
         let ready_rss_bytes = resident_bytes(pid).unwrap_or_default();
-        Ok(Worker { child, jobs, results, pid, stderr, executions: 0, memory_cap_bytes, ready_rss_bytes, sandbox })
+        Ok(Worker { child, jobs, results, pid, stderr, executions: 0, memory_cap_bytes, ready_rss_bytes })
     }
 
     /// Runs one job; the flag says whether the worker can take another.

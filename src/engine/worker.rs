@@ -24,6 +24,11 @@ pub const WORKER_ARG: &str = "__actionhost-worker";
 /// allocator's slack), in MiB. The OS-level cap of a worker is the heap cap plus this.
 pub const PROCESS_OVERHEAD_MB: u64 = 96;
 
+/// The resident memory a worker whose heap cap is `memory_mb` may use in all, in bytes.
+pub fn process_memory_cap_bytes(memory_mb: u64) -> u64 {
+    memory_mb.saturating_add(PROCESS_OVERHEAD_MB).saturating_mul(1024 * 1024)
+}
+
 /// If this process was started as a worker (`argv[1] == WORKER_ARG`), runs it and returns its
 /// exit code; otherwise returns `None` at once.
 pub fn run_if_requested() -> Option<i32> {
@@ -89,7 +94,8 @@ fn serve(memory_mb: u64, probe: bool) -> i32 {
             return 1;
         }
     };
-    let data_limit = memory_mb.saturating_add(PROCESS_OVERHEAD_MB).saturating_mul(1024 * 1024) * 2;
+    // Twice the resident cap: the supervisor's poll is the precise bound, this one holds between polls.
+    let data_limit = process_memory_cap_bytes(memory_mb).saturating_mul(2);
     let sandbox = match sandbox::apply(data_limit) {
         Ok(report) => report,
         Err(error) => {
