@@ -158,12 +158,9 @@ async fn run_case(host: &Host, files: &[CaseFile], file_index: usize, case_index
     let engine_ms: f64 = result.sides.iter().filter_map(|s| s.outcome.as_ref()).map(|o| o.duration_ms).sum();
     result.duration = Duration::from_secs_f64(engine_ms / 1000.0);
     if result.verdict == Verdict::Passed {
-        // Only failures are reported or rewritten with their outcomes; a run of many cases keeps
-        // no more than the verdict of each passing one.
-        for side in &mut result.sides {
-            side.outcome = None;
-            side.effects = None;
-        }
+        // Only failures are reported or rewritten with their scripts' outcomes; a run of many
+        // cases keeps no more than the name, verdict and time of each passing one.
+        result.sides = Vec::new();
     }
     result
 }
