@@ -108,7 +108,7 @@ pub struct BatchArgs {
     /// Application for requests that name none (name or client_id)
     #[arg(long, value_name = "NAME_OR_ID", requires = "tenant")]
     pub client: Option<String>,
-    /// Worker threads (isolates); defaults to the number of CPUs
+    /// Worker processes (one isolate each); defaults to the number of CPUs
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..256))]
     pub workers: Option<u64>,
     #[command(flatten)]
@@ -246,7 +246,7 @@ pub struct TestArgs {
     /// Only the cases whose name, or whose file's path, contains PATTERN
     #[arg(long, value_name = "PATTERN")]
     pub filter: Option<String>,
-    /// Worker threads (isolates) running cases; defaults to the number of CPUs
+    /// Worker processes (one isolate each) running cases; defaults to the number of CPUs
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..256))]
     pub jobs: Option<u64>,
     /// Write what failing cases actually did into their expect blocks (comments and order kept)
