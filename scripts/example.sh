@@ -34,6 +34,6 @@ echo "== Login: Sam (unverified) into Customer Portal"
 "$bin" simulate --tenant "$copy/tenant" --client "Customer Portal" --user-id "auth0|7c1e9a4b2d3f5e6a7b8c9d0e"
 echo
 echo "== Login: Alex, redirected to the terms, then to the consent page"
-"$bin" simulate --tenant "$copy/tenant" --client "Customer Portal" --user-id "google-oauth2|108177262311459836421" --state-file "$copy/terms.json"
-"$bin" simulate --continue "$copy/terms.json" --query accepted=yes --state-file "$copy/consent.json"
-"$bin" simulate --continue "$copy/consent.json" --query consent=yes --sign
+"$bin" simulate --tenant "$copy/tenant" --client "Customer Portal" --user-id "google-oauth2|108177262311459836421" --state-file "$copy/tenant/.actionhost/terms.json"
+"$bin" simulate --continue "$copy/tenant/.actionhost/terms.json" --query accepted=yes --state-file "$copy/tenant/.actionhost/consent.json"
+"$bin" simulate --continue "$copy/tenant/.actionhost/consent.json" --query consent=yes --sign
