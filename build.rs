@@ -35,8 +35,7 @@ fn generate() -> Result<(), String> {
     let manifest_dir = PathBuf::from(env("CARGO_MANIFEST_DIR")?);
     let lock_path = find_lock(&manifest_dir)?;
     println!("cargo:rerun-if-changed={}", lock_path.display());
-    let lock = std::fs::read_to_string(&lock_path)
-        .map_err(|e| format!("{}: cannot read: {e}", lock_path.display()))?;
+    let lock = std::fs::read_to_string(&lock_path).map_err(|e| format!("{}: cannot read: {e}", lock_path.display()))?;
     let registry = cargo_home()?.join("registry").join("src");
 
     let mut files = Vec::new();
@@ -45,35 +44,19 @@ fn generate() -> Result<(), String> {
         let folder = package_folder(&registry, name, &version, &lock_path)?;
         let found = js_files(&folder, &folder, false, &format!("{name}-{version}"))?;
         if found.is_empty() {
-            return Err(format!(
-                "{}: no .js file found for {name} {version}",
-                folder.display()
-            ));
+            return Err(format!("{}: no .js file found for {name} {version}", folder.display()));
         }
         files.extend(found);
     }
     let own = manifest_dir
         .file_name()
         .and_then(|n| n.to_str())
-        .ok_or_else(|| {
-            format!(
-                "{}: the crate's folder needs a UTF-8 name",
-                manifest_dir.display()
-            )
-        })?;
-    files.extend(js_files(
-        &manifest_dir.join("js_runtime"),
-        &manifest_dir,
-        true,
-        own,
-    )?);
+        .ok_or_else(|| format!("{}: the crate's folder needs a UTF-8 name", manifest_dir.display()))?;
+    files.extend(js_files(&manifest_dir.join("js_runtime"), &manifest_dir, true, own)?);
 
     let mut out = String::from("&[\n");
     for file in &files {
-        let path = file
-            .path
-            .to_str()
-            .ok_or_else(|| format!("{}: not UTF-8", file.path.display()))?;
+        let path = file.path.to_str().ok_or_else(|| format!("{}: not UTF-8", file.path.display()))?;
         writeln!(out, "    ({:?}, include_str!({path:?})),", file.suffix).unwrap();
     }
     out.push_str("]\n");
@@ -107,23 +90,14 @@ fn cargo_home() -> Result<PathBuf, String> {
 fn locked_version(lock: &str, lock_path: &Path, name: &str) -> Result<String, String> {
     let field = |block: &str, key: &str| {
         block.lines().find_map(|line| {
-            let value = line
-                .strip_prefix(key)?
-                .trim_start()
-                .strip_prefix('=')?
-                .trim();
+            let value = line.strip_prefix(key)?.trim_start().strip_prefix('=')?.trim();
             Some(value.trim_matches('"').to_owned())
         })
     };
     let entries: Vec<(String, Option<String>)> = lock
         .split("[[package]]")
         .filter(|block| field(block, "name").as_deref() == Some(name))
-        .map(|block| {
-            (
-                field(block, "version").unwrap_or_default(),
-                field(block, "source"),
-            )
-        })
+        .map(|block| (field(block, "version").unwrap_or_default(), field(block, "source")))
         .collect();
     match entries.as_slice() {
         [(version, Some(source))] if source.starts_with("registry+") || source.starts_with("sparse+") => {
@@ -141,12 +115,7 @@ fn locked_version(lock: &str, lock_path: &Path, name: &str) -> Result<String, St
 }
 
 /// `<registry>/<index>/<name>-<version>`, where cargo unpacked the package.
-fn package_folder(
-    registry: &Path,
-    name: &str,
-    version: &str,
-    lock_path: &Path,
-) -> Result<PathBuf, String> {
+fn package_folder(registry: &Path, name: &str, version: &str, lock_path: &Path) -> Result<PathBuf, String> {
     let folder_name = format!("{name}-{version}");
     let mut indexes: Vec<PathBuf> = std::fs::read_dir(registry)
         .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.path()).collect())
@@ -168,14 +137,8 @@ fn package_folder(
 
 /// The `.js` files of `dir` (and its subfolders when `recursive`), in a stable order, each with
 /// the suffix `<prefix>/<path relative to root>`.
-fn js_files(
-    dir: &Path,
-    root: &Path,
-    recursive: bool,
-    prefix: &str,
-) -> Result<Vec<Embedded>, String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
+fn js_files(dir: &Path, root: &Path, recursive: bool, prefix: &str) -> Result<Vec<Embedded>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: cannot list: {e}", dir.display()))?;
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
     paths.sort();
     let mut files = Vec::new();
@@ -187,10 +150,7 @@ fn js_files(
         } else if path.extension().is_some_and(|ext| ext == "js") {
             let relative = path.strip_prefix(root).expect("listed under its root");
             let relative: Vec<_> = relative.iter().map(|part| part.to_string_lossy()).collect();
-            files.push(Embedded {
-                suffix: format!("{prefix}/{}", relative.join("/")),
-                path,
-            });
+            files.push(Embedded { suffix: format!("{prefix}/{}", relative.join("/")), path });
         }
     }
     Ok(files)

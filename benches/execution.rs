@@ -22,14 +22,20 @@ fn request(script: &str, metadata: Option<serde_json::Value>) -> Request {
 
 fn warm(c: &mut Criterion) {
     let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let host = Host::new(HostConfig { workers: 1, worker_program: env!("CARGO_BIN_EXE_actionhost").into(), ..HostConfig::default() });
+    let host = Host::new(HostConfig {
+        workers: 1,
+        worker_program: env!("CARGO_BIN_EXE_actionhost").into(),
+        ..HostConfig::default()
+    });
     let cases = [
         ("with SKIP_VERIFICATION", Some(json!({"SKIP_VERIFICATION": "yes"})), Status::Completed),
         ("with other metadata", Some(json!({"TIER": "gold"})), Status::Denied),
         ("without metadata", None, Status::Denied),
     ];
     let mut group = c.benchmark_group("warm execution");
-    for (script, trigger) in [("actions/require-verified-email/code.js", "action"), ("rules/require-verified-email.js", "rule")] {
+    for (script, trigger) in
+        [("actions/require-verified-email/code.js", "action"), ("rules/require-verified-email.js", "rule")]
+    {
         for (name, metadata, expected) in &cases {
             let req = request(script, metadata.clone());
             // The benchmark is only meaningful if the script does what the case says.

@@ -19,8 +19,8 @@ import {
   restoreGlobals,
   sealGlobals,
 } from "ext:actionhost_runtime/isolation.js";
-import { createPostLoginApi } from "ext:actionhost_runtime/actions/api/index.js";
-import { runPostLogin } from "ext:actionhost_runtime/actions/post_login_runner.js";
+import { createPostLoginApi } from "ext:actionhost_runtime/actions/post_login/api.js";
+import { runPostLogin } from "ext:actionhost_runtime/actions/post_login/runner.js";
 import { runRule } from "ext:actionhost_runtime/rules/rule_runner.js";
 import { UnauthorizedError } from "ext:actionhost_runtime/rules/rule_globals.js";
 

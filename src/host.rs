@@ -111,7 +111,11 @@ impl Host {
     /// A request naming a tenant becomes a plain request carrying what the tenant holds.
     fn resolve_tenant(&self, request: Request) -> Result<Request, RequestError> {
         let Some(path) = &request.tenant else {
-            for (field, given) in [("client", request.client.is_some()), ("action", request.action.is_some()), ("rule", request.rule.is_some())] {
+            for (field, given) in [
+                ("client", request.client.is_some()),
+                ("action", request.action.is_some()),
+                ("rule", request.rule.is_some()),
+            ] {
                 if given {
                     return Err(RequestError::new(field, "needs a tenant (--tenant DIR)"));
                 }
@@ -131,11 +135,17 @@ impl Host {
                 .ok_or_else(|| RequestError::new(&script.filename, "cannot tell whether this is a post-login Action or a Rule; give the trigger (--trigger post-login|rule)"))?,
         };
         let metadata = match &request.client_metadata {
-            Some(value) => Some(client_metadata::from_json(value).map_err(|e| RequestError::new("client_metadata", e.to_string()))?),
+            Some(value) => Some(
+                client_metadata::from_json(value).map_err(|e| RequestError::new("client_metadata", e.to_string()))?,
+            ),
             None => None,
         };
         let (runner, kind, mut input) = match trigger {
-            Trigger::PostLogin => ("post-login", ScriptKind::Module, post_login::build_input(request, &script.filename, metadata.as_ref())?),
+            Trigger::PostLogin => (
+                "post-login",
+                ScriptKind::Module,
+                post_login::build_input(request, &script.filename, metadata.as_ref())?,
+            ),
             Trigger::Rule => (
                 "rule",
                 ScriptKind::RuleFunction,
@@ -146,7 +156,10 @@ impl Host {
         let timeout_ms = positive("timeout_ms", request.timeout_ms)?.unwrap_or(self.config.limits.timeout_ms);
         let memory_mb = request.memory_mb.unwrap_or(self.config.limits.memory_mb);
         if memory_mb < MIN_MEMORY_MB {
-            return Err(RequestError::new("memory_mb", format!("must be at least {MIN_MEMORY_MB} (the engine itself needs about 5 MiB)")));
+            return Err(RequestError::new(
+                "memory_mb",
+                format!("must be at least {MIN_MEMORY_MB} (the engine itself needs about 5 MiB)"),
+            ));
         }
         let input = serde_json::value::to_raw_value(&input).map_err(|e| RequestError::new("input", e.to_string()))?;
         let job = Job {
@@ -194,7 +207,8 @@ fn load_script(request: &Request) -> Result<Script, RequestError> {
             source: source.clone(),
         }),
         (Some(path), None) => {
-            let source = crate::files::read_text(path).map_err(|e| RequestError::new("script_path", format!("cannot read {e}")))?;
+            let source = crate::files::read_text(path)
+                .map_err(|e| RequestError::new("script_path", format!("cannot read {e}")))?;
             Ok(Script { filename: path.display().to_string(), source })
         }
     }
@@ -233,7 +247,14 @@ fn strip_leading_comments(source: &str) -> &str {
     }
 }
 
-fn read_result(id: Option<Value>, trigger: Trigger, script: String, result: JobResult, timeout_ms: u128, memory_mb: u64) -> Outcome {
+fn read_result(
+    id: Option<Value>,
+    trigger: Trigger,
+    script: String,
+    result: JobResult,
+    timeout_ms: u128,
+    memory_mb: u64,
+) -> Outcome {
     // What cannot be read is said, never replaced by an empty list.
     let mut unreadable = Vec::new();
     let mut read = |what: &str, value: Value| -> Option<Value> {
@@ -248,18 +269,30 @@ fn read_result(id: Option<Value>, trigger: Trigger, script: String, result: JobR
     let commands = read("commands", result.commands);
     let logs = read("logs", result.logs);
     let requests = read("requests", result.requests);
-    let commands: Vec<Command> = commands.map(serde_json::from_value).transpose().unwrap_or_else(|e| {
-        unreadable.push(format!("commands ({e})"));
-        None
-    }).unwrap_or_default();
-    let logs: Vec<LogLine> = logs.map(serde_json::from_value).transpose().unwrap_or_else(|e| {
-        unreadable.push(format!("logs ({e})"));
-        None
-    }).unwrap_or_default();
-    let requests: Vec<HttpRequest> = requests.map(serde_json::from_value).transpose().unwrap_or_else(|e| {
-        unreadable.push(format!("requests ({e})"));
-        None
-    }).unwrap_or_default();
+    let commands: Vec<Command> = commands
+        .map(serde_json::from_value)
+        .transpose()
+        .unwrap_or_else(|e| {
+            unreadable.push(format!("commands ({e})"));
+            None
+        })
+        .unwrap_or_default();
+    let logs: Vec<LogLine> = logs
+        .map(serde_json::from_value)
+        .transpose()
+        .unwrap_or_else(|e| {
+            unreadable.push(format!("logs ({e})"));
+            None
+        })
+        .unwrap_or_default();
+    let requests: Vec<HttpRequest> = requests
+        .map(serde_json::from_value)
+        .transpose()
+        .unwrap_or_else(|e| {
+            unreadable.push(format!("requests ({e})"));
+            None
+        })
+        .unwrap_or_default();
     let mut outcome = Outcome {
         id,
         status: Status::Error,
@@ -297,7 +330,10 @@ fn read_result(id: Option<Value>, trigger: Trigger, script: String, result: JobR
         return outcome;
     }
     if !unreadable.is_empty() {
-        outcome.error = Some(OutcomeError::new("EngineError", format!("the host could not read the execution's {}", unreadable.join(", "))));
+        outcome.error = Some(OutcomeError::new(
+            "EngineError",
+            format!("the host could not read the execution's {}", unreadable.join(", ")),
+        ));
         return outcome;
     }
     let Some(value) = result.value else {
@@ -350,9 +386,15 @@ mod tests {
         assert_eq!(infer_trigger("function addClaims(user, context, callback) {}"), Some(Trigger::Rule));
         assert_eq!(infer_trigger("module.exports = 1"), None);
         // A rule that mentions the Action handler (say, in a migration note) is still a rule.
-        assert_eq!(infer_trigger("// TODO: move to onExecutePostLogin\nfunction (user, context, callback) {}"), Some(Trigger::Rule));
+        assert_eq!(
+            infer_trigger("// TODO: move to onExecutePostLogin\nfunction (user, context, callback) {}"),
+            Some(Trigger::Rule)
+        );
         // An Action that starts with a helper function is still an Action.
-        assert_eq!(infer_trigger("function helper() {}\nexports.onExecutePostLogin = async () => {};"), Some(Trigger::PostLogin));
+        assert_eq!(
+            infer_trigger("function helper() {}\nexports.onExecutePostLogin = async () => {};"),
+            Some(Trigger::PostLogin)
+        );
         assert_eq!(infer_trigger("module.exports = { onExecutePostLogin: async () => {} };"), Some(Trigger::PostLogin));
     }
 }

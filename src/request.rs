@@ -165,7 +165,12 @@ pub(crate) use crate::tenant::client_metadata::json_type;
 
 /// The override `given` for `field`, deep-merged into `default()` unless the request says its
 /// inputs are complete (`merge_defaults: false`), in which case it is taken as it is.
-pub(crate) fn layered_input(merge_defaults: Option<bool>, field: &str, given: Option<Value>, default: impl FnOnce() -> Value) -> Result<Value, RequestError> {
+pub(crate) fn layered_input(
+    merge_defaults: Option<bool>,
+    field: &str,
+    given: Option<Value>,
+    default: impl FnOnce() -> Value,
+) -> Result<Value, RequestError> {
     let Some(overrides) = given else { return Ok(default()) };
     expect_object(field, &overrides)?;
     if merge_defaults == Some(false) {

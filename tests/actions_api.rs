@@ -61,7 +61,8 @@ async fn client_metadata_is_an_empty_object_when_the_application_has_none() {
 
 #[tokio::test]
 async fn transaction_metadata_is_visible_immediately() {
-    let outcome = run(action("api.transaction.setMetadata('step', 'one'); return event.transaction.metadata.step;")).await;
+    let outcome =
+        run(action("api.transaction.setMetadata('step', 'one'); return event.transaction.metadata.step;")).await;
     assert_eq!(outcome.returned, json!("one"));
     assert_eq!(apis(&outcome), ["transaction.setMetadata"]);
 }
@@ -101,14 +102,20 @@ async fn invalid_api_arguments_throw_and_record_nothing() {
 async fn setters_chain_and_deny_does_not_stop_the_script() {
     let outcome = run(action("api.idToken.setCustomClaim('a', 1).idToken.setCustomClaim('b', 2); api.access.deny('no'); api.user.setAppMetadata('k', 'v');")).await;
     assert_eq!(outcome.status, Status::Denied);
-    assert_eq!(apis(&outcome), ["idToken.setCustomClaim", "idToken.setCustomClaim", "access.deny", "user.setAppMetadata"]);
+    assert_eq!(
+        apis(&outcome),
+        ["idToken.setCustomClaim", "idToken.setCustomClaim", "access.deny", "user.setAppMetadata"]
+    );
 }
 
 #[tokio::test]
 async fn console_levels_and_formatting_are_captured() {
     let outcome = run(action("console.log('a', {b: [1, 2]}); console.warn('w'); console.error(new Error('e').message); console.info(1, true, null); console.debug(undefined);")).await;
     let lines: Vec<(&str, &str)> = outcome.logs.iter().map(|l| (l.level.as_str(), l.message.as_str())).collect();
-    assert_eq!(lines, [("log", "a { b: [ 1, 2 ] }"), ("warn", "w"), ("error", "e"), ("info", "1 true null"), ("debug", "undefined")]);
+    assert_eq!(
+        lines,
+        [("log", "a { b: [ 1, 2 ] }"), ("warn", "w"), ("error", "e"), ("info", "1 true null"), ("debug", "undefined")]
+    );
 }
 
 #[tokio::test]
@@ -129,7 +136,8 @@ async fn string_timer_callbacks_are_refused_as_in_node() {
 
 #[tokio::test]
 async fn require_of_an_unprovided_module_names_it() {
-    let outcome = run(inline("const axios = require('axios@0.21.1');\nexports.onExecutePostLogin = async () => {};")).await;
+    let outcome =
+        run(inline("const axios = require('axios@0.21.1');\nexports.onExecutePostLogin = async () => {};")).await;
     assert_eq!(outcome.status, Status::Error);
     let message = outcome.error.unwrap().message;
     assert!(message.starts_with("Cannot find module 'axios@0.21.1'"), "{message}");
@@ -137,7 +145,9 @@ async fn require_of_an_unprovided_module_names_it() {
 
 #[tokio::test]
 async fn a_thrown_error_keeps_the_scripts_line_numbers() {
-    let outcome = run(inline("// line 1\n// line 2\nexports.onExecutePostLogin = async () => {\n  throw new Error('boom');\n};")).await;
+    let outcome =
+        run(inline("// line 1\n// line 2\nexports.onExecutePostLogin = async () => {\n  throw new Error('boom');\n};"))
+            .await;
     let stack = outcome.error.unwrap().stack.unwrap();
     assert!(stack.contains("<inline>:4:"), "{stack}");
 }
@@ -164,7 +174,8 @@ async fn rules_was_executed_knows_the_rules_named_in_the_request() {
 /// neither a redirect-first check nor a first-command-wins rule gives `denied`.
 #[tokio::test]
 async fn a_deny_wins_over_a_redirect_in_the_same_action() {
-    let outcome = run(action("api.redirect.sendUserTo('https://idp.example.com/step-up');\napi.access.deny('no entry');")).await;
+    let outcome =
+        run(action("api.redirect.sendUserTo('https://idp.example.com/step-up');\napi.access.deny('no entry');")).await;
     assert_eq!(apis(&outcome), ["redirect.sendUserTo", "access.deny"], "both calls are recorded");
     assert_eq!(outcome.status, Status::Denied, "{outcome:?}");
     assert_eq!(outcome.error, None);

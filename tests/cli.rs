@@ -13,7 +13,10 @@ fn run_prints_a_human_view_and_exits_0_for_a_denial() {
     let output = run_binary(&["run", ACTION, "--event", "fixtures/seed/events/app-without-flag.json"], None);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(text.starts_with("status: denied  (fixtures/tenant/actions/require-verified-email/code.js, post-login, "), "{text}");
+    assert!(
+        text.starts_with("status: denied  (fixtures/tenant/actions/require-verified-email/code.js, post-login, "),
+        "{text}"
+    );
     assert!(text.contains("denied: Please verify your email address before logging in.\n"), "{text}");
     assert!(text.contains("  1. access.deny(\"Please verify your email address before logging in.\")\n"), "{text}");
 }
@@ -79,7 +82,9 @@ fn bad_input_files_are_named() {
 #[test]
 fn unknown_options_and_bad_pairs_are_usage_errors() {
     assert!(usage_error(&["run", ACTION, "--frobnicate"]).contains("--frobnicate"));
-    assert!(usage_error(&["run", ACTION, "--client-metadata", "novalue"]).contains("expected KEY=VALUE, got \"novalue\""));
+    assert!(
+        usage_error(&["run", ACTION, "--client-metadata", "novalue"]).contains("expected KEY=VALUE, got \"novalue\"")
+    );
     assert!(usage_error(&["run", ACTION, "--timeout-ms", "0"]).contains("--timeout-ms"));
 }
 
@@ -100,7 +105,8 @@ fn client_metadata_breaking_auth0s_limits_is_refused() {
     assert_eq!(run_binary(&args, None).status.code(), Some(0));
 
     let long_key = format!("{}=v", "k".repeat(256));
-    assert!(usage_error(&["run", ACTION, "--client-metadata", &long_key]).contains("is 256 characters long; Auth0 allows at most 255"));
+    assert!(usage_error(&["run", ACTION, "--client-metadata", &long_key])
+        .contains("is 256 characters long; Auth0 allows at most 255"));
     let long_value = format!("k={}", "v".repeat(256));
     assert_eq!(usage_error(&["run", ACTION, "--client-metadata", &long_value]), "actionhost: client_metadata: client_metadata value of \"k\" is 256 characters long; Auth0 allows at most 255\n");
     let max_value = format!("k={}", "v".repeat(255));
@@ -124,7 +130,8 @@ fn batch_answers_every_line_in_order_and_bad_lines_do_not_stop_it() {
     let output = run_binary(&["batch", "--workers", "2"], Some(&input));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let outcomes: Vec<Value> = stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let summary: Vec<(Value, &str)> = outcomes.iter().map(|o| (o["id"].clone(), o["status"].as_str().unwrap())).collect();
+    let summary: Vec<(Value, &str)> =
+        outcomes.iter().map(|o| (o["id"].clone(), o["status"].as_str().unwrap())).collect();
     assert_eq!(
         summary,
         [
@@ -182,7 +189,10 @@ fn a_closed_stdout_is_not_a_crash() {
 
 #[test]
 fn batch_refuses_heaps_too_small_to_start() {
-    let output = run_binary(&["batch"], Some(r#"{"id": 1, "script_path": "fixtures/tenant/actions/require-verified-email/code.js", "memory_mb": 1}"#));
+    let output = run_binary(
+        &["batch"],
+        Some(r#"{"id": 1, "script_path": "fixtures/tenant/actions/require-verified-email/code.js", "memory_mb": 1}"#),
+    );
     let outcome: Value = serde_json::from_str(stdout(&output).trim()).unwrap();
     assert_eq!(outcome["error"]["name"], "InvalidRequest");
     assert!(outcome["error"]["message"].as_str().unwrap().contains("memory_mb: must be at least 8"));
@@ -216,7 +226,9 @@ fn batch_answers_a_line_before_the_next_one_is_sent() {
     });
     let wait = Duration::from_secs(20);
     for id in ["first", "second"] {
-        let line = format!(r#"{{"id": "{id}", "script": "exports.onExecutePostLogin = async (event, api) => {{ api.idToken.setCustomClaim('n', '{id}'); }};"}}"#);
+        let line = format!(
+            r#"{{"id": "{id}", "script": "exports.onExecutePostLogin = async (event, api) => {{ api.idToken.setCustomClaim('n', '{id}'); }};"}}"#
+        );
         writeln!(input, "{line}").unwrap();
         input.flush().unwrap();
         let answer = answers.recv_timeout(wait).unwrap_or_else(|e| {

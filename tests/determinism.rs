@@ -55,13 +55,24 @@ async fn without_settings_time_and_randomness_are_real_and_isolated() {
 const FETCHER: &str = "exports.onExecutePostLogin = async (event, api) => {\n  const res = await fetch('https://risk.example.com/score?user=' + event.user.user_id, { headers: { authorization: 'Bearer ' + event.secrets.KEY } });\n  const body = await res.json();\n  api.idToken.setCustomClaim('risk', body.score);\n  return res.status;\n};";
 
 fn mock(url: &str, json: Value) -> HttpMock {
-    HttpMock { method: Some("GET".into()), url: url.into(), status: None, headers: None, json: Some(json), text: None, delay_ms: None }
+    HttpMock {
+        method: Some("GET".into()),
+        url: url.into(),
+        status: None,
+        headers: None,
+        json: Some(json),
+        text: None,
+        delay_ms: None,
+    }
 }
 
 #[tokio::test]
 async fn fetch_is_answered_by_the_first_matching_mock_and_recorded() {
     let outcome = run(Request {
-        http: Some(vec![mock("https://other.example.com/*", json!({"score": 0})), mock("https://risk.example.com/score?user=*", json!({"score": 0.9}))]),
+        http: Some(vec![
+            mock("https://other.example.com/*", json!({"score": 0})),
+            mock("https://risk.example.com/score?user=*", json!({"score": 0.9})),
+        ]),
         secrets: Some(json!({"KEY": "k1"}).as_object().unwrap().clone()),
         ..inline(FETCHER)
     })
@@ -71,7 +82,12 @@ async fn fetch_is_answered_by_the_first_matching_mock_and_recorded() {
     assert_eq!(outcome.commands[0].args, [json!("risk"), json!(0.9)]);
     let request = &outcome.requests[0];
     assert_eq!(request.method, "GET");
-    assert!(request.url.starts_with("https://risk.example.com/score?user=auth0%7C") || request.url.starts_with("https://risk.example.com/score?user=auth0|"), "{}", request.url);
+    assert!(
+        request.url.starts_with("https://risk.example.com/score?user=auth0%7C")
+            || request.url.starts_with("https://risk.example.com/score?user=auth0|"),
+        "{}",
+        request.url
+    );
     assert_eq!(request.headers["authorization"], json!("Bearer k1"));
     assert_eq!(request.status, Some(200));
 }
@@ -89,7 +105,15 @@ async fn an_unmocked_request_fails_the_execution_naming_the_url() {
 #[tokio::test]
 async fn mocks_set_status_headers_text_and_delay() {
     let source = "exports.onExecutePostLogin = async () => { const started = Date.now(); const r = await fetch('https://x.example.com/a', { method: 'POST', body: 'hi' }); return [r.status, r.ok, r.headers.get('X-Trace'), await r.text(), Date.now() - started >= 30]; };";
-    let http = vec![HttpMock { method: Some("post".into()), url: "https://x.example.com/a".into(), status: Some(503), headers: Some(json!({"X-Trace": "t1"}).as_object().unwrap().clone()), json: None, text: Some("busy".into()), delay_ms: Some(30) }];
+    let http = vec![HttpMock {
+        method: Some("post".into()),
+        url: "https://x.example.com/a".into(),
+        status: Some(503),
+        headers: Some(json!({"X-Trace": "t1"}).as_object().unwrap().clone()),
+        json: None,
+        text: Some("busy".into()),
+        delay_ms: Some(30),
+    }];
     let outcome = run(Request { http: Some(http), ..inline(source) }).await;
     assert_eq!(outcome.returned, json!([503, false, "t1", "busy", true]));
     assert_eq!(outcome.requests[0].body.as_deref(), Some("hi"));

@@ -33,7 +33,8 @@ fn assert_untouched(path: &Path, text: &str) {
 /// Runs the binary, killing it if it has not ended within `limit` (then the test fails).
 fn run_bounded(args: &[&str], limit: Duration) -> (Output, Duration) {
     let started = Instant::now();
-    let mut child = binary().args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child =
+        binary().args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     while child.try_wait().unwrap().is_none() {
         if started.elapsed() > limit {
             child.kill().unwrap();
@@ -70,10 +71,28 @@ fn metadata_set_refuses_a_linked_clients_folder() {
     symlink(&elsewhere, root.join("clients")).unwrap();
     let target = elsewhere.join("Customer Portal.json");
     let before = std::fs::read_to_string(&target).unwrap();
-    let output = run_binary(&["clients", "metadata", "set", "--tenant", root.to_str().unwrap(), "--client", "Customer Portal", "TIER=bronze"], None);
+    let output = run_binary(
+        &[
+            "clients",
+            "metadata",
+            "set",
+            "--tenant",
+            root.to_str().unwrap(),
+            "--client",
+            "Customer Portal",
+            "TIER=bronze",
+        ],
+        None,
+    );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let message = stderr(&output);
-    assert!(message.contains(&format!("{}: cannot write: is a symbolic link (a folder on the way to it", root.join("clients").display())), "{message}");
+    assert!(
+        message.contains(&format!(
+            "{}: cannot write: is a symbolic link (a folder on the way to it",
+            root.join("clients").display()
+        )),
+        "{message}"
+    );
     assert_eq!(std::fs::read_to_string(&target).unwrap(), before);
 }
 
@@ -85,7 +104,8 @@ fn simulate(args: &[&str]) -> Output {
 
 /// Alex's login into the Customer Portal, suspended by the require-terms rule: its state file.
 fn suspended_login(root: &Path) -> PathBuf {
-    let output = simulate(&["--tenant", root.to_str().unwrap(), "--client", "Customer Portal", "--user-id", ALEX, "--json"]);
+    let output =
+        simulate(&["--tenant", root.to_str().unwrap(), "--client", "Customer Portal", "--user-id", ALEX, "--json"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let result: Value = serde_json::from_str(&stdout(&output)).unwrap();
     PathBuf::from(result["redirect"]["state_file"].as_str().unwrap())
@@ -105,7 +125,16 @@ fn a_state_file_is_not_written_through_a_linked_folder() {
     // Nor outside the tenant folder when asked to.
     std::fs::remove_file(root.join(".actionhost")).unwrap();
     let away = dir.path().join("away.json");
-    let output = simulate(&["--tenant", root.to_str().unwrap(), "--client", "Customer Portal", "--user-id", ALEX, "--state-file", away.to_str().unwrap()]);
+    let output = simulate(&[
+        "--tenant",
+        root.to_str().unwrap(),
+        "--client",
+        "Customer Portal",
+        "--user-id",
+        ALEX,
+        "--state-file",
+        away.to_str().unwrap(),
+    ]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("is outside the tenant folder"), "{}", stderr(&output));
     assert!(!away.exists());
@@ -123,7 +152,10 @@ fn a_tampered_state_file_cannot_make_persist_write_another_file() {
     let output = simulate(&["--continue", state_file.to_str().unwrap(), "--query", "accepted=yes", "--persist"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let message = stderr(&output);
-    assert!(message.contains(&format!("names the user file {}, which --persist may not write", victim.display())), "{message}");
+    assert!(
+        message.contains(&format!("names the user file {}, which --persist may not write", victim.display())),
+        "{message}"
+    );
     assert!(message.contains("is outside the tenant folder"), "{message}");
     assert_untouched(&victim, &victim_text);
 
@@ -153,7 +185,10 @@ fn a_state_file_resumes_only_in_its_own_tenant() {
     let output = simulate(&["--continue", state_file.to_str().unwrap(), "--tenant", b, "--query", "accepted=no"]);
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
-    assert!(message.contains(&format!("is a state file of the tenant {a}, not of the tenant given ({b})")), "{message}");
+    assert!(
+        message.contains(&format!("is a state file of the tenant {a}, not of the tenant given ({b})")),
+        "{message}"
+    );
 
     // Planted in another tenant's folder, it is refused too.
     let planted = tenant_b.join(".actionhost/flows").join(state_file.file_name().unwrap());
@@ -177,7 +212,8 @@ fn tenant_scripts_outside_the_tenant_folder_are_refused_at_load() {
     let secret = "root:x:0:0:THE-SECRET-LINE";
     std::fs::write(dir.path().join("outside.js"), secret).unwrap();
     let rule = root.join("rules/leak.json");
-    std::fs::write(&rule, "{\n  \"name\": \"leak\",\n  \"order\": 9,\n  \"script\": \"../../outside.js\"\n}\n").unwrap();
+    std::fs::write(&rule, "{\n  \"name\": \"leak\",\n  \"order\": 9,\n  \"script\": \"../../outside.js\"\n}\n")
+        .unwrap();
     let (code, message) = list(&root);
     assert_eq!(code, Some(2), "{message}");
     assert!(message.contains(&format!("{}:4:", rule.display())), "the file and the line of `script`: {message}");
@@ -194,11 +230,18 @@ fn tenant_scripts_outside_the_tenant_folder_are_refused_at_load() {
 
     // An Action's code likewise.
     let action = root.join("actions/leak.json");
-    std::fs::write(&action, "{\"name\": \"leak\", \"code\": \"./actions/../../outside.js\", \"supported_triggers\": []}").unwrap();
+    std::fs::write(
+        &action,
+        "{\"name\": \"leak\", \"code\": \"./actions/../../outside.js\", \"supported_triggers\": []}",
+    )
+    .unwrap();
     let (code, message) = list(&root);
     assert_eq!(code, Some(2), "{message}");
     assert!(message.contains(&format!("{}:1:", action.display())), "{message}");
-    assert!(message.contains("action code file \"./actions/../../outside.js\" is outside the tenant folder"), "{message}");
+    assert!(
+        message.contains("action code file \"./actions/../../outside.js\" is outside the tenant folder"),
+        "{message}"
+    );
     assert!(!message.contains("THE-SECRET"), "{message}");
 }
 
@@ -213,7 +256,13 @@ fn dev_zero_as_a_script_is_refused_at_once() {
     // Standard input named explicitly is read, but never past the bound.
     let script = fixture("tenant/actions/require-verified-email/code.js");
     let zero = std::fs::File::open("/dev/zero").unwrap();
-    let mut child = binary().args(["run", script.to_str().unwrap(), "--event", "-"]).stdin(zero).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = binary()
+        .args(["run", script.to_str().unwrap(), "--event", "-"])
+        .stdin(zero)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     let started = Instant::now();
     while child.try_wait().unwrap().is_none() {
         if started.elapsed() > Duration::from_secs(10) {
@@ -224,7 +273,11 @@ fn dev_zero_as_a_script_is_refused_at_once() {
     }
     let output = child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("standard input: too large (more than 16 MiB): actionhost reads at most 16 MiB"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("standard input: too large (more than 16 MiB): actionhost reads at most 16 MiB"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -249,7 +302,8 @@ fn test_report_output_is_not_written_through_a_planted_link() {
     let report = dir.path().join("report.xml");
     // The temporary name the report writer used to pick.
     symlink(&outside, dir.path().join("report.xml.actionhost-tmp")).unwrap();
-    let args = ["test", "fixtures/cases/seed-action.cases.yaml", "--reporter", "junit", "--output", report.to_str().unwrap()];
+    let args =
+        ["test", "fixtures/cases/seed-action.cases.yaml", "--reporter", "junit", "--output", report.to_str().unwrap()];
     let (output, _) = run_bounded(&args, Duration::from_secs(60));
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_untouched(&outside, "secret\n");
@@ -258,7 +312,8 @@ fn test_report_output_is_not_written_through_a_planted_link() {
     // A report path that is itself a link is refused.
     let linked = dir.path().join("linked.xml");
     symlink(&outside, &linked).unwrap();
-    let args = ["test", "fixtures/cases/seed-action.cases.yaml", "--reporter", "junit", "--output", linked.to_str().unwrap()];
+    let args =
+        ["test", "fixtures/cases/seed-action.cases.yaml", "--reporter", "junit", "--output", linked.to_str().unwrap()];
     let (output, _) = run_bounded(&args, Duration::from_secs(60));
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("is a symbolic link"), "{}", stderr(&output));

@@ -14,7 +14,10 @@ const SHORT: Limits = Limits { timeout_ms: 400, memory_mb: 64 };
 async fn contained(host: &Host, path: &str) -> Outcome {
     let hostile = host.run(script_request(path)).await.unwrap();
     let next = host
-        .run(Request { client_metadata: Some(json!({"TIER": "gold"})), ..script_request("tenant/actions/require-verified-email/code.js") })
+        .run(Request {
+            client_metadata: Some(json!({"TIER": "gold"})),
+            ..script_request("tenant/actions/require-verified-email/code.js")
+        })
         .await
         .unwrap();
     assert_eq!(next.status, Status::Completed, "request after {path}: {next:?}");
@@ -210,7 +213,8 @@ async fn globals_set_while_compiling_do_not_leak() {
 
 #[tokio::test]
 async fn an_unhandled_rejection_fails_the_execution_even_when_the_handler_returns_at_once() {
-    let outcome = run(inline("exports.onExecutePostLogin = async () => { Promise.reject(new Error('dropped')); };")).await;
+    let outcome =
+        run(inline("exports.onExecutePostLogin = async () => { Promise.reject(new Error('dropped')); };")).await;
     assert_eq!(outcome.status, Status::Error);
     assert_eq!(outcome.error.unwrap().message, "dropped");
 }
@@ -244,7 +248,9 @@ const REVIEW: Limits = Limits { timeout_ms: 1_000, memory_mb: 128 };
 
 /// `contained`, but a hang (the host never answering) fails the test instead of stalling it.
 async fn contained_in_time(host: &Host, path: &str) -> Outcome {
-    tokio::time::timeout(Duration::from_secs(20), contained(host, path)).await.unwrap_or_else(|_| panic!("{path}: no answer in 20 s"))
+    tokio::time::timeout(Duration::from_secs(20), contained(host, path))
+        .await
+        .unwrap_or_else(|_| panic!("{path}: no answer in 20 s"))
 }
 
 #[tokio::test]
@@ -275,7 +281,11 @@ async fn a_result_too_deep_for_the_host_is_an_error_and_keeps_the_denial() {
     assert_eq!(apis(&outcome), ["access.deny"]);
     let error = outcome.error.unwrap();
     assert_eq!(error.name, "RangeError");
-    assert!(error.message.contains("user.setAppMetadata") && error.message.contains("at most 100 levels"), "{}", error.message);
+    assert!(
+        error.message.contains("user.setAppMetadata") && error.message.contains("at most 100 levels"),
+        "{}",
+        error.message
+    );
 }
 
 #[tokio::test]
@@ -290,7 +300,8 @@ async fn values_nested_just_below_the_readers_limit_fail_with_a_message() {
         let message = outcome.error.unwrap().message;
         assert!(message.contains("nested") && message.contains("100"), "depth {depth}: {message:?}");
     }
-    let source = "exports.onExecutePostLogin = async () => { let v = 1; for (let i = 1; i < 126; i++) v = [v]; return v; };";
+    let source =
+        "exports.onExecutePostLogin = async () => { let v = 1; for (let i = 1; i < 126; i++) v = [v]; return v; };";
     let outcome = host.run(inline(source)).await.unwrap();
     assert_eq!(outcome.status, Status::Error);
     assert!(outcome.error.unwrap().message.contains("returned value cannot be reported"));
@@ -307,7 +318,12 @@ async fn a_60_mib_error_message_is_cut_and_the_process_lives_on() {
     assert_eq!(outcome.status, Status::Error);
     let error = outcome.error.unwrap();
     assert!(error.message.len() < 20 * 1024, "{}", error.message.len());
-    assert!(error.message.starts_with("mmm") && error.message.ends_with(&format!("[message cut: {} more characters]", 60 * 1024 * 1024 - 16 * 1024)), "{}", &error.message[error.message.len() - 80..]);
+    assert!(
+        error.message.starts_with("mmm")
+            && error.message.ends_with(&format!("[message cut: {} more characters]", 60 * 1024 * 1024 - 16 * 1024)),
+        "{}",
+        &error.message[error.message.len() - 80..]
+    );
     let stack = error.stack.unwrap_or_default();
     assert!(stack.len() < 80 * 1024, "{}", stack.len());
 }

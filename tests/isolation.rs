@@ -105,7 +105,8 @@ async fn each_script_keeps_its_own_module_state_in_a_shared_container() {
 #[tokio::test]
 async fn rules_share_global_within_a_container_as_in_one_webtask_container() {
     let host = single_worker_host(Limits::default());
-    let writer = "function (user, context, callback) { global.seen = 'by the first rule'; callback(null, user, context); }";
+    let writer =
+        "function (user, context, callback) { global.seen = 'by the first rule'; callback(null, user, context); }";
     let reader = "function (user, context, callback) { context.idToken.seen = global.seen || null; callback(null, user, context); }";
     let shared = |source: &str| Request { container: Some("rules".into()), ..inline(source) };
     host.run(shared(writer)).await.unwrap();
@@ -148,7 +149,12 @@ async fn a_non_configurable_global_accessor_cannot_watch_later_rules() {
     assert!(outcome.logs.is_empty(), "the planted setter ran: {:?}", outcome.logs);
     assert_eq!(outcome.callback.unwrap().context["idToken"]["cached"], json!("token-abc"));
     // The isolate that kept the accessor was retired: the next one has no such global.
-    let probe = host.run(inline("exports.onExecutePostLogin = async () => String(Object.getOwnPropertyDescriptor(globalThis, 'cache'));")).await.unwrap();
+    let probe = host
+        .run(inline(
+            "exports.onExecutePostLogin = async () => String(Object.getOwnPropertyDescriptor(globalThis, 'cache'));",
+        ))
+        .await
+        .unwrap();
     assert_eq!(probe.returned, json!("undefined"));
 }
 
@@ -175,7 +181,11 @@ async fn finalization_callbacks_never_run_in_a_later_execution() {
     for round in 0..4 {
         let outcome = host.run(inline(victim)).await.unwrap();
         assert_eq!(outcome.status, Status::Completed);
-        assert!(outcome.logs.is_empty(), "round {round}: an earlier execution's finalizer ran here: {:?}", &outcome.logs[..1]);
+        assert!(
+            outcome.logs.is_empty(),
+            "round {round}: an earlier execution's finalizer ran here: {:?}",
+            &outcome.logs[..1]
+        );
         assert_eq!(apis(&outcome), ["idToken.setCustomClaim"]);
     }
 }
@@ -191,7 +201,11 @@ async fn every_execution_gets_a_fresh_module_function() {
     // A shared container keeps its module, and so its function, as before.
     let shared = || Request { container: Some("tenant".into()), ..script_request("hostile/callee-stash.action.js") };
     assert_eq!(host.run(shared()).await.unwrap().commands[0].args[1], json!(null));
-    assert_eq!(host.run(shared()).await.unwrap().commands[0].args[1], json!(null), "the module is evaluated once per container");
+    assert_eq!(
+        host.run(shared()).await.unwrap().commands[0].args[1],
+        json!(null),
+        "the module is evaluated once per container"
+    );
 }
 
 #[tokio::test]

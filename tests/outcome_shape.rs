@@ -12,7 +12,21 @@ fn keys(value: &Value) -> Vec<&str> {
 async fn action_outcome_has_the_documented_fields() {
     let outcome = run(script_request("tenant/actions/require-verified-email/code.js")).await;
     let json = serde_json::to_value(&outcome).unwrap();
-    assert_eq!(keys(&json), ["status", "trigger", "script", "returned", "commands", "requests", "logs", "logs_truncated", "error", "duration_ms"]);
+    assert_eq!(
+        keys(&json),
+        [
+            "status",
+            "trigger",
+            "script",
+            "returned",
+            "commands",
+            "requests",
+            "logs",
+            "logs_truncated",
+            "error",
+            "duration_ms"
+        ]
+    );
     assert_eq!(json["status"], "completed");
     assert_eq!(json["trigger"], "post-login");
     assert!(json["duration_ms"].as_f64().unwrap() > 0.0);
@@ -24,7 +38,22 @@ async fn action_outcome_has_the_documented_fields() {
 async fn rule_outcome_adds_the_callback() {
     let outcome = run(script_request("tenant/rules/require-verified-email.js")).await;
     let json = serde_json::to_value(&outcome).unwrap();
-    assert_eq!(keys(&json), ["status", "trigger", "script", "returned", "commands", "requests", "callback", "logs", "logs_truncated", "error", "duration_ms"]);
+    assert_eq!(
+        keys(&json),
+        [
+            "status",
+            "trigger",
+            "script",
+            "returned",
+            "commands",
+            "requests",
+            "callback",
+            "logs",
+            "logs_truncated",
+            "error",
+            "duration_ms"
+        ]
+    );
     assert_eq!(keys(&json["callback"]), ["error", "user", "context"]);
 }
 
@@ -35,13 +64,33 @@ async fn rule_outcome_adds_the_callback() {
 async fn a_callback_error_outcome_has_the_documented_shape() {
     let outcome = run(script_request("hostile/double-callback.rule.js")).await;
     let json = serde_json::to_value(&outcome).unwrap();
-    assert_eq!(keys(&json), ["status", "trigger", "script", "returned", "commands", "requests", "logs", "logs_truncated", "error", "duration_ms"]);
+    assert_eq!(
+        keys(&json),
+        [
+            "status",
+            "trigger",
+            "script",
+            "returned",
+            "commands",
+            "requests",
+            "logs",
+            "logs_truncated",
+            "error",
+            "duration_ms"
+        ]
+    );
     assert_eq!(json["status"], "error");
     assert_eq!(json["trigger"], "rule");
     assert_eq!(json["script"], fixture("hostile/double-callback.rule.js").to_str().unwrap());
     assert_eq!(json["returned"], Value::Null);
-    assert_eq!((&json["commands"], &json["requests"], &json["logs"], &json["logs_truncated"]), (&json!([]), &json!([]), &json!([]), &json!(false)));
-    assert_eq!(json["error"], json!({"name": "CallbackError", "message": "callback was called 2 times; a rule must call it exactly once"}));
+    assert_eq!(
+        (&json["commands"], &json["requests"], &json["logs"], &json["logs_truncated"]),
+        (&json!([]), &json!([]), &json!([]), &json!(false))
+    );
+    assert_eq!(
+        json["error"],
+        json!({"name": "CallbackError", "message": "callback was called 2 times; a rule must call it exactly once"})
+    );
     assert!(json["duration_ms"].as_f64().unwrap() > 0.0, "{json}");
 }
 
@@ -54,7 +103,16 @@ fn the_documented_denial_example_is_what_run_json_prints() {
     let after = &doc[doc.find(caption).expect("the example's caption") + caption.len()..];
     let block = &after[after.find("```json\n").unwrap() + 8..];
     let mut documented: Value = serde_json::from_str(&block[..block.find("```").unwrap()]).unwrap();
-    let output = run_binary(&["run", "fixtures/tenant/actions/require-verified-email/code.js", "--json", "--event", "fixtures/seed/events/app-without-flag.json"], None);
+    let output = run_binary(
+        &[
+            "run",
+            "fixtures/tenant/actions/require-verified-email/code.js",
+            "--json",
+            "--event",
+            "fixtures/seed/events/app-without-flag.json",
+        ],
+        None,
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let mut actual: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert!(actual["duration_ms"].as_f64().unwrap() > 0.0);

@@ -7,7 +7,9 @@ use crate::util::*;
 
 #[tokio::test]
 async fn unauthorized_error_has_auth0s_shape() {
-    let outcome = run(inline("function (user, context, callback) { const e = new UnauthorizedError('nope'); callback(e); }")).await;
+    let outcome =
+        run(inline("function (user, context, callback) { const e = new UnauthorizedError('nope'); callback(e); }"))
+            .await;
     assert_eq!(outcome.status, Status::Denied);
     let error = outcome.callback.unwrap().error.unwrap();
     assert_eq!(error.name, "UnauthorizedError");
@@ -51,7 +53,11 @@ async fn rule_forms_found_in_real_repositories_run() {
 
 #[tokio::test]
 async fn a_trailing_semicolon_breaks_a_rule_and_the_error_says_why() {
-    let outcome = run(Request { trigger: Some(actionhost::Trigger::Rule), ..inline("function (user, context, callback) { callback(null, user, context); };") }).await;
+    let outcome = run(Request {
+        trigger: Some(actionhost::Trigger::Rule),
+        ..inline("function (user, context, callback) { callback(null, user, context); };")
+    })
+    .await;
     assert_eq!(outcome.status, Status::Error);
     let error = outcome.error.unwrap();
     assert_eq!(error.name, "SyntaxError");
@@ -61,7 +67,9 @@ async fn a_trailing_semicolon_breaks_a_rule_and_the_error_says_why() {
 #[tokio::test]
 async fn configuration_and_auth0_globals() {
     let source = "function (user, context, callback) {\n  auth0.users.updateAppMetadata(user.user_id, { plan: configuration.PLAN })\n    .then(() => auth0.users.updateUserMetadata(user.user_id, { theme: 'dark' }, function (err, u) { context.idToken.cb = !err && u.user_metadata.theme; callback(null, user, context); }));\n  context.idToken.domain = auth0.domain;\n}";
-    let outcome = run(Request { configuration: Some(json!({"PLAN": "pro"}).as_object().unwrap().clone()), ..inline(source) }).await;
+    let outcome =
+        run(Request { configuration: Some(json!({"PLAN": "pro"}).as_object().unwrap().clone()), ..inline(source) })
+            .await;
     assert_eq!(outcome.status, Status::Completed);
     assert_eq!(apis(&outcome), ["auth0.users.updateAppMetadata", "auth0.users.updateUserMetadata"]);
     assert_eq!(outcome.commands[0].args[1], json!({"plan": "pro"}));
@@ -79,7 +87,8 @@ async fn rules_user_has_no_app_metadata_by_default() {
 #[tokio::test]
 async fn a_falsy_first_argument_to_callback_continues_as_on_auth0() {
     for value in ["false", "0", "''", "undefined", "null"] {
-        let outcome = run(inline(&format!("function (user, context, callback) {{ callback({value}, user, context); }}"))).await;
+        let outcome =
+            run(inline(&format!("function (user, context, callback) {{ callback({value}, user, context); }}"))).await;
         assert_eq!(outcome.status, Status::Completed, "callback({value})");
     }
 }

@@ -110,7 +110,11 @@ async fn rule_context_has_no_client_metadata_when_the_application_never_had_any(
 
 #[tokio::test]
 async fn missing_client_metadata_can_be_configured_as_empty() {
-    let host = actionhost::Host::new(HostConfig { workers: 1, missing_client_metadata: MissingClientMetadata::Empty, ..crate::util::config() });
+    let host = actionhost::Host::new(HostConfig {
+        workers: 1,
+        missing_client_metadata: MissingClientMetadata::Empty,
+        ..crate::util::config()
+    });
     let outcome = host.run(inline(UNGUARDED_RULE)).await.unwrap();
     assert_eq!(outcome.status, Status::Completed);
     assert_eq!(outcome.callback.unwrap().context["clientMetadata"], json!({}));

@@ -55,13 +55,21 @@ fn simulate_json(tenant: &Path, client: &str, user_id: &str, extra: &[&str]) -> 
 
 fn parse(output: Output) -> (Value, i32) {
     let code = output.status.code().unwrap();
-    let value = serde_json::from_str(&stdout(&output)).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&output), stderr(&output)));
+    let value = serde_json::from_str(&stdout(&output))
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&output), stderr(&output)));
     (value, code)
 }
 
 /// `kind name status` of every step.
 fn steps(result: &Value) -> Vec<String> {
-    result["steps"].as_array().unwrap().iter().map(|s| format!("{} {} {}", s["kind"].as_str().unwrap(), s["name"].as_str().unwrap(), s["status"].as_str().unwrap())).collect()
+    result["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!("{} {} {}", s["kind"].as_str().unwrap(), s["name"].as_str().unwrap(), s["status"].as_str().unwrap())
+        })
+        .collect()
 }
 
 #[test]
@@ -98,7 +106,15 @@ fn rules_run_in_order_skipping_disabled_ones_then_the_actions() {
     write(&path, &text);
     let (result, _) = simulate_json(&root, "Customer Portal", JANE, &[]);
     let rules: Vec<String> = steps(&result).into_iter().filter(|s| s.starts_with("rule")).collect();
-    assert_eq!(rules, ["rule require-verified-email completed", "rule block-contractors completed", "rule require-terms completed", "rule add-roles-claim completed"]);
+    assert_eq!(
+        rules,
+        [
+            "rule require-verified-email completed",
+            "rule block-contractors completed",
+            "rule require-terms completed",
+            "rule add-roles-claim completed"
+        ]
+    );
 }
 
 #[test]
@@ -107,7 +123,10 @@ fn a_rule_denial_stops_everything() {
     assert_eq!(code, 0, "a denied login is a normal result");
     assert_eq!(result["status"], "denied");
     assert_eq!(steps(&result), ["rule add-roles-claim completed", "rule require-verified-email denied"]);
-    assert_eq!(result["denial"], json!({"error": "access_denied", "error_description": "Please verify your email address before logging in.", "by": "rule require-verified-email"}));
+    assert_eq!(
+        result["denial"],
+        json!({"error": "access_denied", "error_description": "Please verify your email address before logging in.", "by": "rule require-verified-email"})
+    );
     assert_eq!(result["tokens"], Value::Null);
     assert_eq!(result["user_metadata"], json!({"marketing_consent": false}), "no Action ran");
 }
@@ -124,14 +143,22 @@ fn an_action_denial_stops_later_actions_and_keeps_its_metadata_changes() {
     assert_eq!(exit, 0);
     assert_eq!(result["status"], "denied");
     let actions: Vec<String> = steps(&result).into_iter().filter(|s| s.starts_with("action")).collect();
-    assert_eq!(actions, ["action require-verified-email completed", "action enrich-profile completed", "action deny-free-plan denied"]);
+    assert_eq!(
+        actions,
+        ["action require-verified-email completed", "action enrich-profile completed", "action deny-free-plan denied"]
+    );
     assert_eq!(result["denial"]["error"], "access_denied");
     assert_eq!(result["denial"]["error_description"], "The free plan cannot use Internal Tools");
     assert_eq!(result["denial"]["by"], "action deny-free-plan");
     // The denying Action's change and the earlier Action's change are both applied and written.
-    assert_eq!(result["app_metadata"], json!({"plan": "free", "terms_accepted": true, "last_denied_client": "Internal Tools"}));
+    assert_eq!(
+        result["app_metadata"],
+        json!({"plan": "free", "terms_accepted": true, "last_denied_client": "Internal Tools"})
+    );
     assert_eq!(result["user_metadata"], json!({"marketing_consent": false, "last_application": "Internal Tools"}));
-    let file: Value = serde_json::from_str(&std::fs::read_to_string(root.join("users/auth0_7c1e9a4b2d3f5e6a7b8c9d0e.json")).unwrap()).unwrap();
+    let file: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("users/auth0_7c1e9a4b2d3f5e6a7b8c9d0e.json")).unwrap())
+            .unwrap();
     assert_eq!(file["app_metadata"], result["app_metadata"]);
     assert_eq!(file["user_metadata"], result["user_metadata"]);
     assert_eq!(file["email"], "sam.lee@example.com", "other fields kept");
@@ -139,7 +166,8 @@ fn an_action_denial_stops_later_actions_and_keeps_its_metadata_changes() {
 
 #[test]
 fn claims_from_rules_and_actions_end_up_in_the_tokens() {
-    let (result, _) = simulate_json(&fixture("tenant"), "Customer Portal", JANE, &["--audience", "https://api.example.com/"]);
+    let (result, _) =
+        simulate_json(&fixture("tenant"), "Customer Portal", JANE, &["--audience", "https://api.example.com/"]);
     let id = &result["tokens"]["id_token"]["claims"];
     let access = &result["tokens"]["access_token"]["claims"];
     assert_eq!(id["https://example.com/roles"], json!(["admin", "editor"]), "from a rule");
@@ -158,7 +186,10 @@ fn claims_from_rules_and_actions_end_up_in_the_tokens() {
     assert_eq!(access["scope"], "openid profile email read:reports");
     assert_eq!(result["scopes"], json!(["openid", "profile", "email", "read:reports"]));
     assert_eq!(access["exp"].as_u64().unwrap() - access["iat"].as_u64().unwrap(), 86_400);
-    assert_eq!(result["mfa"], json!({"provider": "any", "allow_remember_browser": true, "by": "action enrich-profile"}));
+    assert_eq!(
+        result["mfa"],
+        json!({"provider": "any", "allow_remember_browser": true, "by": "action enrich-profile"})
+    );
     assert_eq!(result["user_metadata"], json!({"language": "fr", "last_application": "Customer Portal"}));
     assert_eq!(result["warnings"], json!([]));
 }
@@ -166,17 +197,28 @@ fn claims_from_rules_and_actions_end_up_in_the_tokens() {
 #[test]
 fn restricted_claims_are_dropped_with_a_warning_and_oversized_tokens_fail() {
     let (_dir, root) = tenant_copy();
-    add_rule(&root, "bad-claims", 5, true, r#"function (user, context, callback) {
+    add_rule(
+        &root,
+        "bad-claims",
+        5,
+        true,
+        r#"function (user, context, callback) {
   context.idToken.sub = "someone-else";
   context.idToken["https://tenant.auth0.com/admin"] = true;
   context.accessToken.favorite_color = "blue";
   callback(null, user, context);
-}"#);
-    add_action(&root, "more-bad-claims", r#"exports.onExecutePostLogin = async (event, api) => {
+}"#,
+    );
+    add_action(
+        &root,
+        "more-bad-claims",
+        r#"exports.onExecutePostLogin = async (event, api) => {
   api.accessToken.setCustomClaim("roles", ["root"]);
   api.idToken.setCustomClaim("https://x.webtask.run/y", 1);
   api.idToken.setCustomClaim("https://example.com/fine", 1);
-};"#, 3);
+};"#,
+        3,
+    );
     let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);
     assert_eq!((code, result["status"].as_str()), (0, Some("completed")));
     let id = &result["tokens"]["id_token"]["claims"];
@@ -194,21 +236,36 @@ fn restricted_claims_are_dropped_with_a_warning_and_oversized_tokens_fail() {
         "access token claim \"roles\" (set by action more-bad-claims) dropped: a restricted claim name",
     ]);
     // For an Auth0 API, non-namespaced access token claims are dropped too.
-    let (result, _) = simulate_json(&root, "Customer Portal", JANE, &["--audience", "https://example.auth0.com/api/v2/"]);
+    let (result, _) =
+        simulate_json(&root, "Customer Portal", JANE, &["--audience", "https://example.auth0.com/api/v2/"]);
     assert!(result["tokens"]["access_token"]["claims"].get("favorite_color").is_none());
-    assert!(result["warnings"].as_array().unwrap().iter().any(|w| w.as_str().unwrap().contains("non-namespaced claims are not allowed")));
+    assert!(result["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|w| w.as_str().unwrap().contains("non-namespaced claims are not allowed")));
 
     // More than 100 KB of custom claims in one token fails the login.
-    add_rule(&root, "huge-claim", 6, true, r#"function (user, context, callback) {
+    add_rule(
+        &root,
+        "huge-claim",
+        6,
+        true,
+        r#"function (user, context, callback) {
   context.accessToken["https://example.com/blob"] = "x".repeat(100 * 1024);
   callback(null, user, context);
-}"#);
+}"#,
+    );
     let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);
     assert_eq!(code, 1);
     assert_eq!(result["status"], "error");
     assert_eq!(result["failed_step"], "tokens");
     assert_eq!(result["error"]["name"], "TokenTooLarge");
-    assert!(result["error"]["message"].as_str().unwrap().starts_with("the custom claims of the access token take 102"), "{}", result["error"]);
+    assert!(
+        result["error"]["message"].as_str().unwrap().starts_with("the custom claims of the access token take 102"),
+        "{}",
+        result["error"]
+    );
     assert_eq!(result["tokens"], Value::Null);
 }
 
@@ -232,12 +289,23 @@ fn a_rule_redirect_suspends_the_login_and_continue_runs_the_rules_again() {
 
     // Accepting (the same suspended login): the rule records it, then the Actions run, and the
     // marketing-consent Action redirects in turn.
-    let (accepted, code) = parse(simulate(&["--continue", &state_file, "--query", "accepted=yes", "--json", "--state-file", root.join("consent.json").to_str().unwrap()]));
+    let (accepted, code) = parse(simulate(&[
+        "--continue",
+        &state_file,
+        "--query",
+        "accepted=yes",
+        "--json",
+        "--state-file",
+        root.join("consent.json").to_str().unwrap(),
+    ]));
     assert_eq!((code, accepted["status"].as_str()), (0, Some("redirected")));
     let resumed: Vec<&Value> = accepted["steps"].as_array().unwrap().iter().filter(|s| s["resumed"] == true).collect();
     assert_eq!(resumed[0]["name"], "add-roles-claim", "every rule runs again");
     let terms = resumed.iter().find(|s| s["name"] == "require-terms").unwrap();
-    assert_eq!(terms["commands"][0], json!({"api": "auth0.users.updateAppMetadata", "args": [ALEX, {"terms_accepted": true}]}));
+    assert_eq!(
+        terms["commands"][0],
+        json!({"api": "auth0.users.updateAppMetadata", "args": [ALEX, {"terms_accepted": true}]})
+    );
     assert_eq!(accepted["app_metadata"], json!({"terms_accepted": true}));
     assert_eq!(accepted["redirect"]["by"], "action marketing-consent");
     assert_eq!(accepted["redirect"]["state_file"], root.join("consent.json").to_str().unwrap());
@@ -256,10 +324,15 @@ fn an_action_redirect_resumes_in_on_continue_post_login_then_the_remaining_actio
     let mut alex: Value = serde_json::from_str(&std::fs::read_to_string(&user).unwrap()).unwrap();
     alex["app_metadata"] = json!({"terms_accepted": true});
     write(&user, &serde_json::to_string_pretty(&alex).unwrap());
-    add_action(&root, "after-consent", r#"exports.onExecutePostLogin = async (event, api) => {
+    add_action(
+        &root,
+        "after-consent",
+        r#"exports.onExecutePostLogin = async (event, api) => {
   api.idToken.setCustomClaim("https://example.com/seen_consent", event.user.user_metadata.marketing_consent);
   api.idToken.setCustomClaim("https://example.com/plan_seen", event.transaction.metadata.plan);
-};"#, 3);
+};"#,
+        3,
+    );
     let (result, _) = simulate_json(&root, "Legacy Mobile App", ALEX, &["--persist"]);
     assert_eq!(result["status"], "redirected");
     let url = result["redirect"]["url"].as_str().unwrap();
@@ -272,7 +345,13 @@ fn an_action_redirect_resumes_in_on_continue_post_login_then_the_remaining_actio
     let state_file = result["redirect"]["state_file"].as_str().unwrap().to_owned();
     let (done, code) = parse(simulate(&["--continue", &state_file, "--query", "consent=yes", "--json", "--persist"]));
     assert_eq!((code, done["status"].as_str()), (0, Some("completed")));
-    let resumed: Vec<String> = done["steps"].as_array().unwrap().iter().filter(|s| s["resumed"] == true).map(|s| format!("{} {}", s["name"].as_str().unwrap(), s["phase"].as_str().unwrap())).collect();
+    let resumed: Vec<String> = done["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["resumed"] == true)
+        .map(|s| format!("{} {}", s["name"].as_str().unwrap(), s["phase"].as_str().unwrap()))
+        .collect();
     assert_eq!(resumed, ["marketing-consent continue", "after-consent execute"]);
     let id = &done["tokens"]["id_token"]["claims"];
     assert_eq!(id["https://example.com/marketing_consent"], true);
@@ -286,7 +365,8 @@ fn an_action_redirect_resumes_in_on_continue_post_login_then_the_remaining_actio
 #[test]
 fn signed_tokens_verify_with_the_tenant_key_or_the_secret() {
     let (_dir, root) = tenant_copy();
-    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &["--sign", "--audience", "https://api.example.com/"]);
+    let (result, code) =
+        simulate_json(&root, "Customer Portal", JANE, &["--sign", "--audience", "https://api.example.com/"]);
     assert_eq!(code, 0);
     let signing = &result["tokens"]["signing"];
     assert_eq!(signing["alg"], "RS256");
@@ -303,7 +383,8 @@ fn signed_tokens_verify_with_the_tenant_key_or_the_secret() {
     let access = decode::<Value>(result["tokens"]["access_token"]["jwt"].as_str().unwrap(), &key, &validation).unwrap();
     assert_eq!(access.claims["https://example.com/plan"], "enterprise");
     // The JWKS holds the same key, under the same kid.
-    let jwks: Value = serde_json::from_str(&std::fs::read_to_string(root.join(".actionhost/jwks.json")).unwrap()).unwrap();
+    let jwks: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join(".actionhost/jwks.json")).unwrap()).unwrap();
     let jwk = &jwks["keys"][0];
     assert_eq!(jwk["kid"], signing["kid"]);
     let from_jwk = DecodingKey::from_rsa_components(jwk["n"].as_str().unwrap(), jwk["e"].as_str().unwrap()).unwrap();
@@ -345,16 +426,31 @@ fn the_seed_application_metadata_changes_the_result() {
     metadata(&["set", "--client", "Legacy Mobile App", "SKIP_VERIFICATION=yes"]);
     let (result, _) = simulate_json(&root, "Legacy Mobile App", SAM, &[]);
     assert_eq!(result["status"], "completed");
-    let logs: Vec<&str> = result["steps"].as_array().unwrap().iter().flat_map(|s| s["logs"].as_array().unwrap()).map(|l| l["message"].as_str().unwrap()).collect();
-    assert_eq!(logs, ["skipping email verification for Legacy Mobile App", "skipping email verification for Legacy Mobile App"], "the Rule and the Action both skip");
+    let logs: Vec<&str> = result["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["logs"].as_array().unwrap())
+        .map(|l| l["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        logs,
+        ["skipping email verification for Legacy Mobile App", "skipping email verification for Legacy Mobile App"],
+        "the Rule and the Action both skip"
+    );
 }
 
 #[test]
 fn rules_executed_reach_the_actions() {
     let (_dir, root) = tenant_copy();
-    add_action(&root, "which-rules", r#"exports.onExecutePostLogin = async (event, api) => {
+    add_action(
+        &root,
+        "which-rules",
+        r#"exports.onExecutePostLogin = async (event, api) => {
   api.idToken.setCustomClaim("https://example.com/ran", ["add-roles-claim", "block-contractors", "require-terms"].map((r) => api.rules.wasExecuted(r)));
-};"#, 0);
+};"#,
+        0,
+    );
     let (result, _) = simulate_json(&root, "Customer Portal", JANE, &[]);
     assert_eq!(result["tokens"]["id_token"]["claims"]["https://example.com/ran"], json!([true, false, true]));
 }
@@ -362,7 +458,12 @@ fn rules_executed_reach_the_actions() {
 #[test]
 fn a_failing_script_exits_1_and_bad_input_exits_2() {
     let (_dir, root) = tenant_copy();
-    add_action(&root, "broken", "exports.onExecutePostLogin = async (event, api) => { api.user.setAppMetadata('x', 1); null.boom; };", 1);
+    add_action(
+        &root,
+        "broken",
+        "exports.onExecutePostLogin = async (event, api) => { api.user.setAppMetadata('x', 1); null.boom; };",
+        1,
+    );
     let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);
     assert_eq!(code, 1);
     assert_eq!(result["status"], "error");
@@ -375,7 +476,10 @@ fn a_failing_script_exits_1_and_bad_input_exits_2() {
         (vec!["--client", "Customer Portal", "--user-id", "auth0|nobody"], "no user \"auth0|nobody\""),
         (vec!["--client", "Nope", "--user-id", JANE], "no application with name or client_id \"Nope\""),
         (vec!["--client", "Customer Portal", "--user-id", JANE, "--protocol", "carrier-pigeon"], "unknown protocol"),
-        (vec!["--client", "Customer Portal", "--user", "fixtures/seed/user-unverified.json"], "the user has no user_id"),
+        (
+            vec!["--client", "Customer Portal", "--user", "fixtures/seed/user-unverified.json"],
+            "the user has no user_id",
+        ),
     ] {
         let mut all = vec!["--tenant", tenant];
         all.extend(args);
@@ -393,7 +497,16 @@ fn the_human_view_shows_steps_tokens_and_metadata() {
     assert!(output.status.success());
     let text = stdout(&output);
     assert!(text.starts_with(&format!("login: {JANE} into Customer Portal via Username-Password-Authentication (oidc-basic-profile)\nstatus: completed  (6 steps, ")), "{text}");
-    for needle in ["   3. rule block-contractors", "skipped (disabled)", "        transaction.setMetadata(\"plan\", \"enterprise\")", "        + /event/transaction/metadata/plan = \"enterprise\"", "id token:\n", "  https://example.com/language: \"fr\"", "scopes: openid profile email read:reports", "mfa: any, browser may be remembered (by action enrich-profile)"] {
+    for needle in [
+        "   3. rule block-contractors",
+        "skipped (disabled)",
+        "        transaction.setMetadata(\"plan\", \"enterprise\")",
+        "        + /event/transaction/metadata/plan = \"enterprise\"",
+        "id token:\n",
+        "  https://example.com/language: \"fr\"",
+        "scopes: openid profile email read:reports",
+        "mfa: any, browser may be remembered (by action enrich-profile)",
+    ] {
         assert!(text.contains(needle), "{needle:?} in\n{text}");
     }
 }
@@ -423,7 +536,12 @@ fn batch_takes_simulate_lines() {
 
 #[tokio::test]
 async fn the_library_simulates_the_same_login_from_the_yaml_tenant() {
-    let request = |tenant: &str| LoginRequest { tenant: Some(fixture(tenant)), client: Some("Customer Portal".into()), user_id: Some(JANE.into()), ..Default::default() };
+    let request = |tenant: &str| LoginRequest {
+        tenant: Some(fixture(tenant)),
+        client: Some("Customer Portal".into()),
+        user_id: Some(JANE.into()),
+        ..Default::default()
+    };
     let from_dir = pipeline::simulate(host(), &request("tenant")).await.unwrap();
     let mut yaml_request = request("tenant-yaml/tenant.yaml");
     yaml_request.user_id = None;
@@ -448,14 +566,22 @@ async fn the_library_simulates_the_same_login_from_the_yaml_tenant() {
 #[test]
 fn an_action_that_denies_and_redirects_denies_the_login() {
     let (_dir, root) = tenant_copy();
-    add_action(&root, "deny-and-redirect", r#"exports.onExecutePostLogin = async (event, api) => {
+    add_action(
+        &root,
+        "deny-and-redirect",
+        r#"exports.onExecutePostLogin = async (event, api) => {
   api.redirect.sendUserTo("https://idp.example.com/step-up");
   api.access.deny("no entry");
-};"#, 0);
+};"#,
+        0,
+    );
     let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);
     assert_eq!(code, 0, "a denial is a normal result");
     assert_eq!(result["status"], "denied", "{result}");
-    assert_eq!(result["denial"], json!({"error": "access_denied", "error_description": "no entry", "by": "action deny-and-redirect"}));
+    assert_eq!(
+        result["denial"],
+        json!({"error": "access_denied", "error_description": "no entry", "by": "action deny-and-redirect"})
+    );
     assert_eq!(result["redirect"], Value::Null);
     assert_eq!(result["tokens"], Value::Null);
     let actions: Vec<String> = steps(&result).into_iter().filter(|s| s.starts_with("action")).collect();
@@ -470,30 +596,48 @@ fn an_action_that_denies_and_redirects_denies_the_login() {
 fn a_rule_of_another_stage_does_not_run_in_a_login() {
     let (_dir, root) = tenant_copy();
     for (name, stage) in [("on-failure", "login_failure"), ("on-authorize", "pre_authorize")] {
-        write(&root.join(format!("rules/{name}.js")), &format!(r#"function (user, context, callback) {{
+        write(
+            &root.join(format!("rules/{name}.js")),
+            &format!(
+                r#"function (user, context, callback) {{
   context.idToken["https://example.com/{name}"] = true;
   auth0.users.updateAppMetadata(user.user_id, {{ "{name}": true }});
   callback(null, user, context);
-}}"#));
+}}"#
+            ),
+        );
         let order = if stage == "login_failure" { 0 } else { 5 };
-        let meta = json!({"name": name, "enabled": true, "order": order, "stage": stage, "script": format!("./{name}.js")});
+        let meta =
+            json!({"name": name, "enabled": true, "order": order, "stage": stage, "script": format!("./{name}.js")});
         write(&root.join(format!("rules/{name}.json")), &meta.to_string());
     }
     let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);
     assert_eq!((code, result["status"].as_str()), (0, Some("completed")), "{result}");
     let rules: Vec<String> = steps(&result).into_iter().filter(|s| s.starts_with("rule")).collect();
-    assert_eq!(rules, [
-        "rule on-failure skipped",
-        "rule add-roles-claim completed",
-        "rule require-verified-email completed",
-        "rule block-contractors skipped",
-        "rule require-terms completed",
-        "rule on-authorize skipped",
-    ]);
-    let reasons: Vec<&Value> = result["steps"].as_array().unwrap().iter().filter(|s| s["name"] == "on-failure" || s["name"] == "on-authorize").map(|s| &s["reason"]).collect();
+    assert_eq!(
+        rules,
+        [
+            "rule on-failure skipped",
+            "rule add-roles-claim completed",
+            "rule require-verified-email completed",
+            "rule block-contractors skipped",
+            "rule require-terms completed",
+            "rule on-authorize skipped",
+        ]
+    );
+    let reasons: Vec<&Value> = result["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["name"] == "on-failure" || s["name"] == "on-authorize")
+        .map(|s| &s["reason"])
+        .collect();
     assert_eq!(reasons, [&json!("stage login_failure"), &json!("stage pre_authorize")]);
     let id = &result["tokens"]["id_token"]["claims"];
-    assert!(id.get("https://example.com/on-failure").is_none() && id.get("https://example.com/on-authorize").is_none(), "{id}");
+    assert!(
+        id.get("https://example.com/on-failure").is_none() && id.get("https://example.com/on-authorize").is_none(),
+        "{id}"
+    );
     assert_eq!(result["app_metadata"], json!({"plan": "enterprise", "terms_accepted": true}));
 }
 
@@ -503,24 +647,48 @@ fn a_rule_of_another_stage_does_not_run_in_a_login() {
 #[test]
 fn a_rule_updating_another_users_metadata_does_not_change_the_login_user() {
     let (_dir, root) = tenant_copy();
-    add_rule(&root, "touch-others", 5, true, &format!(r#"function (user, context, callback) {{
+    add_rule(
+        &root,
+        "touch-others",
+        5,
+        true,
+        &format!(
+            r#"function (user, context, callback) {{
   auth0.users.updateAppMetadata("{SAM}", {{ plan: "hijacked" }});
   auth0.users.updateUserMetadata("{SAM}", {{ language: "xx" }});
   auth0.users.updateUserMetadata(user.user_id, {{ seen_rule: true }});
   callback(null, user, context);
-}}"#));
+}}"#
+        ),
+    );
     let sam_file = root.join("users/auth0_7c1e9a4b2d3f5e6a7b8c9d0e.json");
     let sam_before = std::fs::read(&sam_file).unwrap();
     let (result, code) = simulate_json(&root, "Customer Portal", JANE, &["--persist"]);
     assert_eq!((code, result["status"].as_str()), (0, Some("completed")), "{result}");
-    assert_eq!(result["app_metadata"], json!({"plan": "enterprise", "terms_accepted": true}), "Sam's update is not Jane's");
-    assert_eq!(result["user_metadata"], json!({"language": "fr", "seen_rule": true, "last_application": "Customer Portal"}), "only Jane's own update applies");
+    assert_eq!(
+        result["app_metadata"],
+        json!({"plan": "enterprise", "terms_accepted": true}),
+        "Sam's update is not Jane's"
+    );
+    assert_eq!(
+        result["user_metadata"],
+        json!({"language": "fr", "seen_rule": true, "last_application": "Customer Portal"}),
+        "only Jane's own update applies"
+    );
     let warnings: Vec<&str> = result["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     for (warning, api) in warnings.iter().zip(["auth0.users.updateAppMetadata", "auth0.users.updateUserMetadata"]) {
-        assert!(warning.starts_with("rule touch-others: ") && warning.contains(api) && warning.contains(SAM) && warning.contains("ignored"), "{warning}");
+        assert!(
+            warning.starts_with("rule touch-others: ")
+                && warning.contains(api)
+                && warning.contains(SAM)
+                && warning.contains("ignored"),
+            "{warning}"
+        );
     }
-    let jane: Value = serde_json::from_str(&std::fs::read_to_string(root.join("users/auth0_65a5027f9b3c4d1e2f3a4b5c.json")).unwrap()).unwrap();
+    let jane: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("users/auth0_65a5027f9b3c4d1e2f3a4b5c.json")).unwrap())
+            .unwrap();
     assert_eq!(jane["app_metadata"], json!({"plan": "enterprise", "terms_accepted": true}));
     assert_eq!(jane["user_metadata"]["seen_rule"], true);
     assert_eq!(std::fs::read(&sam_file).unwrap(), sam_before, "Sam's file is not written either");

@@ -30,19 +30,12 @@ const ACTION: &str = r#"exports.onExecutePostLogin = async (event, api) => {
 fn registry_sources() -> PathBuf {
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(std::env::var_os("HOME").expect("HOME or CARGO_HOME is set"))
-                .join(".cargo")
-        });
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").expect("HOME or CARGO_HOME is set")).join(".cargo"));
     home.join("registry").join("src")
 }
 
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
 }
 
 fn quote(path: &Path) -> String {
@@ -82,14 +75,9 @@ fn copied_binary_runs_with_registry_and_source_tree_hidden() {
     if !is_root() {
         unshare.arg("--map-root-user");
     }
-    let output = unshare
-        .args(["--mount", "--propagation", "private", "sh", "-c", &script])
-        .current_dir(temp.path())
-        .output();
-    let stderr = output
-        .as_ref()
-        .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
-        .unwrap_or_default();
+    let output =
+        unshare.args(["--mount", "--propagation", "private", "sh", "-c", &script]).current_dir(temp.path()).output();
+    let stderr = output.as_ref().map(|o| String::from_utf8_lossy(&o.stderr).into_owned()).unwrap_or_default();
     let ready = stderr.contains("namespace-ready");
     if !ready {
         let why = match &output {

@@ -17,7 +17,10 @@ const ONE_SECOND: Limits = Limits { timeout_ms: 1_000, memory_mb: 64 };
 /// The seed Action, run after a hostile script on the same host, must be entirely correct.
 async fn assert_next_is_correct(host: &Host) {
     let next = host
-        .run(Request { client_metadata: Some(json!({"TIER": "gold"})), ..script_request("tenant/actions/require-verified-email/code.js") })
+        .run(Request {
+            client_metadata: Some(json!({"TIER": "gold"})),
+            ..script_request("tenant/actions/require-verified-email/code.js")
+        })
         .await
         .unwrap();
     assert_eq!(next.status, Status::Completed, "{next:?}");
@@ -39,7 +42,16 @@ fn the_worker_sandbox_refuses_files_sockets_processes_and_signals_to_native_code
     let output = binary().args([actionhost::WORKER_ARG, "--probe-sandbox"]).stdin(Stdio::null()).output().unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
     let found: BTreeMap<String, Option<String>> = serde_json::from_slice(&output.stdout).unwrap();
-    for attempt in ["read /etc/hostname", "create a file in /tmp", "TCP socket", "unix socket", "start a process", "fork", "signal the parent", "io_uring"] {
+    for attempt in [
+        "read /etc/hostname",
+        "create a file in /tmp",
+        "TCP socket",
+        "unix socket",
+        "start a process",
+        "fork",
+        "signal the parent",
+        "io_uring",
+    ] {
         let error = found.get(attempt).unwrap_or_else(|| panic!("{attempt} not probed: {found:?}"));
         assert_eq!(error.as_deref(), Some("Operation not permitted (os error 1)"), "{attempt}: {found:?}");
     }
@@ -100,7 +112,8 @@ async fn a_worker_is_replaced_after_its_execution_budget_and_its_containers_go_w
     let rule = "function (user, context, callback) { global.count = (global.count || 0) + 1; user.count = global.count; callback(null, user, context); }";
     let mut counts = vec![];
     for _ in 0..5 {
-        let request = Request { container: Some("tenant".into()), trigger: Some(actionhost::Trigger::Rule), ..inline(rule) };
+        let request =
+            Request { container: Some("tenant".into()), trigger: Some(actionhost::Trigger::Rule), ..inline(rule) };
         let outcome = host.run(request).await.unwrap();
         assert_eq!(outcome.status, Status::Completed, "{outcome:?}");
         counts.push(outcome.callback.unwrap().user["count"].clone());
@@ -140,14 +153,17 @@ fn a_job_whose_worker_crashes_gets_an_engine_error_and_the_batch_goes_on() {
         .unwrap();
     let mut input = batch.stdin.take().unwrap();
     let mut output = BufReader::new(batch.stdout.take().unwrap());
-    writeln!(input, r#"{{"id": 1, "script_path": "fixtures/hostile/busy-forever.action.js", "timeout_ms": 20000}}"#).unwrap();
+    writeln!(input, r#"{{"id": 1, "script_path": "fixtures/hostile/busy-forever.action.js", "timeout_ms": 20000}}"#)
+        .unwrap();
     input.flush().unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);
     let worker = loop {
         // The worker is started at once; give it time to take the job.
         std::thread::sleep(Duration::from_millis(300));
         if let Some(&pid) = children(batch.id()).first() {
-            if std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| stat.split_whitespace().nth(2) == Some("R")) {
+            if std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .is_ok_and(|stat| stat.split_whitespace().nth(2) == Some("R"))
+            {
                 break pid;
             }
         }
@@ -183,7 +199,8 @@ async fn a_worker_whose_memory_keeps_growing_is_replaced() {
         global.hoard.push(new Uint8Array(8 * 1024 * 1024).fill(1)); user.count = global.hoard.length; callback(null, user, context); }";
     let mut counts = vec![];
     for _ in 0..17 {
-        let request = Request { container: Some("tenant".into()), trigger: Some(actionhost::Trigger::Rule), ..inline(rule) };
+        let request =
+            Request { container: Some("tenant".into()), trigger: Some(actionhost::Trigger::Rule), ..inline(rule) };
         let outcome = host.run(request).await.unwrap();
         assert_eq!(outcome.status, Status::Completed, "{outcome:?}");
         counts.push(outcome.callback.unwrap().user["count"].as_u64().unwrap());

@@ -26,24 +26,55 @@ fn metadata(root: &Path, args: &[&str]) -> std::process::Output {
 }
 
 fn status_of(output: &std::process::Output) -> String {
-    let outcome: Value = serde_json::from_str(&stdout(output)).unwrap_or_else(|_| panic!("{}{}", stdout(output), stderr(output)));
+    let outcome: Value =
+        serde_json::from_str(&stdout(output)).unwrap_or_else(|_| panic!("{}{}", stdout(output), stderr(output)));
     outcome["status"].as_str().unwrap().to_owned()
 }
 
 const UNVERIFIED: &str = "fixtures/seed/events/user-unverified.json";
 
 fn run_action(root: &Path, client: &str) -> std::process::Output {
-    run_binary(&["run", "--tenant", root.to_str().unwrap(), "--client", client, "--action", "require-verified-email", "--event", UNVERIFIED, "--json"], None)
+    run_binary(
+        &[
+            "run",
+            "--tenant",
+            root.to_str().unwrap(),
+            "--client",
+            client,
+            "--action",
+            "require-verified-email",
+            "--event",
+            UNVERIFIED,
+            "--json",
+        ],
+        None,
+    )
 }
 
 fn run_rule(root: &Path, client: &str) -> std::process::Output {
-    run_binary(&["run", "--tenant", root.to_str().unwrap(), "--client", client, "--rule", "require-verified-email", "--user", "fixtures/seed/user-unverified.json", "--json"], None)
+    run_binary(
+        &[
+            "run",
+            "--tenant",
+            root.to_str().unwrap(),
+            "--client",
+            client,
+            "--rule",
+            "require-verified-email",
+            "--user",
+            "fixtures/seed/user-unverified.json",
+            "--json",
+        ],
+        None,
+    )
 }
 
 #[test]
 fn the_seed_scripts_run_from_the_tenant_for_each_application() {
     let tenant = fixture("tenant");
-    for (client, expected) in [("Internal Tools", "completed"), ("Customer Portal", "denied"), ("Legacy Mobile App", "denied")] {
+    for (client, expected) in
+        [("Internal Tools", "completed"), ("Customer Portal", "denied"), ("Legacy Mobile App", "denied")]
+    {
         assert_eq!(status_of(&run_action(&tenant, client)), expected, "action for {client}");
         assert_eq!(status_of(&run_rule(&tenant, client)), expected, "rule for {client}");
     }
@@ -52,7 +83,19 @@ fn the_seed_scripts_run_from_the_tenant_for_each_application() {
 #[test]
 fn the_tenant_supplies_client_identity_secrets_and_configuration() {
     let tenant = fixture("tenant");
-    let output = run_binary(&["run", "--tenant", tenant.to_str().unwrap(), "--client", "Gd2Customer0Portal0Client0Id002", "--action", "require-verified-email", "--json"], None);
+    let output = run_binary(
+        &[
+            "run",
+            "--tenant",
+            tenant.to_str().unwrap(),
+            "--client",
+            "Gd2Customer0Portal0Client0Id002",
+            "--action",
+            "require-verified-email",
+            "--json",
+        ],
+        None,
+    );
     let outcome: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(outcome["status"], "completed");
     assert_eq!(outcome["script"], json!(format!("{}/actions/require-verified-email/code.js", tenant.display())));
@@ -61,7 +104,18 @@ fn the_tenant_supplies_client_identity_secrets_and_configuration() {
     let probe = "function (user, context, callback) { context.idToken.seen = [context.clientID, context.clientName, context.clientMetadata === undefined, configuration.CLAIM_NAMESPACE]; callback(null, user, context); }";
     let script = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(script.path(), probe).unwrap();
-    let output = run_binary(&["run", script.path().to_str().unwrap(), "--tenant", tenant.to_str().unwrap(), "--client", "Legacy Mobile App", "--json"], None);
+    let output = run_binary(
+        &[
+            "run",
+            script.path().to_str().unwrap(),
+            "--tenant",
+            tenant.to_str().unwrap(),
+            "--client",
+            "Legacy Mobile App",
+            "--json",
+        ],
+        None,
+    );
     let outcome: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(
         outcome["callback"]["context"]["idToken"]["seen"],
@@ -72,7 +126,19 @@ fn the_tenant_supplies_client_identity_secrets_and_configuration() {
 #[test]
 fn rules_of_the_tenant_see_its_configuration() {
     let tenant = fixture("tenant");
-    let output = run_binary(&["run", "--tenant", tenant.to_str().unwrap(), "--rule", "add-roles-claim", "--context", "/dev/stdin", "--json"], Some(r#"{"authorization": {"roles": ["admin"]}}"#));
+    let output = run_binary(
+        &[
+            "run",
+            "--tenant",
+            tenant.to_str().unwrap(),
+            "--rule",
+            "add-roles-claim",
+            "--context",
+            "/dev/stdin",
+            "--json",
+        ],
+        Some(r#"{"authorization": {"roles": ["admin"]}}"#),
+    );
     let outcome: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(outcome["callback"]["context"]["idToken"]["https://example.com/roles"], json!(["admin"]));
 }
@@ -107,13 +173,22 @@ fn a_metadata_change_is_seen_by_the_next_run() {
 fn metadata_get_set_unset_patch() {
     let (_dir, root) = tenant_copy();
     let get = metadata(&root, &["get", "--client", "Customer Portal"]);
-    assert_eq!(serde_json::from_str::<Value>(&stdout(&get)).unwrap(), json!({"TIER": "gold", "SUPPORT_URL": "https://portal.example.com/help"}));
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&get)).unwrap(),
+        json!({"TIER": "gold", "SUPPORT_URL": "https://portal.example.com/help"})
+    );
     assert_eq!(stdout(&metadata(&root, &["get", "--client", "Customer Portal", "TIER"])), "gold\n");
     assert_eq!(metadata(&root, &["get", "--client", "Customer Portal", "NOPE"]).status.code(), Some(1));
 
     let set = metadata(&root, &["set", "--client", "Customer Portal", "TIER=platinum", "REGION=eu"]);
-    assert_eq!(serde_json::from_str::<Value>(&stdout(&set)).unwrap(), json!({"TIER": "platinum", "SUPPORT_URL": "https://portal.example.com/help", "REGION": "eu"}));
-    let patch = metadata(&root, &["patch", "--client", "Gd2Customer0Portal0Client0Id002", "--json", r#"{"REGION": null, "LOCALE": "fr"}"#]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout(&set)).unwrap(),
+        json!({"TIER": "platinum", "SUPPORT_URL": "https://portal.example.com/help", "REGION": "eu"})
+    );
+    let patch = metadata(
+        &root,
+        &["patch", "--client", "Gd2Customer0Portal0Client0Id002", "--json", r#"{"REGION": null, "LOCALE": "fr"}"#],
+    );
     assert_eq!(patch.status.code(), Some(0), "{}", stderr(&patch));
     let unset = metadata(&root, &["unset", "--client", "Customer Portal", "SUPPORT_URL"]);
     assert_eq!(serde_json::from_str::<Value>(&stdout(&unset)).unwrap(), json!({"TIER": "platinum", "LOCALE": "fr"}));
@@ -121,7 +196,20 @@ fn metadata_get_set_unset_patch() {
     // Every other field of the client file is kept, in order.
     let client = read_client(&root, "Customer Portal");
     let keys: Vec<&str> = client.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["name", "client_id", "app_type", "callbacks", "allowed_origins", "grant_types", "token_endpoint_auth_method", "oidc_conformant", "client_metadata"]);
+    assert_eq!(
+        keys,
+        [
+            "name",
+            "client_id",
+            "app_type",
+            "callbacks",
+            "allowed_origins",
+            "grant_types",
+            "token_endpoint_auth_method",
+            "oidc_conformant",
+            "client_metadata"
+        ]
+    );
 
     // An application that never had metadata gets it.
     let set = metadata(&root, &["set", "--client", "Legacy Mobile App", "SKIP_VERIFICATION=yes"]);
@@ -141,12 +229,18 @@ fn rejected_changes_name_the_rule_and_leave_the_file_untouched() {
     // The file, the line of client_metadata, and the rule broken.
     let long_value_message = format!("actionhost: {}:17: change rejected, nothing written: client_metadata value of \"k\" is 256 characters long; Auth0 allows at most 255\n", file.display());
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (["set", "--client", "Customer Portal"].into_iter().chain(nine.iter().map(String::as_str)).collect(), "has 11 keys; Auth0 allows at most 10"),
+        (
+            ["set", "--client", "Customer Portal"].into_iter().chain(nine.iter().map(String::as_str)).collect(),
+            "has 11 keys; Auth0 allows at most 10",
+        ),
         (vec!["set", "--client", "Customer Portal", &long_key], "is 256 characters long; Auth0 allows at most 255"),
         (vec!["set", "--client", "Customer Portal", &long_value], &long_value_message),
         (vec!["set", "--client", "Customer Portal", "bad.key=1"], "contains '.'"),
         (vec!["patch", "--client", "Customer Portal", "--json", r#"{"n": 1}"#], "must be a string, found number"),
-        (vec!["patch", "--client", "Customer Portal", "--json", r#"{"o": {"a": "b"}}"#], "must be a string, found object"),
+        (
+            vec!["patch", "--client", "Customer Portal", "--json", r#"{"o": {"a": "b"}}"#],
+            "must be a string, found object",
+        ),
     ];
     for (args, expected) in cases {
         let output = metadata(&root, &args);
@@ -155,7 +249,10 @@ fn rejected_changes_name_the_rule_and_leave_the_file_untouched() {
         assert_eq!(std::fs::read(&file).unwrap(), before, "{args:?} changed the file");
     }
     // The boundaries themselves are accepted: 10 keys, 255 characters.
-    let ok = metadata(&root, &["set", "--client", "Customer Portal"].into_iter().chain(eight.iter().map(String::as_str)).collect::<Vec<_>>());
+    let ok = metadata(
+        &root,
+        &["set", "--client", "Customer Portal"].into_iter().chain(eight.iter().map(String::as_str)).collect::<Vec<_>>(),
+    );
     assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
     let max_key = format!("{}=v", "k".repeat(255));
     let ok = metadata(&root, &["patch", "--client", "Customer Portal", "--json", r#"{"K0": null}"#]);
@@ -169,7 +266,16 @@ fn concurrent_writers_lose_no_update() {
     let children: Vec<_> = (0..8)
         .map(|i| {
             binary()
-                .args(["clients", "metadata", "set", "--tenant", root.to_str().unwrap(), "--client", "Customer Portal", &format!("WRITER_{i}=done")])
+                .args([
+                    "clients",
+                    "metadata",
+                    "set",
+                    "--tenant",
+                    root.to_str().unwrap(),
+                    "--client",
+                    "Customer Portal",
+                    &format!("WRITER_{i}=done"),
+                ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -198,7 +304,16 @@ fn a_writer_killed_at_any_moment_leaves_the_old_or_the_new_file() {
     let tenant = root.to_str().unwrap().to_owned();
     let set = |value: &str| {
         binary()
-            .args(["clients", "metadata", "set", "--tenant", &tenant, "--client", "Customer Portal", &format!("TIER={value}")])
+            .args([
+                "clients",
+                "metadata",
+                "set",
+                "--tenant",
+                &tenant,
+                "--client",
+                "Customer Portal",
+                &format!("TIER={value}"),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -238,7 +353,8 @@ fn a_writer_killed_at_any_moment_leaves_the_old_or_the_new_file() {
         let _ = child.kill();
         let status = child.wait().unwrap();
         let text = std::fs::read_to_string(client_file(&root, "Customer Portal")).unwrap();
-        let client: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("round {round}: corrupt file: {e}\n{text}"));
+        let client: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("round {round}: corrupt file: {e}\n{text}"));
         assert_eq!(client["name"], "Customer Portal");
         let tier = &client["client_metadata"]["TIER"];
         if status.success() {
@@ -266,14 +382,22 @@ fn a_writer_killed_at_any_moment_leaves_the_old_or_the_new_file() {
 #[test]
 fn a_bad_tenant_is_reported_with_its_file() {
     let (_dir, root) = tenant_copy();
-    std::fs::write(client_file(&root, "Customer Portal"), "{\n  \"name\": \"Customer Portal\",\n  \"client_id\": \n}\n").unwrap();
+    std::fs::write(
+        client_file(&root, "Customer Portal"),
+        "{\n  \"name\": \"Customer Portal\",\n  \"client_id\": \n}\n",
+    )
+    .unwrap();
     let output = run_binary(&["clients", "list", "--tenant", root.to_str().unwrap()], None);
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
     assert!(message.contains("Customer Portal.json:4:"), "{message}");
     let output = run_action(&root, "Internal Tools");
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("tenant: ") && stderr(&output).contains("Customer Portal.json:4:"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("tenant: ") && stderr(&output).contains("Customer Portal.json:4:"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -306,37 +430,87 @@ fn keywords_fill_placeholders_for_run_simulate_and_batch() {
     let mappings = dir.path().join("keywords.json");
     std::fs::write(&mappings, r#"{"TIER": "platinum"}"#).unwrap();
     let config = dir.path().join("config.json");
-    std::fs::write(&config, r#"{"AUTH0_DOMAIN": "example.auth0.com", "AUTH0_KEYWORD_REPLACE_MAPPINGS": {"TIER": "silver"}}"#).unwrap();
+    std::fs::write(
+        &config,
+        r#"{"AUTH0_DOMAIN": "example.auth0.com", "AUTH0_KEYWORD_REPLACE_MAPPINGS": {"TIER": "silver"}}"#,
+    )
+    .unwrap();
     let tenant = root.to_str().unwrap();
     let tier = |output: std::process::Output| -> Value {
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
         let outcome: Value = serde_json::from_str(&stdout(&output)).unwrap();
-        let command = outcome["commands"].as_array().unwrap().iter().find(|c| c["args"][0] == "https://example.com/tier").unwrap_or_else(|| panic!("{outcome}"));
+        let command = outcome["commands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["args"][0] == "https://example.com/tier")
+            .unwrap_or_else(|| panic!("{outcome}"));
         command["args"][1].clone()
     };
     let run = |extra: &[&str]| {
-        let mut args = vec!["run", "--tenant", tenant, "--client", "Customer Portal", "--action", "require-verified-email", "--json"];
+        let mut args = vec![
+            "run",
+            "--tenant",
+            tenant,
+            "--client",
+            "Customer Portal",
+            "--action",
+            "require-verified-email",
+            "--json",
+        ];
         args.extend_from_slice(extra);
         run_binary(&args, None)
     };
     assert_eq!(tier(run(&[])), "##TIER##", "no mappings: the placeholder stays");
-    assert_eq!(tier(run(&["--keywords", mappings.to_str().unwrap()])), "platinum", "run --keywords with a mappings file");
-    assert_eq!(tier(run(&["--keywords", config.to_str().unwrap()])), "silver", "run --keywords with a Deploy CLI config");
+    assert_eq!(
+        tier(run(&["--keywords", mappings.to_str().unwrap()])),
+        "platinum",
+        "run --keywords with a mappings file"
+    );
+    assert_eq!(
+        tier(run(&["--keywords", config.to_str().unwrap()])),
+        "silver",
+        "run --keywords with a Deploy CLI config"
+    );
     let with_env = binary()
-        .args(["run", "--tenant", tenant, "--client", "Customer Portal", "--action", "require-verified-email", "--json"])
+        .args([
+            "run",
+            "--tenant",
+            tenant,
+            "--client",
+            "Customer Portal",
+            "--action",
+            "require-verified-email",
+            "--json",
+        ])
         .env("AUTH0_KEYWORD_REPLACE_MAPPINGS", r#"{"TIER": "bronze"}"#)
         .output()
         .unwrap();
     assert_eq!(tier(with_env), "bronze", "run with AUTH0_KEYWORD_REPLACE_MAPPINGS");
 
-    let output = run_binary(&["simulate", "--tenant", tenant, "--client", "Customer Portal", "--user-id", "auth0|65a5027f9b3c4d1e2f3a4b5c", "--json", "--keywords", mappings.to_str().unwrap()], None);
+    let output = run_binary(
+        &[
+            "simulate",
+            "--tenant",
+            tenant,
+            "--client",
+            "Customer Portal",
+            "--user-id",
+            "auth0|65a5027f9b3c4d1e2f3a4b5c",
+            "--json",
+            "--keywords",
+            mappings.to_str().unwrap(),
+        ],
+        None,
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let result: Value = serde_json::from_str(&stdout(&output)).unwrap();
     assert_eq!(result["tokens"]["access_token"]["claims"]["https://example.com/tier"], "platinum", "{result}");
 
     let line = r#"{"id": 1, "client": "Customer Portal", "action": "require-verified-email"}"#;
     let output = run_binary(&["batch", "--tenant", tenant, "--keywords", mappings.to_str().unwrap()], Some(line));
-    let outcome: Value = serde_json::from_str(stdout(&output).trim()).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&output), stderr(&output)));
+    let outcome: Value = serde_json::from_str(stdout(&output).trim())
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&output), stderr(&output)));
     assert_eq!(outcome["commands"][1]["args"], json!(["https://example.com/tier", "platinum"]), "{outcome}");
 }
 

@@ -9,7 +9,6 @@ use serde_json::Value;
 
 use crate::util::*;
 
-
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     binary().current_dir(dir).args(args).stdin(Stdio::null()).output().unwrap()
 }
@@ -138,7 +137,10 @@ fn update_rewrites_json_case_files_in_order() {
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     let keys: Vec<&str> = written.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, ["script", "cases"]);
-    assert_eq!(written["cases"][0]["expect"], serde_json::json!({"status": "completed", "logs": ["skipping email verification for Example Application"]}));
+    assert_eq!(
+        written["cases"][0]["expect"],
+        serde_json::json!({"status": "completed", "logs": ["skipping email verification for Example Application"]})
+    );
     assert_eq!(stdout(&run_in(dir.path(), &["test"])), "1 passed, 0 failed\n");
 }
 
@@ -146,7 +148,18 @@ fn update_rewrites_json_case_files_in_order() {
 fn junit_output_is_xml_ci_systems_read() {
     let dir = tempfile::tempdir().unwrap();
     let report = dir.path().join("report.xml");
-    let output = run_binary(&["test", "fixtures/failing", "fixtures/cases/seed-rule.cases.yaml", "--reporter", "junit", "--output", report.to_str().unwrap()], None);
+    let output = run_binary(
+        &[
+            "test",
+            "fixtures/failing",
+            "fixtures/cases/seed-rule.cases.yaml",
+            "--reporter",
+            "junit",
+            "--output",
+            report.to_str().unwrap(),
+        ],
+        None,
+    );
     assert_eq!(output.status.code(), Some(1));
     // The human report still goes to standard output.
     assert_eq!(last_line(&output), "5 passed, 1 failed, 1 skipped");
@@ -155,7 +168,10 @@ fn junit_output_is_xml_ci_systems_read() {
     let document = roxmltree::Document::parse(&text).expect("well-formed XML");
     let root = document.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!((root.attribute("tests"), root.attribute("failures"), root.attribute("skipped")), (Some("7"), Some("1"), Some("1")));
+    assert_eq!(
+        (root.attribute("tests"), root.attribute("failures"), root.attribute("skipped")),
+        (Some("7"), Some("1"), Some("1"))
+    );
     let suites: Vec<_> = root.children().filter(|n| n.has_tag_name("testsuite")).collect();
     let names: Vec<_> = suites.iter().map(|s| s.attribute("name").unwrap()).collect();
     assert_eq!(names, ["fixtures/failing/seed-action.cases.yaml", "fixtures/cases/seed-rule.cases.yaml"]);
@@ -180,12 +196,18 @@ fn the_json_reporter_prints_one_document() {
     let output = run_binary(&["test", "fixtures/failing", "--reporter", "json"], None);
     assert_eq!(output.status.code(), Some(1));
     let report: Value = serde_json::from_str(&stdout(&output)).expect("one JSON document");
-    assert_eq!((report["passed"].as_u64(), report["failed"].as_u64(), report["skipped"].as_u64()), (Some(1), Some(1), Some(1)));
+    assert_eq!(
+        (report["passed"].as_u64(), report["failed"].as_u64(), report["skipped"].as_u64()),
+        (Some(1), Some(1), Some(1))
+    );
     let failing = &report["cases"][1];
     assert_eq!(failing["result"], "failed");
     assert_eq!(failing["line"], 10);
     let status = &failing["failures"][0];
-    assert_eq!((status["field"].as_str(), status["line"].as_u64(), &status["actual"]), (Some("status"), Some(14), &Value::from("denied")));
+    assert_eq!(
+        (status["field"].as_str(), status["line"].as_u64(), &status["actual"]),
+        (Some("status"), Some(14), &Value::from("denied"))
+    );
     assert_eq!(failing["failures"][2]["actual"][0]["api"], "access.deny");
     assert_eq!(report["cases"][2]["reason"], "waiting for the new tier names");
     // The summary line goes to standard error, so standard output stays one document.
@@ -219,20 +241,42 @@ fn fail_fast_stops_at_the_first_failure() {
 fn unknown_keys_are_errors_with_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let yaml = dir.path().join("bad.cases.yaml");
-    std::fs::write(&yaml, format!("script: {}\ncases:\n  - name: x\n    expect:\n      status: denied\n      colour: red\n", fixture("tenant/actions/require-verified-email/code.js").display())).unwrap();
+    std::fs::write(
+        &yaml,
+        format!(
+            "script: {}\ncases:\n  - name: x\n    expect:\n      status: denied\n      colour: red\n",
+            fixture("tenant/actions/require-verified-email/code.js").display()
+        ),
+    )
+    .unwrap();
     let output = run_in(dir.path(), &["test"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).starts_with("actionhost: bad.cases.yaml:6:7: cases[0].expect: unknown field `colour`, expected one of `status`, "), "{}", stderr(&output));
+    assert!(
+        stderr(&output).starts_with(
+            "actionhost: bad.cases.yaml:6:7: cases[0].expect: unknown field `colour`, expected one of `status`, "
+        ),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(stdout(&output), "");
 
     std::fs::write(&yaml, "script: a.js\ncases:\n  - name: x\n    usr: {}\n").unwrap();
-    assert!(stderr(&run_in(dir.path(), &["test"])).starts_with("actionhost: bad.cases.yaml:4:5: cases[0]: unknown field `usr`"));
+    assert!(stderr(&run_in(dir.path(), &["test"]))
+        .starts_with("actionhost: bad.cases.yaml:4:5: cases[0]: unknown field `usr`"));
 
     std::fs::remove_file(&yaml).unwrap();
-    std::fs::write(dir.path().join("bad.cases.json"), "{\"script\": \"a.js\",\n \"cases\": [{\"name\": \"a\", \"expct\": {}}]}").unwrap();
+    std::fs::write(
+        dir.path().join("bad.cases.json"),
+        "{\"script\": \"a.js\",\n \"cases\": [{\"name\": \"a\", \"expct\": {}}]}",
+    )
+    .unwrap();
     let output = run_in(dir.path(), &["test"]);
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).starts_with("actionhost: bad.cases.json:2:32: unknown field `expct`"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).starts_with("actionhost: bad.cases.json:2:32: unknown field `expct`"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -246,11 +290,22 @@ fn case_file_mistakes_name_the_line() {
         stderr(&output)
     };
     let script = fixture("tenant/actions/require-verified-email/code.js").display().to_string();
-    assert_eq!(message("cases: []\nscript: missing.js\n").lines().next().unwrap(), "actionhost: x.cases.yaml:2: script: cannot read missing.js: No such file or directory (os error 2)");
-    assert_eq!(message(&format!("script: {script}\ncases:\n  - name: a\n  - name: a\n")), "actionhost: x.cases.yaml:4: cases[1]: the name \"a\" is already used by cases[0]\n");
-    assert_eq!(message(&format!("script: {script}\ncases:\n  - name: a\n    client: Customer Portal\n")), "actionhost: x.cases.yaml:3: cases[0].client: needs the file's `tenant`\n");
-    assert!(message(&format!("script: {script}\ncases:\n  - name: a\n    expect:\n      error: {{message: \"(\"}}\n")).starts_with("actionhost: x.cases.yaml:5: cases[0].expect.error.message: not a regular expression"));
-    assert!(message("tenant: ../nowhere\naction: x\ncases:\n  - name: a\n").starts_with("actionhost: x.cases.yaml:1: tenant: "));
+    assert_eq!(
+        message("cases: []\nscript: missing.js\n").lines().next().unwrap(),
+        "actionhost: x.cases.yaml:2: script: cannot read missing.js: No such file or directory (os error 2)"
+    );
+    assert_eq!(
+        message(&format!("script: {script}\ncases:\n  - name: a\n  - name: a\n")),
+        "actionhost: x.cases.yaml:4: cases[1]: the name \"a\" is already used by cases[0]\n"
+    );
+    assert_eq!(
+        message(&format!("script: {script}\ncases:\n  - name: a\n    client: Customer Portal\n")),
+        "actionhost: x.cases.yaml:3: cases[0].client: needs the file's `tenant`\n"
+    );
+    assert!(message(&format!("script: {script}\ncases:\n  - name: a\n    expect:\n      error: {{message: \"(\"}}\n"))
+        .starts_with("actionhost: x.cases.yaml:5: cases[0].expect.error.message: not a regular expression"));
+    assert!(message("tenant: ../nowhere\naction: x\ncases:\n  - name: a\n")
+        .starts_with("actionhost: x.cases.yaml:1: tenant: "));
 }
 
 #[test]
@@ -275,7 +330,10 @@ fn parity_reports_each_effect_a_ported_action_changes() {
 fn a_fixed_clock_and_seed_give_the_same_outcome_on_every_run() {
     // The suite pins the nonce, random bucket and random bytes of two seeds: it passes on every run.
     for _ in 0..2 {
-        assert_eq!(stdout(&run_binary(&["test", "fixtures/cases/determinism.cases.json"], None)), "3 passed, 0 failed\n");
+        assert_eq!(
+            stdout(&run_binary(&["test", "fixtures/cases/determinism.cases.json"], None)),
+            "3 passed, 0 failed\n"
+        );
     }
     let dir = tempfile::tempdir().unwrap();
     let script = fixture("scripts/session-stamp.action.js").display().to_string();
@@ -307,7 +365,11 @@ fn http_mocks_answer_fetch_and_requests_can_be_asserted() {
         ),
     )
     .unwrap();
-    std::fs::write(dir.path().join("origin.js"), "exports.onExecutePostLogin = async () => (await fetch('https://api.example.com')).status;").unwrap();
+    std::fs::write(
+        dir.path().join("origin.js"),
+        "exports.onExecutePostLogin = async () => (await fetch('https://api.example.com')).status;",
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("origin.cases.yaml"),
         "script: origin.js\ncases:\n  - name: a bare origin matches\n    http: [{url: \"https://api.example.com\", status: 204}]\n    expect: {returned: 204, requests: [{url: \"https://api.example.com/\"}]}\n",

@@ -14,18 +14,23 @@ const MAX_SECRET_NAME: usize = 128;
 const MAX_SECRET_VALUE: usize = 4096;
 
 /// The runner's input. The request's `event` is taken (moved into the input).
-pub fn build_input(request: &mut Request, filename: &str, metadata: Option<&ClientMetadata>) -> Result<Value, RequestError> {
+pub fn build_input(
+    request: &mut Request,
+    filename: &str,
+    metadata: Option<&ClientMetadata>,
+) -> Result<Value, RequestError> {
     let mut event = layered_input(request.merge_defaults, "event", request.event.take(), default_post_login_event)?;
     match &event["client"] {
         Value::Object(_) | Value::Null => {}
-        other => return Err(RequestError::new("event.client", format!("must be a JSON object, found {}", json_type(other)))),
+        other => {
+            return Err(RequestError::new("event.client", format!("must be a JSON object, found {}", json_type(other))))
+        }
     }
     match metadata {
         Some(metadata) => event["client"]["metadata"] = Value::Object(metadata.clone()),
         None => {
             let found = &event["client"]["metadata"];
-            client_metadata::from_json(found)
-                .map_err(|e| RequestError::new("event.client.metadata", e.to_string()))?;
+            client_metadata::from_json(found).map_err(|e| RequestError::new("event.client.metadata", e.to_string()))?;
         }
     }
     if let Some(secrets) = &request.secrets {
@@ -47,7 +52,10 @@ pub fn build_input(request: &mut Request, filename: &str, metadata: Option<&Clie
 
 fn validate_secrets(secrets: &Map<String, Value>) -> Result<(), RequestError> {
     if secrets.len() > MAX_SECRETS {
-        return Err(RequestError::new("secrets", format!("{} secrets; Auth0 allows at most {MAX_SECRETS} per Action", secrets.len())));
+        return Err(RequestError::new(
+            "secrets",
+            format!("{} secrets; Auth0 allows at most {MAX_SECRETS} per Action", secrets.len()),
+        ));
     }
     for (name, value) in secrets {
         let field = format!("secrets.{name}");
@@ -56,7 +64,9 @@ fn validate_secrets(secrets: &Map<String, Value>) -> Result<(), RequestError> {
         }
         match value {
             Value::String(s) if s.chars().count() <= MAX_SECRET_VALUE => {}
-            Value::String(_) => return Err(RequestError::new(field, format!("value is longer than {MAX_SECRET_VALUE} characters"))),
+            Value::String(_) => {
+                return Err(RequestError::new(field, format!("value is longer than {MAX_SECRET_VALUE} characters")))
+            }
             other => return Err(RequestError::new(field, format!("must be a string, found {}", json_type(other)))),
         }
     }

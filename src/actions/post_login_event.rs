@@ -154,21 +154,14 @@ pub fn default_rule_user() -> Value {
 /// Has no `clientMetadata` key: the host adds it only when the application has metadata.
 pub fn default_rule_context() -> Value {
     let event = default_post_login_event();
-    let (client, connection, request, tx) = (
-        &event["client"],
-        &event["connection"],
-        &event["request"],
-        &event["transaction"],
-    );
+    let (client, connection, request, tx) =
+        (&event["client"], &event["connection"], &event["request"], &event["transaction"]);
     let geoip: Map<String, Value> = request["geoip"]
         .as_object()
         .into_iter()
         .flatten()
         .map(|(key, value)| {
-            let snake = GEOIP_KEYS
-                .iter()
-                .find(|(camel, _)| camel == key)
-                .map_or(key.as_str(), |(_, s)| s);
+            let snake = GEOIP_KEYS.iter().find(|(camel, _)| camel == key).map_or(key.as_str(), |(_, s)| s);
             (snake.to_owned(), value.clone())
         })
         .collect();
@@ -243,20 +236,14 @@ mod tests {
         assert!(e["user"]["user_id"].as_str().unwrap().starts_with("auth0|"));
         assert!(!has(&e, "/organization") && !has(&e, "/resource_server"));
         assert!(has(&e, "/request/geoip/countryCode") && has(&e, "/request/geoip/timeZone"));
-        assert_eq!(
-            e["authentication"]["methods"][0]["timestamp"],
-            AUTHENTICATED_AT_ISO
-        );
+        assert_eq!(e["authentication"]["methods"][0]["timestamp"], AUTHENTICATED_AT_ISO);
         assert_eq!(e, default_post_login_event(), "deterministic");
     }
 
     #[test]
     fn merge_recurses_into_objects() {
         let mut e = default_post_login_event();
-        deep_merge(
-            &mut e,
-            &json!({"user": {"email": "x@example.com", "app_metadata": {"plan": "pro"}}, "extra": 1}),
-        );
+        deep_merge(&mut e, &json!({"user": {"email": "x@example.com", "app_metadata": {"plan": "pro"}}, "extra": 1}));
         assert_eq!(e["user"]["email"], "x@example.com");
         assert_eq!(e["user"]["app_metadata"], json!({"plan": "pro"}));
         assert_eq!(e["user"]["name"], "Jane Doe", "siblings kept");
@@ -266,10 +253,7 @@ mod tests {
     #[test]
     fn merge_replaces_arrays_and_scalars() {
         let mut e = default_post_login_event();
-        deep_merge(
-            &mut e,
-            &json!({"transaction": {"requested_scopes": ["openid"]}, "stats": {"logins_count": 1}}),
-        );
+        deep_merge(&mut e, &json!({"transaction": {"requested_scopes": ["openid"]}, "stats": {"logins_count": 1}}));
         assert_eq!(e["transaction"]["requested_scopes"], json!(["openid"]));
         assert_eq!(e["stats"]["logins_count"], 1);
         let mut base = json!({"a": {"b": 1}});
@@ -307,11 +291,7 @@ mod tests {
         assert_eq!(c["request"]["userAgent"], e["request"]["user_agent"]);
         assert_eq!(c["request"]["geoip"]["country_code"], "NZ");
         assert_eq!(c["request"]["geoip"].as_object().unwrap().len(), 10);
-        assert!(c["request"]["geoip"]
-            .as_object()
-            .unwrap()
-            .keys()
-            .all(|k| !k.chars().any(char::is_uppercase)));
+        assert!(c["request"]["geoip"].as_object().unwrap().keys().all(|k| !k.chars().any(char::is_uppercase)));
         assert_eq!(c["connectionMetadata"], json!({}));
         assert_eq!(c["sso"]["current_clients"], json!([]));
         assert_eq!(c["authorization"]["roles"], json!([]));
@@ -326,14 +306,8 @@ mod tests {
         let yoe = y - era * 400;
         let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
         let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
-        assert_eq!(
-            AUTHENTICATED_AT_MS,
-            (days * 86_400 + 9 * 3600 + 30 * 60) * 1000
-        );
+        assert_eq!(AUTHENTICATED_AT_MS, (days * 86_400 + 9 * 3600 + 30 * 60) * 1000);
         assert!(AUTHENTICATED_AT_ISO.starts_with("2024-06-01T09:30:00"));
-        assert_eq!(
-            default_rule_context()["authentication"]["methods"][0]["timestamp"],
-            AUTHENTICATED_AT_MS
-        );
+        assert_eq!(default_rule_context()["authentication"]["methods"][0]["timestamp"], AUTHENTICATED_AT_MS);
     }
 }

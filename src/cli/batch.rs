@@ -34,7 +34,10 @@ pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
         .map(|(index, line)| async move {
             match line {
                 Ok(text) => run_line(host, defaults, index + 1, &text).await,
-                Err(error) => Answer::Outcome(Box::new(Outcome::invalid_request(None, format!("line {}: cannot read standard input: {error}", index + 1)))),
+                Err(error) => Answer::Outcome(Box::new(Outcome::invalid_request(
+                    None,
+                    format!("line {}: cannot read standard input: {error}", index + 1),
+                ))),
             }
         })
         .buffered(workers * IN_FLIGHT_PER_WORKER));
@@ -88,7 +91,12 @@ struct SimulateLine {
 async fn run_line(host: &Host, defaults: &Defaults, number: usize, text: &str) -> Answer {
     let value: Value = match serde_json::from_str(text) {
         Ok(value) => value,
-        Err(error) => return Answer::Outcome(Box::new(Outcome::invalid_request(None, format!("line {number}: invalid JSON: {error}")))),
+        Err(error) => {
+            return Answer::Outcome(Box::new(Outcome::invalid_request(
+                None,
+                format!("line {number}: invalid JSON: {error}"),
+            )))
+        }
     };
     if value.get("simulate").is_some() {
         return Answer::Simulation(Box::new(simulate_line(host, defaults, number, value).await));
@@ -134,7 +142,9 @@ async fn run_request(host: &Host, defaults: &Defaults, number: usize, value: Val
     }
 }
 
-fn tokio_stream_lines<R: tokio::io::AsyncBufRead + Unpin>(reader: R) -> impl futures::Stream<Item = std::io::Result<String>> {
+fn tokio_stream_lines<R: tokio::io::AsyncBufRead + Unpin>(
+    reader: R,
+) -> impl futures::Stream<Item = std::io::Result<String>> {
     futures::stream::unfold(reader.lines(), |mut lines| async move {
         match lines.next_line().await {
             Ok(Some(line)) => Some((Ok(line), lines)),

@@ -24,12 +24,15 @@ fn list(args: ClientsListArgs) -> anyhow::Result<u8> {
     let mut rows: Vec<(&str, &str, usize)> = tenant
         .clients
         .iter()
-        .map(|c| (c.name.as_str(), c.client_id.as_deref().unwrap_or("-"), c.client_metadata.as_ref().map_or(0, Map::len)))
+        .map(|c| {
+            (c.name.as_str(), c.client_id.as_deref().unwrap_or("-"), c.client_metadata.as_ref().map_or(0, Map::len))
+        })
         .collect();
     rows.sort();
     let mut out = String::new();
     if args.json {
-        let list: Vec<Value> = rows.iter().map(|(name, id, keys)| json!({"name": name, "client_id": id, "metadata_keys": keys})).collect();
+        let list: Vec<Value> =
+            rows.iter().map(|(name, id, keys)| json!({"name": name, "client_id": id, "metadata_keys": keys})).collect();
         out = serde_json::to_string_pretty(&list)? + "\n";
     } else {
         let width = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0).max(4);
@@ -47,7 +50,8 @@ fn metadata(command: MetadataCommand) -> anyhow::Result<u8> {
     let (client, change) = match command {
         MetadataCommand::Get { client, key } => return get(&client, key.as_deref()),
         MetadataCommand::Set { client, pairs } => {
-            let pairs = pairs.iter().map(|p| parse_pair(p).map_err(anyhow::Error::msg)).collect::<anyhow::Result<Vec<_>>>()?;
+            let pairs =
+                pairs.iter().map(|p| parse_pair(p).map_err(anyhow::Error::msg)).collect::<anyhow::Result<Vec<_>>>()?;
             (client, MetadataChange::Set(pairs))
         }
         MetadataCommand::Unset { client, keys } => (client, MetadataChange::Unset(keys)),
@@ -57,7 +61,8 @@ fn metadata(command: MetadataCommand) -> anyhow::Result<u8> {
             (client, MetadataChange::Patch(patch))
         }
     };
-    let updated = update_client_metadata(tenant_path(&client.tenant)?, &client.client, change, &keywords(&client.tenant)?)?;
+    let updated =
+        update_client_metadata(tenant_path(&client.tenant)?, &client.client, change, &keywords(&client.tenant)?)?;
     print_json(&Value::Object(updated))?;
     Ok(0)
 }

@@ -12,7 +12,11 @@ pub fn human(result: &Simulation) -> String {
     let mut out = String::new();
     if let Some(login) = &result.login {
         let audience = login.audience.as_deref().map(|a| format!(", audience {a}")).unwrap_or_default();
-        let _ = writeln!(out, "login: {} into {} via {} ({}{audience})", login.user_id, login.client, login.connection, login.protocol);
+        let _ = writeln!(
+            out,
+            "login: {} into {} via {} ({}{audience})",
+            login.user_id, login.client, login.connection, login.protocol
+        );
     }
     let ran = result.steps.iter().filter(|s| s.status != "skipped").count();
     let _ = writeln!(out, "status: {}  ({ran} steps, {:.1} ms)", result.status.as_str(), result.duration_ms);
@@ -21,7 +25,11 @@ pub fn human(result: &Simulation) -> String {
     }
     if let Some(redirect) = &result.redirect {
         let _ = writeln!(out, "redirect by {}: {}", redirect.by, redirect.url);
-        let _ = writeln!(out, "  resume with: actionhost simulate --continue {} --query KEY=VALUE", redirect.state_file.display());
+        let _ = writeln!(
+            out,
+            "  resume with: actionhost simulate --continue {} --query KEY=VALUE",
+            redirect.state_file.display()
+        );
     }
     if let Some(error) = &result.error {
         let at = result.failed_step.as_deref().map(|s| format!(" (in {s})")).unwrap_or_default();

@@ -48,8 +48,12 @@ pub async fn test(args: TestArgs) -> anyhow::Result<u8> {
         keywords,
         ..HostConfig::default()
     });
-    let options = Options { filter: args.filter.clone(), fail_fast: args.fail_fast, in_flight: workers * IN_FLIGHT_PER_WORKER };
-    let total: usize = files.iter().map(|f| (0..f.cases.len()).filter(|&c| runner::selected(f, c, options.filter.as_deref())).count()).sum();
+    let options =
+        Options { filter: args.filter.clone(), fail_fast: args.fail_fast, in_flight: workers * IN_FLIGHT_PER_WORKER };
+    let total: usize = files
+        .iter()
+        .map(|f| (0..f.cases.len()).filter(|&c| runner::selected(f, c, options.filter.as_deref())).count())
+        .sum();
     let bar = progress_bar(total);
     let mut report = runner::run(&host, &files, &options, |_| bar.inc(1)).await;
     bar.finish_and_clear();
@@ -94,7 +98,8 @@ fn progress_bar(total: usize) -> indicatif::ProgressBar {
 /// against what was written.
 fn record(loader: &mut Loader, files: &mut [CaseFile], report: &mut runner::Report) -> anyhow::Result<()> {
     for (index, file) in files.iter_mut().enumerate() {
-        let results: Vec<_> = report.results.iter().filter(|r| r.file == index && r.verdict == Verdict::Failed).collect();
+        let results: Vec<_> =
+            report.results.iter().filter(|r| r.file == index && r.verdict == Verdict::Failed).collect();
         let Some((text, count)) = update::rewrite(file, &results) else { continue };
         let path = file.path.clone();
         write_file(&path, &text)?;

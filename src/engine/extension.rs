@@ -14,8 +14,7 @@ use sha2::Sha256;
 #[deno_core::op2]
 #[string]
 fn op_actionhost_hmac_sha256(#[string] secret: String, #[string] data: String) -> String {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any size");
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any size");
     mac.update(data.as_bytes());
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
@@ -42,26 +41,26 @@ deno_core::extension!(
         "json.js",
         "require.js",
         "isolation.js",
-        "actions/api/index.js",
-        "actions/api/builtins.js",
-        "actions/api/limits.js",
-        "actions/api/base.js",
-        "actions/api/access.js",
-        "actions/api/tokens.js",
-        "actions/api/multifactor.js",
-        "actions/api/authentication.js",
-        "actions/api/redirect.js",
-        "actions/api/jwt.js",
-        "actions/api/user.js",
-        "actions/api/cache.js",
-        "actions/api/saml.js",
-        "actions/api/prompt.js",
-        "actions/api/rules.js",
-        "actions/api/session_common.js",
-        "actions/api/refresh_token.js",
-        "actions/api/session.js",
-        "actions/api/transaction.js",
-        "actions/post_login_runner.js",
+        "actions/post_login/api.js",
+        "actions/common/builtins.js",
+        "actions/common/limits.js",
+        "actions/common/base.js",
+        "actions/post_login/access.js",
+        "actions/post_login/tokens.js",
+        "actions/post_login/multifactor.js",
+        "actions/post_login/authentication.js",
+        "actions/post_login/redirect.js",
+        "actions/common/jwt.js",
+        "actions/post_login/user.js",
+        "actions/common/cache.js",
+        "actions/post_login/saml.js",
+        "actions/post_login/prompt.js",
+        "actions/post_login/rules.js",
+        "actions/post_login/session_common.js",
+        "actions/post_login/refresh_token.js",
+        "actions/post_login/session.js",
+        "actions/post_login/transaction.js",
+        "actions/post_login/runner.js",
         "rules/rule_globals.js",
         "rules/rule_runner.js",
     ],

@@ -90,7 +90,8 @@ impl Isolate {
             deno_core::scope!(scope, &mut runtime);
             let array = v8::Local::<v8::Array>::try_from(v8::Local::new(scope, runner))?;
             let function = |scope: &mut v8::PinScope, index| -> anyhow::Result<v8::Global<v8::Function>> {
-                let value = array.get_index(scope, index).ok_or_else(|| anyhow::anyhow!("runner entry {index} missing"))?;
+                let value =
+                    array.get_index(scope, index).ok_or_else(|| anyhow::anyhow!("runner entry {index} missing"))?;
                 Ok(v8::Global::new(scope, v8::Local::<v8::Function>::try_from(value)?))
             };
             (function(scope, 0)?, function(scope, 1)?, function(scope, 2)?)
@@ -157,7 +158,10 @@ impl Isolate {
             Ok(Err(_elapsed)) => result.termination = Some(Termination::Timeout),
             Ok(Ok(Ok(value))) => match self.to_json(value) {
                 Ok(value) => result.value = Some(value),
-                Err(problem) => result.error = Some(engine_error(format!("the host could not read the execution's result: {problem}"))),
+                Err(problem) => {
+                    result.error =
+                        Some(engine_error(format!("the host could not read the execution's result: {problem}")))
+                }
             },
             Ok(Ok(Err(error))) => match error.into_kind() {
                 CoreErrorKind::PendingPromiseResolution => result.termination = Some(Termination::NeverSettled),
@@ -436,7 +440,8 @@ fn bounded_prepare_stack_trace<'s, 'i>(
     let message = read("message");
     let stand_in = v8::Object::new(scope);
     for (key, value) in [("name", name), ("message", message)] {
-        if let (Some(key), Some(value)) = (v8::String::new(scope, key), value.and_then(|v| v8::String::new(scope, &v))) {
+        if let (Some(key), Some(value)) = (v8::String::new(scope, key), value.and_then(|v| v8::String::new(scope, &v)))
+        {
             stand_in.set(scope, key.into(), value.into());
         }
     }
@@ -450,7 +455,8 @@ fn bounded_prepare_stack_trace<'s, 'i>(
 fn user_prepare_stack_trace(scope: &mut v8::PinScope<'_, '_>) -> bool {
     let global = scope.get_current_context().global(scope);
     let Some(error_key) = v8::String::new(scope, "Error") else { return false };
-    let Some(error) = global.get(scope, error_key.into()).and_then(|e| v8::Local::<v8::Object>::try_from(e).ok()) else {
+    let Some(error) = global.get(scope, error_key.into()).and_then(|e| v8::Local::<v8::Object>::try_from(e).ok())
+    else {
         return false;
     };
     let Some(key) = v8::String::new(scope, "prepareStackTrace") else { return false };
@@ -522,7 +528,10 @@ mod tests {
             runner: "post-login".into(),
             kind: ScriptKind::Module,
             script: Script { filename: "test.js".into(), source: source.into() },
-            input: serde_json::value::to_raw_value(&serde_json::json!({"event": {}, "phase": "execute", "filename": "test.js"})).unwrap(),
+            input: serde_json::value::to_raw_value(
+                &serde_json::json!({"event": {}, "phase": "execute", "filename": "test.js"}),
+            )
+            .unwrap(),
             timeout: Duration::from_millis(1_000),
             memory_mb: 128,
             container: None,
@@ -542,6 +551,8 @@ mod tests {
     fn state_finish_cannot_undo_retires_the_isolate() {
         assert!(!retired_after("exports.onExecutePostLogin = async () => { globalThis.added = 1; };"));
         assert!(retired_after("exports.onExecutePostLogin = async () => { Object.preventExtensions(globalThis); };"));
-        assert!(retired_after("exports.onExecutePostLogin = async () => { Object.defineProperty(globalThis, 'kept', { value: 1 }); };"));
+        assert!(retired_after(
+            "exports.onExecutePostLogin = async () => { Object.defineProperty(globalThis, 'kept', { value: 1 }); };"
+        ));
     }
 }

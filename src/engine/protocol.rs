@@ -37,7 +37,10 @@ pub struct SandboxReport {
 }
 
 fn frame_too_large(length: usize) -> io::Error {
-    io::Error::new(io::ErrorKind::InvalidData, format!("a frame of {length} bytes exceeds the {MAX_FRAME_BYTES}-byte limit"))
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("a frame of {length} bytes exceeds the {MAX_FRAME_BYTES}-byte limit"),
+    )
 }
 
 fn encode<T: Serialize>(message: &T) -> io::Result<Vec<u8>> {

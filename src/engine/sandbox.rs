@@ -193,7 +193,8 @@ fn target_arch() -> Result<TargetArch, String> {
 }
 
 fn compile(rules: BTreeMap<i64, Vec<SeccompRule>>, action: SeccompAction) -> Result<BpfProgram, String> {
-    let filter = SeccompFilter::new(rules, SeccompAction::Allow, action, target_arch()?).map_err(|e| format!("seccomp: {e}"))?;
+    let filter =
+        SeccompFilter::new(rules, SeccompAction::Allow, action, target_arch()?).map_err(|e| format!("seccomp: {e}"))?;
     BpfProgram::try_from(filter).map_err(|e| format!("seccomp: {e}"))
 }
 
@@ -201,10 +202,8 @@ fn install_seccomp() -> Result<(), String> {
     let pid = u64::from(std::process::id());
     let mut refused: BTreeMap<i64, Vec<SeccompRule>> = refused_calls().into_iter().map(|call| (call, vec![])).collect();
     // New processes: `clone` without CLONE_THREAD (a fork) is refused; threads are fine.
-    refused.insert(
-        libc::SYS_clone,
-        vec![rule(vec![condition(0, SeccompCmpOp::MaskedEq(libc::CLONE_THREAD as u64), 0)])],
-    );
+    refused
+        .insert(libc::SYS_clone, vec![rule(vec![condition(0, SeccompCmpOp::MaskedEq(libc::CLONE_THREAD as u64), 0)])]);
     // Signals only to this process itself (the supervisor and everything else are out of reach).
     refused.insert(libc::SYS_kill, vec![rule(vec![condition(0, SeccompCmpOp::Ne, pid)])]);
     refused.insert(libc::SYS_tgkill, vec![rule(vec![condition(0, SeccompCmpOp::Ne, pid)])]);
@@ -249,11 +248,18 @@ pub fn probe() -> BTreeMap<&'static str, Option<String>> {
         })),
     );
     found.insert("signal the parent", outcome(check(unsafe { libc::kill(libc::getppid(), 0) } as _)));
-    found.insert("io_uring", outcome(check(unsafe { libc::syscall(libc::SYS_io_uring_setup, 1, [0u8; 120].as_mut_ptr()) })));
+    found.insert(
+        "io_uring",
+        outcome(check(unsafe { libc::syscall(libc::SYS_io_uring_setup, 1, [0u8; 120].as_mut_ptr()) })),
+    );
     // What a worker needs must still work: threads and memory.
     found.insert(
         "a thread still starts (expected to work)",
-        outcome(std::thread::Builder::new().spawn(|| 1 + 1).and_then(|h| h.join().map(drop).map_err(|_| std::io::Error::other("join")))),
+        outcome(
+            std::thread::Builder::new()
+                .spawn(|| 1 + 1)
+                .and_then(|h| h.join().map(drop).map_err(|_| std::io::Error::other("join"))),
+        ),
     );
     found
 }

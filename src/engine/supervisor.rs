@@ -95,7 +95,8 @@ impl Supervisor {
         std::thread::Builder::new()
             .name("actionhost-supervisor".into())
             .spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
+                let runtime =
+                    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
                 let _ = handle_tx.send(runtime.handle().clone());
                 runtime.block_on(async move {
                     for rx in pinned_rx {
@@ -138,12 +139,18 @@ impl Supervisor {
                 return JobResult::failed(engine_error("the worker pool has shut down".into()), Duration::ZERO);
             }
         }
-        answer.await.unwrap_or_else(|_| JobResult::failed(engine_error("the supervisor stopped before answering".into()), Duration::ZERO))
+        answer.await.unwrap_or_else(|_| {
+            JobResult::failed(engine_error("the supervisor stopped before answering".into()), Duration::ZERO)
+        })
     }
 }
 
 /// One worker slot: keeps a worker ready and runs the jobs it takes, one at a time.
-async fn slot(spec: Arc<WorkerSpec>, shared: async_channel::Receiver<Envelope>, mut pinned: mpsc::UnboundedReceiver<Envelope>) {
+async fn slot(
+    spec: Arc<WorkerSpec>,
+    shared: async_channel::Receiver<Envelope>,
+    mut pinned: mpsc::UnboundedReceiver<Envelope>,
+) {
     let mut worker: Option<Worker> = None;
     let mut start_error = None;
     loop {
@@ -211,7 +218,9 @@ impl Worker {
         if let Some(path) = std::env::var_os("LD_LIBRARY_PATH") {
             command.env("LD_LIBRARY_PATH", path);
         }
-        let mut child = command.spawn().map_err(|e| format!("could not start the worker program {}: {e}", spec.program.display()))?;
+        let mut child = command
+            .spawn()
+            .map_err(|e| format!("could not start the worker program {}: {e}", spec.program.display()))?;
         let pid = child.id().unwrap_or_default();
         let (jobs, results, stderr_pipe) = (child.stdin.take(), child.stdout.take(), child.stderr.take());
         let (Some(jobs), Some(mut results), Some(stderr_pipe)) = (jobs, results, stderr_pipe) else {

@@ -105,7 +105,8 @@ fn serve(memory_mb: u64, probe: bool) -> i32 {
     };
     if probe {
         let found = sandbox::probe();
-        let written = serde_json::to_writer(&mut results, &found).map_err(std::io::Error::other).and_then(|()| results.flush());
+        let written =
+            serde_json::to_writer(&mut results, &found).map_err(std::io::Error::other).and_then(|()| results.flush());
         return i32::from(written.is_err());
     }
     if write_frame(&mut results, &FromWorker::Ready { sandbox }).is_err() {
@@ -125,7 +126,10 @@ fn serve(memory_mb: u64, probe: bool) -> i32 {
         let answer = FromWorker::Done { result, retiring };
         if let Err(error) = write_frame(&mut results, &answer) {
             // A result the wire refuses (too large) is still answered, as an error.
-            let failed = JobResult::failed(engine_error(format!("the result could not be sent to the host: {error}")), Default::default());
+            let failed = JobResult::failed(
+                engine_error(format!("the result could not be sent to the host: {error}")),
+                Default::default(),
+            );
             if write_frame(&mut results, &FromWorker::Done { result: failed, retiring: true }).is_err() {
                 return 1;
             }

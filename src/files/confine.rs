@@ -21,13 +21,17 @@ pub fn check_inside(root: &Path, path: &Path, create_folders: bool) -> Result<Pa
         match std::fs::symlink_metadata(&current) {
             Ok(meta) if meta.file_type().is_symlink() => {
                 let what = if last { "the file" } else { "a folder on the way to it" };
-                let reason = format!("is a symbolic link ({what} inside {}); actionhost does not write through symbolic links", root.display());
+                let reason = format!(
+                    "is a symbolic link ({what} inside {}); actionhost does not write through symbolic links",
+                    root.display()
+                );
                 return Err(FileError::new(&current, reason));
             }
             Ok(meta) if !last && !meta.is_dir() => return Err(FileError::new(&current, "is not a folder")),
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && last => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && create_folders => match std::fs::create_dir(&current) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && create_folders => match std::fs::create_dir(&current)
+            {
                 Ok(()) => {}
                 // Created meanwhile by another writer: checked again.
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
@@ -54,7 +58,12 @@ pub fn write_inside(root: &Path, path: &Path, bytes: &[u8], mode: Mode) -> Resul
 /// `path` relative to `root`, lexically (as given, else both made absolute), refusing `..` and a
 /// path that is the root itself or outside it.
 fn relative_to(root: &Path, path: &Path) -> Result<PathBuf, FileError> {
-    let outside = || FileError::new(path, format!("is outside the tenant folder {}; actionhost writes only inside it", root.display()));
+    let outside = || {
+        FileError::new(
+            path,
+            format!("is outside the tenant folder {}; actionhost writes only inside it", root.display()),
+        )
+    };
     let relative = match path.strip_prefix(root) {
         Ok(relative) => relative.to_path_buf(),
         Err(_) => {
@@ -68,7 +77,15 @@ fn relative_to(root: &Path, path: &Path) -> Result<PathBuf, FileError> {
         match component {
             Component::Normal(name) => clean.push(name),
             Component::CurDir => {}
-            _ => return Err(FileError::new(path, format!("leaves the tenant folder {} through `..`; actionhost writes only inside it", root.display()))),
+            _ => {
+                return Err(FileError::new(
+                    path,
+                    format!(
+                        "leaves the tenant folder {} through `..`; actionhost writes only inside it",
+                        root.display()
+                    ),
+                ))
+            }
         }
     }
     if clean.as_os_str().is_empty() {

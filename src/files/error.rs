@@ -20,7 +20,11 @@ impl FileError {
     }
 
     pub(crate) fn io(path: &Path, error: &io::Error) -> FileError {
-        FileError { path: path.to_owned(), reason: error.to_string(), not_found: error.kind() == io::ErrorKind::NotFound }
+        FileError {
+            path: path.to_owned(),
+            reason: error.to_string(),
+            not_found: error.kind() == io::ErrorKind::NotFound,
+        }
     }
 
     /// `action: error`, e.g. `sync folder: Input/output error`.

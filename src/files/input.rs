@@ -48,7 +48,9 @@ pub fn read_stdin_text() -> Result<String, FileError> {
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         return Err(too_large(path, bytes.len() as u64));
     }
-    String::from_utf8(bytes).map_err(|e| FileError::new(path, format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())))
+    String::from_utf8(bytes).map_err(|e| {
+        FileError::new(path, format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+    })
 }
 
 /// The UTF-8 text of a regular file of at most [`MAX_INPUT_BYTES`].
@@ -132,6 +134,9 @@ mod tests {
         assert_eq!(read_bytes(&file).unwrap().len() as u64, MAX_INPUT_BYTES);
         handle.set_len(MAX_INPUT_BYTES + 10).unwrap();
         let err = read_bytes(&file).unwrap_err();
-        assert_eq!(err.reason, format!("too large ({} bytes): actionhost reads at most 16 MiB from an input file", MAX_INPUT_BYTES + 10));
+        assert_eq!(
+            err.reason,
+            format!("too large ({} bytes): actionhost reads at most 16 MiB from an input file", MAX_INPUT_BYTES + 10)
+        );
     }
 }

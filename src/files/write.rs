@@ -43,7 +43,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Mode) -> Result<(), FileErr
         Ok(meta) if meta.file_type().is_symlink() => {
             return Err(FileError::new(path, "is a symbolic link; actionhost does not write through symbolic links"));
         }
-        Ok(meta) if !meta.is_file() => return Err(FileError::new(path, "exists and is not a regular file; nothing written")),
+        Ok(meta) if !meta.is_file() => {
+            return Err(FileError::new(path, "exists and is not a regular file; nothing written"))
+        }
         Ok(meta) => Some(meta),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(FileError::io(path, &e)),

@@ -11,9 +11,9 @@ use serde_json::{json, Map, Value};
 
 use super::flow::{End, Flow, Mfa, Resume};
 use super::metadata::Field;
+use super::step_request;
 use super::transcript::{diff, Step, StepKind};
 use crate::outcome::{Command, OutcomeError, Status};
-use super::step_request;
 use crate::request::{Phase, Request, RequestError, Trigger};
 use crate::tenant::Tenant;
 use crate::Host;
@@ -23,7 +23,14 @@ const EVENT_CHANGING: [&str; 3] = ["user.setAppMetadata", "user.setUserMetadata"
 
 /// Runs the Actions from `start`; with `continue_query`, the first one runs its
 /// `onContinuePostLogin` with that `/continue` query.
-pub async fn run(host: &Host, tenant: &Tenant, flow: &mut Flow, mut event: Value, start: usize, continue_query: Option<&Map<String, Value>>) -> Result<End, RequestError> {
+pub async fn run(
+    host: &Host,
+    tenant: &Tenant,
+    flow: &mut Flow,
+    mut event: Value,
+    start: usize,
+    continue_query: Option<&Map<String, Value>>,
+) -> Result<End, RequestError> {
     let actions = tenant.trigger_actions("post-login").map_err(|e| RequestError::new("tenant", e.to_string()))?;
     if let Some(query) = continue_query {
         event["request"]["query"] = Value::Object(query.clone());
@@ -59,14 +66,29 @@ pub async fn run(host: &Host, tenant: &Tenant, flow: &mut Flow, mut event: Value
         flow.push(Step::ran(StepKind::Action, &action.name, Some(phase), &outcome, ms, changes));
         match outcome.status {
             Status::Denied => {
-                let reason = outcome.command("access.deny").and_then(|c| c.args.first()).and_then(Value::as_str).unwrap_or_default();
+                let reason = outcome
+                    .command("access.deny")
+                    .and_then(|c| c.args.first())
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 flow.event = Some(event);
                 return Ok(End::Denied { by, reason: reason.to_owned() });
             }
             Status::Redirected => {
-                let url = outcome.commands.iter().rev().find(|c| c.api == "redirect.sendUserTo").and_then(|c| c.args.first()).and_then(Value::as_str).unwrap_or_default();
+                let url = outcome
+                    .commands
+                    .iter()
+                    .rev()
+                    .find(|c| c.api == "redirect.sendUserTo")
+                    .and_then(|c| c.args.first())
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 flow.event = Some(event);
-                return Ok(End::Redirect { by, url: url.to_owned(), resume: Resume::Action { index, name: action.name.clone() } });
+                return Ok(End::Redirect {
+                    by,
+                    url: url.to_owned(),
+                    resume: Resume::Action { index, name: action.name.clone() },
+                });
             }
             _ => {}
         }
@@ -81,8 +103,12 @@ fn apply_commands(flow: &mut Flow, event: &mut Value, commands: &[Command], by: 
         let args = command.args.as_slice();
         match (command.api.as_str(), args) {
             ("idToken.setCustomClaim", [Value::String(key), value, ..]) => flow.id_claims.set(key, value.clone(), by),
-            ("accessToken.setCustomClaim", [Value::String(key), value, ..]) => flow.access_claims.set(key, value.clone(), by),
-            ("accessToken.addScope", [Value::String(scope), ..]) if !flow.scopes.contains(scope) => flow.scopes.push(scope.clone()),
+            ("accessToken.setCustomClaim", [Value::String(key), value, ..]) => {
+                flow.access_claims.set(key, value.clone(), by)
+            }
+            ("accessToken.addScope", [Value::String(scope), ..]) if !flow.scopes.contains(scope) => {
+                flow.scopes.push(scope.clone())
+            }
             ("accessToken.removeScope", [Value::String(scope), ..]) => flow.scopes.retain(|s| s != scope),
             ("multifactor.enable", [Value::String(provider), options, ..]) => {
                 flow.mfa = (provider != "none").then(|| Mfa {
@@ -92,7 +118,13 @@ fn apply_commands(flow: &mut Flow, event: &mut Value, commands: &[Command], by: 
                     by: by.to_owned(),
                 });
             }
-            (api @ ("authentication.challengeWith" | "authentication.challengeWithAny" | "authentication.enrollWith" | "authentication.enrollWithAny"), [factors, rest @ ..]) => {
+            (
+                api @ ("authentication.challengeWith"
+                | "authentication.challengeWithAny"
+                | "authentication.enrollWith"
+                | "authentication.enrollWithAny"),
+                [factors, rest @ ..],
+            ) => {
                 let mut list: Vec<Value> = match factors {
                     Value::Array(list) => list.clone(),
                     one => vec![one.clone()],
@@ -101,7 +133,12 @@ fn apply_commands(flow: &mut Flow, event: &mut Value, commands: &[Command], by: 
                     list.extend(more.iter().cloned());
                 }
                 let provider = if api.contains("enroll") { "enroll" } else { "challenge" };
-                flow.mfa = Some(Mfa { provider: provider.into(), allow_remember_browser: false, factors: Some(Value::Array(list)), by: by.to_owned() });
+                flow.mfa = Some(Mfa {
+                    provider: provider.into(),
+                    allow_remember_browser: false,
+                    factors: Some(Value::Array(list)),
+                    by: by.to_owned(),
+                });
             }
             (api @ ("user.setAppMetadata" | "user.setUserMetadata"), [Value::String(key), value, ..]) => {
                 let field = if api == "user.setAppMetadata" { Field::App } else { Field::User };

@@ -11,12 +11,66 @@ use serde_json::{json, Map, Value};
 
 /// Custom claims Auth0 drops silently (its documented restricted names).
 pub const RESTRICTED: &[&str] = &[
-    "acr", "act", "active", "amr", "at_hash", "ath", "attest", "aud", "auth_time", "authorization_details", "azp",
-    "c_hash", "client_id", "cnf", "cty", "dest", "entitlements", "events", "exp", "groups", "gty", "htm", "htu",
-    "iat", "internalService", "iss", "jcard", "jku", "jti", "jwe", "jwk", "kid", "may_act", "mky", "nbf", "nonce",
-    "object_id", "org_id", "org_name", "orig", "origid", "permissions", "roles", "rph", "s_hash", "sid",
-    "sip_callid", "sip_cseq_num", "sip_date", "sip_from_tag", "sip_via_branch", "sub", "sub_jwk", "toe", "txn",
-    "typ", "uuid", "vot", "vtm", "x5t#S256",
+    "acr",
+    "act",
+    "active",
+    "amr",
+    "at_hash",
+    "ath",
+    "attest",
+    "aud",
+    "auth_time",
+    "authorization_details",
+    "azp",
+    "c_hash",
+    "client_id",
+    "cnf",
+    "cty",
+    "dest",
+    "entitlements",
+    "events",
+    "exp",
+    "groups",
+    "gty",
+    "htm",
+    "htu",
+    "iat",
+    "internalService",
+    "iss",
+    "jcard",
+    "jku",
+    "jti",
+    "jwe",
+    "jwk",
+    "kid",
+    "may_act",
+    "mky",
+    "nbf",
+    "nonce",
+    "object_id",
+    "org_id",
+    "org_name",
+    "orig",
+    "origid",
+    "permissions",
+    "roles",
+    "rph",
+    "s_hash",
+    "sid",
+    "sip_callid",
+    "sip_cseq_num",
+    "sip_date",
+    "sip_from_tag",
+    "sip_via_branch",
+    "sub",
+    "sub_jwk",
+    "toe",
+    "txn",
+    "typ",
+    "uuid",
+    "vot",
+    "vtm",
+    "x5t#S256",
 ];
 /// Namespaces whose claims Auth0 ignores.
 const RESERVED_DOMAINS: [&str; 3] = ["auth0.com", "webtask.io", "webtask.run"];
@@ -28,7 +82,25 @@ pub const ACCESS_TOKEN_LIFETIME_S: u64 = 86_400;
 
 /// Profile claims an ID token carries for each scope, when the user has them.
 const SCOPE_CLAIMS: [(&str, &[&str]); 4] = [
-    ("profile", &["name", "family_name", "given_name", "middle_name", "nickname", "preferred_username", "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale", "updated_at"]),
+    (
+        "profile",
+        &[
+            "name",
+            "family_name",
+            "given_name",
+            "middle_name",
+            "nickname",
+            "preferred_username",
+            "profile",
+            "picture",
+            "website",
+            "gender",
+            "birthdate",
+            "zoneinfo",
+            "locale",
+            "updated_at",
+        ],
+    ),
     ("email", &["email", "email_verified"]),
     ("phone", &["phone_number", "phone_verified"]),
     ("address", &["address"]),
@@ -65,7 +137,12 @@ pub struct Login<'a> {
 pub type Claims = Map<String, Value>;
 
 /// Both tokens' claims (no ID token without `openid`), or why the login fails.
-pub fn build(login: &Login, id_custom: &CustomClaims, access_custom: &CustomClaims, warnings: &mut Vec<String>) -> Result<(Option<Claims>, Claims), String> {
+pub fn build(
+    login: &Login,
+    id_custom: &CustomClaims,
+    access_custom: &CustomClaims,
+    warnings: &mut Vec<String>,
+) -> Result<(Option<Claims>, Claims), String> {
     let issuer = format!("https://{}/", login.domain);
     let userinfo = format!("https://{}/userinfo", login.domain);
     let sub = login.user["user_id"].clone();
@@ -111,7 +188,13 @@ pub fn build(login: &Login, id_custom: &CustomClaims, access_custom: &CustomClai
     Ok((id_token, access))
 }
 
-fn add_custom(claims: &mut Map<String, Value>, token: &str, custom: &CustomClaims, auth0_api: bool, warnings: &mut Vec<String>) -> Result<(), String> {
+fn add_custom(
+    claims: &mut Map<String, Value>,
+    token: &str,
+    custom: &CustomClaims,
+    auth0_api: bool,
+    warnings: &mut Vec<String>,
+) -> Result<(), String> {
     let mut kept = Map::new();
     for (key, value) in &custom.claims {
         let by = custom.set_by.get(key).map(|b| format!(" (set by {b})")).unwrap_or_default();
@@ -186,7 +269,16 @@ mod tests {
     fn size_limit_fails() {
         let user = json!({"user_id": "auth0|1"});
         let scopes = vec!["openid".to_owned()];
-        let login = Login { domain: "d", client_id: Some("c"), user: &user, session_id: None, requested_scopes: &scopes, scopes: &scopes, audience: None, now: 0 };
+        let login = Login {
+            domain: "d",
+            client_id: Some("c"),
+            user: &user,
+            session_id: None,
+            requested_scopes: &scopes,
+            scopes: &scopes,
+            audience: None,
+            now: 0,
+        };
         let mut big = CustomClaims::default();
         big.set("https://x/big", json!("a".repeat(MAX_CUSTOM_CLAIMS_BYTES)), "rule r");
         let err = build(&login, &CustomClaims::default(), &big, &mut vec![]).unwrap_err();
@@ -202,7 +294,16 @@ mod tests {
     fn size_limit_boundary_is_102400_bytes_of_json() {
         let user = json!({"user_id": "auth0|1"});
         let scopes = vec!["openid".to_owned()];
-        let login = Login { domain: "d", client_id: Some("c"), user: &user, session_id: None, requested_scopes: &scopes, scopes: &scopes, audience: None, now: 0 };
+        let login = Login {
+            domain: "d",
+            client_id: Some("c"),
+            user: &user,
+            session_id: None,
+            requested_scopes: &scopes,
+            scopes: &scopes,
+            audience: None,
+            now: 0,
+        };
         let claims = |value: String| {
             let mut custom = CustomClaims::default();
             custom.set("https://x/c", json!(value), "rule r");
@@ -210,7 +311,8 @@ mod tests {
         };
         let none = CustomClaims::default();
         // 102,382 ASCII bytes of value: exactly 102,400 bytes, accepted in either token.
-        let (id, access) = build(&login, &claims("a".repeat(102_382)), &claims("a".repeat(102_382)), &mut vec![]).unwrap();
+        let (id, access) =
+            build(&login, &claims("a".repeat(102_382)), &claims("a".repeat(102_382)), &mut vec![]).unwrap();
         assert_eq!(id.unwrap()["https://x/c"].as_str().unwrap().len(), 102_382);
         assert_eq!(access["https://x/c"].as_str().unwrap().len(), 102_382);
         // One byte more is refused.

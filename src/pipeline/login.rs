@@ -15,10 +15,23 @@ pub const DEFAULT_PROTOCOL: &str = "oidc-basic-profile";
 /// Protocols a login can be simulated with (Rules' `context.protocol` / Actions'
 /// `event.transaction.protocol`); `redirect-callback` is set by the simulator on `--continue`.
 pub const PROTOCOLS: &[&str] = &[
-    "oidc-basic-profile", "oidc-implicit-profile", "oidc-hybrid-profile", "oidc-ciba", "oidc-ciba-web-link",
-    "oauth2-device-code", "oauth2-resource-owner", "oauth2-resource-owner-jwt-bearer", "oauth2-password",
-    "oauth2-webauthn", "oauth2-access-token", "oauth2-refresh-token", "oauth2-token-exchange", "samlp", "wsfed",
-    "wstrust-usernamemixed", "delegation",
+    "oidc-basic-profile",
+    "oidc-implicit-profile",
+    "oidc-hybrid-profile",
+    "oidc-ciba",
+    "oidc-ciba-web-link",
+    "oauth2-device-code",
+    "oauth2-resource-owner",
+    "oauth2-resource-owner-jwt-bearer",
+    "oauth2-password",
+    "oauth2-webauthn",
+    "oauth2-access-token",
+    "oauth2-refresh-token",
+    "oauth2-token-exchange",
+    "samlp",
+    "wsfed",
+    "wstrust-usernamemixed",
+    "delegation",
 ];
 /// The protocol Rules see when they run again after a redirect.
 pub const REDIRECT_CALLBACK: &str = "redirect-callback";
@@ -48,7 +61,14 @@ pub struct Login {
 }
 
 impl Login {
-    pub fn new(client: &Client, tenant: &std::path::Path, user_file: &std::path::Path, profile: &Value, roles: Value, connection: Option<&str>) -> Login {
+    pub fn new(
+        client: &Client,
+        tenant: &std::path::Path,
+        user_file: &std::path::Path,
+        profile: &Value,
+        roles: Value,
+        connection: Option<&str>,
+    ) -> Login {
         let identity = profile["identities"].as_array().and_then(|ids| ids.first());
         let connection = connection
             .map(str::to_owned)
@@ -66,7 +86,11 @@ impl Login {
             tenant: tenant.to_owned(),
             client: client.name.clone(),
             client_id: client.client_id.clone(),
-            callback_url: client.raw["callbacks"].as_array().and_then(|c| c.first()).and_then(Value::as_str).map(str::to_owned),
+            callback_url: client.raw["callbacks"]
+                .as_array()
+                .and_then(|c| c.first())
+                .and_then(Value::as_str)
+                .map(str::to_owned),
             user_file: user_file.to_owned(),
             user_id: profile["user_id"].as_str().unwrap_or_default().to_owned(),
             connection_id: connection_id(&connection),
@@ -129,7 +153,8 @@ pub fn rules_user(login: &Login, profile: &Value) -> Value {
         fields.entry("user_metadata").or_insert_with(|| json!({}));
         if !fields.contains_key("identities") {
             let id = login.user_id.split_once('|').map_or(login.user_id.as_str(), |(_, id)| id);
-            let identity = json!({"connection": login.connection, "provider": login.strategy, "user_id": id, "isSocial": false});
+            let identity =
+                json!({"connection": login.connection, "provider": login.strategy, "user_id": id, "isSocial": false});
             fields.insert("identities".into(), json!([identity]));
         }
     }
@@ -186,7 +211,9 @@ pub fn actions_event(login: &Login, user: &Value, context: &Value) -> Value {
     });
     let request = &context["request"];
     if request.is_object() {
-        for (from, to) in [("ip", "ip"), ("hostname", "hostname"), ("userAgent", "user_agent"), ("query", "query"), ("body", "body")] {
+        for (from, to) in
+            [("ip", "ip"), ("hostname", "hostname"), ("userAgent", "user_agent"), ("query", "query"), ("body", "body")]
+        {
             if let Some(value) = request.get(from) {
                 event["request"][to] = value.clone();
             }
@@ -279,7 +306,13 @@ mod tests {
     }
 
     fn login() -> Login {
-        let client = Client { name: "Portal".into(), client_id: Some("portal-id".into()), client_metadata: None, file: Default::default(), raw: json!({"callbacks": ["https://portal/cb"]}) };
+        let client = Client {
+            name: "Portal".into(),
+            client_id: Some("portal-id".into()),
+            client_metadata: None,
+            file: Default::default(),
+            raw: json!({"callbacks": ["https://portal/cb"]}),
+        };
         let profile = json!({"user_id": "github|42", "identities": [{"connection": "github", "provider": "github", "user_id": "42"}]});
         Login::new(&client, std::path::Path::new("t"), std::path::Path::new("u.json"), &profile, json!(["admin"]), None)
     }

@@ -96,7 +96,13 @@ impl LoginRequest {
 /// The request of one step: the script and what the tenant says about the application, resolved
 /// here rather than by the host (the flow's `user`, `context` and `event` already carry the
 /// application's identity); the step's inputs are complete objects.
-fn step_request(tenant: &Tenant, login: &Login, trigger: Trigger, script: &str, script_path: &std::path::Path) -> Request {
+fn step_request(
+    tenant: &Tenant,
+    login: &Login,
+    trigger: Trigger,
+    script: &str,
+    script_path: &std::path::Path,
+) -> Request {
     let client = tenant.client(&login.client).ok();
     Request {
         script: Some(script.to_owned()),
@@ -120,13 +126,24 @@ pub async fn simulate(host: &Host, request: &LoginRequest) -> Result<Simulation,
     if request.query.is_some() {
         return Err(RequestError::new("query", "only a --continue takes a query"));
     }
-    let tenant_path = request.tenant.as_ref().ok_or_else(|| RequestError::new("tenant", "missing: give the tenant (--tenant DIR)"))?;
+    let tenant_path = request
+        .tenant
+        .as_ref()
+        .ok_or_else(|| RequestError::new("tenant", "missing: give the tenant (--tenant DIR)"))?;
     let tenant = host.tenant(tenant_path)?;
-    let client_name = request.client.as_deref().ok_or_else(|| RequestError::new("client", "missing: give the application (--client NAME_OR_ID)"))?;
+    let client_name = request
+        .client
+        .as_deref()
+        .ok_or_else(|| RequestError::new("client", "missing: give the application (--client NAME_OR_ID)"))?;
     let client = tenant.client(client_name).map_err(|e| RequestError::new("client", e.to_string()))?;
     let user_file = match (&request.user, &request.user_id) {
         (Some(_), Some(_)) => return Err(RequestError::new("user", "give either a user file or a user id, not both")),
-        (None, None) => return Err(RequestError::new("user", "missing: give a user file (--user FILE) or a user of the tenant's users/ folder (--user-id ID)")),
+        (None, None) => {
+            return Err(RequestError::new(
+                "user",
+                "missing: give a user file (--user FILE) or a user of the tenant's users/ folder (--user-id ID)",
+            ))
+        }
         (Some(file), None) => file.clone(),
         (None, Some(id)) => users::find(&tenant.root, id)?,
     };
@@ -136,13 +153,26 @@ pub async fn simulate(host: &Host, request: &LoginRequest) -> Result<Simulation,
     let record = users::load(&user_file)?;
     if let Some(id) = &request.user_id {
         if record.profile["user_id"] != id.as_str() {
-            return Err(RequestError::new("user_id", format!("{} holds user {}, not {id:?}", user_file.display(), record.profile["user_id"])));
+            return Err(RequestError::new(
+                "user_id",
+                format!("{} holds user {}, not {id:?}", user_file.display(), record.profile["user_id"]),
+            ));
         }
     }
-    let mut login = Login::new(client, tenant_path, &user_file, &record.profile, record.roles.clone(), request.connection.as_deref());
+    let mut login = Login::new(
+        client,
+        tenant_path,
+        &user_file,
+        &record.profile,
+        record.roles.clone(),
+        request.connection.as_deref(),
+    );
     if let Some(protocol) = &request.protocol {
         if !PROTOCOLS.contains(&protocol.as_str()) {
-            return Err(RequestError::new("protocol", format!("unknown protocol {protocol:?}; known: {}", PROTOCOLS.join(", "))));
+            return Err(RequestError::new(
+                "protocol",
+                format!("unknown protocol {protocol:?}; known: {}", PROTOCOLS.join(", ")),
+            ));
         }
         login.protocol = protocol.clone();
     }
@@ -160,10 +190,25 @@ pub async fn simulate(host: &Host, request: &LoginRequest) -> Result<Simulation,
 }
 
 /// Resumes a suspended login with the `/continue` query.
-async fn resume(host: &Host, request: &LoginRequest, path: &std::path::Path, started: Instant) -> Result<Simulation, RequestError> {
-    for (field, given) in [("client", request.client.is_some()), ("user", request.user.is_some()), ("user_id", request.user_id.is_some()), ("connection", request.connection.is_some()), ("protocol", request.protocol.is_some()), ("audience", request.audience.is_some())] {
+async fn resume(
+    host: &Host,
+    request: &LoginRequest,
+    path: &std::path::Path,
+    started: Instant,
+) -> Result<Simulation, RequestError> {
+    for (field, given) in [
+        ("client", request.client.is_some()),
+        ("user", request.user.is_some()),
+        ("user_id", request.user_id.is_some()),
+        ("connection", request.connection.is_some()),
+        ("protocol", request.protocol.is_some()),
+        ("audience", request.audience.is_some()),
+    ] {
         if given {
-            return Err(RequestError::new(field, "a --continue resumes the login of its state file: give no other login (only its tenant)"));
+            return Err(RequestError::new(
+                field,
+                "a --continue resumes the login of its state file: give no other login (only its tenant)",
+            ));
         }
     }
     let suspended = state::read(path)?;
@@ -171,7 +216,12 @@ async fn resume(host: &Host, request: &LoginRequest, path: &std::path::Path, sta
     match query.get("state") {
         None => _ = query.insert("state".into(), Value::String(suspended.state.clone())),
         Some(Value::String(s)) if *s == suspended.state => {}
-        Some(other) => return Err(RequestError::new("query.state", format!("{other} is not the suspended login's state ({:?})", suspended.state))),
+        Some(other) => {
+            return Err(RequestError::new(
+                "query.state",
+                format!("{other} is not the suspended login's state ({:?})", suspended.state),
+            ))
+        }
     }
     // The binding is checked before the tenant the state names is loaded.
     let given = request.tenant.as_deref().map(|t| host.tenant(t)).transpose()?;
@@ -190,11 +240,21 @@ async fn resume(host: &Host, request: &LoginRequest, path: &std::path::Path, sta
             }
         },
         Resume::Action { index, name } => {
-            let actions = tenant.trigger_actions("post-login").map_err(|e| RequestError::new("tenant", e.to_string()))?;
+            let actions =
+                tenant.trigger_actions("post-login").map_err(|e| RequestError::new("tenant", e.to_string()))?;
             if actions.get(index).map(|a| a.name.as_str()) != Some(name.as_str()) {
                 return Err(RequestError::new("continue", format!("the tenant's post-login flow changed since the login was suspended: action {name:?} is no longer number {}", index + 1)));
             }
-            let event = flow.event.take().filter(|e| ["user", "request", "transaction"].iter().all(|k| e[*k].is_object())).ok_or_else(|| RequestError::new("continue", "the state file has no usable event (an object with user, request and transaction objects)"))?;
+            let event = flow
+                .event
+                .take()
+                .filter(|e| ["user", "request", "transaction"].iter().all(|k| e[*k].is_object()))
+                .ok_or_else(|| {
+                    RequestError::new(
+                        "continue",
+                        "the state file has no usable event (an object with user, request and transaction objects)",
+                    )
+                })?;
             actions_stage::run(host, &tenant, &mut flow, event, index, Some(&query)).await?
         }
     };

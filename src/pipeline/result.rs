@@ -137,7 +137,13 @@ impl Simulation {
     }
 }
 
-pub(super) fn finish(mut flow: Flow, end: End, request: &LoginRequest, tenant: &Tenant, started: Instant) -> Result<Simulation, RequestError> {
+pub(super) fn finish(
+    mut flow: Flow,
+    end: End,
+    request: &LoginRequest,
+    tenant: &Tenant,
+    started: Instant,
+) -> Result<Simulation, RequestError> {
     let mut status = SimStatus::Completed;
     let (mut tokens, mut denial, mut redirect, mut error, mut failed_step) = (None, None, None, None, None);
     match &end {
@@ -175,7 +181,14 @@ pub(super) fn finish(mut flow: Flow, end: End, request: &LoginRequest, tenant: &
                     *path = absolute;
                 }
             }
-            let suspended = SuspendedLogin { format: state::FORMAT.into(), state: state.clone(), url: url.clone(), by: by.clone(), resume, flow: saved };
+            let suspended = SuspendedLogin {
+                format: state::FORMAT.into(),
+                state: state.clone(),
+                url: url.clone(),
+                by: by.clone(),
+                resume,
+                flow: saved,
+            };
             state::write(&tenant.root, &path, &suspended)?;
             redirect = Some(Redirect { url, state, by, state_file: path });
         }
@@ -211,12 +224,17 @@ pub(super) fn finish(mut flow: Flow, end: End, request: &LoginRequest, tenant: &
 }
 
 /// Writes the metadata changes not yet written to the user file (`persist`).
-fn persist(flow: &mut Flow, request: &LoginRequest, tenant: &Tenant) -> Result<Option<std::path::PathBuf>, RequestError> {
+fn persist(
+    flow: &mut Flow,
+    request: &LoginRequest,
+    tenant: &Tenant,
+) -> Result<Option<std::path::PathBuf>, RequestError> {
     if !request.persist {
         return Ok(None);
     }
     let file = flow.login.user_file.clone();
-    users::persist(&tenant.root, &file, &flow.login.user_id, &flow.unsaved).map_err(|e| RequestError::new("persist", e.to_string()))?;
+    users::persist(&tenant.root, &file, &flow.login.user_id, &flow.unsaved)
+        .map_err(|e| RequestError::new("persist", e.to_string()))?;
     flow.unsaved = Default::default();
     Ok(Some(file))
 }
@@ -236,9 +254,13 @@ fn issue_tokens(flow: &mut Flow, request: &LoginRequest, tenant: &Tenant) -> Res
         audience: flow.login.audience.as_deref(),
         now,
     };
-    let (id_claims, access_claims) = claims::build(&login, &flow.id_claims, &flow.access_claims, &mut flow.warnings).map_err(|message| Box::new(OutcomeError::new("TokenTooLarge", message)))?;
+    let (id_claims, access_claims) = claims::build(&login, &flow.id_claims, &flow.access_claims, &mut flow.warnings)
+        .map_err(|message| Box::new(OutcomeError::new("TokenTooLarge", message)))?;
     let signer = match request.signing() {
-        Some(signing) => Some(Signer::new(&signing, &tenant.root).map_err(|e| Box::new(OutcomeError::new("SigningError", e.to_string())))?),
+        Some(signing) => Some(
+            Signer::new(&signing, &tenant.root)
+                .map_err(|e| Box::new(OutcomeError::new("SigningError", e.to_string())))?,
+        ),
         None => None,
     };
     let token = |claims: Map<String, Value>| -> Result<Token, Box<OutcomeError>> {

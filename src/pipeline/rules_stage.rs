@@ -11,9 +11,9 @@ use serde_json::{json, Map, Value};
 use super::flow::{End, Flow, Mfa, Resume};
 use super::login::{rules_context, rules_user, REDIRECT_CALLBACK};
 use super::metadata::Field;
+use super::step_request;
 use super::transcript::{diff, Step, StepKind};
 use crate::outcome::{OutcomeError, Status};
-use super::step_request;
 use crate::request::{Request, RequestError, Trigger};
 use crate::tenant::Tenant;
 use crate::{Host, MissingClientMetadata};
@@ -27,14 +27,21 @@ pub enum RulesEnd {
 }
 
 /// Runs the Rules; `callback_query` is the `/continue` query when they run again after a redirect.
-pub async fn run(host: &Host, tenant: &Tenant, flow: &mut Flow, callback_query: Option<&Map<String, Value>>) -> Result<RulesEnd, RequestError> {
+pub async fn run(
+    host: &Host,
+    tenant: &Tenant,
+    flow: &mut Flow,
+    callback_query: Option<&Map<String, Value>>,
+) -> Result<RulesEnd, RequestError> {
     let protocol = if callback_query.is_some() { REDIRECT_CALLBACK.to_owned() } else { flow.login.protocol.clone() };
     let mut user = rules_user(&flow.login, &flow.profile);
     let mut context = rules_context(&flow.login, &flow.profile, &protocol, callback_query);
     // What the host puts in `context.clientMetadata`, so that diffs show only the rules' changes.
     match tenant.client(&flow.login.client).ok().and_then(|c| c.client_metadata.clone()) {
         Some(metadata) => context["clientMetadata"] = Value::Object(metadata),
-        None if host.config().missing_client_metadata == MissingClientMetadata::Empty => context["clientMetadata"] = json!({}),
+        None if host.config().missing_client_metadata == MissingClientMetadata::Empty => {
+            context["clientMetadata"] = json!({})
+        }
         None => {}
     }
     let mut set_by: Map<String, Value> = Map::new();
@@ -64,8 +71,12 @@ pub async fn run(host: &Host, tenant: &Tenant, flow: &mut Flow, callback_query: 
                 _ => continue,
             };
             match command.args.as_slice() {
-                [Value::String(id), Value::Object(changes), ..] if *id == flow.login.user_id => flow.apply_now(field, changes),
-                [id, ..] => flow.warnings.push(format!("{by}: {}({id}, …) ignored: only the user logging in can be updated", command.api)),
+                [Value::String(id), Value::Object(changes), ..] if *id == flow.login.user_id => {
+                    flow.apply_now(field, changes)
+                }
+                [id, ..] => flow
+                    .warnings
+                    .push(format!("{by}: {}({id}, …) ignored: only the user logging in can be updated", command.api)),
                 [] => {}
             }
         }
@@ -86,7 +97,10 @@ pub async fn run(host: &Host, tenant: &Tenant, flow: &mut Flow, callback_query: 
             }
             (Status::Completed, _) => {
                 let mut step = Step::ran(StepKind::Rule, &rule.name, None, &outcome, ms, vec![]);
-                let error = OutcomeError::new("CallbackError", "the rule passed a user or context that is not an object to callback");
+                let error = OutcomeError::new(
+                    "CallbackError",
+                    "the rule passed a user or context that is not an object to callback",
+                );
                 step.status = Status::Error.as_str().into();
                 step.error = Some(error.clone());
                 flow.push(step);
@@ -99,7 +113,8 @@ pub async fn run(host: &Host, tenant: &Tenant, flow: &mut Flow, callback_query: 
             }
             (_, _) => {
                 flow.push(Step::ran(StepKind::Rule, &rule.name, None, &outcome, ms, vec![]));
-                let error = outcome.error.clone().unwrap_or_else(|| OutcomeError::new("Error", outcome.status.as_str()));
+                let error =
+                    outcome.error.clone().unwrap_or_else(|| OutcomeError::new("Error", outcome.status.as_str()));
                 return Ok(RulesEnd::Stop(End::Failed { by, error: Box::new(error) }));
             }
         }

@@ -54,15 +54,21 @@ pub fn default_path(tenant_root: &Path, state: &str) -> PathBuf {
 pub fn write(tenant_root: &Path, path: &Path, suspended: &SuspendedLogin) -> Result<(), RequestError> {
     let field = "state_file";
     let text = serde_json::to_string_pretty(suspended).map_err(|e| RequestError::new(field, e.to_string()))? + "\n";
-    files::write_inside(tenant_root, path, text.as_bytes(), Mode::default()).map_err(|e| RequestError::new(field, format!("cannot write the state file {e}")))
+    files::write_inside(tenant_root, path, text.as_bytes(), Mode::default())
+        .map_err(|e| RequestError::new(field, format!("cannot write the state file {e}")))
 }
 
 pub fn read(path: &Path) -> Result<SuspendedLogin, RequestError> {
     let field = "continue";
     let text = files::read_text(path).map_err(|e| RequestError::new(field, format!("cannot read {e}")))?;
-    let suspended: SuspendedLogin = serde_json::from_str(&text).map_err(|e| RequestError::new(field, format!("{} is not a suspended login's state file: {e}", path.display())))?;
+    let suspended: SuspendedLogin = serde_json::from_str(&text).map_err(|e| {
+        RequestError::new(field, format!("{} is not a suspended login's state file: {e}", path.display()))
+    })?;
     if suspended.format != FORMAT {
-        return Err(RequestError::new(field, format!("{}: unknown format {:?} (expected {FORMAT})", path.display(), suspended.format)));
+        return Err(RequestError::new(
+            field,
+            format!("{}: unknown format {:?} (expected {FORMAT})", path.display(), suspended.format),
+        ));
     }
     Ok(suspended)
 }
@@ -70,7 +76,13 @@ pub fn read(path: &Path) -> Result<SuspendedLogin, RequestError> {
 /// The folder of the tenant at `tenant` (a folder, or a tenant.yaml file).
 pub fn tenant_root(tenant: &Path) -> PathBuf {
     match tenant.parent() {
-        Some(parent) if tenant.is_file() => if parent.as_os_str().is_empty() { PathBuf::from(".") } else { parent.to_owned() },
+        Some(parent) if tenant.is_file() => {
+            if parent.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                parent.to_owned()
+            }
+        }
         _ => tenant.to_owned(),
     }
 }
@@ -80,9 +92,17 @@ pub fn tenant_root(tenant: &Path) -> PathBuf {
 /// two must be the same folder. Without `--tenant`, the state file must lie in the folder of the
 /// tenant it names (where it was written). With `persist`, the state's user file must be a file
 /// of that tenant's `users/` folder.
-pub fn check_binding(path: &Path, suspended: &SuspendedLogin, state_root: &Path, given_root: Option<&Path>, persist: bool) -> Result<(), RequestError> {
+pub fn check_binding(
+    path: &Path,
+    suspended: &SuspendedLogin,
+    state_root: &Path,
+    given_root: Option<&Path>,
+    persist: bool,
+) -> Result<(), RequestError> {
     let field = "continue";
-    let real = |p: &Path| p.canonicalize().map_err(|e| RequestError::new(field, format!("cannot resolve {}: {e}", p.display())));
+    let real = |p: &Path| {
+        p.canonicalize().map_err(|e| RequestError::new(field, format!("cannot resolve {}: {e}", p.display())))
+    };
     let named = real(state_root)?;
     match given_root {
         Some(given) => {
@@ -98,8 +118,17 @@ pub fn check_binding(path: &Path, suspended: &SuspendedLogin, state_root: &Path,
     }
     if persist {
         let user_file = &suspended.flow.login.user_file;
-        super::users::check_writable(state_root, user_file)
-            .map_err(|e| RequestError::new(field, format!("{} names the user file {}, which --persist may not write: {}", path.display(), user_file.display(), e.message)))?;
+        super::users::check_writable(state_root, user_file).map_err(|e| {
+            RequestError::new(
+                field,
+                format!(
+                    "{} names the user file {}, which --persist may not write: {}",
+                    path.display(),
+                    user_file.display(),
+                    e.message
+                ),
+            )
+        })?;
     }
     Ok(())
 }
@@ -107,7 +136,13 @@ pub fn check_binding(path: &Path, suspended: &SuspendedLogin, state_root: &Path,
 /// `url` with `state=<state>` added to its query, as Auth0 adds it to a redirect.
 pub fn with_state(url: &str, state: &str) -> String {
     let (base, fragment) = url.split_once('#').map_or((url, None), |(b, f)| (b, Some(f)));
-    let separator = if !base.contains('?') { "?" } else if base.ends_with('?') || base.ends_with('&') { "" } else { "&" };
+    let separator = if !base.contains('?') {
+        "?"
+    } else if base.ends_with('?') || base.ends_with('&') {
+        ""
+    } else {
+        "&"
+    };
     let mut out = format!("{base}{separator}state={state}");
     if let Some(fragment) = fragment {
         out.push('#');

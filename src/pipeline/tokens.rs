@@ -93,8 +93,10 @@ fn rs256(tenant_root: &Path, dir: &Path) -> Result<Signer, TenantError> {
         }
     }
     let pem = files::read_text(&private_path).map_err(|e| TenantError::read(&e))?;
-    let private = RsaPrivateKey::from_pkcs8_pem(&pem).map_err(|e| TenantError::new(&private_path, format!("not a PKCS#8 RSA private key: {e}")))?;
-    let key = EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| TenantError::new(&private_path, format!("unusable RSA key: {e}")))?;
+    let private = RsaPrivateKey::from_pkcs8_pem(&pem)
+        .map_err(|e| TenantError::new(&private_path, format!("not a PKCS#8 RSA private key: {e}")))?;
+    let key = EncodingKey::from_rsa_pem(pem.as_bytes())
+        .map_err(|e| TenantError::new(&private_path, format!("unusable RSA key: {e}")))?;
     let jwk = public_jwk(&RsaPublicKey::from(&private));
     Ok(Signer {
         algorithm: Algorithm::RS256,
@@ -110,12 +112,19 @@ fn rs256(tenant_root: &Path, dir: &Path) -> Result<Signer, TenantError> {
 
 /// Writes the key pair inside the tenant folder, the private key readable by its owner only.
 fn create_key_pair(tenant_root: &Path, dir: &Path) -> Result<(), TenantError> {
-    let private = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, RSA_BITS).map_err(|e| TenantError::new(dir, format!("cannot generate an RSA key: {e}")))?;
+    let private = RsaPrivateKey::new(&mut rsa::rand_core::OsRng, RSA_BITS)
+        .map_err(|e| TenantError::new(dir, format!("cannot generate an RSA key: {e}")))?;
     let public = RsaPublicKey::from(&private);
-    let private_pem = private.to_pkcs8_pem(LineEnding::LF).map_err(|e| TenantError::new(dir, format!("cannot encode the key: {e}")))?;
-    let public_pem = public.to_public_key_pem(LineEnding::LF).map_err(|e| TenantError::new(dir, format!("cannot encode the key: {e}")))?;
+    let private_pem = private
+        .to_pkcs8_pem(LineEnding::LF)
+        .map_err(|e| TenantError::new(dir, format!("cannot encode the key: {e}")))?;
+    let public_pem = public
+        .to_public_key_pem(LineEnding::LF)
+        .map_err(|e| TenantError::new(dir, format!("cannot encode the key: {e}")))?;
     let jwks = serde_json::to_string_pretty(&json!({ "keys": [public_jwk(&public)] })).unwrap_or_default() + "\n";
-    let write = |name: &str, bytes: &[u8], mode: Mode| files::write_inside(tenant_root, &dir.join(name), bytes, mode).map_err(|e| TenantError::write(&e));
+    let write = |name: &str, bytes: &[u8], mode: Mode| {
+        files::write_inside(tenant_root, &dir.join(name), bytes, mode).map_err(|e| TenantError::write(&e))
+    };
     write(PUBLIC_KEY_FILE, public_pem.as_bytes(), Mode::default())?;
     write(JWKS_FILE, jwks.as_bytes(), Mode::default())?;
     write(PRIVATE_KEY_FILE, private_pem.as_bytes(), Mode::Exactly(0o600))

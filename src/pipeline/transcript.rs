@@ -71,7 +71,14 @@ impl Step {
         }
     }
 
-    pub fn ran(kind: StepKind, name: &str, phase: Option<Phase>, outcome: &Outcome, duration_ms: f64, changes: Vec<Change>) -> Step {
+    pub fn ran(
+        kind: StepKind,
+        name: &str,
+        phase: Option<Phase>,
+        outcome: &Outcome,
+        duration_ms: f64,
+        changes: Vec<Change>,
+    ) -> Step {
         let error = outcome.error.clone().or_else(|| outcome.callback.as_ref().and_then(|c| c.error.clone()));
         Step {
             kind,
@@ -110,17 +117,32 @@ pub fn diff(root: &str, before: &Value, after: &Value, out: &mut Vec<Change>) {
                 match b.get(key) {
                     Some(new) if new == old => {}
                     Some(new) => diff(&format!("{root}/{}", escape(key)), old, new, out),
-                    None => out.push(Change { op: "remove".into(), path: format!("{root}/{}", escape(key)), old: Some(old.clone()), value: None }),
+                    None => out.push(Change {
+                        op: "remove".into(),
+                        path: format!("{root}/{}", escape(key)),
+                        old: Some(old.clone()),
+                        value: None,
+                    }),
                 }
             }
             for (key, new) in b {
                 if !a.contains_key(key) {
-                    out.push(Change { op: "add".into(), path: format!("{root}/{}", escape(key)), old: None, value: Some(new.clone()) });
+                    out.push(Change {
+                        op: "add".into(),
+                        path: format!("{root}/{}", escape(key)),
+                        old: None,
+                        value: Some(new.clone()),
+                    });
                 }
             }
         }
         (a, b) if a == b => {}
-        (a, b) => out.push(Change { op: "replace".into(), path: root.to_owned(), old: Some(a.clone()), value: Some(b.clone()) }),
+        (a, b) => out.push(Change {
+            op: "replace".into(),
+            path: root.to_owned(),
+            old: Some(a.clone()),
+            value: Some(b.clone()),
+        }),
     }
 }
 
@@ -141,7 +163,15 @@ mod tests {
         let mut changes = vec![];
         diff("/user", &before, &after, &mut changes);
         let summary: Vec<(&str, &str)> = changes.iter().map(|c| (c.op.as_str(), c.path.as_str())).collect();
-        assert_eq!(summary, [("replace", "/user/a"), ("replace", "/user/b/c"), ("add", "/user/b/https:~1~1x~1y"), ("remove", "/user/gone")]);
+        assert_eq!(
+            summary,
+            [
+                ("replace", "/user/a"),
+                ("replace", "/user/b/c"),
+                ("add", "/user/b/https:~1~1x~1y"),
+                ("remove", "/user/gone")
+            ]
+        );
         assert_eq!(changes[0].old, Some(json!(1)));
         assert_eq!(changes[0].value, Some(json!(2)));
     }

@@ -30,7 +30,10 @@ pub struct UserRecord {
 /// The file name of a user in `users/`: the id with every character other than ASCII letters,
 /// digits, `.`, `-` and `_` replaced by `_`, then `.json`.
 pub fn file_name(user_id: &str) -> String {
-    let safe: String = user_id.chars().map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' }).collect();
+    let safe: String = user_id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .collect();
     format!("{safe}.json")
 }
 
@@ -44,10 +47,14 @@ pub fn find(tenant_root: &Path, user_id: &str) -> Result<PathBuf, RequestError> 
     }
     let mut known = Vec::new();
     if let Ok(entries) = std::fs::read_dir(&dir) {
-        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
+        let mut files: Vec<PathBuf> =
+            entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
         files.sort();
         for file in files {
-            let id = files::read_text(&file).ok().and_then(|t| serde_json::from_str::<Value>(&t).ok()).and_then(|v| v["user_id"].as_str().map(str::to_owned));
+            let id = files::read_text(&file)
+                .ok()
+                .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+                .and_then(|v| v["user_id"].as_str().map(str::to_owned));
             match id {
                 Some(id) if id == user_id => return Ok(file),
                 Some(id) => known.push(id),
@@ -56,25 +63,41 @@ pub fn find(tenant_root: &Path, user_id: &str) -> Result<PathBuf, RequestError> 
         }
     }
     let known = if known.is_empty() { "none".to_owned() } else { known.join(", ") };
-    Err(RequestError::new("user_id", format!("no user {user_id:?} in {} (expected {}; known: {known})", dir.display(), direct.display())))
+    Err(RequestError::new(
+        "user_id",
+        format!("no user {user_id:?} in {} (expected {}; known: {known})", dir.display(), direct.display()),
+    ))
 }
 
 /// Reads a user file.
 pub fn load(file: &Path) -> Result<UserRecord, RequestError> {
     let field = file.display().to_string();
-    let text = files::read_text(file).map_err(|e| RequestError::new(&field, format!("cannot read the user file: {}", e.reason)))?;
-    let mut profile: Value = serde_json::from_str(&text).map_err(|e| RequestError::new(&field, format!("invalid JSON: {e}")))?;
+    let text = files::read_text(file)
+        .map_err(|e| RequestError::new(&field, format!("cannot read the user file: {}", e.reason)))?;
+    let mut profile: Value =
+        serde_json::from_str(&text).map_err(|e| RequestError::new(&field, format!("invalid JSON: {e}")))?;
     let Value::Object(fields) = &mut profile else {
-        return Err(RequestError::new(&field, format!("a user file must hold a JSON object, found {}", json_type(&profile))));
+        return Err(RequestError::new(
+            &field,
+            format!("a user file must hold a JSON object, found {}", json_type(&profile)),
+        ));
     };
     match fields.get("user_id") {
         Some(Value::String(id)) if !id.is_empty() => {}
-        Some(other) => return Err(RequestError::new(format!("{field}: user_id"), format!("must be a non-empty string, found {}", json_type(other)))),
+        Some(other) => {
+            return Err(RequestError::new(
+                format!("{field}: user_id"),
+                format!("must be a non-empty string, found {}", json_type(other)),
+            ))
+        }
         None => return Err(RequestError::new(&field, "the user has no user_id")),
     }
     for key in ["app_metadata", "user_metadata"] {
         if let Some(value) = fields.get(key).filter(|v| !v.is_object()) {
-            return Err(RequestError::new(format!("{field}: {key}"), format!("must be an object, found {}", json_type(value))));
+            return Err(RequestError::new(
+                format!("{field}: {key}"),
+                format!("must be an object, found {}", json_type(value)),
+            ));
         }
     }
     let roles = match fields.shift_remove("authorization") {
@@ -82,7 +105,12 @@ pub fn load(file: &Path) -> Result<UserRecord, RequestError> {
         Some(authorization) => match authorization.get("roles") {
             Some(Value::Array(roles)) if roles.iter().all(Value::is_string) => Value::Array(roles.clone()),
             None => Value::Array(vec![]),
-            Some(_) => return Err(RequestError::new(format!("{field}: authorization.roles"), "must be an array of role names")),
+            Some(_) => {
+                return Err(RequestError::new(
+                    format!("{field}: authorization.roles"),
+                    "must be an array of role names",
+                ))
+            }
         },
     };
     Ok(UserRecord { file: file.to_owned(), profile, roles })
@@ -94,7 +122,13 @@ pub fn check_writable(tenant_root: &Path, file: &Path) -> Result<(), TenantError
     let relative = files::check_inside(tenant_root, file, false).map_err(|e| TenantError::write(&e))?;
     if relative.parent() != Some(Path::new("users")) {
         let users = tenant_root.join("users");
-        return Err(TenantError::new(file, format!("cannot write: not a file of the tenant's users folder {}; --persist writes only the tenant's users", users.display())));
+        return Err(TenantError::new(
+            file,
+            format!(
+                "cannot write: not a file of the tenant's users folder {}; --persist writes only the tenant's users",
+                users.display()
+            ),
+        ));
     }
     Ok(())
 }
@@ -109,17 +143,22 @@ pub fn persist(tenant_root: &Path, file: &Path, user_id: &str, patch: &MetadataP
     check_writable(tenant_root, file)?;
     let _lock = lock(tenant_root, "users.lock")?;
     let text = files::read_text(file).map_err(|e| TenantError::read(&e))?;
-    let mut user: Value = serde_json::from_str(&text).map_err(|e| TenantError::new(file, format!("invalid JSON: {e}")))?;
+    let mut user: Value =
+        serde_json::from_str(&text).map_err(|e| TenantError::new(file, format!("invalid JSON: {e}")))?;
     if !user.is_object() {
         return Err(TenantError::new(file, "a user file must hold a JSON object"));
     }
     if user["user_id"] != user_id {
-        return Err(TenantError::new(file, format!("cannot write: it holds user {}, not the login's user {user_id:?}", user["user_id"])));
+        return Err(TenantError::new(
+            file,
+            format!("cannot write: it holds user {}, not the login's user {user_id:?}", user["user_id"]),
+        ));
     }
     if !patch.apply_to(&mut user) {
         return Ok(false);
     }
-    let mut out = serde_json::to_string_pretty(&user).map_err(|e| TenantError::new(file, format!("cannot serialize: {e}")))?;
+    let mut out =
+        serde_json::to_string_pretty(&user).map_err(|e| TenantError::new(file, format!("cannot serialize: {e}")))?;
     out.push('\n');
     files::write_inside(tenant_root, file, out.as_bytes(), Mode::default()).map_err(|e| TenantError::write(&e))?;
     Ok(true)

@@ -32,7 +32,8 @@ pub fn build_input(
     match (metadata, context.get("clientMetadata")) {
         (Some(metadata), _) => context["clientMetadata"] = Value::Object(metadata.clone()),
         (None, Some(found)) => {
-            client_metadata::from_json(found).map_err(|e| RequestError::new("context.clientMetadata", e.to_string()))?;
+            client_metadata::from_json(found)
+                .map_err(|e| RequestError::new("context.clientMetadata", e.to_string()))?;
         }
         (None, None) if missing == MissingClientMetadata::Empty => context["clientMetadata"] = json!({}),
         (None, None) => {}
@@ -55,7 +56,8 @@ pub fn interpret(mut value: Value) -> (Status, Option<CallbackResult>, Option<Ou
     }
     let mut callback = value["callback"].take();
     let error = (!callback["error"].is_null()).then(|| crate::host::error_from_js(&callback["error"]));
-    let result = CallbackResult { error: error.clone(), user: callback["user"].take(), context: callback["context"].take() };
+    let result =
+        CallbackResult { error: error.clone(), user: callback["user"].take(), context: callback["context"].take() };
     let status = match &error {
         None => Status::Completed,
         Some(_) if callback["denied"] == Value::Bool(true) => Status::Denied,

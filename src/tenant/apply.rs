@@ -15,7 +15,8 @@ pub fn apply(request: &Request, tenant: &Tenant) -> Result<Request, RequestError
     resolved.client = None;
     resolved.action = None;
     resolved.rule = None;
-    let named_scripts = [request.action.is_some(), request.rule.is_some(), request.script.is_some(), request.script_path.is_some()];
+    let named_scripts =
+        [request.action.is_some(), request.rule.is_some(), request.script.is_some(), request.script_path.is_some()];
     if named_scripts.iter().filter(|given| **given).count() > 1 {
         return Err(RequestError::new("script", "give only one of script_path, script, action and rule"));
     }

@@ -21,32 +21,13 @@ pub(crate) struct Parts {
     pub triggers: Bindings,
 }
 
-pub(crate) fn assemble(
-    parts: Parts,
-    root: PathBuf,
-    format: TenantFormat,
-) -> Result<Tenant, TenantError> {
-    unique(
-        "client name",
-        parts.clients.iter().map(|(c, s)| (c.name.as_str(), s)),
-    )?;
-    let ids = parts
-        .clients
-        .iter()
-        .filter_map(|(c, s)| Some((c.client_id.as_deref()?, s)));
+pub(crate) fn assemble(parts: Parts, root: PathBuf, format: TenantFormat) -> Result<Tenant, TenantError> {
+    unique("client name", parts.clients.iter().map(|(c, s)| (c.name.as_str(), s)))?;
+    let ids = parts.clients.iter().filter_map(|(c, s)| Some((c.client_id.as_deref()?, s)));
     unique("client_id", ids)?;
-    unique(
-        "rule name",
-        parts.rules.iter().map(|(r, s, _)| (r.name.as_str(), s)),
-    )?;
-    unique(
-        "rules config key",
-        parts.configs.iter().map(|((k, _), s)| (k.as_str(), s)),
-    )?;
-    unique(
-        "action name",
-        parts.actions.iter().map(|(a, s)| (a.name.as_str(), s)),
-    )?;
+    unique("rule name", parts.rules.iter().map(|(r, s, _)| (r.name.as_str(), s)))?;
+    unique("rules config key", parts.configs.iter().map(|((k, _), s)| (k.as_str(), s)))?;
+    unique("action name", parts.actions.iter().map(|(a, s)| (a.name.as_str(), s)))?;
 
     let mut orders: HashMap<i64, (&Rule, &Site)> = HashMap::new();
     for (rule, _, site) in &parts.rules {
@@ -97,10 +78,7 @@ pub(crate) fn assemble(
 }
 
 /// Fails on the second item sharing a name, naming both places.
-fn unique<'a>(
-    what: &str,
-    items: impl Iterator<Item = (&'a str, &'a Site)>,
-) -> Result<(), TenantError> {
+fn unique<'a>(what: &str, items: impl Iterator<Item = (&'a str, &'a Site)>) -> Result<(), TenantError> {
     let mut seen: HashMap<&str, &Site> = HashMap::new();
     for (name, site) in items {
         if let Some(first) = seen.insert(name, site) {

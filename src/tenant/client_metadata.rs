@@ -76,29 +76,17 @@ pub fn validate(meta: &Map<String, Value>) -> Result<(), MetadataError> {
             return Err(MetadataError::EmptyKey);
         }
         if len > MAX_LEN {
-            return Err(MetadataError::KeyTooLong {
-                key: key.clone(),
-                len,
-            });
+            return Err(MetadataError::KeyTooLong { key: key.clone(), len });
         }
         if let Some(ch) = key.chars().find(|&c| !key_char_allowed(c)) {
-            return Err(MetadataError::ForbiddenKeyChar {
-                key: key.clone(),
-                ch,
-            });
+            return Err(MetadataError::ForbiddenKeyChar { key: key.clone(), ch });
         }
         let Value::String(s) = value else {
-            return Err(MetadataError::NotAString {
-                key: key.clone(),
-                found: json_type(value),
-            });
+            return Err(MetadataError::NotAString { key: key.clone(), found: json_type(value) });
         };
         let len = s.chars().count();
         if len > MAX_LEN {
-            return Err(MetadataError::ValueTooLong {
-                key: key.clone(),
-                len,
-            });
+            return Err(MetadataError::ValueTooLong { key: key.clone(), len });
         }
     }
     Ok(())
@@ -107,9 +95,7 @@ pub fn validate(meta: &Map<String, Value>) -> Result<(), MetadataError> {
 /// Reads metadata from JSON: it must be an object that passes [`validate`].
 pub fn from_json(value: &Value) -> Result<ClientMetadata, MetadataError> {
     let Value::Object(meta) = value else {
-        return Err(MetadataError::NotAnObject {
-            found: json_type(value),
-        });
+        return Err(MetadataError::NotAnObject { found: json_type(value) });
     };
     validate(meta)?;
     Ok(meta.clone())
@@ -117,10 +103,7 @@ pub fn from_json(value: &Value) -> Result<ClientMetadata, MetadataError> {
 
 /// Applies a Management API `PATCH /api/v2/clients/{id}` `client_metadata` body: shallow merge,
 /// a `null` value deletes the key. The *result* is validated; `current` is never modified.
-pub fn apply_patch(
-    current: &ClientMetadata,
-    patch: &ClientMetadata,
-) -> Result<ClientMetadata, MetadataError> {
+pub fn apply_patch(current: &ClientMetadata, patch: &ClientMetadata) -> Result<ClientMetadata, MetadataError> {
     let mut next = current.clone();
     for (key, value) in patch {
         if value.is_null() {
@@ -164,10 +147,7 @@ mod tests {
         assert_eq!(validate(&n_keys(10)), Ok(()));
         let err = validate(&n_keys(11)).unwrap_err();
         assert_eq!(err, MetadataError::TooManyKeys { count: 11 });
-        assert_eq!(
-            err.to_string(),
-            "client_metadata has 11 keys; Auth0 allows at most 10"
-        );
+        assert_eq!(err.to_string(), "client_metadata has 11 keys; Auth0 allows at most 10");
         assert_eq!(validate(&Map::new()), Ok(()));
     }
 
@@ -175,25 +155,13 @@ mod tests {
     fn key_length_boundary() {
         assert_eq!(one(&"a".repeat(255), json!("v")), Ok(()));
         let err = one(&"a".repeat(256), json!("v")).unwrap_err();
-        assert_eq!(
-            err,
-            MetadataError::KeyTooLong {
-                key: "a".repeat(256),
-                len: 256
-            }
-        );
+        assert_eq!(err, MetadataError::KeyTooLong { key: "a".repeat(256), len: 256 });
         assert_eq!(
             err.to_string(),
-            format!(
-                "client_metadata key \"{}…\" is 256 characters long; Auth0 allows at most 255",
-                "a".repeat(40)
-            )
+            format!("client_metadata key \"{}…\" is 256 characters long; Auth0 allows at most 255", "a".repeat(40))
         );
         // Counted in chars, not bytes: 256 two-byte chars is 256, not 512.
-        assert!(matches!(
-            one(&"é".repeat(256), json!("v")),
-            Err(MetadataError::KeyTooLong { len: 256, .. })
-        ));
+        assert!(matches!(one(&"é".repeat(256), json!("v")), Err(MetadataError::KeyTooLong { len: 256, .. })));
     }
 
     #[test]
@@ -202,10 +170,7 @@ mod tests {
             assert_eq!(one("k", json!(c.repeat(255))), Ok(()), "{c}");
             assert_eq!(
                 one("k", json!(c.repeat(256))),
-                Err(MetadataError::ValueTooLong {
-                    key: "k".into(),
-                    len: 256
-                }),
+                Err(MetadataError::ValueTooLong { key: "k".into(), len: 256 }),
                 "{c}"
             );
         }
@@ -218,10 +183,7 @@ mod tests {
 
     #[test]
     fn allowed_key_chars_accepted() {
-        for c in KEY_PUNCTUATION
-            .chars()
-            .chain(['\t', ' ', 'a', 'Z', '0', '9'])
-        {
+        for c in KEY_PUNCTUATION.chars().chain(['\t', ' ', 'a', 'Z', '0', '9']) {
             assert_eq!(one(&format!("a{c}b"), json!("v")), Ok(()), "{c:?}");
             assert_eq!(one(&c.to_string(), json!("v")), Ok(()), "{c:?}");
         }
@@ -232,13 +194,7 @@ mod tests {
     fn forbidden_key_chars_rejected() {
         for ch in ['!', '.', '#', 'é', '\n', '[', '\''] {
             let key = format!("a{ch}b");
-            assert_eq!(
-                one(&key, json!("v")),
-                Err(MetadataError::ForbiddenKeyChar {
-                    key: key.clone(),
-                    ch
-                })
-            );
+            assert_eq!(one(&key, json!("v")), Err(MetadataError::ForbiddenKeyChar { key: key.clone(), ch }));
         }
         assert_eq!(
             one("a!b", json!("v")).unwrap_err().to_string(),
@@ -264,13 +220,7 @@ mod tests {
             (json!(["a"]), "array"),
             (Value::Null, "null"),
         ] {
-            assert_eq!(
-                one("k", value),
-                Err(MetadataError::NotAString {
-                    key: "k".into(),
-                    found
-                })
-            );
+            assert_eq!(one("k", value), Err(MetadataError::NotAString { key: "k".into(), found }));
         }
         assert_eq!(
             one("k", json!(1.5)).unwrap_err().to_string(),
@@ -281,39 +231,18 @@ mod tests {
     #[test]
     fn from_json_requires_valid_object() {
         assert_eq!(from_json(&json!({"a": "b"})), Ok(meta(json!({"a": "b"}))));
-        assert_eq!(
-            from_json(&json!(["a"])),
-            Err(MetadataError::NotAnObject { found: "array" })
-        );
-        assert_eq!(
-            from_json(&json!("x")),
-            Err(MetadataError::NotAnObject { found: "string" })
-        );
-        assert_eq!(
-            from_json(&json!({"a": 1})),
-            Err(MetadataError::NotAString {
-                key: "a".into(),
-                found: "number"
-            })
-        );
+        assert_eq!(from_json(&json!(["a"])), Err(MetadataError::NotAnObject { found: "array" }));
+        assert_eq!(from_json(&json!("x")), Err(MetadataError::NotAnObject { found: "string" }));
+        assert_eq!(from_json(&json!({"a": 1})), Err(MetadataError::NotAString { key: "a".into(), found: "number" }));
     }
 
     #[test]
     fn patch_merges_shallowly_and_keeps_order() {
         let current = meta(json!({"mycolor": "red", "myflavor": "grape"}));
         let next = apply_patch(&current, &meta(json!({"mycolor": "blue", "size": "L"}))).unwrap();
-        assert_eq!(
-            next,
-            meta(json!({"mycolor": "blue", "myflavor": "grape", "size": "L"}))
-        );
-        assert_eq!(
-            next.keys().collect::<Vec<_>>(),
-            ["mycolor", "myflavor", "size"]
-        );
-        assert_eq!(
-            current,
-            meta(json!({"mycolor": "red", "myflavor": "grape"}))
-        );
+        assert_eq!(next, meta(json!({"mycolor": "blue", "myflavor": "grape", "size": "L"})));
+        assert_eq!(next.keys().collect::<Vec<_>>(), ["mycolor", "myflavor", "size"]);
+        assert_eq!(current, meta(json!({"mycolor": "red", "myflavor": "grape"})));
     }
 
     #[test]
@@ -327,20 +256,14 @@ mod tests {
     fn patch_result_is_validated() {
         let current = n_keys(10);
         let before = current.clone();
-        assert_eq!(
-            apply_patch(&current, &meta(json!({"new": "v"}))),
-            Err(MetadataError::TooManyKeys { count: 11 })
-        );
+        assert_eq!(apply_patch(&current, &meta(json!({"new": "v"}))), Err(MetadataError::TooManyKeys { count: 11 }));
         assert_eq!(current, before);
         let next = apply_patch(&current, &meta(json!({"k0": null, "new": "v"}))).unwrap();
         assert_eq!(next.len(), 10);
         assert!(next.contains_key("new") && !next.contains_key("k0"));
         assert_eq!(
             apply_patch(&current, &meta(json!({"k1": 5}))),
-            Err(MetadataError::NotAString {
-                key: "k1".into(),
-                found: "number"
-            })
+            Err(MetadataError::NotAString { key: "k1".into(), found: "number" })
         );
     }
 
@@ -349,13 +272,7 @@ mod tests {
         assert_eq!(parse_pair("a=b"), Ok(("a".into(), "b".into())));
         assert_eq!(parse_pair("a="), Ok(("a".into(), "".into())));
         assert_eq!(parse_pair("a=b=c"), Ok(("a".into(), "b=c".into())));
-        assert_eq!(
-            parse_pair("=b"),
-            Err(r#"expected KEY=VALUE, got "=b""#.into())
-        );
-        assert_eq!(
-            parse_pair("ab"),
-            Err(r#"expected KEY=VALUE, got "ab""#.into())
-        );
+        assert_eq!(parse_pair("=b"), Err(r#"expected KEY=VALUE, got "=b""#.into()));
+        assert_eq!(parse_pair("ab"), Err(r#"expected KEY=VALUE, got "ab""#.into()));
     }
 }

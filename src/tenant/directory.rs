@@ -21,9 +21,7 @@ pub(crate) fn load(root: &Path, keywords: &Keywords) -> Result<Parts, TenantErro
     let mut parts = Parts::default();
     for file in json_files(&root.join("clients"))? {
         let (text, value) = read_json(&file, keywords)?;
-        parts
-            .clients
-            .push(parse::client(&value, origin(&file, &text))?);
+        parts.clients.push(parse::client(&value, origin(&file, &text))?);
     }
     let rules_dir = root.join("rules");
     for file in json_files(&rules_dir)? {
@@ -33,9 +31,7 @@ pub(crate) fn load(root: &Path, keywords: &Keywords) -> Result<Parts, TenantErro
     }
     for file in json_files(&root.join("rules-configs"))? {
         let (text, value) = read_json(&file, keywords)?;
-        parts
-            .configs
-            .push(parse::rules_config(&value, origin(&file, &text))?);
+        parts.configs.push(parse::rules_config(&value, origin(&file, &text))?);
     }
     let bases = [root.to_path_buf(), root.join("actions")];
     for file in json_files(&root.join("actions"))? {
@@ -105,63 +101,29 @@ mod tests {
 
     #[test]
     fn json_syntax_error_has_line_and_column() {
-        let (tree, err) = broken(
-            "clients/Tools.json",
-            "{\n  \"name\": \"Tools\",\n  \"x\": tru\n}\n",
-        );
-        assert_at(
-            &tree,
-            &err,
-            "clients/Tools.json",
-            3,
-            "invalid JSON: expected ident",
-        );
+        let (tree, err) = broken("clients/Tools.json", "{\n  \"name\": \"Tools\",\n  \"x\": tru\n}\n");
+        assert_at(&tree, &err, "clients/Tools.json", 3, "invalid JSON: expected ident");
         assert_eq!(err.column, Some(11));
-        let shown = format!(
-            "{}:3:11: invalid JSON: expected ident",
-            tree.join("dir/clients/Tools.json").display()
-        );
+        let shown = format!("{}:3:11: invalid JSON: expected ident", tree.join("dir/clients/Tools.json").display());
         assert_eq!(err.to_string(), shown);
     }
 
     #[test]
     fn missing_required_fields() {
         let (tree, err) = broken("clients/Tools.json", "{\n  \"app_type\": \"spa\"\n}\n");
-        assert_at(
-            &tree,
-            &err,
-            "clients/Tools.json",
-            1,
-            "client is missing required field \"name\"",
-        );
+        assert_at(&tree, &err, "clients/Tools.json", 1, "client is missing required field \"name\"");
         let (tree, err) = broken("rules/late.json", r#"{"name": "late"}"#);
-        assert_at(
-            &tree,
-            &err,
-            "rules/late.json",
-            1,
-            "rule is missing required field \"script\"",
-        );
-        let (tree, err) = broken(
-            "actions/tag.json",
-            "{\"name\": \"tag\",\n\"code\": \"./actions/tag/code.js\"}",
-        );
+        assert_at(&tree, &err, "rules/late.json", 1, "rule is missing required field \"script\"");
+        let (tree, err) = broken("actions/tag.json", "{\"name\": \"tag\",\n\"code\": \"./actions/tag/code.js\"}");
         let msg = "action is missing required field \"supported_triggers\"";
         assert_at(&tree, &err, "actions/tag.json", 1, msg);
         let (tree, err) = broken("rules-configs/NAMESPACE.json", r#"{"key": "NAMESPACE"}"#);
-        assert_at(
-            &tree,
-            &err,
-            "rules-configs/NAMESPACE.json",
-            1,
-            "rules config is missing required field \"value\"",
-        );
+        assert_at(&tree, &err, "rules-configs/NAMESPACE.json", 1, "rules config is missing required field \"value\"");
     }
 
     #[test]
     fn wrong_field_types() {
-        let rule =
-            "{\n  \"name\": \"late\",\n  \"enabled\": \"yes\",\n  \"script\": \"./late.js\"\n}";
+        let rule = "{\n  \"name\": \"late\",\n  \"enabled\": \"yes\",\n  \"script\": \"./late.js\"\n}";
         let (tree, err) = broken("rules/late.json", rule);
         let msg = "rule field \"enabled\" must be a boolean, found a string (\"yes\")";
         assert_at(&tree, &err, "rules/late.json", 3, msg);
@@ -170,37 +132,21 @@ mod tests {
         let msg = "rule field \"order\" must be an integer or null, found a number (1.5)";
         assert_at(&tree, &err, "rules/late.json", 4, msg);
         let (tree, err) = broken("clients/Tools.json", "{\n  \"name\": [\"Tools\"]\n}");
-        assert_at(
-            &tree,
-            &err,
-            "clients/Tools.json",
-            2,
-            "client field \"name\" must be a string, found an array",
-        );
+        assert_at(&tree, &err, "clients/Tools.json", 2, "client field \"name\" must be a string, found an array");
         let (tree, err) = broken("clients/Tools.json", "[1]");
-        assert_at(
-            &tree,
-            &err,
-            "clients/Tools.json",
-            1,
-            "client must be an object, found an array",
-        );
+        assert_at(&tree, &err, "clients/Tools.json", 1, "client must be an object, found an array");
         let trig = "{\n  \"post-login\": {\"action_name\": \"tag\"}\n}";
         let (tree, err) = broken("triggers/triggers.json", trig);
         let msg = "trigger \"post-login\" must be an array of bindings, found an object";
         assert_at(&tree, &err, "triggers/triggers.json", 2, msg);
-        let (tree, err) = broken(
-            "rules/late.json",
-            r#"{"name": "late", "stage": "login", "script": "./late.js"}"#,
-        );
+        let (tree, err) = broken("rules/late.json", r#"{"name": "late", "stage": "login", "script": "./late.js"}"#);
         let msg = "rule field \"stage\" must be one of login_success, login_failure, pre_authorize, found \"login\"";
         assert_at(&tree, &err, "rules/late.json", 1, msg);
     }
 
     #[test]
     fn client_metadata_violation_points_at_client_metadata() {
-        let text =
-            "{\n  \"name\": \"Tools\",\n  \"client_metadata\": {\n    \"a.b\": \"x\"\n  }\n}\n";
+        let text = "{\n  \"name\": \"Tools\",\n  \"client_metadata\": {\n    \"a.b\": \"x\"\n  }\n}\n";
         let (tree, err) = broken("clients/Tools.json", text);
         let msg = "client_metadata key \"a.b\" contains '.', which Auth0 does not allow (allowed: letters, digits, space, tab and :,-+=_*?\"/\\()<>@)";
         assert_at(&tree, &err, "clients/Tools.json", 3, msg);
@@ -214,30 +160,18 @@ mod tests {
     fn duplicates_name_both_files() {
         let (tree, err) = broken("clients/Z.json", "{\n  \"name\": \"Portal\"\n}");
         let first = tree.join("dir/clients/Portal.json");
-        let msg = format!(
-            "duplicate client name \"Portal\": also defined at {}:2",
-            first.display()
-        );
+        let msg = format!("duplicate client name \"Portal\": also defined at {}:2", first.display());
         assert_at(&tree, &err, "clients/Z.json", 2, &msg);
 
-        let (tree, err) = broken(
-            "rules/zz.json",
-            r#"{"name": "first", "script": "./first.js"}"#,
-        );
-        let msg = format!(
-            "duplicate rule name \"first\": also defined at {}:1",
-            tree.join("dir/rules/first.json").display()
-        );
+        let (tree, err) = broken("rules/zz.json", r#"{"name": "first", "script": "./first.js"}"#);
+        let msg =
+            format!("duplicate rule name \"first\": also defined at {}:1", tree.join("dir/rules/first.json").display());
         assert_at(&tree, &err, "rules/zz.json", 1, &msg);
 
-        let text =
-            r#"{"name": "gate", "code": "./actions/gate/code.js", "supported_triggers": []}"#;
+        let text = r#"{"name": "gate", "code": "./actions/gate/code.js", "supported_triggers": []}"#;
         let (tree, err) = broken("actions/zz.json", text);
         let first = tree.join("dir/actions/gate.json");
-        let msg = format!(
-            "duplicate action name \"gate\": also defined at {}:2",
-            first.display()
-        );
+        let msg = format!("duplicate action name \"gate\": also defined at {}:2", first.display());
         assert_at(&tree, &err, "actions/zz.json", 1, &msg);
     }
 
@@ -277,26 +211,18 @@ mod tests {
     fn action_code_relative_to_actions_folder() {
         let tree = Tree::new();
         sample_directory(&tree);
-        let text = r#"{"name": "tag", "code": "tag/code.js", "supported_triggers": [{"id": "post-login", "version": "v3"}]}"#;
+        let text =
+            r#"{"name": "tag", "code": "tag/code.js", "supported_triggers": [{"id": "post-login", "version": "v3"}]}"#;
         tree.write("dir/actions/tag.json", text);
         let t = tree.load("dir").unwrap();
-        assert_eq!(
-            t.action("tag").unwrap().code_path,
-            tree.join("dir/actions/tag/code.js")
-        );
+        assert_eq!(t.action("tag").unwrap().code_path, tree.join("dir/actions/tag/code.js"));
     }
 
     #[test]
     fn unknown_triggers() {
         let text = "{\n  \"post-login\": [],\n  \"post_login\": []\n}";
         let (tree, err) = broken("triggers/triggers.json", text);
-        assert_at(
-            &tree,
-            &err,
-            "triggers/triggers.json",
-            3,
-            &unknown("post_login"),
-        );
+        assert_at(&tree, &err, "triggers/triggers.json", 3, &unknown("post_login"));
 
         let text = "{\n  \"name\": \"tag\",\n  \"code\": \"./actions/tag/code.js\",\n  \"supported_triggers\": [\n    {\"id\": \"post-login\", \"version\": \"v3\"},\n    {\"id\": \"pre-login\", \"version\": \"v1\"}\n  ]\n}";
         let (tree, err) = broken("actions/tag.json", text);
@@ -322,10 +248,7 @@ mod tests {
 
     #[test]
     fn rules_config_key_pattern() {
-        let (tree, err) = broken(
-            "rules-configs/X.json",
-            "{\n  \"key\": \"A.B\",\n  \"value\": \"v\"\n}",
-        );
+        let (tree, err) = broken("rules-configs/X.json", "{\n  \"key\": \"A.B\",\n  \"value\": \"v\"\n}");
         let msg = "rules config key \"A.B\" contains '.'; keys match ^[A-Za-z0-9_-]*$";
         assert_at(&tree, &err, "rules-configs/X.json", 2, msg);
     }

@@ -35,20 +35,12 @@ impl fmt::Display for Position {
 impl TenantError {
     /// An error about a whole file (or a path that is not a file).
     pub fn new(file: impl Into<PathBuf>, message: impl Into<String>) -> TenantError {
-        TenantError {
-            file: file.into(),
-            line: None,
-            column: None,
-            message: message.into(),
-        }
+        TenantError { file: file.into(), line: None, column: None, message: message.into() }
     }
 
     /// An error at a line, when known.
     pub fn at(file: impl Into<PathBuf>, line: Option<usize>, message: impl Into<String>) -> Self {
-        TenantError {
-            line,
-            ..TenantError::new(file, message)
-        }
+        TenantError { line, ..TenantError::new(file, message) }
     }
 
     pub(crate) fn io(file: &Path, action: &str, err: &io::Error) -> TenantError {
@@ -70,17 +62,11 @@ impl TenantError {
         let (mut line, mut column) = (err.line(), err.column());
         let shown = err.to_string();
         let suffix = format!(" at line {line} column {column}");
-        let message = format!(
-            "invalid JSON: {}",
-            shown.strip_suffix(&suffix).unwrap_or(&shown)
-        );
+        let message = format!("invalid JSON: {}", shown.strip_suffix(&suffix).unwrap_or(&shown));
         if line > 1 && column == 0 {
             // serde_json reports an error found at a line break as column 0 of the next line.
             line -= 1;
-            column = text
-                .lines()
-                .nth(line - 1)
-                .map_or(0, |l| l.chars().count() + 1);
+            column = text.lines().nth(line - 1).map_or(0, |l| l.chars().count() + 1);
         }
         TenantError {
             file: file.into(),
@@ -117,10 +103,7 @@ mod tests {
         assert_eq!(e.to_string(), "a/b.json: bad");
         let e = TenantError::at("a/b.json", Some(3), "bad");
         assert_eq!(e.to_string(), "a/b.json:3: bad");
-        let e = TenantError {
-            column: Some(7),
-            ..e
-        };
+        let e = TenantError { column: Some(7), ..e };
         assert_eq!(e.to_string(), "a/b.json:3:7: bad");
     }
 

@@ -37,14 +37,10 @@ impl Keywords {
     }
 
     fn from_env_text(text: &str) -> Result<Keywords, TenantError> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|err| env_error(format!("is not valid JSON: {err}")))?;
+        let value: Value = serde_json::from_str(text).map_err(|err| env_error(format!("is not valid JSON: {err}")))?;
         match value {
             Value::Object(map) => Ok(Keywords(map)),
-            other => Err(env_error(format!(
-                "must be a JSON object, found {}",
-                kind(&other)
-            ))),
+            other => Err(env_error(format!("must be a JSON object, found {}", kind(&other)))),
         }
     }
 
@@ -52,27 +48,19 @@ impl Keywords {
     /// with an `AUTH0_KEYWORD_REPLACE_MAPPINGS` member (then only that member is used).
     pub fn from_file(path: &Path) -> Result<Keywords, TenantError> {
         let text = crate::files::read_text(path).map_err(|e| TenantError::read(&e))?;
-        let value: Value =
-            serde_json::from_str(&text).map_err(|err| TenantError::json(path, &text, &err))?;
+        let value: Value = serde_json::from_str(&text).map_err(|err| TenantError::json(path, &text, &err))?;
         let Value::Object(mut map) = value else {
             return Err(TenantError::new(
                 path,
-                format!(
-                    "keyword mappings must be a JSON object, found {}",
-                    kind(&value)
-                ),
+                format!("keyword mappings must be a JSON object, found {}", kind(&value)),
             ));
         };
         match map.shift_remove(MAPPINGS_VAR) {
             None => Ok(Keywords(map)),
             Some(Value::Object(inner)) => Ok(Keywords(inner)),
-            Some(other) => Err(TenantError::new(
-                path,
-                format!(
-                    "{MAPPINGS_VAR} must be a JSON object, found {}",
-                    kind(&other)
-                ),
-            )),
+            Some(other) => {
+                Err(TenantError::new(path, format!("{MAPPINGS_VAR} must be a JSON object, found {}", kind(&other))))
+            }
         }
     }
 
@@ -99,9 +87,7 @@ impl Keywords {
             out.push_str(&rest[..i]);
             rest = &rest[i..];
             let body = &rest[2..];
-            let value = body
-                .find(delim)
-                .and_then(|end| Some((end, self.0.get(&body[..end])?)));
+            let value = body.find(delim).and_then(|end| Some((end, self.0.get(&body[..end])?)));
             match value {
                 Some((end, value)) => {
                     out.push_str(&render(value, delim == "##"));
@@ -129,8 +115,7 @@ pub(crate) fn has_placeholder(text: &str) -> bool {
             };
             body.find(delim).is_some_and(|end| {
                 let word = &body[..end];
-                !word.is_empty()
-                    && !word.contains(|c: char| c.is_whitespace() || "\"'#@".contains(c))
+                !word.is_empty() && !word.contains(|c: char| c.is_whitespace() || "\"'#@".contains(c))
             })
         })
     })
@@ -153,10 +138,7 @@ fn render(value: &Value, literal: bool) -> String {
 }
 
 fn env_error(problem: String) -> TenantError {
-    TenantError::new(
-        format!("${MAPPINGS_VAR}"),
-        format!("environment variable {MAPPINGS_VAR} {problem}"),
-    )
+    TenantError::new(format!("${MAPPINGS_VAR}"), format!("environment variable {MAPPINGS_VAR} {problem}"))
 }
 
 #[cfg(test)]
@@ -172,9 +154,7 @@ mod tests {
 
     #[test]
     fn apply_both_forms() {
-        let k = kw(
-            json!({"ENV": "prod", "N": 3, "LIST": ["a", "b"], "OBJ": {"x": true}, "Q": "say \"hi\""}),
-        );
+        let k = kw(json!({"ENV": "prod", "N": 3, "LIST": ["a", "b"], "OBJ": {"x": true}, "Q": "say \"hi\""}));
         assert_eq!(k.apply("app-##ENV##"), "app-prod");
         assert_eq!(k.apply("\"@@ENV@@\""), "\"\"prod\"\"");
         assert_eq!(k.apply("@@ENV@@"), "\"prod\"");
@@ -188,15 +168,7 @@ mod tests {
     #[test]
     fn unknown_and_partial_placeholders_untouched() {
         let k = kw(json!({"ENV": "prod", "X": "##ENV##"}));
-        for text in [
-            "##NOPE##",
-            "@@NOPE@@",
-            "##ENV",
-            "ENV##",
-            "#ENV#",
-            "##ENV@@",
-            "a # b @ c",
-        ] {
+        for text in ["##NOPE##", "@@NOPE@@", "##ENV", "ENV##", "#ENV#", "##ENV@@", "a # b @ c"] {
             assert_eq!(k.apply(text), text);
         }
         assert_eq!(k.apply("###ENV##"), "#prod");
@@ -216,35 +188,23 @@ mod tests {
     fn from_file_accepts_mappings_or_config() {
         let tree = Tree::new();
         tree.write("map.json", r#"{"ENV": "prod"}"#)
-            .write("config.json", r#"{"AUTH0_DOMAIN": "x.auth0.com", "AUTH0_KEYWORD_REPLACE_MAPPINGS": {"ENV": "dev"}}"#)
+            .write(
+                "config.json",
+                r#"{"AUTH0_DOMAIN": "x.auth0.com", "AUTH0_KEYWORD_REPLACE_MAPPINGS": {"ENV": "dev"}}"#,
+            )
             .write("bad.json", "{\n  \"ENV\": prod\n}")
             .write("list.json", "[]")
             .write("badconfig.json", r#"{"AUTH0_KEYWORD_REPLACE_MAPPINGS": "ENV=1"}"#);
-        assert_eq!(
-            Keywords::from_file(&tree.join("map.json")).unwrap(),
-            kw(json!({"ENV": "prod"}))
-        );
-        assert_eq!(
-            Keywords::from_file(&tree.join("config.json")).unwrap(),
-            kw(json!({"ENV": "dev"}))
-        );
+        assert_eq!(Keywords::from_file(&tree.join("map.json")).unwrap(), kw(json!({"ENV": "prod"})));
+        assert_eq!(Keywords::from_file(&tree.join("config.json")).unwrap(), kw(json!({"ENV": "dev"})));
         let err = Keywords::from_file(&tree.join("bad.json")).unwrap_err();
         assert_eq!((err.line, err.column), (Some(2), Some(10)));
         assert_eq!(err.file, tree.join("bad.json"));
         let err = Keywords::from_file(&tree.join("list.json")).unwrap_err();
-        assert_eq!(
-            err.message,
-            "keyword mappings must be a JSON object, found an array"
-        );
+        assert_eq!(err.message, "keyword mappings must be a JSON object, found an array");
         let err = Keywords::from_file(&tree.join("badconfig.json")).unwrap_err();
-        assert_eq!(
-            err.message,
-            "AUTH0_KEYWORD_REPLACE_MAPPINGS must be a JSON object, found a string"
-        );
-        assert!(Keywords::from_file(&tree.join("none.json"))
-            .unwrap_err()
-            .message
-            .starts_with("cannot read"));
+        assert_eq!(err.message, "AUTH0_KEYWORD_REPLACE_MAPPINGS must be a JSON object, found a string");
+        assert!(Keywords::from_file(&tree.join("none.json")).unwrap_err().message.starts_with("cannot read"));
     }
 
     #[test]
@@ -260,13 +220,14 @@ mod tests {
         let err = Keywords::from_env_text("{ENV: 1}").unwrap_err();
         assert_eq!(err.file.to_str(), Some("$AUTH0_KEYWORD_REPLACE_MAPPINGS"));
         assert!(
-            err.message.starts_with(
-                "environment variable AUTH0_KEYWORD_REPLACE_MAPPINGS is not valid JSON: "
-            ),
+            err.message.starts_with("environment variable AUTH0_KEYWORD_REPLACE_MAPPINGS is not valid JSON: "),
             "{err}"
         );
         let err = Keywords::from_env_text("[1]").unwrap_err();
-        assert_eq!(err.message, "environment variable AUTH0_KEYWORD_REPLACE_MAPPINGS must be a JSON object, found an array");
+        assert_eq!(
+            err.message,
+            "environment variable AUTH0_KEYWORD_REPLACE_MAPPINGS must be a JSON object, found an array"
+        );
     }
 
     #[test]
@@ -274,26 +235,14 @@ mod tests {
         for text in ["##A##", "x @@B_1@@ y", "\"##ENV.x##\"", "###A##"] {
             assert!(has_placeholder(text), "{text}");
         }
-        for text in [
-            "",
-            "#",
-            "## A ##",
-            "#/#/",
-            "@@\"@@",
-            "a@@b",
-            "####",
-            "##\n##",
-            "https://x/#a#b",
-        ] {
+        for text in ["", "#", "## A ##", "#/#/", "@@\"@@", "a@@b", "####", "##\n##", "https://x/#a#b"] {
             assert!(!has_placeholder(text), "{text}");
         }
     }
 
     #[test]
     fn replaced_in_json_yaml_and_scripts() {
-        let k = kw(
-            json!({"NAME": "Portal", "META": {"TIER": "gold"}, "ORDER": 7, "NS": "https://ns/", "WHO": "prod"}),
-        );
+        let k = kw(json!({"NAME": "Portal", "META": {"TIER": "gold"}, "ORDER": 7, "NS": "https://ns/", "WHO": "prod"}));
         let tree = Tree::new();
         sample_directory(&tree);
         sample_yaml(&tree);
@@ -301,29 +250,14 @@ mod tests {
             "dir/clients/Portal.json",
             r###"{"name": "##NAME##", "client_id": "portal-id", "client_metadata": @@META@@}"###,
         )
-        .write(
-            "dir/rules/first.json",
-            r#"{"name": "first", "order": ##ORDER##, "script": "./first.js"}"#,
-        )
-        .write(
-            "dir/rules/first.js",
-            "const who = @@WHO@@; // ##WHO## ##UNKNOWN##\n",
-        )
-        .write(
-            "yaml/rules/first.js",
-            "const who = @@WHO@@; // ##WHO## ##UNKNOWN##\n",
-        );
+        .write("dir/rules/first.json", r#"{"name": "first", "order": ##ORDER##, "script": "./first.js"}"#)
+        .write("dir/rules/first.js", "const who = @@WHO@@; // ##WHO## ##UNKNOWN##\n")
+        .write("yaml/rules/first.js", "const who = @@WHO@@; // ##WHO## ##UNKNOWN##\n");
         let t = Tenant::load(&tree.join("dir"), &k).unwrap();
         let portal = t.client("Portal").unwrap();
-        assert_eq!(
-            portal.client_metadata.as_ref(),
-            json!({"TIER": "gold"}).as_object()
-        );
+        assert_eq!(portal.client_metadata.as_ref(), json!({"TIER": "gold"}).as_object());
         assert_eq!(t.rule("first").unwrap().order, Some(7));
-        assert_eq!(
-            t.rule("first").unwrap().script,
-            "const who = \"prod\"; // prod ##UNKNOWN##\n"
-        );
+        assert_eq!(t.rule("first").unwrap().script, "const who = \"prod\"; // prod ##UNKNOWN##\n");
 
         let yaml = tree
             .read("yaml/tenant.yaml")
@@ -333,20 +267,12 @@ mod tests {
         tree.write("yaml/tenant.yaml", &yaml);
         let t = Tenant::load(&tree.join("yaml"), &k).unwrap();
         assert_eq!(t.clients[0].name, "Portal");
-        assert_eq!(
-            t.clients[0].client_metadata.as_ref().unwrap()["TIER"],
-            "prod"
-        );
+        assert_eq!(t.clients[0].client_metadata.as_ref().unwrap()["TIER"], "prod");
         assert_eq!(t.rules_configs["NAMESPACE"], "https://ns/");
-        assert_eq!(
-            t.rule("first").unwrap().script,
-            "const who = \"prod\"; // prod ##UNKNOWN##\n"
-        );
+        assert_eq!(t.rule("first").unwrap().script, "const who = \"prod\"; // prod ##UNKNOWN##\n");
         // Without mappings the placeholders stay, and an unquoted `@@` is not valid YAML.
         let err = Tenant::load(&tree.join("yaml"), &Keywords::default()).unwrap_err();
         assert_eq!((err.line, err.column), (Some(28), Some(12)), "{err}");
-        assert!(err
-            .message
-            .starts_with("invalid YAML: found character that cannot start"));
+        assert!(err.message.starts_with("invalid YAML: found character that cannot start"));
     }
 }

@@ -108,11 +108,7 @@ impl Tenant {
         self.clients
             .iter()
             .find(|c| c.name == name_or_id)
-            .or_else(|| {
-                self.clients
-                    .iter()
-                    .find(|c| c.client_id.as_deref() == Some(name_or_id))
-            })
+            .or_else(|| self.clients.iter().find(|c| c.client_id.as_deref() == Some(name_or_id)))
             .ok_or_else(|| {
                 let names: Vec<&str> = self.clients.iter().map(|c| c.name.as_str()).collect();
                 self.not_found("application with name or client_id", name_or_id, &names)
@@ -142,10 +138,7 @@ impl Tenant {
     /// bindings gives an empty list; an unknown trigger id is an error.
     pub fn trigger_actions(&self, trigger: &str) -> Result<Vec<&Action>, TenantError> {
         if !TRIGGERS.contains(&trigger) {
-            let msg = format!(
-                "unknown trigger id {trigger:?}; known: {}",
-                TRIGGERS.join(", ")
-            );
+            let msg = format!("unknown trigger id {trigger:?}; known: {}", TRIGGERS.join(", "));
             return Err(TenantError::new(self.source(), msg));
         }
         let names = self.triggers.get(trigger).map_or(&[][..], Vec::as_slice);
@@ -170,10 +163,7 @@ impl Tenant {
 /// tenant.yml) when it is a directory holding one.
 pub(crate) fn yaml_file(path: &Path) -> Option<PathBuf> {
     if path.is_dir() {
-        return ["tenant.yaml", "tenant.yml"]
-            .iter()
-            .map(|name| path.join(name))
-            .find(|p| p.is_file());
+        return ["tenant.yaml", "tenant.yml"].iter().map(|name| path.join(name)).find(|p| p.is_file());
     }
     let ext = path.extension()?.to_str()?;
     matches!(ext, "yaml" | "yml").then(|| path.to_path_buf())
@@ -213,17 +203,11 @@ mod tests {
         let dir = tree.load("dir").unwrap();
         let yaml = tree.load("yaml").unwrap();
         assert_eq!(dir.format, TenantFormat::Directory);
-        assert_eq!(
-            yaml.format,
-            TenantFormat::Yaml(tree.join("yaml/tenant.yaml"))
-        );
+        assert_eq!(yaml.format, TenantFormat::Yaml(tree.join("yaml/tenant.yaml")));
         assert_eq!(yaml.root, tree.join("yaml"));
         assert_eq!(dir.clients[0].file, tree.join("dir/clients/Portal.json"));
         assert_eq!(dir.rules[0].script_path, tree.join("dir/rules/first.js"));
-        assert_eq!(
-            dir.actions[0].code_path,
-            tree.join("dir/actions/gate/code.js")
-        );
+        assert_eq!(dir.actions[0].code_path, tree.join("dir/actions/gate/code.js"));
         assert_eq!(yaml.clients[0].file, tree.join("yaml/tenant.yaml"));
 
         let (dir, yaml) = (comparable(dir), comparable(yaml));
@@ -245,32 +229,14 @@ mod tests {
         assert_eq!(portal.client_id.as_deref(), Some("portal-id"));
         let meta = json!({"TIER": "gold", "SUPPORT": "https://help"});
         assert_eq!(portal.client_metadata.as_ref(), meta.as_object());
-        assert_eq!(
-            portal.raw["callbacks"],
-            json!(["https://portal.example.com/cb"])
-        );
+        assert_eq!(portal.raw["callbacks"], json!(["https://portal.example.com/cb"]));
         let keys: Vec<&String> = portal.raw.as_object().unwrap().keys().collect();
-        assert_eq!(
-            keys,
-            [
-                "name",
-                "client_id",
-                "app_type",
-                "callbacks",
-                "client_metadata"
-            ]
-        );
+        assert_eq!(keys, ["name", "client_id", "app_type", "callbacks", "client_metadata"]);
         let tools = &t.clients[1];
-        assert_eq!(
-            (tools.client_id.as_ref(), tools.client_metadata.as_ref()),
-            (None, None)
-        );
+        assert_eq!((tools.client_id.as_ref(), tools.client_metadata.as_ref()), (None, None));
 
-        let rules: Vec<(&str, Option<i64>, bool, &str)> = t
-            .rules
-            .iter()
-            .map(|r| (r.name.as_str(), r.order, r.enabled, r.stage.as_str()))
-            .collect();
+        let rules: Vec<(&str, Option<i64>, bool, &str)> =
+            t.rules.iter().map(|r| (r.name.as_str(), r.order, r.enabled, r.stage.as_str())).collect();
         assert_eq!(
             rules,
             [
@@ -279,29 +245,14 @@ mod tests {
                 ("late", None, false, "login_success"),
             ]
         );
-        assert_eq!(
-            t.rules[0].script,
-            "function (user, context, cb) { cb(null, user, context); }\n"
-        );
-        assert_eq!(
-            t.rules_configs,
-            *json!({"NAMESPACE": "https://ns/"}).as_object().unwrap()
-        );
+        assert_eq!(t.rules[0].script, "function (user, context, cb) { cb(null, user, context); }\n");
+        assert_eq!(t.rules_configs, *json!({"NAMESPACE": "https://ns/"}).as_object().unwrap());
 
         let gate = t.action("gate").unwrap();
         assert_eq!(gate.runtime.as_deref(), Some("node22"));
-        assert_eq!(
-            gate.dependencies,
-            [json!({"name": "lodash", "version": "4.17.21"})]
-        );
-        assert_eq!(
-            gate.secrets,
-            *json!({"API_KEY": "s3cret"}).as_object().unwrap()
-        );
-        assert_eq!(
-            gate.supported_triggers,
-            [("post-login".to_owned(), "v3".to_owned())]
-        );
+        assert_eq!(gate.dependencies, [json!({"name": "lodash", "version": "4.17.21"})]);
+        assert_eq!(gate.secrets, *json!({"API_KEY": "s3cret"}).as_object().unwrap());
+        assert_eq!(gate.supported_triggers, [("post-login".to_owned(), "v3".to_owned())]);
         assert!(gate.deployed);
         let tag = t.action("tag").unwrap();
         assert!(!tag.deployed && tag.runtime.is_none() && tag.secrets.is_empty());
@@ -324,49 +275,26 @@ mod tests {
             r#"no application with name or client_id "Nope" in this tenant (known: Portal, Tools)"#
         );
         assert_eq!(t.rule("late").unwrap().order, None);
-        assert!(t
-            .rule("x")
-            .unwrap_err()
-            .message
-            .contains("(known: first, second, late)"));
-        assert!(t
-            .action("x")
-            .unwrap_err()
-            .message
-            .contains("(known: gate, tag)"));
+        assert!(t.rule("x").unwrap_err().message.contains("(known: first, second, late)"));
+        assert!(t.action("x").unwrap_err().message.contains("(known: gate, tag)"));
 
         let enabled: Vec<&str> = t.enabled_rules().map(|r| r.name.as_str()).collect();
         assert_eq!(enabled, ["first", "second"]);
-        let bound: Vec<&str> = t
-            .trigger_actions("post-login")
-            .unwrap()
-            .iter()
-            .map(|a| a.name.as_str())
-            .collect();
+        let bound: Vec<&str> = t.trigger_actions("post-login").unwrap().iter().map(|a| a.name.as_str()).collect();
         assert_eq!(bound, ["tag", "gate"]);
-        assert!(t
-            .trigger_actions("credentials-exchange")
-            .unwrap()
-            .is_empty());
+        assert!(t.trigger_actions("credentials-exchange").unwrap().is_empty());
         assert!(t.trigger_actions("send-phone-message").unwrap().is_empty());
         let err = t.trigger_actions("post_login").unwrap_err();
-        assert!(err
-            .message
-            .starts_with(r#"unknown trigger id "post_login"; known: post-login, "#));
+        assert!(err.message.starts_with(r#"unknown trigger id "post_login"; known: post-login, "#));
     }
 
     #[test]
     fn fixture_tenants_agree() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let dir = Tenant::load(&root.join("tenant"), &Keywords::default()).unwrap();
-        let yaml =
-            Tenant::load(&root.join("tenant-yaml/tenant.yaml"), &Keywords::default()).unwrap();
+        let yaml = Tenant::load(&root.join("tenant-yaml/tenant.yaml"), &Keywords::default()).unwrap();
         assert_eq!(dir.clients.len(), 3);
-        assert!(dir
-            .client("Legacy Mobile App")
-            .unwrap()
-            .client_metadata
-            .is_none());
+        assert!(dir.client("Legacy Mobile App").unwrap().client_metadata.is_none());
         assert_eq!(comparable(dir), comparable(yaml));
     }
 
@@ -385,13 +313,7 @@ mod tests {
         let err = tree.load_err("c.json");
         assert!(err.message.starts_with("not a tenant"), "{err}");
         let err = tree.load_err("missing");
-        assert_eq!(
-            err.to_string(),
-            format!(
-                "{}: tenant path does not exist",
-                tree.join("missing").display()
-            )
-        );
+        assert_eq!(err.to_string(), format!("{}: tenant path does not exist", tree.join("missing").display()));
         tree.write("bare/README", "no folders");
         let bare = tree.load("bare").unwrap();
         assert!(bare.clients.is_empty() && bare.rules.is_empty() && bare.triggers.is_empty());

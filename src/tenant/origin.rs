@@ -44,30 +44,18 @@ impl std::fmt::Display for Site {
 
 impl<'a> Origin<'a> {
     pub fn new(file: &'a Path, text: &'a str, syntax: Syntax) -> Origin<'a> {
-        Origin {
-            file,
-            text,
-            start: 0,
-            syntax,
-        }
+        Origin { file, text, start: 0, syntax }
     }
 
     /// The same file, with the object starting at `start` (clamped to the text).
     pub fn from(self, start: usize) -> Origin<'a> {
-        Origin {
-            start: start.min(self.text.len()),
-            ..self
-        }
+        Origin { start: start.min(self.text.len()), ..self }
     }
 
     /// 1-based line of a byte offset.
     pub fn line_of(&self, offset: usize) -> usize {
         let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        self.text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
     }
 
     pub fn start_line(&self) -> usize {
@@ -102,17 +90,12 @@ impl<'a> Origin<'a> {
     }
 
     pub fn site(&self, key: Option<&str>) -> Site {
-        Site {
-            file: self.file.to_path_buf(),
-            line: key.and_then(|k| self.key_line(k)),
-        }
+        Site { file: self.file.to_path_buf(), line: key.and_then(|k| self.key_line(k)) }
     }
 
     /// An error at `key`'s line, or at the object's start when the key is absent or not found.
     pub fn error(&self, key: Option<&str>, message: impl Into<String>) -> TenantError {
-        let line = key
-            .and_then(|k| self.key_line(k))
-            .unwrap_or_else(|| self.start_line());
+        let line = key.and_then(|k| self.key_line(k)).unwrap_or_else(|| self.start_line());
         TenantError::at(self.file, Some(line), message)
     }
 
@@ -135,9 +118,7 @@ impl<'a> Origin<'a> {
             Syntax::Yaml => {
                 let mut line_start = text.get(..from)?.rfind('\n').map_or(0, |i| i + 1);
                 while line_start < text.len() {
-                    let line_end = text[line_start..]
-                        .find('\n')
-                        .map_or(text.len(), |i| line_start + i);
+                    let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
                     let line = &text[line_start..line_end];
                     if let Some(col) = yaml_key_column(line, key) {
                         if line_start + col >= from {

@@ -41,10 +41,7 @@ impl<'a> Fields<'a> {
     fn new(value: &'a Value, origin: Origin<'a>, what: &'static str) -> Result<Self, TenantError> {
         match value {
             Value::Object(obj) => Ok(Fields { obj, origin, what }),
-            other => Err(origin.error(
-                None,
-                format!("{what} must be an object, found {}", kind(other)),
-            )),
+            other => Err(origin.error(None, format!("{what} must be an object, found {}", kind(other)))),
         }
     }
 
@@ -53,14 +50,7 @@ impl<'a> Fields<'a> {
     }
 
     fn wrong(&self, key: &str, expected: &str, found: &Value) -> TenantError {
-        self.err(
-            key,
-            format!(
-                "{} field \"{key}\" must be {expected}, found {}",
-                self.what,
-                shown(found)
-            ),
-        )
+        self.err(key, format!("{} field \"{key}\" must be {expected}, found {}", self.what, shown(found)))
     }
 
     /// The field, with `null` counted as absent.
@@ -69,36 +59,21 @@ impl<'a> Fields<'a> {
     }
 
     fn required(&self, key: &str) -> Result<&'a Value, TenantError> {
-        self.get(key).ok_or_else(|| {
-            self.origin.error(
-                None,
-                format!("{} is missing required field \"{key}\"", self.what),
-            )
-        })
+        self.get(key)
+            .ok_or_else(|| self.origin.error(None, format!("{} is missing required field \"{key}\"", self.what)))
     }
 
     fn string(&self, key: &str) -> Result<String, TenantError> {
         let value = self.required(key)?;
-        value
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| self.wrong(key, "a string", value))
+        value.as_str().map(str::to_owned).ok_or_else(|| self.wrong(key, "a string", value))
     }
 
     fn opt_string(&self, key: &str) -> Result<Option<String>, TenantError> {
-        self.get(key)
-            .map(|v| {
-                v.as_str()
-                    .map(str::to_owned)
-                    .ok_or_else(|| self.wrong(key, "a string", v))
-            })
-            .transpose()
+        self.get(key).map(|v| v.as_str().map(str::to_owned).ok_or_else(|| self.wrong(key, "a string", v))).transpose()
     }
 
     fn opt_bool(&self, key: &str) -> Result<Option<bool>, TenantError> {
-        self.get(key)
-            .map(|v| v.as_bool().ok_or_else(|| self.wrong(key, "a boolean", v)))
-            .transpose()
+        self.get(key).map(|v| v.as_bool().ok_or_else(|| self.wrong(key, "a boolean", v))).transpose()
     }
 
     fn opt_int(&self, key: &str) -> Result<Option<i64>, TenantError> {
@@ -109,16 +84,11 @@ impl<'a> Fields<'a> {
             let f = v.as_f64()?;
             (f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
         });
-        int.map(Some)
-            .ok_or_else(|| self.wrong(key, "an integer or null", v))
+        int.map(Some).ok_or_else(|| self.wrong(key, "an integer or null", v))
     }
 
     fn array(&self, key: &str, required: bool) -> Result<&'a [Value], TenantError> {
-        let value = if required {
-            Some(self.required(key)?)
-        } else {
-            self.get(key)
-        };
+        let value = if required { Some(self.required(key)?) } else { self.get(key) };
         match value {
             None => Ok(&[]),
             Some(Value::Array(items)) => Ok(items),
@@ -140,17 +110,9 @@ pub(crate) fn client(value: &Value, origin: Origin) -> Result<(Client, Site), Te
     let client_id = f.opt_string("client_id")?;
     let client_metadata = f
         .get("client_metadata")
-        .map(|meta| {
-            client_metadata::from_json(meta).map_err(|e| f.err("client_metadata", e.to_string()))
-        })
+        .map(|meta| client_metadata::from_json(meta).map_err(|e| f.err("client_metadata", e.to_string())))
         .transpose()?;
-    let client = Client {
-        name,
-        client_id,
-        client_metadata,
-        file: origin.file.to_path_buf(),
-        raw: value.clone(),
-    };
+    let client = Client { name, client_id, client_metadata, file: origin.file.to_path_buf(), raw: value.clone() };
     Ok((client, origin.site(Some("name"))))
 }
 
@@ -167,14 +129,9 @@ pub(crate) fn rule(
     let name = f.string("name")?;
     let enabled = f.opt_bool("enabled")?.unwrap_or(true);
     let order = f.opt_int("order")?;
-    let stage = f
-        .opt_string("stage")?
-        .unwrap_or_else(|| STAGES[0].to_owned());
+    let stage = f.opt_string("stage")?.unwrap_or_else(|| STAGES[0].to_owned());
     if !STAGES.contains(&stage.as_str()) {
-        let msg = format!(
-            "rule field \"stage\" must be one of {}, found {stage:?}",
-            STAGES.join(", ")
-        );
+        let msg = format!("rule field \"stage\" must be one of {}, found {stage:?}", STAGES.join(", "));
         return Err(f.err("stage", msg));
     }
     let script = f.string("script")?;
@@ -182,33 +139,17 @@ pub(crate) fn rule(
     let outside = |real: &Path| f.err("script", outside_message("rule script", &script, root, real));
     let text = read_script(&script_path, root, keywords, outside, || {
         let at = script_path.display();
-        f.err(
-            "script",
-            format!("rule script {script:?} does not exist (looked for {at})"),
-        )
+        f.err("script", format!("rule script {script:?} does not exist (looked for {at})"))
     })?;
-    let rule = Rule {
-        name,
-        enabled,
-        order,
-        stage,
-        script_path,
-        script: text,
-    };
+    let rule = Rule { name, enabled, order, stage, script_path, script: text };
     Ok((rule, origin.site(Some("name")), origin.site(Some("order"))))
 }
 
 /// A rules-config `{key, value}`.
-pub(crate) fn rules_config(
-    value: &Value,
-    origin: Origin,
-) -> Result<((String, Value), Site), TenantError> {
+pub(crate) fn rules_config(value: &Value, origin: Origin) -> Result<((String, Value), Site), TenantError> {
     let f = Fields::new(value, origin, "rules config")?;
     let key = f.string("key")?;
-    if let Some(c) = key
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
-    {
+    if let Some(c) = key.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-')) {
         let msg = format!("rules config key {key:?} contains {c:?}; keys match ^[A-Za-z0-9_-]*$");
         return Err(f.err("key", msg));
     }
@@ -230,11 +171,7 @@ pub(crate) fn action(
     let code = f.string("code")?;
     let mut supported_triggers = Vec::new();
     for (i, item) in f.array("supported_triggers", true)?.iter().enumerate() {
-        let t = Fields::new(
-            item,
-            f.item("supported_triggers", "id", i),
-            "supported trigger",
-        )?;
+        let t = Fields::new(item, f.item("supported_triggers", "id", i), "supported trigger")?;
         let id = t.string("id")?;
         check_trigger(&id, &t.origin, "id")?;
         supported_triggers.push((id, t.string("version")?));
@@ -248,51 +185,29 @@ pub(crate) fn action(
     let runtime = f.opt_string("runtime")?;
     let deployed = f.opt_bool("deployed")?.unwrap_or(false);
     let candidates: Vec<PathBuf> = bases.iter().map(|b| clean(&b.join(&code))).collect();
-    let code_path = candidates
-        .iter()
-        .find(|p| p.is_file())
-        .or(candidates.first())
-        .cloned()
-        .unwrap_or_else(|| PathBuf::from(&code));
+    let code_path =
+        candidates.iter().find(|p| p.is_file()).or(candidates.first()).cloned().unwrap_or_else(|| PathBuf::from(&code));
     let outside = |real: &Path| f.err("code", outside_message("action code file", &code, root, real));
     let text = read_script(&code_path, root, keywords, outside, || {
         let looked: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
         let looked = looked.join(", ");
-        f.err(
-            "code",
-            format!("action code file {code:?} does not exist (looked for {looked})"),
-        )
+        f.err("code", format!("action code file {code:?} does not exist (looked for {looked})"))
     })?;
-    let action = Action {
-        name,
-        code_path,
-        code: text,
-        runtime,
-        dependencies,
-        secrets,
-        supported_triggers,
-        deployed,
-    };
+    let action = Action { name, code_path, code: text, runtime, dependencies, secrets, supported_triggers, deployed };
     Ok((action, origin.site(Some("name"))))
 }
 
 /// `triggers.json` / `triggers:`: trigger id → `[{action_name, display_name}]`.
 pub(crate) fn triggers(value: &Value, origin: Origin) -> Result<Bindings, TenantError> {
     let Value::Object(map) = value else {
-        return Err(origin.error(
-            None,
-            format!("triggers must be an object, found {}", kind(value)),
-        ));
+        return Err(origin.error(None, format!("triggers must be an object, found {}", kind(value))));
     };
     let mut out = Vec::new();
     for (id, list) in map {
         let at = origin.at_key(id);
         check_trigger(id, &origin, id)?;
         let Value::Array(items) = list else {
-            let msg = format!(
-                "trigger \"{id}\" must be an array of bindings, found {}",
-                shown(list)
-            );
+            let msg = format!("trigger \"{id}\" must be an array of bindings, found {}", shown(list));
             return Err(at.error(None, msg));
         };
         let mut names = Vec::new();
@@ -332,9 +247,7 @@ fn read_script(
         Err(e) => return Err(TenantError::io(path, "read script", &e)),
     };
     let root = if root.as_os_str().is_empty() { Path::new(".") } else { root };
-    let real_root = root
-        .canonicalize()
-        .map_err(|e| TenantError::io(root, "resolve the tenant folder", &e))?;
+    let real_root = root.canonicalize().map_err(|e| TenantError::io(root, "resolve the tenant folder", &e))?;
     if !real.starts_with(&real_root) {
         return Err(outside(&real));
     }

@@ -35,10 +35,7 @@ pub enum MetadataChange {
 impl MetadataChange {
     fn into_patch(self) -> Map<String, Value> {
         match self {
-            MetadataChange::Set(pairs) => pairs
-                .into_iter()
-                .map(|(k, v)| (k, Value::String(v)))
-                .collect(),
+            MetadataChange::Set(pairs) => pairs.into_iter().map(|(k, v)| (k, Value::String(v))).collect(),
             MetadataChange::Unset(keys) => keys.into_iter().map(|k| (k, Value::Null)).collect(),
             MetadataChange::Patch(patch) => patch,
         }
@@ -64,10 +61,7 @@ pub fn update_client_metadata(
     }
     let clients = tenant_dir.join("clients");
     if !clients.is_dir() {
-        return Err(TenantError::new(
-            tenant_dir,
-            "no clients folder: not a directory-format tenant with applications",
-        ));
+        return Err(TenantError::new(tenant_dir, "no clients folder: not a directory-format tenant with applications"));
     }
     let _lock = lock(tenant_dir, "metadata.lock")?;
     let file = find_client_file(&clients, client, keywords)?;
@@ -80,8 +74,7 @@ pub fn update_client_metadata(
              metadata back would replace the placeholders with their values, so edit it by hand",
         ));
     }
-    let mut value: Value =
-        serde_json::from_str(&text).map_err(|e| TenantError::json(&file, &text, &e))?;
+    let mut value: Value = serde_json::from_str(&text).map_err(|e| TenantError::json(&file, &text, &e))?;
     let Value::Object(object) = &mut value else {
         return Err(origin.error(None, "a client file must hold a JSON object"));
     };
@@ -90,27 +83,21 @@ pub fn update_client_metadata(
         None | Some(Value::Null) => Map::new(),
         Some(Value::Object(meta)) => meta.clone(),
         Some(other) => {
-            let err = client_metadata::from_json(other)
-                .err()
-                .map(|e| e.to_string());
+            let err = client_metadata::from_json(other).err().map(|e| e.to_string());
             let msg = err.unwrap_or_else(|| "client_metadata must be an object".into());
             return Err(origin.error(Some("client_metadata"), msg));
         }
     };
     let next = client_metadata::apply_patch(&current, &change.into_patch()).map_err(|e| {
         let line = origin.key_line("client_metadata");
-        TenantError::at(
-            &file,
-            line,
-            format!("change rejected, nothing written: {e}"),
-        )
+        TenantError::at(&file, line, format!("change rejected, nothing written: {e}"))
     })?;
     if next == current && (had_metadata || next.is_empty()) {
         return Ok(next); // nothing changes: leave the file as it is
     }
     object.insert("client_metadata".into(), Value::Object(next.clone()));
-    let mut out = serde_json::to_string_pretty(&value)
-        .map_err(|e| TenantError::new(&file, format!("cannot serialize: {e}")))?;
+    let mut out =
+        serde_json::to_string_pretty(&value).map_err(|e| TenantError::new(&file, format!("cannot serialize: {e}")))?;
     out.push('\n');
     files::write_inside(tenant_dir, &file, out.as_bytes(), Mode::default()).map_err(|e| TenantError::write(&e))?;
     Ok(next)
@@ -125,50 +112,32 @@ pub(crate) fn lock(tenant_dir: &Path, name: &str) -> Result<File, TenantError> {
     options.create(true).truncate(false).write(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
-    let file = options
-        .open(&path)
-        .map_err(|e| TenantError::io(&path, "open lock file", &e))?;
-    file.lock()
-        .map_err(|e| TenantError::io(&path, "lock", &e))?;
+    let file = options.open(&path).map_err(|e| TenantError::io(&path, "open lock file", &e))?;
+    file.lock().map_err(|e| TenantError::io(&path, "lock", &e))?;
     Ok(file)
 }
 
 /// The client file whose application has this exact name, else this client_id.
-fn find_client_file(
-    clients: &Path,
-    wanted: &str,
-    keywords: &Keywords,
-) -> Result<PathBuf, TenantError> {
+fn find_client_file(clients: &Path, wanted: &str, keywords: &Keywords) -> Result<PathBuf, TenantError> {
     let mut by_name: Option<PathBuf> = None;
     let mut by_id: Option<PathBuf> = None;
     let mut names = Vec::new();
     for file in json_files(clients)? {
         let (_, value) = read_json(&file, keywords)?;
-        let name = value
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+        let name = value.get("name").and_then(Value::as_str).unwrap_or_default();
         if name == wanted {
             if let Some(first) = &by_name {
-                let msg = format!(
-                    "duplicate client name {wanted:?}: also defined in {}",
-                    first.display()
-                );
+                let msg = format!("duplicate client name {wanted:?}: also defined in {}", first.display());
                 return Err(TenantError::new(&file, msg));
             }
             by_name = Some(file.clone());
-        } else if by_id.is_none() && value.get("client_id").and_then(Value::as_str) == Some(wanted)
-        {
+        } else if by_id.is_none() && value.get("client_id").and_then(Value::as_str) == Some(wanted) {
             by_id = Some(file.clone());
         }
         names.push(name.to_owned());
     }
     by_name.or(by_id).ok_or_else(|| {
-        let known = if names.is_empty() {
-            "none".into()
-        } else {
-            names.join(", ")
-        };
+        let known = if names.is_empty() { "none".into() } else { names.join(", ") };
         let msg = format!("no application with name or client_id {wanted:?} (known: {known})");
         TenantError::new(clients, msg)
     })
@@ -183,21 +152,12 @@ mod tests {
 
     const PORTAL: &str = "dir/clients/Portal.json";
 
-    fn update(
-        tree: &Tree,
-        client: &str,
-        change: MetadataChange,
-    ) -> Result<ClientMetadata, TenantError> {
+    fn update(tree: &Tree, client: &str, change: MetadataChange) -> Result<ClientMetadata, TenantError> {
         update_client_metadata(&tree.join("dir"), client, change, &Keywords::default())
     }
 
     fn set(pairs: &[(&str, &str)]) -> MetadataChange {
-        MetadataChange::Set(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
+        MetadataChange::Set(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
     }
 
     fn patch(v: Value) -> MetadataChange {
@@ -227,29 +187,11 @@ mod tests {
     #[test]
     fn set_unset_patch_merge() {
         let tree = tenant();
-        let m = update(
-            &tree,
-            "Portal",
-            set(&[("TIER", "silver"), ("REGION", "eu")]),
-        )
-        .unwrap();
-        assert_eq!(
-            m,
-            meta(json!({"TIER": "silver", "SUPPORT": "https://help", "REGION": "eu"}))
-        );
-        let m = update(
-            &tree,
-            "Portal",
-            MetadataChange::Unset(vec!["SUPPORT".into(), "ABSENT".into()]),
-        )
-        .unwrap();
+        let m = update(&tree, "Portal", set(&[("TIER", "silver"), ("REGION", "eu")])).unwrap();
+        assert_eq!(m, meta(json!({"TIER": "silver", "SUPPORT": "https://help", "REGION": "eu"})));
+        let m = update(&tree, "Portal", MetadataChange::Unset(vec!["SUPPORT".into(), "ABSENT".into()])).unwrap();
         assert_eq!(m, meta(json!({"TIER": "silver", "REGION": "eu"})));
-        let m = update(
-            &tree,
-            "portal-id",
-            patch(json!({"TIER": null, "NEW": "1", "REGION": "us"})),
-        )
-        .unwrap();
+        let m = update(&tree, "portal-id", patch(json!({"TIER": null, "NEW": "1", "REGION": "us"}))).unwrap();
         assert_eq!(m, meta(json!({"REGION": "us", "NEW": "1"})));
         let loaded = tree.load("dir").unwrap();
         assert_eq!(loaded.client("Portal").unwrap().client_metadata, Some(m));
@@ -288,10 +230,7 @@ mod tests {
         // Removing nothing from an application without metadata writes nothing: the file keeps
         // its compact form (any write pretty-prints it) and no temporary file is left.
         tree.write("dir/clients/Tools.json", "{\"name\": \"Tools\"}");
-        assert_eq!(
-            update(&tree, "Tools", MetadataChange::Unset(vec!["X".into()])).unwrap(),
-            Map::new()
-        );
+        assert_eq!(update(&tree, "Tools", MetadataChange::Unset(vec!["X".into()])).unwrap(), Map::new());
         assert_eq!(tree.read("dir/clients/Tools.json"), "{\"name\": \"Tools\"}");
         assert_no_temp_files(&tree);
     }
@@ -301,16 +240,10 @@ mod tests {
         let before = tree.read(PORTAL);
         let err = update(tree, "Portal", change).unwrap_err();
         assert_eq!(err.file, tree.join(PORTAL));
-        let line = before
-            .lines()
-            .position(|l| l.contains("\"client_metadata\""))
-            .map(|i| i + 1);
+        let line = before.lines().position(|l| l.contains("\"client_metadata\"")).map(|i| i + 1);
         assert_eq!(err.line, line, "{err}");
         assert!(line.is_some());
-        assert_eq!(
-            err.message,
-            format!("change rejected, nothing written: {message}")
-        );
+        assert_eq!(err.message, format!("change rejected, nothing written: {message}"));
         assert_eq!(tree.read(PORTAL), before);
         assert_no_temp_files(tree);
     }
@@ -321,20 +254,11 @@ mod tests {
         let eight: Vec<(String, String)> = (0..8).map(|i| (format!("k{i}"), "v".into())).collect();
         let m = update(&tree, "Portal", MetadataChange::Set(eight)).unwrap();
         assert_eq!(m.len(), 10);
-        rejected(
-            &tree,
-            set(&[("k8", "v")]),
-            "client_metadata has 11 keys; Auth0 allows at most 10",
-        );
+        rejected(&tree, set(&[("k8", "v")]), "client_metadata has 11 keys; Auth0 allows at most 10");
         // Swapping one key for another stays at 10.
         let m = update(&tree, "Portal", patch(json!({"k0": null, "k8": "v"}))).unwrap();
         assert_eq!(m.len(), 10);
-        update(
-            &tree,
-            "Portal",
-            MetadataChange::Unset(vec!["k1".into(), "k2".into()]),
-        )
-        .unwrap();
+        update(&tree, "Portal", MetadataChange::Unset(vec!["k1".into(), "k2".into()])).unwrap();
 
         let k255 = "k".repeat(255);
         let v255 = "v".repeat(255);
@@ -342,34 +266,23 @@ mod tests {
         assert_eq!(m[&k255], v255);
         let k256 = "k".repeat(256);
         let v256 = "v".repeat(256);
-        let key_msg = format!(
-            "client_metadata key \"{}…\" is 256 characters long; Auth0 allows at most 255",
-            "k".repeat(40)
-        );
+        let key_msg =
+            format!("client_metadata key \"{}…\" is 256 characters long; Auth0 allows at most 255", "k".repeat(40));
         rejected(&tree, set(&[(&k256, "v")]), &key_msg);
-        let value_msg =
-            "client_metadata value of \"TIER\" is 256 characters long; Auth0 allows at most 255";
+        let value_msg = "client_metadata value of \"TIER\" is 256 characters long; Auth0 allows at most 255";
         rejected(&tree, set(&[("TIER", &v256)]), value_msg);
         rejected(
             &tree,
             set(&[("a.b", "v")]),
             r#"client_metadata key "a.b" contains '.', which Auth0 does not allow (allowed: letters, digits, space, tab and :,-+=_*?"/\()<>@)"#,
         );
-        rejected(
-            &tree,
-            patch(json!({"TIER": 5})),
-            "client_metadata value of \"TIER\" must be a string, found number",
-        );
+        rejected(&tree, patch(json!({"TIER": 5})), "client_metadata value of \"TIER\" must be a string, found number");
         rejected(
             &tree,
             patch(json!({"TIER": {"a": "b"}})),
             "client_metadata value of \"TIER\" must be a string, found object",
         );
-        rejected(
-            &tree,
-            set(&[("", "v")]),
-            "client_metadata key \"\" is empty; Auth0 requires non-empty keys",
-        );
+        rejected(&tree, set(&[("", "v")]), "client_metadata key \"\" is empty; Auth0 requires non-empty keys");
     }
 
     #[test]
@@ -379,15 +292,9 @@ mod tests {
         let yaml = tree.join("yaml/tenant.yaml");
         let before = tree.read("yaml/tenant.yaml");
         for path in [tree.join("yaml"), yaml.clone()] {
-            let err =
-                update_client_metadata(&path, "Portal", set(&[("A", "1")]), &Keywords::default())
-                    .unwrap_err();
+            let err = update_client_metadata(&path, "Portal", set(&[("A", "1")]), &Keywords::default()).unwrap_err();
             assert_eq!(err.file, yaml);
-            assert!(
-                err.message
-                    .starts_with("metadata changes need the Deploy CLI directory format"),
-                "{err}"
-            );
+            assert!(err.message.starts_with("metadata changes need the Deploy CLI directory format"), "{err}");
         }
         assert_eq!(tree.read("yaml/tenant.yaml"), before);
     }
@@ -399,14 +306,9 @@ mod tests {
         tree.write(PORTAL, text);
         let k = Keywords::from(meta(json!({"PORTAL_ID": "abc"})));
         for who in ["Portal", "abc"] {
-            let err =
-                update_client_metadata(&tree.join("dir"), who, set(&[("A", "1")]), &k).unwrap_err();
+            let err = update_client_metadata(&tree.join("dir"), who, set(&[("A", "1")]), &k).unwrap_err();
             assert_eq!(err.file, tree.join(PORTAL));
-            assert!(
-                err.message
-                    .starts_with("this client file uses keyword replacement"),
-                "{err}"
-            );
+            assert!(err.message.starts_with("this client file uses keyword replacement"), "{err}");
         }
         assert_eq!(tree.read(PORTAL), text);
     }
@@ -416,13 +318,9 @@ mod tests {
         let tree = tenant();
         let err = update(&tree, "Nope", set(&[("A", "1")])).unwrap_err();
         assert_eq!(err.file, tree.join("dir/clients"));
-        assert_eq!(
-            err.message,
-            "no application with name or client_id \"Nope\" (known: Portal, Tools)"
-        );
+        assert_eq!(err.message, "no application with name or client_id \"Nope\" (known: Portal, Tools)");
         let empty = Tree::new();
-        let err =
-            update_client_metadata(empty.path(), "A", set(&[]), &Keywords::default()).unwrap_err();
+        let err = update_client_metadata(empty.path(), "A", set(&[]), &Keywords::default()).unwrap_err();
         assert!(err.message.starts_with("no clients folder"), "{err}");
     }
 
@@ -439,12 +337,8 @@ mod tests {
                     } else {
                         MetadataChange::Unset(vec![key.to_owned()])
                     };
-                    let m = update_client_metadata(&dir, "Portal", change, &Keywords::default())
-                        .unwrap();
-                    assert_eq!(
-                        m.get(key).and_then(Value::as_str),
-                        (i % 2 == 1).then(|| i.to_string()).as_deref()
-                    );
+                    let m = update_client_metadata(&dir, "Portal", change, &Keywords::default()).unwrap();
+                    assert_eq!(m.get(key).and_then(Value::as_str), (i % 2 == 1).then(|| i.to_string()).as_deref());
                 }
             })
         };
@@ -459,10 +353,7 @@ mod tests {
         assert_eq!(m["B"], "49");
         assert_eq!(m.len(), 4);
         assert!(expected.iter().all(|(k, v)| m.get(k) == Some(v)));
-        assert_eq!(
-            portal.raw["callbacks"],
-            json!(["https://portal.example.com/cb"])
-        );
+        assert_eq!(portal.raw["callbacks"], json!(["https://portal.example.com/cb"]));
         assert_no_temp_files(&tree);
         assert!(tree.join("dir/.actionhost/metadata.lock").is_file());
     }

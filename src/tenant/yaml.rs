@@ -36,9 +36,7 @@ pub(crate) fn load(file: &Path, keywords: &Keywords) -> Result<Parts, TenantErro
     }
     let bases = [base.clone()];
     for (value, at) in section("actions")? {
-        parts
-            .actions
-            .push(parse::action(value, at, &bases, &base, keywords)?);
+        parts.actions.push(parse::action(value, at, &bases, &base, keywords)?);
     }
     if let Some(triggers) = doc.get("triggers").filter(|v| !v.is_null()) {
         parts.triggers = parse::triggers(triggers, top.at_key("triggers"))?;
@@ -60,10 +58,7 @@ fn items<'a>(
             let at = |i: usize| starts.get(i).map_or(fallback, |&s| top.from(s));
             Ok(list.iter().enumerate().map(|(i, v)| (v, at(i))).collect())
         }
-        Some(_) => Err(top.error(
-            Some(section),
-            format!("section \"{section}\" must be a list"),
-        )),
+        Some(_) => Err(top.error(Some(section), format!("section \"{section}\" must be a list"))),
     }
 }
 
@@ -123,22 +118,14 @@ mod tests {
     }
 
     fn at(err: &TenantError, line: usize, message: &str) {
-        assert_eq!(
-            (err.line, err.message.as_str()),
-            (Some(line), message),
-            "{err}"
-        );
+        assert_eq!((err.line, err.message.as_str()), (Some(line), message), "{err}");
     }
 
     #[test]
     fn syntax_error_has_line_and_column() {
         let (_, err) = load_err("clients:\n  - name: A\n    app_type: [spa\nrules: []\n");
         assert_eq!((err.line, err.column), (Some(4), Some(6)), "{err}");
-        assert!(
-            err.message
-                .starts_with("invalid YAML: did not find expected ',' or ']'"),
-            "{err}"
-        );
+        assert!(err.message.starts_with("invalid YAML: did not find expected ',' or ']'"), "{err}");
         let (_, err) = load_err("clients: 3\n");
         at(&err, 1, "section \"clients\" must be a list");
         let (_, err) = load_err("- a\n");
@@ -149,31 +136,21 @@ mod tests {
     fn semantic_errors_point_at_the_field() {
         let rules = "rules:\n  - name: first\n    script: ./rules/first.js\n  - name: late\n    script: ./rules/late.js\n    enabled: yes\n";
         let (_, err) = load_err(rules);
-        at(
-            &err,
-            6,
-            "rule field \"enabled\" must be a boolean, found a string (\"yes\")",
-        );
+        at(&err, 6, "rule field \"enabled\" must be a boolean, found a string (\"yes\")");
 
         let clients = "clients:\n  - name: A\n  - app_type: spa\n    callbacks: []\n";
         let (_, err) = load_err(clients);
         at(&err, 3, "client is missing required field \"name\"");
 
-        let meta = "clients:\n  - name: A\n    client_metadata:\n      k: v\n  - name: B\n    client_metadata:\n      n: 1\n";
+        let meta =
+            "clients:\n  - name: A\n    client_metadata:\n      k: v\n  - name: B\n    client_metadata:\n      n: 1\n";
         let (_, err) = load_err(meta);
-        at(
-            &err,
-            6,
-            "client_metadata value of \"n\" must be a string, found number",
-        );
+        at(&err, 6, "client_metadata value of \"n\" must be a string, found number");
 
         let code = "actions:\n  - name: a\n    supported_triggers: []\n    code: ./missing.js\n";
         let (tree, err) = load_err(code);
         let looked = tree.join("yaml/missing.js");
-        let msg = format!(
-            "action code file \"./missing.js\" does not exist (looked for {})",
-            looked.display()
-        );
+        let msg = format!("action code file \"./missing.js\" does not exist (looked for {})", looked.display());
         at(&err, 4, &msg);
     }
 
@@ -183,16 +160,14 @@ mod tests {
         let (tree, err) = load_err(rules);
         let file = tree.join("yaml/tenant.yaml");
         let f = file.display();
-        let msg = format!("rules \"first\" ({f}:3) and \"second\" ({f}:7) both have order 5; rule orders must be distinct");
+        let msg =
+            format!("rules \"first\" ({f}:3) and \"second\" ({f}:7) both have order 5; rule orders must be distinct");
         at(&err, 7, &msg);
 
         let clients = "clients:\n  - name: A\n  - name: B\n  - name: A\n";
         let (tree, err) = load_err(clients);
         let f = tree.join("yaml/tenant.yaml");
-        let msg = format!(
-            "duplicate client name \"A\": also defined at {}:2",
-            f.display()
-        );
+        let msg = format!("duplicate client name \"A\": also defined at {}:2", f.display());
         at(&err, 4, &msg);
     }
 
@@ -200,29 +175,18 @@ mod tests {
     fn trigger_errors() {
         let text = "actions:\n  - name: a\n    code: ./actions/gate/code.js\n    supported_triggers:\n      - id: post-login\n        version: v3\ntriggers:\n  post-login:\n    - action_name: a\n    - action_name: b\n";
         let (_, err) = load_err(text);
-        at(
-            &err,
-            10,
-            "trigger \"post-login\" binds action \"b\", which does not exist (actions: a)",
-        );
+        at(&err, 10, "trigger \"post-login\" binds action \"b\", which does not exist (actions: a)");
         let (_, err) = load_err(&text.replace("  post-login:\n", "  post-logon:\n"));
         assert_eq!(err.line, Some(8), "{err}");
-        assert!(
-            err.message.starts_with("unknown trigger id \"post-logon\""),
-            "{err}"
-        );
+        assert!(err.message.starts_with("unknown trigger id \"post-logon\""), "{err}");
         let (_, err) = load_err(&text.replace("- id: post-login", "- id: login"));
         assert_eq!(err.line, Some(5), "{err}");
-        assert!(
-            err.message.starts_with("unknown trigger id \"login\""),
-            "{err}"
-        );
+        assert!(err.message.starts_with("unknown trigger id \"login\""), "{err}");
     }
 
     #[test]
     fn item_starts_find_block_list_entries() {
-        let text =
-            "clients:\n  - name: a\n    grants:\n      - x\n  - name: b\nrules:\n- name: r\n";
+        let text = "clients:\n  - name: a\n    grants:\n      - x\n  - name: b\nrules:\n- name: r\n";
         let starts = item_starts(text, "clients");
         assert_eq!(starts, vec![11, 45]);
         assert_eq!(&text[starts[1]..starts[1] + 9], "- name: b");

@@ -233,7 +233,8 @@ impl Loader {
     }
 
     pub fn load(&mut self, path: &Path) -> Result<CaseFile, CaseFileError> {
-        let text = crate::files::read_text(path).map_err(|e| CaseFileError::at(path, None, format!("cannot read: {}", e.reason)))?;
+        let text = crate::files::read_text(path)
+            .map_err(|e| CaseFileError::at(path, None, format!("cannot read: {}", e.reason)))?;
         let format = if path.extension().is_some_and(|e| e == "json") { Format::Json } else { Format::Yaml };
         let spec: FileSpec = match format {
             Format::Json => serde_json::from_str(&text).map_err(|e| CaseFileError {
@@ -256,13 +257,20 @@ impl Loader {
         let key_line = |key: &str| top_key_line(&text, format, key);
         let dir = path.parent().unwrap_or(Path::new(""));
         let tenant = match &spec.tenant {
-            Some(relative) => Some(self.tenant(&join(dir, relative)).map_err(|m| CaseFileError::at(path, key_line("tenant"), m))?),
+            Some(relative) => {
+                Some(self.tenant(&join(dir, relative)).map_err(|m| CaseFileError::at(path, key_line("tenant"), m))?)
+            }
             None => None,
         };
-        let subjects = subjects(&spec, dir, tenant.as_deref()).map_err(|(key, m)| CaseFileError::at(path, key_line(key), m))?;
+        let subjects =
+            subjects(&spec, dir, tenant.as_deref()).map_err(|(key, m)| CaseFileError::at(path, key_line(key), m))?;
         let defaults = spec.defaults.unwrap_or_default();
         if defaults.name.is_some() || defaults.expect.is_some() || defaults.skip.is_some() {
-            return Err(CaseFileError::at(path, key_line("defaults"), "defaults: name, skip and expect belong to cases"));
+            return Err(CaseFileError::at(
+                path,
+                key_line("defaults"),
+                "defaults: name, skip and expect belong to cases",
+            ));
         }
         if spec.cases.is_empty() {
             return Err(CaseFileError::at(path, key_line("cases"), "cases: the list is empty"));
@@ -274,12 +282,20 @@ impl Loader {
                 return Err(CaseFileError::at(path, line, format!("cases[{index}]: missing field `name`")));
             };
             if let Some(first) = names.insert(name.to_owned(), index) {
-                return Err(CaseFileError::at(path, line, format!("cases[{index}]: the name {name:?} is already used by cases[{first}]")));
+                return Err(CaseFileError::at(
+                    path,
+                    line,
+                    format!("cases[{index}]: the name {name:?} is already used by cases[{first}]"),
+                ));
             }
             if let Some(Some(error)) = case.expect.as_ref().and_then(|e| e.error.as_ref()) {
                 if let Some(pattern) = &error.message {
                     regex::Regex::new(pattern).map_err(|e| {
-                        CaseFileError::at(path, Some(locations.line(index, Some("error"))), format!("cases[{index}].expect.error.message: not a regular expression: {e}"))
+                        CaseFileError::at(
+                            path,
+                            Some(locations.line(index, Some("error"))),
+                            format!("cases[{index}].expect.error.message: not a regular expression: {e}"),
+                        )
                     })?;
                 }
             }
@@ -372,10 +388,12 @@ fn strip_position(message: &str) -> String {
 
 /// The line of a top-level key, for errors about it.
 fn top_key_line(text: &str, format: Format, key: &str) -> Option<usize> {
-    text.lines().position(|line| match format {
-        Format::Yaml => locate::indent(line) == 0 && locate::key_of(line).is_some_and(|(k, _)| k == key),
-        Format::Json => line.trim_start().starts_with(&format!("\"{key}\"")),
-    }).map(|index| index + 1)
+    text.lines()
+        .position(|line| match format {
+            Format::Yaml => locate::indent(line) == 0 && locate::key_of(line).is_some_and(|(k, _)| k == key),
+            Format::Json => line.trim_start().starts_with(&format!("\"{key}\"")),
+        })
+        .map(|index| index + 1)
 }
 
 #[cfg(test)]
@@ -391,7 +409,10 @@ mod tests {
 
     #[test]
     fn strips_positions() {
-        assert_eq!(strip_position("cases[0]: unknown field `x`, expected `y` at line 3 column 5"), "cases[0]: unknown field `x`, expected `y`");
+        assert_eq!(
+            strip_position("cases[0]: unknown field `x`, expected `y` at line 3 column 5"),
+            "cases[0]: unknown field `x`, expected `y`"
+        );
     }
 }
 

@@ -38,7 +38,11 @@ fn field_lines(field: &str, expect: &Expect, outcome: &Outcome, effects: &Effect
             let expected = expect.status.expect("checked");
             if expected != effects.status {
                 out = scalar(expected.as_str(), effects.status.as_str());
-                if let Some(error) = outcome.error.as_ref().filter(|_| outcome.status == Status::Error || outcome.status == Status::Timeout) {
+                if let Some(error) = outcome
+                    .error
+                    .as_ref()
+                    .filter(|_| outcome.status == Status::Error || outcome.status == Status::Timeout)
+                {
                     out.push(format!("error:    {}: {}", error.name, error.message));
                 }
             }
@@ -47,7 +51,10 @@ fn field_lines(field: &str, expect: &Expect, outcome: &Outcome, effects: &Effect
         "redirect" => optional_text(expect.redirect.as_ref().expect("checked"), &effects.redirect, &mut out),
         "claims" => {
             let claims = expect.claims.as_ref().expect("checked");
-            for (name, expected, actual) in [("id_token", &claims.id_token, &effects.id_token), ("access_token", &claims.access_token, &effects.access_token)] {
+            for (name, expected, actual) in [
+                ("id_token", &claims.id_token, &effects.id_token),
+                ("access_token", &claims.access_token, &effects.access_token),
+            ] {
                 if let Some(expected) = expected {
                     bag(name, expected, actual, &mut out);
                 }
@@ -63,11 +70,17 @@ fn field_lines(field: &str, expect: &Expect, outcome: &Outcome, effects: &Effect
         }
         "multifactor" => match (expect.multifactor.as_ref().expect("checked"), &effects.multifactor) {
             (None, None) => {}
-            (Some(expected), Some(actual)) => partial("multifactor", &Value::Object(expected.clone()), Some(&Value::Object(actual.clone())), &mut out),
+            (Some(expected), Some(actual)) => {
+                partial("multifactor", &Value::Object(expected.clone()), Some(&Value::Object(actual.clone())), &mut out)
+            }
             (expected, actual) => out = scalar(&show(&json!(expected)), &show(&json!(actual))),
         },
-        "app_metadata" => bag("app_metadata", expect.app_metadata.as_ref().expect("checked"), &effects.app_metadata, &mut out),
-        "user_metadata" => bag("user_metadata", expect.user_metadata.as_ref().expect("checked"), &effects.user_metadata, &mut out),
+        "app_metadata" => {
+            bag("app_metadata", expect.app_metadata.as_ref().expect("checked"), &effects.app_metadata, &mut out)
+        }
+        "user_metadata" => {
+            bag("user_metadata", expect.user_metadata.as_ref().expect("checked"), &effects.user_metadata, &mut out)
+        }
         "commands" => {
             let expected = expect.commands.as_ref().expect("checked");
             list(expected, &outcome.commands, command_matches, render_command_expect, render_command, &mut out);
@@ -92,11 +105,18 @@ fn field_lines(field: &str, expect: &Expect, outcome: &Outcome, effects: &Effect
             (Some(_), None) => out = scalar("an error", "(none)"),
             (Some(expected), Some(actual)) => {
                 if let Some(name) = expected.name.as_ref().filter(|name| **name != actual.name) {
-                    out.push(format!("error.name: expected {}, actual {}", show(&json!(name)), show(&json!(actual.name))));
+                    out.push(format!(
+                        "error.name: expected {}, actual {}",
+                        show(&json!(name)),
+                        show(&json!(actual.name))
+                    ));
                 }
                 if let Some(pattern) = &expected.message {
                     if !regex::Regex::new(pattern).is_ok_and(|re| re.is_match(&actual.message)) {
-                        out.push(format!("error.message: expected to match /{pattern}/, actual {}", show(&json!(actual.message))));
+                        out.push(format!(
+                            "error.message: expected to match /{pattern}/, actual {}",
+                            show(&json!(actual.message))
+                        ));
                     }
                 }
             }
@@ -105,7 +125,9 @@ fn field_lines(field: &str, expect: &Expect, outcome: &Outcome, effects: &Effect
             let actual = outcome.callback.as_ref().map(|c| serde_json::to_value(c).unwrap_or_default());
             partial("callback", expect.callback.as_ref().expect("checked"), actual.as_ref(), &mut out);
         }
-        "returned" => partial("returned", expect.returned.as_ref().expect("checked"), Some(&outcome.returned), &mut out),
+        "returned" => {
+            partial("returned", expect.returned.as_ref().expect("checked"), Some(&outcome.returned), &mut out)
+        }
         _ => {}
     }
     out
@@ -163,7 +185,11 @@ fn list<E, A>(
 }
 
 fn command_matches(expected: &CommandExpect, actual: &Command) -> bool {
-    expected.api == actual.api && expected.args.as_ref().is_none_or(|args| same(&Value::Array(args.clone()), &Value::Array(actual.args.clone())))
+    expected.api == actual.api
+        && expected
+            .args
+            .as_ref()
+            .is_none_or(|args| same(&Value::Array(args.clone()), &Value::Array(actual.args.clone())))
 }
 
 fn render_command_expect(command: &CommandExpect) -> String {
@@ -204,7 +230,10 @@ fn request_matches(expected: &RequestExpect, actual: &HttpRequest) -> bool {
         && expected.url.as_ref().is_none_or(|url| glob(url, &actual.url))
         && expected.status.as_ref().is_none_or(|s| *s == actual.status)
         && expected.body.as_ref().is_none_or(|b| *b == actual.body)
-        && expected.headers.as_ref().is_none_or(|h| h.iter().all(|(k, v)| actual.headers.get(&k.to_lowercase()).is_some_and(|a| same(v, a))))
+        && expected
+            .headers
+            .as_ref()
+            .is_none_or(|h| h.iter().all(|(k, v)| actual.headers.get(&k.to_lowercase()).is_some_and(|a| same(v, a))))
 }
 
 /// `*` matches any run of characters, as in HTTP mocks.
@@ -214,7 +243,8 @@ fn glob(pattern: &str, text: &str) -> bool {
 }
 
 fn render_request_expect(request: &RequestExpect) -> String {
-    let status = request.status.as_ref().map_or_else(|| "…".to_owned(), |s| s.map_or("unmocked".to_owned(), |s| s.to_string()));
+    let status =
+        request.status.as_ref().map_or_else(|| "…".to_owned(), |s| s.map_or("unmocked".to_owned(), |s| s.to_string()));
     format!("{} {} → {status}", request.method.as_deref().unwrap_or("*"), request.url.as_deref().unwrap_or("*"))
 }
 
@@ -242,15 +272,26 @@ pub fn actual_value(field: &str, outcome: &Outcome, effects: &Effects) -> Value 
         "app_metadata" => Value::Object(effects.app_metadata.clone()),
         "user_metadata" => Value::Object(effects.user_metadata.clone()),
         "commands" => json!(outcome.commands),
-        "logs" => Value::Array(
-            outcome
-                .logs
-                .iter()
-                .map(|l| if l.level == "log" { json!(l.message) } else { json!({"level": l.level, "message": l.message}) })
-                .collect(),
-        ),
+        "logs" => {
+            Value::Array(
+                outcome
+                    .logs
+                    .iter()
+                    .map(|l| {
+                        if l.level == "log" {
+                            json!(l.message)
+                        } else {
+                            json!({"level": l.level, "message": l.message})
+                        }
+                    })
+                    .collect(),
+            )
+        }
         "logs_truncated" => json!(outcome.logs_truncated),
-        "error" => outcome.error.as_ref().map_or(Value::Null, |e| json!({"name": e.name, "message": regex::escape(&e.message)})),
+        "error" => outcome
+            .error
+            .as_ref()
+            .map_or(Value::Null, |e| json!({"name": e.name, "message": regex::escape(&e.message)})),
         "callback" => outcome.callback.as_ref().map_or(Value::Null, |c| serde_json::to_value(c).unwrap_or_default()),
         "returned" => outcome.returned.clone(),
         "requests" => Value::Array(

@@ -20,7 +20,11 @@ pub fn partial(root: &str, expected: &Value, actual: Option<&Value>, out: &mut V
         }
         (Value::Null, None) => {}
         (expected, Some(actual)) if same(expected, actual) => {}
-        (expected, actual) => out.push(format!("{root}: expected {}, actual {}", show(expected), actual.map_or_else(|| "(absent)".to_owned(), show))),
+        (expected, actual) => out.push(format!(
+            "{root}: expected {}, actual {}",
+            show(expected),
+            actual.map_or_else(|| "(absent)".to_owned(), show)
+        )),
     }
 }
 
@@ -29,14 +33,19 @@ pub fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
-        (Value::Object(x), Value::Object(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+        }
         _ => a == b,
     }
 }
 
 /// `.key`, or `["key"]` when the key is not a plain identifier.
 pub fn key_path(key: &str) -> String {
-    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !key.starts_with(|c: char| c.is_ascii_digit()) {
+    if !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !key.starts_with(|c: char| c.is_ascii_digit())
+    {
         format!(".{key}")
     } else {
         format!("[{}]", Value::String(key.to_owned()))
@@ -86,7 +95,10 @@ mod tests {
         let expected = json!({"a": 1, "b": {"c": [1, 2]}, "https://x/y": true, "gone": null});
         let actual = json!({"a": 1.0, "b": {"c": [1, 3], "d": 0}, "extra": 1});
         partial("claims", &expected, Some(&actual), &mut out);
-        assert_eq!(out, ["claims.b.c[1]: expected 2, actual 3", "claims[\"https://x/y\"]: expected true, actual (absent)"]);
+        assert_eq!(
+            out,
+            ["claims.b.c[1]: expected 2, actual 3", "claims[\"https://x/y\"]: expected true, actual (absent)"]
+        );
     }
 
     #[test]

@@ -67,7 +67,10 @@ fn action(outcome: &Outcome, effects: &mut Effects, app: &mut Map<String, Value>
                 let options = arg(1);
                 let mut mfa = Map::new();
                 mfa.insert("provider".into(), arg(0));
-                mfa.insert("allowRememberBrowser".into(), options.get("allowRememberBrowser").cloned().unwrap_or(json!(false)));
+                mfa.insert(
+                    "allowRememberBrowser".into(),
+                    options.get("allowRememberBrowser").cloned().unwrap_or(json!(false)),
+                );
                 if let Some(provider_options) = options.get("providerOptions").filter(|o| !o.is_null()) {
                     mfa.insert("providerOptions".into(), provider_options.clone());
                 }
@@ -115,7 +118,11 @@ fn rule(outcome: &Outcome, effects: &mut Effects, app: &mut Map<String, Value>, 
         let mut mfa = Map::new();
         mfa.insert("provider".into(), fields.get("provider").cloned().unwrap_or(Value::Null));
         mfa.insert("allowRememberBrowser".into(), fields.get("allowRememberBrowser").cloned().unwrap_or(json!(false)));
-        let rest: Map<String, Value> = fields.iter().filter(|(k, _)| !matches!(k.as_str(), "provider" | "allowRememberBrowser")).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let rest: Map<String, Value> = fields
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "provider" | "allowRememberBrowser"))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         if !rest.is_empty() {
             mfa.insert("providerOptions".into(), Value::Object(rest));
         }
@@ -137,7 +144,8 @@ fn set(metadata: &mut Map<String, Value>, key: String, value: Value) {
 }
 
 fn changes(before: &Map<String, Value>, after: &Map<String, Value>) -> Map<String, Value> {
-    let mut changed: Map<String, Value> = after.iter().filter(|(k, v)| before.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    let mut changed: Map<String, Value> =
+        after.iter().filter(|(k, v)| before.get(*k) != Some(*v)).map(|(k, v)| (k.clone(), v.clone())).collect();
     for key in before.keys().filter(|k| !after.contains_key(*k)) {
         changed.insert(key.clone(), Value::Null);
     }

@@ -13,8 +13,21 @@ use crate::outcome::Status;
 
 /// The names of the fields, in the order checks run and reports list them.
 pub const FIELDS: [&str; 15] = [
-    "status", "deny", "redirect", "claims", "scopes", "multifactor", "app_metadata", "user_metadata", "commands", "logs",
-    "error", "callback", "returned", "requests", "logs_truncated",
+    "status",
+    "deny",
+    "redirect",
+    "claims",
+    "scopes",
+    "multifactor",
+    "app_metadata",
+    "user_metadata",
+    "commands",
+    "logs",
+    "error",
+    "callback",
+    "returned",
+    "requests",
+    "logs_truncated",
 ];
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -175,7 +188,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for ListExpect<T> {
                 Vec::deserialize(SeqAccessDeserializer::new(seq)).map(ListExpect::Exactly)
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                ContainsBlock::deserialize(MapAccessDeserializer::new(map)).map(|block| ListExpect::Contains(block.contains))
+                ContainsBlock::deserialize(MapAccessDeserializer::new(map))
+                    .map(|block| ListExpect::Contains(block.contains))
             }
         }
         deserializer.deserialize_any(ListVisitor(PhantomData))
@@ -202,7 +216,8 @@ impl<'de> Deserialize<'de> for LogExpect {
                 Ok(LogExpect { level: None, message: message.to_owned() })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<LogExpect, A::Error> {
-                LogBlock::deserialize(MapAccessDeserializer::new(map)).map(|b| LogExpect { level: b.level, message: b.message })
+                LogBlock::deserialize(MapAccessDeserializer::new(map))
+                    .map(|b| LogExpect { level: b.level, message: b.message })
             }
         }
         deserializer.deserialize_any(LogVisitor)

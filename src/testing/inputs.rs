@@ -57,7 +57,8 @@ pub fn request(file: &CaseFile, subject: &Subject, case: &CaseSpec) -> Result<(R
             deep_merge(&mut context, &Value::Object(case.context.clone().unwrap_or_default()));
             request.context = Some(context);
             request.user = case.user.clone().map(Value::Object);
-            request.configuration = case.configuration.clone().or_else(|| if pair { case.secrets.clone() } else { None });
+            request.configuration =
+                case.configuration.clone().or_else(|| if pair { case.secrets.clone() } else { None });
             let user = request.user.as_ref().unwrap_or(&Value::Null);
             (base.app_metadata, base.user_metadata) = (object(&user["app_metadata"]), object(&user["user_metadata"]));
         }
@@ -65,7 +66,8 @@ pub fn request(file: &CaseFile, subject: &Subject, case: &CaseSpec) -> Result<(R
             let user = &event["user"];
             (base.app_metadata, base.user_metadata) = (object(&user["app_metadata"]), object(&user["user_metadata"]));
             request.event = Some(event);
-            request.secrets = case.secrets.clone().or_else(|| if pair { case.configuration.as_ref().map(as_secrets) } else { None });
+            request.secrets =
+                case.secrets.clone().or_else(|| if pair { case.configuration.as_ref().map(as_secrets) } else { None });
             request.configuration = case.configuration.clone();
         }
     }
@@ -83,7 +85,13 @@ fn default_scopes() -> Vec<String> {
     SCOPES
         .get_or_init(|| {
             let event = default_post_login_event();
-            event["transaction"]["requested_scopes"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
+            event["transaction"]["requested_scopes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
         })
         .clone()
 }
@@ -96,7 +104,11 @@ fn login_request(case: &CaseSpec) -> Value {
             request.insert(key.into(), Value::Object(part.clone()));
         }
     }
-    if request.is_empty() { json!({}) } else { json!({ "request": request }) }
+    if request.is_empty() {
+        json!({})
+    } else {
+        json!({ "request": request })
+    }
 }
 
 /// The event overrides of a case: its Rules context mapped (pairs only), its user, its login
@@ -120,7 +132,9 @@ fn event_overrides(case: &CaseSpec, pair: bool) -> Value {
 fn as_secrets(configuration: &Map<String, Value>) -> Map<String, Value> {
     configuration
         .iter()
-        .map(|(key, value)| (key.clone(), Value::String(value.as_str().map_or_else(|| value.to_string(), str::to_owned))))
+        .map(|(key, value)| {
+            (key.clone(), Value::String(value.as_str().map_or_else(|| value.to_string(), str::to_owned)))
+        })
         .collect()
 }
 
@@ -175,7 +189,15 @@ pub fn context_to_event(context: &Map<String, Value>) -> Value {
                                 .as_object()
                                 .into_iter()
                                 .flatten()
-                                .map(|(k, v)| (GEOIP_KEYS.iter().find(|(_, snake)| snake == k).map_or(k.clone(), |(c, _)| c.to_string()), v.clone()))
+                                .map(|(k, v)| {
+                                    (
+                                        GEOIP_KEYS
+                                            .iter()
+                                            .find(|(_, snake)| snake == k)
+                                            .map_or(k.clone(), |(c, _)| c.to_string()),
+                                        v.clone(),
+                                    )
+                                })
                                 .collect();
                             put(&["request", "geoip"], &Value::Object(camel));
                         }
@@ -202,12 +224,15 @@ mod tests {
             "authorization": {"roles": ["admin"]}, "jwtConfiguration": {}
         });
         let event = context_to_event(context.as_object().unwrap());
-        assert_eq!(event, json!({
-            "client": {"client_id": "abc", "metadata": {"TIER": "gold"}}, "stats": {"logins_count": 3},
-            "request": {"user_agent": "ua", "query": {"a": "1"}, "geoip": {"countryCode": "FR"}},
-            "authentication": {"methods": [{"name": "pwd", "timestamp": "2024-06-01T09:30:00.000Z"}]},
-            "authorization": {"roles": ["admin"]}
-        }));
+        assert_eq!(
+            event,
+            json!({
+                "client": {"client_id": "abc", "metadata": {"TIER": "gold"}}, "stats": {"logins_count": 3},
+                "request": {"user_agent": "ua", "query": {"a": "1"}, "geoip": {"countryCode": "FR"}},
+                "authentication": {"methods": [{"name": "pwd", "timestamp": "2024-06-01T09:30:00.000Z"}]},
+                "authorization": {"roles": ["admin"]}
+            })
+        );
     }
 
     #[test]

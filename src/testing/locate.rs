@@ -50,11 +50,15 @@ impl Locations {
 /// Scans a YAML case file written in block style.
 pub fn yaml(text: &str) -> Locations {
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    let Some(cases) = (0..lines.len()).find(|&i| indent(&lines[i]) == 0 && key_of(&lines[i]).is_some_and(|(k, _)| k == "cases")) else {
+    let Some(cases) =
+        (0..lines.len()).find(|&i| indent(&lines[i]) == 0 && key_of(&lines[i]).is_some_and(|(k, _)| k == "cases"))
+    else {
         return Locations::default();
     };
     // Items may sit at the key's own indentation (`cases:` then `- name: …` at column 0).
-    let end = (cases + 1..lines.len()).find(|&i| is_content(&lines[i]) && indent(&lines[i]) == 0 && !is_dash(&lines[i])).unwrap_or(lines.len());
+    let end = (cases + 1..lines.len())
+        .find(|&i| is_content(&lines[i]) && indent(&lines[i]) == 0 && !is_dash(&lines[i]))
+        .unwrap_or(lines.len());
     let Some(first) = (cases + 1..end).find(|&i| is_content(&lines[i])) else { return Locations::default() };
     let seq_indent = indent(&lines[first]);
     let dashes: Vec<usize> = (first..end).filter(|&i| is_dash(&lines[i]) && indent(&lines[i]) == seq_indent).collect();
@@ -91,7 +95,10 @@ fn entries(lines: &[String], start: usize, end: usize, indent_at: usize) -> Vec<
     for (n, (line, key, inline)) in starts.iter().enumerate() {
         let next = starts.get(n + 1).map_or(end, |s| s.0);
         let next = (line + 1..next).find(|&i| is_content(&lines[i]) && indent(&lines[i]) < indent_at).unwrap_or(next);
-        out.push((key.clone(), Entry { line: *line, indent: indent_at, end: trim_end(lines, *line, next), inline: *inline }));
+        out.push((
+            key.clone(),
+            Entry { line: *line, indent: indent_at, end: trim_end(lines, *line, next), inline: *inline },
+        ));
     }
     out
 }
@@ -142,7 +149,9 @@ pub fn json(text: &str) -> Locations {
     // The keys of each case's `expect` object, grouped in one pass over all keys.
     let mut expect_keys: HashMap<usize, Vec<(String, Entry)>> = HashMap::new();
     for (path, &line) in &scan.keys {
-        let Some((index, key)) = path.strip_prefix(".cases[").and_then(|rest| rest.split_once("].expect.")) else { continue };
+        let Some((index, key)) = path.strip_prefix(".cases[").and_then(|rest| rest.split_once("].expect.")) else {
+            continue;
+        };
         if let (Ok(index), false) = (index.parse::<usize>(), key.contains(['.', '['])) {
             expect_keys.entry(index).or_default().push((key.to_owned(), Entry { line, ..Default::default() }));
         }
@@ -151,7 +160,8 @@ pub fn json(text: &str) -> Locations {
     while let Some(&start) = scan.elements.get(&format!(".cases[{}]", cases.len())) {
         let mut keys = expect_keys.remove(&cases.len()).unwrap_or_default();
         keys.sort_by_key(|(_, e)| e.line);
-        let expect = scan.keys.get(&format!(".cases[{}].expect", cases.len())).map(|&line| Entry { line, ..Default::default() });
+        let expect =
+            scan.keys.get(&format!(".cases[{}].expect", cases.len())).map(|&line| Entry { line, ..Default::default() });
         cases.push(CaseLocation { start, expect, expect_keys: keys, ..Default::default() });
     }
     Locations { cases }
@@ -261,7 +271,8 @@ mod tests {
         assert_eq!(found.cases.len(), 2);
         let one = &found.cases[0];
         assert_eq!((one.start, one.end, one.key_indent), (3, 13, 4));
-        let keys: Vec<(&str, usize, usize)> = one.expect_keys.iter().map(|(k, e)| (k.as_str(), e.line, e.end)).collect();
+        let keys: Vec<(&str, usize, usize)> =
+            one.expect_keys.iter().map(|(k, e)| (k.as_str(), e.line, e.end)).collect();
         assert_eq!(keys, [("status", 6, 7), ("commands", 8, 11), ("logs", 12, 13)]);
         let two = &found.cases[1];
         assert_eq!(two.start, 15);

@@ -19,13 +19,41 @@ pub fn compare(rule: &Effects, action: &Effects) -> Vec<String> {
         line("access denied (UnauthorizedError ↔ api.access.deny)".into(), text(&rule.deny), text(&action.deny));
     }
     if rule.redirect != action.redirect {
-        line("redirect (context.redirect ↔ api.redirect.sendUserTo)".into(), text(&rule.redirect), text(&action.redirect));
+        line(
+            "redirect (context.redirect ↔ api.redirect.sendUserTo)".into(),
+            text(&rule.redirect),
+            text(&action.redirect),
+        );
     }
     let bags = [
-        ("ID token claim", "context.idToken ↔ api.idToken.setCustomClaim", &rule.id_token, &action.id_token, "(not set)"),
-        ("access token claim", "context.accessToken ↔ api.accessToken.setCustomClaim", &rule.access_token, &action.access_token, "(not set)"),
-        ("app_metadata", "auth0.users.updateAppMetadata ↔ api.user.setAppMetadata", &rule.app_metadata, &action.app_metadata, "(unchanged)"),
-        ("user_metadata", "auth0.users.updateUserMetadata ↔ api.user.setUserMetadata", &rule.user_metadata, &action.user_metadata, "(unchanged)"),
+        (
+            "ID token claim",
+            "context.idToken ↔ api.idToken.setCustomClaim",
+            &rule.id_token,
+            &action.id_token,
+            "(not set)",
+        ),
+        (
+            "access token claim",
+            "context.accessToken ↔ api.accessToken.setCustomClaim",
+            &rule.access_token,
+            &action.access_token,
+            "(not set)",
+        ),
+        (
+            "app_metadata",
+            "auth0.users.updateAppMetadata ↔ api.user.setAppMetadata",
+            &rule.app_metadata,
+            &action.app_metadata,
+            "(unchanged)",
+        ),
+        (
+            "user_metadata",
+            "auth0.users.updateUserMetadata ↔ api.user.setUserMetadata",
+            &rule.user_metadata,
+            &action.user_metadata,
+            "(unchanged)",
+        ),
     ];
     for (name, mapping, r, a, missing) in bags {
         for key in keys(r, a) {
@@ -37,14 +65,24 @@ pub fn compare(rule: &Effects, action: &Effects) -> Vec<String> {
         }
     }
     if rule.scopes != action.scopes {
-        line("scopes (context.accessToken.scope ↔ api.accessToken.addScope/removeScope)".into(), show(&serde_json::json!(rule.scopes)), show(&serde_json::json!(action.scopes)));
+        line(
+            "scopes (context.accessToken.scope ↔ api.accessToken.addScope/removeScope)".into(),
+            show(&serde_json::json!(rule.scopes)),
+            show(&serde_json::json!(action.scopes)),
+        );
     }
-    let mfa = |m: &Option<Map<String, Value>>| m.as_ref().map_or_else(|| "(none)".to_owned(), |m| show(&Value::Object(m.clone())));
+    let mfa = |m: &Option<Map<String, Value>>| {
+        m.as_ref().map_or_else(|| "(none)".to_owned(), |m| show(&Value::Object(m.clone())))
+    };
     if !match (&rule.multifactor, &action.multifactor) {
         (Some(r), Some(a)) => same(&Value::Object(r.clone()), &Value::Object(a.clone())),
         (r, a) => r.is_none() && a.is_none(),
     } {
-        line("MFA (context.multifactor ↔ api.multifactor.enable)".into(), mfa(&rule.multifactor), mfa(&action.multifactor));
+        line(
+            "MFA (context.multifactor ↔ api.multifactor.enable)".into(),
+            mfa(&rule.multifactor),
+            mfa(&action.multifactor),
+        );
     }
     out
 }

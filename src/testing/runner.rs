@@ -105,11 +105,14 @@ pub async fn run(host: &Host, files: &[CaseFile], options: &Options, mut progres
     let chosen: Vec<(usize, usize)> = files
         .iter()
         .enumerate()
-        .flat_map(|(f, file)| (0..file.cases.len()).filter(|&c| selected(file, c, options.filter.as_deref())).map(move |c| (f, c)))
+        .flat_map(|(f, file)| {
+            (0..file.cases.len()).filter(|&c| selected(file, c, options.filter.as_deref())).map(move |c| (f, c))
+        })
         .collect();
     let total = chosen.len();
     let mut results = Vec::with_capacity(total);
-    let mut running = futures::stream::iter(chosen.into_iter().map(|(f, c)| run_case(host, files, f, c))).buffer_unordered(options.in_flight.max(1));
+    let mut running = futures::stream::iter(chosen.into_iter().map(|(f, c)| run_case(host, files, f, c)))
+        .buffer_unordered(options.in_flight.max(1));
     while let Some(result) = running.next().await {
         progress(&result);
         let failed = result.verdict == Verdict::Failed;
@@ -140,7 +143,8 @@ async fn run_case(host: &Host, files: &[CaseFile], file_index: usize, case_index
         return result;
     }
     let runs = file.subjects.iter().map(|subject| async move {
-        let mut side = Side { label: subject.label.clone(), outcome: None, effects: None, invalid: None, mismatches: Vec::new() };
+        let mut side =
+            Side { label: subject.label.clone(), outcome: None, effects: None, invalid: None, mismatches: Vec::new() };
         match inputs::request(file, subject, case) {
             Ok((request, base)) => match host.run(request).await {
                 Ok(outcome) => {
@@ -182,7 +186,9 @@ pub fn judge(file: &CaseFile, result: &mut CaseResult) {
         },
         _ => Vec::new(),
     };
-    let failed = result.no_expect || !result.parity.is_empty() || result.sides.iter().any(|s| s.invalid.is_some() || !s.mismatches.is_empty());
+    let failed = result.no_expect
+        || !result.parity.is_empty()
+        || result.sides.iter().any(|s| s.invalid.is_some() || !s.mismatches.is_empty());
     if !matches!(result.verdict, Verdict::Skipped(_)) {
         result.verdict = if failed { Verdict::Failed } else { Verdict::Passed };
     }

@@ -28,13 +28,15 @@ pub fn rewrite(file: &CaseFile, results: &[&CaseResult]) -> Option<(String, usiz
                 // An inline `expect: {…}` is rewritten whole: every field it names, as it is now.
                 Some(expect) if inline => FIELDS.iter().copied().filter(|f| expect.has(f)).collect(),
                 Some(_) => {
-                    let mut failing: Vec<&'static str> = r.sides.iter().flat_map(|s| s.mismatches.iter().map(|m| m.field)).collect();
+                    let mut failing: Vec<&'static str> =
+                        r.sides.iter().flat_map(|s| s.mismatches.iter().map(|m| m.field)).collect();
                     failing.sort_by_key(|f| FIELDS.iter().position(|x| x == f));
                     failing.dedup();
                     failing
                 }
             };
-            let values = fields.into_iter().map(|f| (f, value_for(f, file, r.case, outcome, effects))).collect::<Vec<_>>();
+            let values =
+                fields.into_iter().map(|f| (f, value_for(f, file, r.case, outcome, effects))).collect::<Vec<_>>();
             (!values.is_empty()).then_some(Edit { case: r.case, values, whole })
         })
         .collect();
@@ -61,7 +63,13 @@ fn recording_side(result: &CaseResult) -> Option<&Side> {
     result.sides.iter().rev().find(|s| s.outcome.is_some())
 }
 
-fn value_for(field: &str, file: &CaseFile, case: usize, outcome: &crate::Outcome, effects: &super::effects::Effects) -> Value {
+fn value_for(
+    field: &str,
+    file: &CaseFile,
+    case: usize,
+    outcome: &crate::Outcome,
+    effects: &super::effects::Effects,
+) -> Value {
     let actual = actual_value(field, outcome, effects);
     // A callback is checked partially: keep the fields the case names, with their actual values.
     match (field, file.cases[case].expect.as_ref().and_then(|e| e.callback.as_ref())) {
@@ -72,9 +80,9 @@ fn value_for(field: &str, file: &CaseFile, case: usize, outcome: &crate::Outcome
 
 fn project(shape: &Value, actual: &Value) -> Value {
     match (shape, actual) {
-        (Value::Object(shape), Value::Object(actual)) => {
-            Value::Object(shape.iter().map(|(k, v)| (k.clone(), project(v, actual.get(k).unwrap_or(&Value::Null)))).collect())
-        }
+        (Value::Object(shape), Value::Object(actual)) => Value::Object(
+            shape.iter().map(|(k, v)| (k.clone(), project(v, actual.get(k).unwrap_or(&Value::Null)))).collect(),
+        ),
         _ => actual.clone(),
     }
 }
@@ -190,7 +198,10 @@ mod tests {
     fn entries() {
         assert_eq!(entry("status", &json!("denied"), 6, Some("# why")), ["      status: denied  # why"]);
         assert_eq!(entry("logs", &json!([]), 2, None), ["  logs: []"]);
-        assert_eq!(entry("commands", &json!([{"api": "a", "args": [1]}]), 2, None), ["  commands:", "    - api: a", "      args:", "      - 1"]);
+        assert_eq!(
+            entry("commands", &json!([{"api": "a", "args": [1]}]), 2, None),
+            ["  commands:", "    - api: a", "      args:", "      - 1"]
+        );
         assert_eq!(entry("deny", &Value::Null, 0, None), ["deny: null"]);
     }
 

@@ -1,9 +1,9 @@
-// Tests for js_runtime/actions/api/ (run with `node --test tests/js/`).
+// Tests for js_runtime/actions/post_login/ (run with `node --test tests/js/`).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { register } from "node:module";
-import { createPostLoginApi } from "../../js_runtime/actions/api/index.js";
+import { createPostLoginApi } from "../../js_runtime/actions/post_login/api.js";
 
 const NOW = 1_700_000_000_000; // fixed clock (ms)
 const NOW_S = NOW / 1000;
@@ -966,11 +966,11 @@ describe("api.cache", () => {
 
   // docs/outcome.md (batch request lines), `container`: "requests with the same key run on the same worker; each Action
   // keeps … the container's `api.cache`"; without it "every execution starts fresh". Runs the
-  // host's own runner (js_runtime/actions/post_login_runner.js), whose store this is.
+  // host's own runner (js_runtime/actions/post_login/runner.js), whose store this is.
   it("is shared through the host store by the executions of one container only", async () => {
     register("./ext_hooks.mjs", import.meta.url);
     const execution = await import("ext:actionhost_runtime/execution.js");
-    const { runPostLogin } = await import("ext:actionhost_runtime/actions/post_login_runner.js");
+    const { runPostLogin } = await import("ext:actionhost_runtime/actions/post_login/runner.js");
     const source = `exports.onExecutePostLogin = async (event, api) => {
       const seen = api.cache.get("visits")?.value ?? "0";
       api.cache.set("visits", String(Number(seen) + 1));

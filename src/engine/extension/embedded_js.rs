@@ -15,12 +15,8 @@ use deno_core::{Extension, ExtensionFileSource, ExtensionFileSourceCode};
 const FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/embedded_js.rs"));
 
 /// The embedded texts as shared strings, made once per process.
-static TEXTS: LazyLock<Vec<(&'static str, Arc<str>)>> = LazyLock::new(|| {
-    FILES
-        .iter()
-        .map(|&(suffix, text)| (suffix, Arc::from(text)))
-        .collect()
-});
+static TEXTS: LazyLock<Vec<(&'static str, Arc<str>)>> =
+    LazyLock::new(|| FILES.iter().map(|&(suffix, text)| (suffix, Arc::from(text))).collect());
 
 /// The embedded text of the script deno_core would read from `path`: the entry whose suffix
 /// ends the path after a `/`.
@@ -35,18 +31,10 @@ fn text_for(path: &str) -> Option<Arc<str>> {
 /// the table (a build defect, caught by the tests) becomes one that throws on evaluation, so no
 /// file is ever opened.
 pub fn embed(ext: &mut Extension) {
-    for files in [
-        &mut ext.js_files,
-        &mut ext.esm_files,
-        &mut ext.lazy_loaded_esm_files,
-        &mut ext.lazy_loaded_js_files,
-    ] {
-        let on_disk = |file: &ExtensionFileSource| {
-            matches!(
-                file.code,
-                ExtensionFileSourceCode::LoadedFromFsDuringSnapshot(_)
-            )
-        };
+    for files in [&mut ext.js_files, &mut ext.esm_files, &mut ext.lazy_loaded_esm_files, &mut ext.lazy_loaded_js_files]
+    {
+        let on_disk =
+            |file: &ExtensionFileSource| matches!(file.code, ExtensionFileSourceCode::LoadedFromFsDuringSnapshot(_));
         if !files.iter().any(on_disk) {
             continue;
         }
@@ -85,53 +73,31 @@ mod tests {
         assert_eq!(embedded.len(), recorded.len());
         let mut checked = 0;
         for (ext, declared) in embedded.iter().zip(&recorded) {
-            for ((list, files), (_, declared_files)) in
-                file_lists(ext).into_iter().zip(file_lists(declared))
-            {
+            for ((list, files), (_, declared_files)) in file_lists(ext).into_iter().zip(file_lists(declared)) {
                 assert_eq!(files.len(), declared_files.len(), "{}.{list}", ext.name);
                 for (file, declared_file) in files.iter().zip(declared_files) {
                     let ExtensionFileSourceCode::Computed(text) = &file.code else {
-                        panic!(
-                            "{}.{list}: {} is {:?}, not embedded",
-                            ext.name, file.specifier, file.code
-                        );
+                        panic!("{}.{list}: {} is {:?}, not embedded", ext.name, file.specifier, file.code);
                     };
                     // The independent source: the file deno_core would have read.
-                    let ExtensionFileSourceCode::LoadedFromFsDuringSnapshot(path) =
-                        declared_file.code
-                    else {
+                    let ExtensionFileSourceCode::LoadedFromFsDuringSnapshot(path) = declared_file.code else {
                         continue;
                     };
-                    assert!(
-                        text_for(path).is_some(),
-                        "{}.{list}: {path} is not in the embedded table",
-                        ext.name
-                    );
+                    assert!(text_for(path).is_some(), "{}.{list}: {path} is not in the embedded table", ext.name);
                     let on_disk = std::fs::read_to_string(path).unwrap();
-                    assert!(
-                        **text == *on_disk,
-                        "{}.{list}: {} differs from {path}",
-                        ext.name,
-                        file.specifier
-                    );
+                    assert!(**text == *on_disk, "{}.{list}: {} differs from {path}", ext.name, file.specifier);
                     checked += 1;
                 }
             }
         }
         // deno_webidl's one script, deno_web's 26, and those of js_runtime/.
-        let own = FILES
-            .iter()
-            .filter(|(suffix, _)| suffix.contains("/js_runtime/"))
-            .count();
+        let own = FILES.iter().filter(|(suffix, _)| suffix.contains("/js_runtime/")).count();
         assert_eq!(checked, 27 + own);
     }
 
     #[test]
     fn a_path_matches_only_a_whole_suffix() {
-        let (suffix, _) = FILES
-            .iter()
-            .find(|(s, _)| s.starts_with("deno_web-"))
-            .unwrap();
+        let (suffix, _) = FILES.iter().find(|(s, _)| s.starts_with("deno_web-")).unwrap();
         assert!(text_for(&format!("/elsewhere/{suffix}")).is_some());
         assert!(text_for(suffix).is_some());
         assert!(text_for(&format!("/elsewhere/x{suffix}")).is_none());

@@ -38,7 +38,10 @@ pub fn details(file: &CaseFile, result: &CaseResult) -> Vec<String> {
     let mut out = Vec::new();
     let pair = file.is_pair();
     if result.no_expect {
-        out.push(format!("{}: no expect block (`actionhost test --update` records the outcome)", file.place(result.case, None)));
+        out.push(format!(
+            "{}: no expect block (`actionhost test --update` records the outcome)",
+            file.place(result.case, None)
+        ));
     }
     for side in &result.sides {
         let which = if pair { format!(" ({})", side.label) } else { String::new() };
@@ -51,7 +54,12 @@ pub fn details(file: &CaseFile, result: &CaseResult) -> Vec<String> {
         }
     }
     if !result.parity.is_empty() {
-        out.push(format!("{}: parity: {} and {} differ", file.place(result.case, None), file.subjects[0].label, file.subjects[1].label));
+        out.push(format!(
+            "{}: parity: {} and {} differ",
+            file.place(result.case, None),
+            file.subjects[0].label,
+            file.subjects[1].label
+        ));
         out.extend(result.parity.iter().map(|line| format!("  {line}")));
     }
     out

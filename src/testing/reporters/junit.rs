@@ -59,7 +59,11 @@ pub fn render(files: &[CaseFile], report: &Report) -> String {
                     if !result.parity.is_empty() {
                         fields.push("parity");
                     }
-                    let message = if fields.is_empty() { lines.first().cloned().unwrap_or_default() } else { format!("differs: {}", fields.join(", ")) };
+                    let message = if fields.is_empty() {
+                        lines.first().cloned().unwrap_or_default()
+                    } else {
+                        format!("differs: {}", fields.join(", "))
+                    };
                     let _ = writeln!(
                         out,
                         ">\n      <failure message=\"{}\" type=\"AssertionError\">{}</failure>\n    </testcase>",

@@ -2,9 +2,9 @@
 // and metadata (never on an online refresh token), kept in a working copy published to
 // event.refresh_token.metadata.
 
-import { ApiObject, emit, error, got, seal, stateOf, typeError } from "./base.js";
-import { hasOwn, objectKeys } from "./builtins.js";
-import { MAX_REVOKE_REASON } from "./limits.js";
+import { ApiObject, emit, error, got, seal, stateOf, typeError } from "../common/base.js";
+import { hasOwn, objectKeys } from "../common/builtins.js";
+import { MAX_REVOKE_REASON } from "../common/limits.js";
 import {
   checkExpiry, checkOptionalReason, copyStringMap, writeMetadata,
 } from "./session_common.js";

@@ -3,13 +3,13 @@
 
 import {
   ApiObject, emit, error, got, isFiniteNumber, isObject, seal, stateOf, typeError,
-} from "./base.js";
-import { JSONStringify, floor, hasOwn, objectKeys } from "./builtins.js";
-import { invalidToken, signToken, verifyToken } from "./jwt.js";
+} from "../common/base.js";
+import { JSONStringify, floor, hasOwn, objectKeys } from "../common/builtins.js";
+import { invalidToken, signToken, verifyToken } from "../common/jwt.js";
 import {
   DEFAULT_SESSION_TOKEN_PARAM, DEFAULT_SESSION_TOKEN_TTL_S, NO_REDIRECT_PROTOCOLS,
   REDIRECT_AND_RENDER,
-} from "./limits.js";
+} from "../common/limits.js";
 
 export class RedirectApi extends ApiObject {
   constructor(s) {

@@ -4,9 +4,9 @@
 
 import {
   ApiObject, charLength, emit, error, got, isObject, seal, stateOf, typeError,
-} from "./base.js";
-import { isArray } from "./builtins.js";
-import { MAX_USER_ID_LENGTH, PHONE_METHODS, PRIMARY_USER_ONCE } from "./limits.js";
+} from "../common/base.js";
+import { isArray } from "../common/builtins.js";
+import { MAX_USER_ID_LENGTH, PHONE_METHODS, PRIMARY_USER_ONCE } from "../common/limits.js";
 
 function checkFactor(name, what, f) {
   if (!isObject(f)) {

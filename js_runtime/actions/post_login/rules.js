@@ -1,7 +1,7 @@
 // rules.js: owns api.rules (wasExecuted, read from ctx.rulesExecuted).
 
-import { ApiObject, seal, stateOf } from "./base.js";
-import { isArray } from "./builtins.js";
+import { ApiObject, seal, stateOf } from "../common/base.js";
+import { isArray } from "../common/builtins.js";
 
 export class RulesApi extends ApiObject {
   constructor(s) {

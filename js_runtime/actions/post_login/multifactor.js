@@ -1,7 +1,7 @@
 // multifactor.js: owns api.multifactor (enable, with the provider and its options checked).
 
-import { ApiObject, emit, error, got, isObject, seal, stateOf, typeError } from "./base.js";
-import { MFA_PROVIDERS } from "./limits.js";
+import { ApiObject, emit, error, got, isObject, seal, stateOf, typeError } from "../common/base.js";
+import { MFA_PROVIDERS } from "../common/limits.js";
 
 export class MultifactorApi extends ApiObject {
   constructor(s) {

@@ -1,8 +1,8 @@
 // tokens.js: owns api.accessToken (custom claims, added and removed scopes with their count)
 // and api.idToken (custom claims).
 
-import { ApiObject, charLength, emit, error, got, seal, stateOf, typeError } from "./base.js";
-import { MAX_ADDED_SCOPES, MAX_SCOPE_LENGTH } from "./limits.js";
+import { ApiObject, charLength, emit, error, got, seal, stateOf, typeError } from "../common/base.js";
+import { MAX_ADDED_SCOPES, MAX_SCOPE_LENGTH } from "../common/limits.js";
 
 function hasWhitespace(s) {
   return /\s/.test(s);

@@ -3,9 +3,9 @@
 
 import {
   ApiObject, charLength, emit, error, got, isObject, seal, stateOf, typeError, utf8Length,
-} from "./base.js";
-import { StringCtor, isInteger, isSafeInteger, numberIsFinite, objectKeys } from "./builtins.js";
-import { MAX_TX_KEY_LENGTH, MAX_TX_TOTAL_BYTES, MAX_TX_VALUE_BYTES } from "./limits.js";
+} from "../common/base.js";
+import { StringCtor, isInteger, isSafeInteger, numberIsFinite, objectKeys } from "../common/builtins.js";
+import { MAX_TX_KEY_LENGTH, MAX_TX_TOTAL_BYTES, MAX_TX_VALUE_BYTES } from "../common/limits.js";
 
 function txValueBytes(v) {
   return typeof v === "string" ? utf8Length(v) : utf8Length(StringCtor(v));

@@ -2,9 +2,9 @@
 // times and revoke reasons, and metadata: checking and recording one write to a working copy,
 // and copying a metadata map.
 
-import { charLength, emit, error, got, isFiniteNumber, isObject, typeError } from "./base.js";
-import { hasOwn, objectKeys } from "./builtins.js";
-import { MAX_META_KEY_LENGTH, MAX_META_KEYS, MAX_META_VALUE_LENGTH, META_KEY } from "./limits.js";
+import { charLength, emit, error, got, isFiniteNumber, isObject, typeError } from "../common/base.js";
+import { hasOwn, objectKeys } from "../common/builtins.js";
+import { MAX_META_KEY_LENGTH, MAX_META_KEYS, MAX_META_VALUE_LENGTH, META_KEY } from "../common/limits.js";
 
 export function checkExpiry(name, ms) {
   if (ms === undefined || ms === null || ms === 0) {

@@ -1,8 +1,8 @@
 // access.js: owns api.access (deny) and api.validation (error): the two ways an Action ends a
 // login with a reason.
 
-import { ApiObject, charLength, emit, error, got, seal, stateOf, typeError } from "./base.js";
-import { MAX_VALIDATION_TEXT } from "./limits.js";
+import { ApiObject, charLength, emit, error, got, seal, stateOf, typeError } from "../common/base.js";
+import { MAX_VALIDATION_TEXT } from "../common/limits.js";
 
 export class AccessApi extends ApiObject {
   constructor(s) {

@@ -1,6 +1,6 @@
 // user.js: owns api.user (app_metadata and user_metadata writes).
 
-import { ApiObject, emit, error, got, isObject, seal, stateOf, typeError } from "./base.js";
+import { ApiObject, emit, error, got, isObject, seal, stateOf, typeError } from "../common/base.js";
 
 function setUserMetadata(s, name, field, key, value) {
   const event = s.event;

@@ -3,12 +3,12 @@
 
 import {
   ApiObject, charLength, emit, error, got, isObject, seal, stateOf, typeError, utf8Length,
-} from "./base.js";
-import { JSONStringify, objectKeys } from "./builtins.js";
+} from "../common/base.js";
+import { JSONStringify, objectKeys } from "../common/builtins.js";
 import {
   MAX_PROMPT_ID_LENGTH, MAX_PROMPT_OPTION_KEYS, MAX_PROMPT_OPTIONS_BYTES, PROMPT_FIELD_NAME,
   REDIRECT_AND_RENDER,
-} from "./limits.js";
+} from "../common/limits.js";
 
 function checkPromptOptions(name, options) {
   if (!isObject(options)) {

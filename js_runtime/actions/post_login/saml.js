@@ -3,13 +3,13 @@
 
 import {
   ApiObject, charLength, emit, error, got, isFiniteNumber, seal, stateOf, typeError, utf8Length,
-} from "./base.js";
-import { JSONStringify, isArray, numberIsFinite } from "./builtins.js";
+} from "../common/base.js";
+import { JSONStringify, isArray, numberIsFinite } from "../common/builtins.js";
 import {
   DEFAULT_NAME_ID_FORMAT, MAX_SAML_ATTRIBUTE_CHANGES, MAX_SAML_ATTRIBUTE_NAME,
   MAX_SAML_ATTRIBUTES_BYTES, MAX_SAML_VALUE_LENGTH, SAML_BOOLEAN, SAML_CONFIG, SAML_ENUM,
   SAML_NUMBER, SAML_PROBES, SAML_STRING,
-} from "./limits.js";
+} from "../common/limits.js";
 
 function checkSamlConfig(name, key, value) {
   const spec = SAML_CONFIG[key];

@@ -3,7 +3,7 @@
 // does, and calls it with the event and a recording `api`.
 
 import * as execution from "ext:actionhost_runtime/execution.js";
-import { createPostLoginApi } from "ext:actionhost_runtime/actions/api/index.js";
+import { createPostLoginApi } from "ext:actionhost_runtime/actions/post_login/api.js";
 import { describeError, toJsonSafe } from "ext:actionhost_runtime/json.js";
 
 const HANDLERS = { execute: "onExecutePostLogin", continue: "onContinuePostLogin" };

@@ -21,10 +21,10 @@
 
 import { AccessApi, ValidationApi } from "./access.js";
 import { AuthenticationApi } from "./authentication.js";
-import { isFiniteNumber, seal } from "./base.js";
-import { freeze } from "./builtins.js";
-import { CacheApi } from "./cache.js";
-import { DEFAULT_CACHE_TOTAL_BYTES } from "./limits.js";
+import { isFiniteNumber, seal } from "../common/base.js";
+import { freeze } from "../common/builtins.js";
+import { CacheApi } from "../common/cache.js";
+import { DEFAULT_CACHE_TOTAL_BYTES } from "../common/limits.js";
 import { MultifactorApi } from "./multifactor.js";
 import { PromptApi } from "./prompt.js";
 import { RedirectApi } from "./redirect.js";

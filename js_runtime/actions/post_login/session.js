@@ -1,9 +1,9 @@
 // session.js: owns api.session: revoke, expiry times, cookie mode and metadata, kept in a
 // working copy published to event.session.metadata.
 
-import { ApiObject, emit, error, got, isObject, seal, stateOf, typeError } from "./base.js";
-import { hasOwn, objectKeys } from "./builtins.js";
-import { COOKIE_MODES } from "./limits.js";
+import { ApiObject, emit, error, got, isObject, seal, stateOf, typeError } from "../common/base.js";
+import { hasOwn, objectKeys } from "../common/builtins.js";
+import { COOKIE_MODES } from "../common/limits.js";
 import {
   checkExpiry, checkOptionalReason, copyStringMap, writeMetadata,
 } from "./session_common.js";
