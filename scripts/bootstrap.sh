@@ -22,3 +22,16 @@ if ! command -v cargo >/dev/null; then
   echo "bootstrap: cargo not found; install Rust (https://rustup.rs) first" >&2
   exit 1
 fi
+
+# rustfmt and clippy enforce the house rules in scripts/test.sh.
+for component in rustfmt clippy; do
+  if ! cargo "${component/rustfmt/fmt}" --version >/dev/null 2>&1; then
+    if command -v rustup >/dev/null; then
+      echo "bootstrap: adding the $component component" >&2
+      rustup component add "$component"
+    else
+      echo "bootstrap: cargo $component is missing and rustup is not here to add it" >&2
+      exit 1
+    fi
+  fi
+done

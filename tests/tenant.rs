@@ -342,7 +342,7 @@ fn a_writer_killed_at_any_moment_leaves_the_old_or_the_new_file() {
         if early >= late {
             (early, late) = (Duration::ZERO, life);
         }
-        let (from, to) = if round % 2 == 0 { (early, late) } else { (Duration::ZERO, life + life / 2) };
+        let (from, to) = if round.is_multiple_of(2) { (early, late) } else { (Duration::ZERO, life + life / 2) };
         let span = (to - from).as_micros().max(1) as u64;
         let delay = from + Duration::from_micros(seed % span);
 

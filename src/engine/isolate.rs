@@ -156,7 +156,7 @@ impl Isolate {
             _ if fired => result.termination = Some(Termination::Timeout),
             Err(error) => result.error = Some(error),
             Ok(Err(_elapsed)) => result.termination = Some(Termination::Timeout),
-            Ok(Ok(Ok(value))) => match self.to_json(value) {
+            Ok(Ok(Ok(value))) => match self.json_of(value) {
                 Ok(value) => result.value = Some(value),
                 Err(problem) => {
                     result.error =
@@ -267,7 +267,7 @@ impl Isolate {
         }
     }
 
-    fn to_json(&mut self, value: v8::Global<v8::Value>) -> Result<Value, String> {
+    fn json_of(&mut self, value: v8::Global<v8::Value>) -> Result<Value, String> {
         deno_core::scope!(scope, &mut self.runtime);
         let local = v8::Local::new(scope, value);
         json_from_v8(scope, local)
@@ -380,9 +380,8 @@ fn first_line_columns(text: &str, filename: &str, offset: usize) -> String {
         let (head, tail) = rest.split_at(at + marker.len());
         out.push_str(head);
         let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
-        match tail[..digits].parse::<usize>() {
-            Ok(column) => out.push_str(&column.saturating_sub(offset).max(1).to_string()),
-            Err(_) => {}
+        if let Ok(column) = tail[..digits].parse::<usize>() {
+            out.push_str(&column.saturating_sub(offset).max(1).to_string());
         }
         rest = &tail[digits..];
     }

@@ -24,7 +24,7 @@ pub enum FromWorker {
     Ready { sandbox: SandboxReport },
     /// The answer to the last job. `retiring`: the worker exits after this answer (its isolate
     /// was stopped mid-execution and may be inconsistent).
-    Done { result: JobResult, retiring: bool },
+    Done { result: Box<JobResult>, retiring: bool },
 }
 
 /// What the worker's OS sandbox enforces, as applied (see `sandbox.rs`).

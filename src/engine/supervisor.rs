@@ -250,7 +250,7 @@ impl Worker {
         let exchange = async {
             write_frame_async(&mut self.jobs, &job).await.map_err(|e| format!("could not send the job: {e}"))?;
             match read_frame_async::<FromWorker>(&mut self.results).await {
-                Ok(Some(FromWorker::Done { result, retiring })) => Ok((result, retiring)),
+                Ok(Some(FromWorker::Done { result, retiring })) => Ok((*result, retiring)),
                 Ok(Some(other)) => Err(format!("unexpected message {other:?}")),
                 Ok(None) => Err("its result pipe closed".into()),
                 Err(error) => Err(format!("unreadable answer: {error}")),
@@ -273,7 +273,7 @@ impl Worker {
 
     fn grew_too_much(&self) -> bool {
         // Reading /proc costs a few microseconds: check every 16th execution.
-        self.executions % 16 == 0
+        self.executions.is_multiple_of(16)
             && resident_bytes(self.pid).is_some_and(|rss| rss > self.ready_rss_bytes + RECYCLE_GROWTH_MB * 1024 * 1024)
     }
 

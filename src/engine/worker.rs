@@ -123,14 +123,14 @@ fn serve(memory_mb: u64, probe: bool) -> i32 {
         };
         let result = tokio.block_on(isolate.execute(&job));
         let retiring = isolate.retired();
-        let answer = FromWorker::Done { result, retiring };
+        let answer = FromWorker::Done { result: Box::new(result), retiring };
         if let Err(error) = write_frame(&mut results, &answer) {
             // A result the wire refuses (too large) is still answered, as an error.
             let failed = JobResult::failed(
                 engine_error(format!("the result could not be sent to the host: {error}")),
                 Default::default(),
             );
-            if write_frame(&mut results, &FromWorker::Done { result: failed, retiring: true }).is_err() {
+            if write_frame(&mut results, &FromWorker::Done { result: Box::new(failed), retiring: true }).is_err() {
                 return 1;
             }
             let _ = results.flush();
