@@ -2,9 +2,13 @@
 //!
 //! deno_core's `extension!` records script files by their absolute path and reads them when an
 //! isolate starts (or, for lazily loaded ones, later). This script writes
-//! `$OUT_DIR/embedded_js.rs`: a table of `include_str!` of the `.js` files of `js_runtime/` and of
-//! the deno_web and deno_webidl packages, found in cargo's registry at the versions Cargo.lock
-//! pins. `src/engine/extension/embedded_js.rs` puts that text in place of the paths.
+//! `$OUT_DIR/embedded_js.rs`: a table of `include_str!` of the engine's own `.js` files (the top of
+//! `js_runtime/`) and of those of the deno_web and deno_webidl packages, found in cargo's registry
+//! at the versions Cargo.lock pins; `src/engine/extension/embedded_js.rs` puts that text in place
+//! of the paths. It also writes one table per folder of Auth0 scripts (`js_runtime/actions/` →
+//! `actions_js.rs`, `js_runtime/rules/` → `rules_js.rs`) of `(module specifier, text)`, from which
+//! `src/actions/extension.rs` and `src/rules/extension.rs` build their extensions: a file added
+//! to those folders is registered without being listed anywhere.
 //!
 //! It also reruns the build when a file of `js_runtime/` is added or changed.
 
@@ -52,15 +56,29 @@ fn generate() -> Result<(), String> {
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or_else(|| format!("{}: the crate's folder needs a UTF-8 name", manifest_dir.display()))?;
-    files.extend(js_files(&manifest_dir.join("js_runtime"), &manifest_dir, true, own)?);
+    files.extend(js_files(&manifest_dir.join("js_runtime"), &manifest_dir, false, own)?);
+    write_table(&files, "embedded_js.rs")?;
 
+    for (folder, extension) in SCRIPT_FOLDERS {
+        let root = manifest_dir.join("js_runtime").join(folder);
+        let files = js_files(&root, &root, true, &format!("ext:{extension}"))?;
+        write_table(&files, &format!("{folder}_js.rs"))?;
+    }
+    Ok(())
+}
+
+/// Folders of `js_runtime/` holding Auth0 scripts, and the extension each becomes.
+const SCRIPT_FOLDERS: [(&str, &str); 2] = [("actions", "actionhost_actions"), ("rules", "actionhost_rules")];
+
+/// Writes `$OUT_DIR/<name>`: `&[(key, include_str!(path)), …]`.
+fn write_table(files: &[Embedded], name: &str) -> Result<(), String> {
     let mut out = String::from("&[\n");
-    for file in &files {
+    for file in files {
         let path = file.path.to_str().ok_or_else(|| format!("{}: not UTF-8", file.path.display()))?;
         writeln!(out, "    ({:?}, include_str!({path:?})),", file.suffix).unwrap();
     }
     out.push_str("]\n");
-    let target = PathBuf::from(env("OUT_DIR")?).join("embedded_js.rs");
+    let target = PathBuf::from(env("OUT_DIR")?).join(name);
     std::fs::write(&target, out).map_err(|e| format!("{}: cannot write: {e}", target.display()))
 }
 

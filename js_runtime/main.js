@@ -1,6 +1,7 @@
 // Entry point of the actionhost_runtime extension: installs what scripts see (web globals, the
-// capturing console) and hands the host a runner object through a one-shot global that the host
-// takes, then locks the isolate down (no `Deno`, no `__bootstrap`, frozen built-ins).
+// capturing console), keeps the runners that script extensions register (`registerRunner`) and
+// hands the host a runner object through a one-shot global that the host takes, then locks the
+// isolate down (no `Deno`, no `__bootstrap`, frozen built-ins).
 
 import { core } from "ext:core/mod.js";
 import { op_actionhost_hmac_sha256, op_actionhost_random_fill } from "ext:core/ops";
@@ -19,10 +20,6 @@ import {
   restoreGlobals,
   sealGlobals,
 } from "ext:actionhost_runtime/isolation.js";
-import { createPostLoginApi } from "ext:actionhost_runtime/actions/post_login/api.js";
-import { runPostLogin } from "ext:actionhost_runtime/actions/post_login/runner.js";
-import { runRule } from "ext:actionhost_runtime/rules/rule_runner.js";
-import { UnauthorizedError } from "ext:actionhost_runtime/rules/rule_globals.js";
 
 installWebGlobals();
 clock.install((bytes) => op_actionhost_random_fill(bytes));
@@ -65,8 +62,22 @@ const ENGINE_INTERNALS = [
   "__v8xAtomicsNumUnresolvedAsyncPromisesForTesting",
 ];
 
-const RUNNERS = { "post-login": runPostLogin, rule: runRule };
+/** Runner name → `run(wrapper, input, container, host)`, as script extensions registered them. */
+const RUNNERS = { __proto__: null };
+/** Objects of the registered runners that scripts get hold of and that outlive one execution. */
+const sharedObjects = [];
 let baseline = null;
+
+/**
+ * Registers the runner jobs name `name`. `shared`: objects of the runner that scripts get hold
+ * of and that outlive one execution (classes, prototypes), frozen at lockdown. Only before it.
+ */
+export function registerRunner(name, run, shared = []) {
+  if (baseline !== null) throw new Error("runners are registered before lockdown");
+  if (RUNNERS[name] !== undefined) throw new Error(`a runner named ${name} is already registered`);
+  RUNNERS[name] = run;
+  sharedObjects.push(...shared);
+}
 /** Characters of JSON a runner's result may take (the Action's returned value, the Rule's user and context). */
 const RESULT_LIMIT_CHARS = 8 * 1024 * 1024;
 /** Per shared container, the script functions made from each compiled factory (see `run`). */
@@ -104,24 +115,6 @@ function resultText(result) {
   return JSON.stringify({ ok: false, error: { name: "RangeError", message: `${what} cannot be reported: ${problem}` } });
 }
 
-/** Objects of the host that scripts get hold of and that outlive one execution: frozen at lockdown. */
-function sharedHostObjects() {
-  const api = createPostLoginApi({
-    event: {},
-    phase: "execute",
-    record() {},
-    cache: new Map(),
-    rulesExecuted: [],
-    now: () => 0,
-    hmacSha256: () => "",
-  });
-  const found = [api];
-  for (const [key, desc] of Object.entries(Object.getOwnPropertyDescriptors(Object.getPrototypeOf(api)))) {
-    if (typeof desc.get === "function") found.push(api[key]);
-  }
-  return [...found, ...inspectHookFunctions()];
-}
-
 const runner = {
   /** Runs one execution: JSON text in, a promise of the runner's result as JSON text out. */
   run(kind, factory, inputJson, container) {
@@ -138,7 +131,11 @@ const runner = {
     } catch (error) {
       return Promise.resolve(toJsonText({ ok: false, error: describeError(error) }));
     }
-    return RUNNERS[kind](wrapper, input, container, host).then(resultText);
+    const run = RUNNERS[kind];
+    if (run === undefined) {
+      return Promise.resolve(toJsonText({ ok: false, error: { name: "Error", message: `no runner named ${kind}` } }));
+    }
+    return run(wrapper, input, container, host).then(resultText);
   },
   /** Starts a new execution record (before the script is compiled: compiling can run its code). */
   begin() {
@@ -173,7 +170,7 @@ const runner = {
     for (const name of ENGINE_INTERNALS) delete globalThis[name];
     captureErrorHooks();
     guardFinalizationRegistry(execution.currentId);
-    lockdown([UnauthorizedError, ...sharedHostObjects()]);
+    lockdown([...sharedObjects, ...inspectHookFunctions()]);
     baseline = sealGlobals();
   },
 };

@@ -7,12 +7,25 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::actions::post_login;
+use crate::actions;
 use crate::engine::{Job, JobResult, Limits, Script, ScriptError, ScriptKind, Supervisor, Termination, WorkerSpec};
+use crate::infer::infer_trigger;
 use crate::outcome::{Command, HttpRequest, LogLine, Outcome, OutcomeError, Status};
-use crate::request::{Request, RequestError, Trigger};
+use crate::request::{Request, RequestError};
 use crate::rules::rule::{self, MissingClientMetadata};
 use crate::tenant::{self, client_metadata, Keywords, TenantCache};
+use crate::trigger::Trigger;
+
+/// If this process was started as a worker process, runs it (with the Actions and Rules
+/// runners) and returns its exit code; otherwise returns `None` at once. Call it first in `main`.
+pub fn run_if_requested() -> Option<i32> {
+    crate::engine::run_if_requested(script_extensions)
+}
+
+/// The extensions registering the runners jobs name: one per Actions trigger, and `rule`.
+pub(crate) fn script_extensions() -> Vec<deno_core::Extension> {
+    vec![actions::extension(), crate::rules::extension()]
+}
 
 /// The smallest heap an isolate can start with.
 pub const MIN_MEMORY_MB: u64 = 8;
@@ -28,7 +41,7 @@ pub struct HostConfig {
     /// Deploy CLI keyword replacements applied to tenant files.
     pub keywords: Keywords,
     /// The program started as a worker process (with [`crate::engine::WORKER_ARG`]); its `main`
-    /// must call [`crate::engine::run_if_requested`] first. Defaults to `ACTIONHOST_WORKER_PROGRAM`
+    /// must call [`crate::run_if_requested`] first. Defaults to `ACTIONHOST_WORKER_PROGRAM`
     /// when set, else the running executable.
     pub worker_program: PathBuf,
     /// A worker process is replaced after this many executions (its memory is then returned).
@@ -131,8 +144,7 @@ impl Host {
         let script = load_script(request)?;
         let trigger = match request.trigger {
             Some(trigger) => trigger,
-            None => infer_trigger(&script.source)
-                .ok_or_else(|| RequestError::new(&script.filename, "cannot tell whether this is a post-login Action or a Rule; give the trigger (--trigger post-login|rule)"))?,
+            None => infer_trigger(&script.source).map_err(|e| RequestError::new(&script.filename, e.to_string()))?,
         };
         let metadata = match &request.client_metadata {
             Some(value) => Some(
@@ -140,15 +152,12 @@ impl Host {
             ),
             None => None,
         };
-        let (runner, kind, mut input) = match trigger {
-            Trigger::PostLogin => (
-                "post-login",
-                ScriptKind::Module,
-                post_login::build_input(request, &script.filename, metadata.as_ref())?,
-            ),
-            Trigger::Rule => (
-                "rule",
-                ScriptKind::RuleFunction,
+        let (kind, mut input) = match actions::spec(trigger) {
+            Some(spec) => {
+                (ScriptKind::Module, actions::build_input(spec, request, &script.filename, metadata.as_ref())?)
+            }
+            None => (
+                ScriptKind::FunctionExpression { parameters: rule::RULE_PARAMETERS.into() },
                 rule::build_input(request, &script.filename, metadata.as_ref(), self.config.missing_client_metadata)?,
             ),
         };
@@ -163,7 +172,7 @@ impl Host {
         }
         let input = serde_json::value::to_raw_value(&input).map_err(|e| RequestError::new("input", e.to_string()))?;
         let job = Job {
-            runner: runner.to_owned(),
+            runner: trigger.as_str().to_owned(),
             kind,
             script,
             input,
@@ -210,39 +219,6 @@ fn load_script(request: &Request) -> Result<Script, RequestError> {
             let source = crate::files::read_text(path)
                 .map_err(|e| RequestError::new("script_path", format!("cannot read {e}")))?;
             Ok(Script { filename: path.display().to_string(), source })
-        }
-    }
-}
-
-/// An Action assigns a post-login handler to `exports`; a Rule is a bare function expression.
-pub fn infer_trigger(source: &str) -> Option<Trigger> {
-    let assigns_handler = ["onExecutePostLogin", "onContinuePostLogin"].iter().any(|handler| {
-        source.match_indices(handler).any(|(at, _)| {
-            let before = source[..at].trim_end();
-            let after = source[at + handler.len()..].trim_start();
-            before.ends_with("exports.") && after.starts_with('=') && !after.starts_with("==")
-        })
-    });
-    if assigns_handler {
-        return Some(Trigger::PostLogin);
-    }
-    let code = strip_leading_comments(source);
-    if code.starts_with("function") || code.starts_with("async function") {
-        return Some(Trigger::Rule);
-    }
-    // `module.exports = { onExecutePostLogin }` and other export styles.
-    (source.contains("onExecutePostLogin") || source.contains("onContinuePostLogin")).then_some(Trigger::PostLogin)
-}
-
-fn strip_leading_comments(source: &str) -> &str {
-    let mut rest = source.trim_start();
-    loop {
-        if let Some(after) = rest.strip_prefix("//") {
-            rest = after.split_once('\n').map_or("", |(_, tail)| tail).trim_start();
-        } else if let Some(after) = rest.strip_prefix("/*") {
-            rest = after.split_once("*/").map_or("", |(_, tail)| tail).trim_start();
-        } else {
-            return rest;
         }
     }
 }
@@ -311,7 +287,7 @@ fn read_result(
         let (status, name, message) = match (termination, trigger) {
             (Termination::Timeout, _) => (Status::Timeout, "TimeoutError", format!("the script ran longer than {timeout_ms} ms (Auth0: \"Request to Webtask exceeded allowed execution time\")")),
             (Termination::NeverSettled, Trigger::Rule) => (Status::Timeout, "TimeoutError", "the rule never called callback, and nothing it left pending could call it (Auth0 fails such a login once its time limit passes)".to_owned()),
-            (Termination::NeverSettled, Trigger::PostLogin) => (Status::Timeout, "TimeoutError", "the handler's promise never settled, and nothing it left pending could settle it (Auth0 fails such a login once its time limit passes)".to_owned()),
+            (Termination::NeverSettled, _) => (Status::Timeout, "TimeoutError", "the handler's promise never settled, and nothing it left pending could settle it (Auth0 fails the transaction once its time limit passes)".to_owned()),
             (Termination::OutOfMemory, _) => (
                 Status::OutOfMemory,
                 "OutOfMemoryError",
@@ -341,15 +317,15 @@ fn read_result(
         return outcome;
     };
     if let Some(failure) = &result.late_failure {
-        outcome.error = Some(error_from_js(failure));
+        outcome.error = Some(OutcomeError::from_js(failure));
         return outcome;
     }
-    match trigger {
-        Trigger::PostLogin => {
-            let (status, returned, error) = post_login::interpret(&value, &outcome.commands);
+    match actions::spec(trigger) {
+        Some(spec) => {
+            let (status, returned, error) = actions::interpret(spec, &value, &outcome.commands);
             (outcome.status, outcome.returned, outcome.error) = (status, returned, error);
         }
-        Trigger::Rule => {
+        None => {
             let (status, callback, error) = rule::interpret(value);
             (outcome.status, outcome.callback, outcome.error) = (status, callback, error);
         }
@@ -359,42 +335,4 @@ fn read_result(
 
 fn from_script_error(error: ScriptError) -> OutcomeError {
     OutcomeError { stack: error.stack, ..OutcomeError::new(&error.name, error.message) }
-}
-
-/// Reads an error described by `js_runtime/json.js` (`describeError`).
-pub(crate) fn error_from_js(value: &Value) -> OutcomeError {
-    let text = |key: &str| value[key].as_str().map(str::to_owned);
-    let extra = |key: &str| value.get(key).filter(|v| !v.is_null()).cloned();
-    OutcomeError {
-        name: text("name").unwrap_or_else(|| "Error".into()),
-        message: text("message").unwrap_or_default(),
-        stack: text("stack"),
-        code: extra("code"),
-        status_code: extra("statusCode"),
-        description: extra("description"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn infers_triggers() {
-        assert_eq!(infer_trigger("exports.onExecutePostLogin = async () => {}"), Some(Trigger::PostLogin));
-        assert_eq!(infer_trigger("/** @title x */\n// y\nfunction (user, context, callback) {}"), Some(Trigger::Rule));
-        assert_eq!(infer_trigger("function addClaims(user, context, callback) {}"), Some(Trigger::Rule));
-        assert_eq!(infer_trigger("module.exports = 1"), None);
-        // A rule that mentions the Action handler (say, in a migration note) is still a rule.
-        assert_eq!(
-            infer_trigger("// TODO: move to onExecutePostLogin\nfunction (user, context, callback) {}"),
-            Some(Trigger::Rule)
-        );
-        // An Action that starts with a helper function is still an Action.
-        assert_eq!(
-            infer_trigger("function helper() {}\nexports.onExecutePostLogin = async () => {};"),
-            Some(Trigger::PostLogin)
-        );
-        assert_eq!(infer_trigger("module.exports = { onExecutePostLogin: async () => {} };"), Some(Trigger::PostLogin));
-    }
 }

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    if let Some(code) = actionhost::engine::run_if_requested() {
+    if let Some(code) = actionhost::run_if_requested() {
         return ExitCode::from(u8::try_from(code).unwrap_or(1));
     }
     let cli = cli::args::Cli::parse();

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::request::Trigger;
+use crate::trigger::Trigger;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -91,6 +91,22 @@ impl OutcomeError {
             code: None,
             status_code: None,
             description: None,
+        }
+    }
+}
+
+impl OutcomeError {
+    /// Reads an error described by `js_runtime/json.js` (`describeError`).
+    pub(crate) fn from_js(value: &Value) -> OutcomeError {
+        let text = |key: &str| value[key].as_str().map(str::to_owned);
+        let extra = |key: &str| value.get(key).filter(|v| !v.is_null()).cloned();
+        OutcomeError {
+            name: text("name").unwrap_or_else(|| "Error".into()),
+            message: text("message").unwrap_or_default(),
+            stack: text("stack"),
+            code: extra("code"),
+            status_code: extra("statusCode"),
+            description: extra("description"),
         }
     }
 }

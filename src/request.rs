@@ -6,33 +6,16 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// Which Auth0 extension point the script implements.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
-pub enum Trigger {
-    /// A post-login Action (`exports.onExecutePostLogin = async (event, api) => {…}`).
-    PostLogin,
-    /// A legacy Rule (`function (user, context, callback) {…}`).
-    Rule,
-}
+pub use crate::trigger::Trigger;
 
-impl Trigger {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Trigger::PostLogin => "post-login",
-            Trigger::Rule => "rule",
-        }
-    }
-}
-
-/// Which handler of a post-login Action runs.
+/// Which handler of an Action runs (`onExecute…` or, after a redirect, `onContinue…`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Phase {
-    /// `onExecutePostLogin`.
+    /// `onExecutePostLogin` (`onExecute…` of the trigger).
     #[default]
     Execute,
-    /// `onContinuePostLogin`, after a redirect.
+    /// `onContinuePostLogin` (`onContinue…` of the trigger), after a redirect.
     Continue,
 }
 
@@ -53,7 +36,7 @@ pub struct Request {
     pub trigger: Option<Trigger>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<Phase>,
-    /// Overrides deep-merged into the default post-login event.
+    /// Overrides deep-merged into the trigger's default event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event: Option<Value>,
     /// `false`: `event`, `user` and `context` are complete objects, used as given instead of

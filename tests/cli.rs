@@ -76,7 +76,8 @@ fn bad_input_files_are_named() {
     let script = dir.path().join("thing.js");
     std::fs::write(&script, "module.exports = 1;").unwrap();
     let message = usage_error(&["run", script.to_str().unwrap()]);
-    assert!(message.contains("cannot tell whether this is a post-login Action or a Rule"), "{message}");
+    assert!(message.contains("thing.js: exports no handler of a known trigger and is not a Rule"), "{message}");
+    assert!(message.contains("known handlers: onExecutePostLogin / onContinuePostLogin (post-login)"), "{message}");
 }
 
 #[test]

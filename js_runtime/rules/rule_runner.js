@@ -3,7 +3,7 @@
 // right after the first (the classic double-callback bug) is caught and reported.
 
 import * as execution from "ext:actionhost_runtime/execution.js";
-import { createAuth0, UnauthorizedError } from "ext:actionhost_runtime/rules/rule_globals.js";
+import { createAuth0, UnauthorizedError } from "./rule_globals.js";
 import { describeError } from "ext:actionhost_runtime/json.js";
 
 export async function runRule(wrapper, input, container, host) {

@@ -1,5 +1,128 @@
-//! Auth0 Actions: the inputs a trigger's handler receives and how its result reads as an
-//! outcome. The `api` itself lives in `js_runtime/actions/`.
+//! Auth0 Actions: one module per trigger, each giving its [`ActionTrigger`] (handler names,
+//! default `event`, which recorded commands decide the outcome), registered in [`spec`]; the
+//! inputs every trigger's handler receives (`input.rs`) and how its result reads. Each trigger's
+//! `api` lives in `js_runtime/actions/<trigger>/`, registered in `js_runtime/actions/triggers.js`.
 
+mod extension;
+mod input;
 pub mod post_login;
 pub mod post_login_event;
+
+use serde_json::Value;
+
+pub(crate) use extension::extension;
+pub(crate) use input::build_input;
+
+use crate::outcome::{Command, OutcomeError, Status};
+use crate::trigger::Trigger;
+
+/// What actionhost knows of one Actions trigger.
+#[derive(Debug)]
+pub struct ActionTrigger {
+    /// The trigger.
+    pub trigger: Trigger,
+    /// The handler Auth0 calls (`onExecutePostLogin`).
+    pub execute: &'static str,
+    /// The handler Auth0 calls when the user comes back from a redirect (`onContinuePostLogin`),
+    /// for the triggers that redirect.
+    pub resume: Option<&'static str>,
+    /// The complete default `event` a request's overrides are merged into.
+    pub default_event: fn() -> Value,
+    /// Recorded commands that decide the outcome, strongest first: the first one recorded of
+    /// this list gives the status (`access.deny` → denied); none of them: completed.
+    pub outcomes: &'static [(&'static str, Status)],
+}
+
+impl ActionTrigger {
+    /// The handler names, `onExecute…` first.
+    pub fn handlers(&self) -> impl Iterator<Item = &'static str> {
+        std::iter::once(self.execute).chain(self.resume)
+    }
+}
+
+/// The table of Actions triggers; `None` for a Rule.
+pub fn spec(trigger: Trigger) -> Option<&'static ActionTrigger> {
+    match trigger {
+        Trigger::PostLogin => Some(&post_login::TRIGGER),
+        _ => None,
+    }
+}
+
+/// Every Actions trigger actionhost runs.
+pub fn specs() -> impl Iterator<Item = &'static ActionTrigger> {
+    Trigger::actions().filter_map(spec)
+}
+
+/// The trigger whose handler is named `handler`.
+pub fn by_handler(handler: &str) -> Option<&'static ActionTrigger> {
+    specs().find(|spec| spec.handlers().any(|name| name == handler))
+}
+
+/// Reads the runner's `{ok, returned}` / `{ok: false, error}` result with the recorded
+/// commands: the trigger's deciding commands give the status.
+pub fn interpret(spec: &ActionTrigger, value: &Value, commands: &[Command]) -> (Status, Value, Option<OutcomeError>) {
+    if value["ok"] != Value::Bool(true) {
+        return (Status::Error, Value::Null, Some(OutcomeError::from_js(&value["error"])));
+    }
+    let status = spec
+        .outcomes
+        .iter()
+        .find(|(api, _)| commands.iter().any(|c| c.api == *api))
+        .map_or(Status::Completed, |(_, status)| *status);
+    (status, value["returned"].clone(), None)
+}
+
+/// A default event given as JSON text (`events/<trigger>.json`), parsed once.
+macro_rules! json_event {
+    ($file:literal) => {{
+        static EVENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+        EVENT
+            .get_or_init(|| {
+                serde_json::from_str(include_str!($file)).expect(concat!($file, " is a JSON object (tested)"))
+            })
+            .clone()
+    }};
+}
+#[allow(unused_imports)]
+pub(crate) use json_event;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_actions_trigger_has_one_entry_with_its_own_handlers() {
+        for trigger in Trigger::actions() {
+            let spec = spec(trigger).unwrap_or_else(|| panic!("{trigger} has no entry"));
+            assert_eq!(spec.trigger, trigger);
+            assert!(spec.execute.starts_with("onExecute"), "{trigger}: {}", spec.execute);
+            assert!(spec.resume.is_none_or(|name| name.starts_with("onContinue")), "{trigger}");
+            assert!((spec.default_event)().is_object(), "{trigger}: default event");
+            for handler in spec.handlers() {
+                assert_eq!(by_handler(handler).map(|s| s.trigger), Some(trigger), "{handler}");
+            }
+        }
+        assert!(spec(Trigger::Rule).is_none());
+    }
+
+    /// The JavaScript table (`js_runtime/actions/triggers.js` and each folder's `TRIGGER`)
+    /// names the same triggers and handlers as this one.
+    #[test]
+    fn the_javascript_table_agrees() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/js_runtime/actions");
+        let table = std::fs::read_to_string(format!("{root}/triggers.js")).unwrap();
+        for spec in specs() {
+            let folder = spec.trigger.as_str().replace('-', "_");
+            assert!(table.contains(&format!("\"./{folder}/api.js\"")), "triggers.js lacks {folder}");
+            let api = std::fs::read_to_string(format!("{root}/{folder}/api.js")).unwrap();
+            assert!(api.contains(&format!("id: \"{}\"", spec.trigger)), "{folder}/api.js: id");
+            assert!(api.contains(&format!("execute: \"{}\"", spec.execute)), "{folder}/api.js: execute");
+            if let Some(resume) = spec.resume {
+                assert!(api.contains(&format!("continue: \"{resume}\"")), "{folder}/api.js: continue");
+            } else {
+                assert!(!api.contains("continue: \"on"), "{folder}/api.js: a continue handler Rust does not know");
+            }
+        }
+        assert_eq!(table.matches("/api.js\"").count(), specs().count(), "triggers.js has entries Rust does not know");
+    }
+}

@@ -69,10 +69,10 @@ pub struct RunArgs {
     /// Run this Rule of the tenant instead of a script file
     #[arg(long, value_name = "NAME", requires = "tenant", conflicts_with_all = ["script", "action"])]
     pub rule: Option<String>,
-    /// The trigger, when it cannot be told from the script
-    #[arg(long, value_enum)]
+    /// The trigger (Auth0's id: post-login, credentials-exchange, …, or rule), when it cannot be told from the script
+    #[arg(long, value_name = "ID")]
     pub trigger: Option<Trigger>,
-    /// Which Action handler runs: execute (onExecutePostLogin) or continue (onContinuePostLogin)
+    /// Which Action handler runs: execute (onExecute…) or continue (onContinue…, after a redirect)
     #[arg(long, value_enum, default_value_t = Phase::Execute)]
     pub phase: Phase,
     /// JSON file deep-merged into the default post-login event

@@ -1,5 +1,7 @@
-//! The `actionhost_runtime` deno_core extension: the JavaScript of `js_runtime/` and the two ops
-//! it needs from the host (HMAC-SHA256, random bytes). The ops are captured by
+//! The `actionhost_runtime` deno_core extension: the engine's JavaScript (the top of
+//! `js_runtime/`: globals, console, clock, HTTP mocks, isolation, the runner registry) and the two
+//! ops it needs from the host (HMAC-SHA256, random bytes); and [`script_extension`], which makes
+//! an extension of the modules that register runners (the Auth0 scripts' own). The ops are captured by
 //! `js_runtime/main.js` before `Deno` is removed, so scripts reach them only through
 //! `api.redirect.encodeToken/validateToken` and `crypto.getRandomValues`. Every extension's
 //! scripts are embedded in the binary (see `embedded_js`).
@@ -41,37 +43,37 @@ deno_core::extension!(
         "json.js",
         "require.js",
         "isolation.js",
-        "actions/post_login/api.js",
-        "actions/common/builtins.js",
-        "actions/common/limits.js",
-        "actions/common/base.js",
-        "actions/post_login/access.js",
-        "actions/post_login/tokens.js",
-        "actions/post_login/multifactor.js",
-        "actions/post_login/authentication.js",
-        "actions/post_login/redirect.js",
-        "actions/common/jwt.js",
-        "actions/post_login/user.js",
-        "actions/common/cache.js",
-        "actions/post_login/saml.js",
-        "actions/post_login/prompt.js",
-        "actions/post_login/rules.js",
-        "actions/post_login/session_common.js",
-        "actions/post_login/refresh_token.js",
-        "actions/post_login/session.js",
-        "actions/post_login/transaction.js",
-        "actions/post_login/runner.js",
-        "rules/rule_globals.js",
-        "rules/rule_runner.js",
     ],
 );
 
-/// Every extension an isolate needs, in dependency order, with their scripts embedded: none is
-/// read from disk.
-pub fn extensions() -> Vec<deno_core::Extension> {
+/// Every extension an isolate needs, in dependency order, with their scripts embedded (none is
+/// read from disk), followed by `scripts`: the extensions that register runners.
+pub fn extensions(scripts: Vec<deno_core::Extension>) -> Vec<deno_core::Extension> {
     let mut extensions = extensions_as_declared();
     extensions.iter_mut().for_each(embedded_js::embed);
+    extensions.extend(scripts);
     extensions
+}
+
+/// An extension of ES modules given as `(specifier, text)` (specifiers `ext:<name>/…`), on top of
+/// `actionhost_runtime`. Its `entry` module runs at start-up and registers its runners with
+/// `registerRunner` of `ext:actionhost_runtime/main.js`.
+pub fn script_extension(
+    name: &'static str,
+    files: &'static [(&'static str, &'static str)],
+    entry: &'static str,
+) -> deno_core::Extension {
+    let esm_files = files
+        .iter()
+        .map(|&(specifier, text)| deno_core::ExtensionFileSource::new_computed(specifier, std::sync::Arc::from(text)))
+        .collect::<Vec<_>>();
+    deno_core::Extension {
+        name,
+        deps: &["actionhost_runtime"],
+        esm_files: std::borrow::Cow::Owned(esm_files),
+        esm_entry_point: Some(entry),
+        ..Default::default()
+    }
 }
 
 /// The extensions as their `extension!` declares them: scripts named by their path on the build

@@ -64,10 +64,12 @@ pub struct Isolate {
 
 impl Isolate {
     /// Creates and locks down a runtime. Must be called inside a tokio runtime context.
-    pub fn new(memory_mb: u64) -> anyhow::Result<Isolate> {
+    /// `scripts`: the extensions that register the runners jobs name (see
+    /// [`extension::script_extension`]).
+    pub fn new(memory_mb: u64, scripts: Vec<deno_core::Extension>) -> anyhow::Result<Isolate> {
         let heap_bytes = usize::try_from(memory_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX);
         let mut runtime = JsRuntime::try_new(RuntimeOptions {
-            extensions: extension::extensions(),
+            extensions: extension::extensions(scripts),
             create_params: Some(v8::CreateParams::default().heap_limits(0, heap_bytes)),
             ..Default::default()
         })?;
@@ -298,7 +300,7 @@ impl Isolate {
     fn compile(&mut self, job: &Job) -> Result<v8::Global<v8::Function>, ScriptError> {
         let script = &job.script;
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        (job.kind, &script.filename, &script.source).hash(&mut hasher);
+        (&job.kind, &script.filename, &script.source).hash(&mut hasher);
         let key = hasher.finish();
         if let Some(cached) = self.scripts.get(&key) {
             if cached.kind == job.kind && cached.filename == script.filename && cached.source == script.source {
@@ -323,7 +325,7 @@ impl Isolate {
         self.scripts.insert(
             key,
             CachedScript {
-                kind: job.kind,
+                kind: job.kind.clone(),
                 filename: script.filename.clone(),
                 source: script.source.clone(),
                 wrapper: wrapper.clone(),
@@ -505,9 +507,9 @@ fn compile_error(error: &deno_core::error::JsError, job: &Job) -> ScriptError {
     } else if converted.stack.is_none() {
         converted.stack = Some(error.exception_message.clone());
     }
-    if job.kind == ScriptKind::RuleFunction && job.script.source.trim_end().ends_with(';') {
+    if matches!(job.kind, ScriptKind::FunctionExpression { .. }) && job.script.source.trim_end().ends_with(';') {
         converted.message.push_str(
-            "; note: a rule must be a single function expression, and a trailing semicolon after it breaks it (as on Auth0)",
+            "; note: the script must be a single function expression, and a trailing semicolon after it breaks it",
         );
     }
     converted
@@ -540,7 +542,7 @@ mod tests {
     fn retired_after(source: &str) -> bool {
         let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         tokio.block_on(async {
-            let mut isolate = Isolate::new(128).unwrap();
+            let mut isolate = Isolate::new(128, crate::host::script_extensions()).unwrap();
             isolate.execute(&job(source)).await;
             isolate.retired()
         })

@@ -1,5 +1,6 @@
 //! What the engine is asked to run and what it gives back. The engine knows nothing of Auth0:
-//! a job names a runner of `js_runtime/` ("post-login", "rule"), the script, and a JSON input.
+//! a job names a runner (registered by a script extension), the script, how it is wrapped, and a
+//! JSON input.
 
 use std::time::Duration;
 
@@ -15,37 +16,40 @@ pub struct Script {
 }
 
 /// How the script is wrapped before evaluation; each runner expects its own shape.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ScriptKind {
-    /// A CommonJS module (`exports.onExecutePostLogin = …`).
+    /// A CommonJS module (`exports.x = …`), evaluated inside
+    /// `function (exports, require, module, __filename, __dirname)`.
     Module,
-    /// A single function expression (`function (user, context, callback) {…}`).
-    RuleFunction,
+    /// A single function expression, evaluated inside a function of these comma-separated
+    /// `parameters` (the names the script sees as free variables) that returns it.
+    FunctionExpression {
+        /// `a, b, c`.
+        parameters: std::borrow::Cow<'static, str>,
+    },
 }
 
 impl ScriptKind {
     /// Source placed before the script; it ends on the script's first line, so line numbers
     /// stay the script's own (columns on line 1 are corrected by the isolate).
-    pub(crate) fn prefix(self) -> &'static str {
+    pub(crate) fn prefix(&self) -> String {
         match self {
-            ScriptKind::Module => "(function (exports, require, module, __filename, __dirname) {",
-            ScriptKind::RuleFunction => {
-                "(function (configuration, auth0, UnauthorizedError, global, require, module, exports) { return ("
-            }
+            ScriptKind::Module => "(function (exports, require, module, __filename, __dirname) {".to_owned(),
+            ScriptKind::FunctionExpression { parameters } => format!("(function ({parameters}) {{ return ("),
         }
     }
 
-    pub(crate) fn suffix(self) -> &'static str {
+    pub(crate) fn suffix(&self) -> &'static str {
         match self {
             ScriptKind::Module => "\n})",
-            ScriptKind::RuleFunction => "\n); })",
+            ScriptKind::FunctionExpression { .. } => "\n); })",
         }
     }
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Job {
-    /// Name of the JavaScript runner (`js_runtime/main.js`, `RUNNERS`).
+    /// Name of the JavaScript runner (registered with `registerRunner` of `js_runtime/main.js`).
     pub runner: String,
     pub kind: ScriptKind,
     pub script: Script,

@@ -1,6 +1,6 @@
 //! The JavaScript engine: deno_core isolates in supervised, sandboxed worker processes, run under
-//! limits. It knows nothing of Auth0; it runs a named runner of `js_runtime/` on a script with a
-//! JSON input.
+//! limits. It knows nothing of Auth0: it runs a runner, registered by name by a script extension
+//! its caller gives, on a script with a JSON input.
 
 mod extension;
 mod isolate;
@@ -12,6 +12,7 @@ mod supervisor;
 mod watchdog;
 mod worker;
 
+pub use extension::script_extension;
 pub use job::{Job, JobResult, Script, ScriptError, ScriptKind};
 pub use limits::{Limits, Termination, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS};
 pub use protocol::SandboxReport;

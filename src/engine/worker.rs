@@ -31,7 +31,8 @@ pub fn process_memory_cap_bytes(memory_mb: u64) -> u64 {
 
 /// If this process was started as a worker (`argv[1] == WORKER_ARG`), runs it and returns its
 /// exit code; otherwise returns `None` at once.
-pub fn run_if_requested() -> Option<i32> {
+/// `scripts` makes the extensions that register the runners jobs name.
+pub fn run_if_requested(scripts: fn() -> Vec<deno_core::Extension>) -> Option<i32> {
     let mut args = std::env::args().skip(1);
     if args.next().as_deref() != Some(WORKER_ARG) {
         return None;
@@ -48,7 +49,7 @@ pub fn run_if_requested() -> Option<i32> {
             other => return Some(usage(&format!("unknown argument {other}"))),
         }
     }
-    Some(serve(memory_mb, probe))
+    Some(serve(memory_mb, probe, scripts))
 }
 
 fn usage(message: &str) -> i32 {
@@ -69,7 +70,7 @@ fn take_result_pipe() -> std::io::Result<File> {
     }
 }
 
-fn serve(memory_mb: u64, probe: bool) -> i32 {
+fn serve(memory_mb: u64, probe: bool, scripts: fn() -> Vec<deno_core::Extension>) -> i32 {
     let results = match take_result_pipe() {
         Ok(file) => file,
         Err(error) => {
@@ -87,7 +88,7 @@ fn serve(memory_mb: u64, probe: bool) -> i32 {
         }
     };
     let _context = tokio.enter();
-    let mut isolate = match Isolate::new(memory_mb) {
+    let mut isolate = match Isolate::new(memory_mb, scripts()) {
         Ok(isolate) => isolate,
         Err(error) => {
             eprintln!("actionhost worker: could not create a JavaScript isolate: {error}");

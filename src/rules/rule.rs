@@ -8,6 +8,10 @@ use crate::outcome::{CallbackResult, OutcomeError, Status};
 use crate::request::{layered_input, Request, RequestError};
 use crate::tenant::client_metadata::{self, ClientMetadata};
 
+/// The names a Rule's function sees besides its arguments: Auth0's Rules globals and Node's
+/// module variables (`js_runtime/rules/rule_runner.js` passes them in this order).
+pub(crate) const RULE_PARAMETERS: &str = "configuration, auth0, UnauthorizedError, global, require, module, exports";
+
 /// What `context.clientMetadata` is for an application that never had metadata. Auth0's docs
 /// say it may be absent on older applications; captured contexts show `{}`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
@@ -52,10 +56,10 @@ pub fn build_input(
 /// other error (or a throw, or a second callback) is an error.
 pub fn interpret(mut value: Value) -> (Status, Option<CallbackResult>, Option<OutcomeError>) {
     if value["ok"] != Value::Bool(true) {
-        return (Status::Error, None, Some(crate::host::error_from_js(&value["error"])));
+        return (Status::Error, None, Some(OutcomeError::from_js(&value["error"])));
     }
     let mut callback = value["callback"].take();
-    let error = (!callback["error"].is_null()).then(|| crate::host::error_from_js(&callback["error"]));
+    let error = (!callback["error"].is_null()).then(|| OutcomeError::from_js(&callback["error"]));
     let result =
         CallbackResult { error: error.clone(), user: callback["user"].take(), context: callback["context"].take() };
     let status = match &error {

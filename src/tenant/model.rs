@@ -8,7 +8,6 @@ use serde_json::{Map, Value};
 
 use super::assemble::{assemble, list};
 use super::client_metadata::ClientMetadata;
-use super::parse::TRIGGERS;
 use super::{directory, yaml, Keywords, TenantError};
 
 /// Which Deploy CLI format a tenant was loaded from.
@@ -137,8 +136,7 @@ impl Tenant {
     /// Actions bound to a trigger, in order (resolved from `triggers`). A known trigger without
     /// bindings gives an empty list; an unknown trigger id is an error.
     pub fn trigger_actions(&self, trigger: &str) -> Result<Vec<&Action>, TenantError> {
-        if !TRIGGERS.contains(&trigger) {
-            let msg = format!("unknown trigger id {trigger:?}; known: {}", TRIGGERS.join(", "));
+        if let Err(msg) = crate::trigger::Trigger::action_from_id(trigger) {
             return Err(TenantError::new(self.source(), msg));
         }
         let names = self.triggers.get(trigger).map_or(&[][..], Vec::as_slice);

@@ -9,21 +9,7 @@ use super::client_metadata;
 use super::origin::{Origin, Site};
 use super::{Action, Client, Keywords, Rule, TenantError};
 use crate::files;
-
-/// Trigger ids the Management API and Deploy CLI use.
-pub(crate) const TRIGGERS: [&str; 11] = [
-    "post-login",
-    "credentials-exchange",
-    "pre-user-registration",
-    "post-user-registration",
-    "post-change-password",
-    "send-phone-message",
-    "password-reset-post-challenge",
-    "custom-token-exchange",
-    "event-stream",
-    "custom-email-provider",
-    "custom-phone-provider",
-];
+use crate::trigger::Trigger;
 
 const STAGES: [&str; 3] = ["login_success", "login_failure", "pre_authorize"];
 
@@ -223,11 +209,7 @@ pub(crate) fn triggers(value: &Value, origin: Origin) -> Result<Bindings, Tenant
 }
 
 fn check_trigger(id: &str, origin: &Origin, key: &str) -> Result<(), TenantError> {
-    if TRIGGERS.contains(&id) {
-        return Ok(());
-    }
-    let msg = format!("unknown trigger id {id:?}; known: {}", TRIGGERS.join(", "));
-    Err(origin.error(Some(key), msg))
+    Trigger::action_from_id(id).map(drop).map_err(|msg| origin.error(Some(key), msg))
 }
 
 /// Reads a script with keywords applied. The script must resolve (`..` and symbolic links

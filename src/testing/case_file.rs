@@ -322,16 +322,20 @@ fn subjects(spec: &FileSpec, dir: &Path, tenant: Option<&Tenant>) -> Result<Vec<
     let file = |key: &'static str, relative: &Path, trigger: Option<Trigger>| {
         let path = join(dir, relative);
         let source = crate::files::read_text(&path).map_err(|e| (key, format!("{key}: cannot read {e}")))?;
-        let trigger = trigger.or_else(|| crate::host::infer_trigger(&source)).ok_or_else(|| {
-            (key, format!("{key}: cannot tell whether {} is a post-login Action or a Rule; give `trigger: post-login` or `trigger: rule`", path.display()))
-        })?;
+        let trigger = match trigger {
+            Some(trigger) => trigger,
+            None => crate::infer::infer_trigger(&source)
+                .map_err(|e| (key, format!("{key}: {}: {e} (in a case file: `trigger: <id>`)", path.display())))?,
+        };
         Ok(Subject { label: path.display().to_string(), trigger, target: Target::File { path, source } })
     };
     let named = |key: &'static str, name: &str| -> Result<Subject, (&'static str, String)> {
         let tenant = tenant.ok_or((key, format!("{key}: naming a {key} needs the file's `tenant`")))?;
         let (target, trigger) = if key == "action" {
-            tenant.action(name).map_err(|e| (key, format!("{key}: {}", e.message)))?;
-            (Target::Action(name.to_owned()), Trigger::PostLogin)
+            let action = tenant.action(name).map_err(|e| (key, format!("{key}: {}", e.message)))?;
+            let supported = action.supported_triggers.first().map_or("post-login", |(id, _)| id.as_str());
+            let trigger = Trigger::action_from_id(supported).map_err(|e| (key, format!("{key}: {e}")))?;
+            (Target::Action(name.to_owned()), trigger)
         } else {
             tenant.rule(name).map_err(|e| (key, format!("{key}: {}", e.message)))?;
             (Target::Rule(name.to_owned()), Trigger::Rule)
@@ -353,7 +357,7 @@ fn subjects(spec: &FileSpec, dir: &Path, tenant: Option<&Tenant>) -> Result<Vec<
     let action = match (&spec.action, &spec.action_script) {
         (Some(_), Some(_)) => return Err(("action", "action: give action or action_script, not both".into())),
         (Some(name), None) => Some(named("action", name)?),
-        (None, Some(path)) => Some(file("action_script", path, Some(Trigger::PostLogin))?),
+        (None, Some(path)) => Some(file("action_script", path, Some(spec.trigger.unwrap_or(Trigger::PostLogin)))?),
         (None, None) => None,
     };
     let subjects: Vec<Subject> = rule.into_iter().chain(action).collect();

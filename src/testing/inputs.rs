@@ -62,7 +62,7 @@ pub fn request(file: &CaseFile, subject: &Subject, case: &CaseSpec) -> Result<(R
             let user = request.user.as_ref().unwrap_or(&Value::Null);
             (base.app_metadata, base.user_metadata) = (object(&user["app_metadata"]), object(&user["user_metadata"]));
         }
-        Trigger::PostLogin => {
+        _ => {
             let user = &event["user"];
             (base.app_metadata, base.user_metadata) = (object(&user["app_metadata"]), object(&user["user_metadata"]));
             request.event = Some(event);

@@ -1,14 +1,21 @@
 // Module resolution hooks for the Node tests: `ext:actionhost_runtime/<path>`, the specifier
-// the engine gives the files of js_runtime/, resolves to js_runtime/<path>, so the host's own
-// runners can be loaded in Node. `ext:core/ops` (the engine's native functions) resolves to a
+// the engine gives the files of js_runtime/, resolves to js_runtime/<path> (and
+// `ext:actionhost_actions/…`, `ext:actionhost_rules/…` to js_runtime/actions/, js_runtime/rules/),
+// so the host's own runners can be loaded in Node. `ext:core/ops` (the engine's native functions) resolves to a
 // module giving Node's equivalents of the ones the runners import.
-const PREFIX = "ext:actionhost_runtime/";
+const PREFIXES = [
+  ["ext:actionhost_runtime/", ""],
+  ["ext:actionhost_actions/", "actions/"],
+  ["ext:actionhost_rules/", "rules/"],
+];
 const CORE_OPS = "data:text/javascript," + encodeURIComponent('import { types } from "node:util"; export const op_is_proxy = types.isProxy;');
 const ROOT = new URL("../../js_runtime/", import.meta.url);
 
 export async function resolve(specifier, context, nextResolve) {
-  if (specifier.startsWith(PREFIX)) {
-    return { url: new URL(specifier.slice(PREFIX.length), ROOT).href, shortCircuit: true };
+  for (const [prefix, folder] of PREFIXES) {
+    if (specifier.startsWith(prefix)) {
+      return { url: new URL(folder + specifier.slice(prefix.length), ROOT).href, shortCircuit: true };
+    }
   }
   if (specifier === "ext:core/ops") {
     return { url: CORE_OPS, shortCircuit: true };

@@ -966,11 +966,13 @@ describe("api.cache", () => {
 
   // docs/outcome.md (batch request lines), `container`: "requests with the same key run on the same worker; each Action
   // keeps … the container's `api.cache`"; without it "every execution starts fresh". Runs the
-  // host's own runner (js_runtime/actions/post_login/runner.js), whose store this is.
+  // host's own runner (js_runtime/actions/runner.js), whose store this is.
   it("is shared through the host store by the executions of one container only", async () => {
     register("./ext_hooks.mjs", import.meta.url);
     const execution = await import("ext:actionhost_runtime/execution.js");
-    const { runPostLogin } = await import("ext:actionhost_runtime/actions/post_login/runner.js");
+    const { actionRunner } = await import("ext:actionhost_actions/runner.js");
+    const { TRIGGER } = await import("ext:actionhost_actions/post_login/api.js");
+    const runPostLogin = actionRunner(TRIGGER);
     const source = `exports.onExecutePostLogin = async (event, api) => {
       const seen = api.cache.get("visits")?.value ?? "0";
       api.cache.set("visits", String(Number(seen) + 1));

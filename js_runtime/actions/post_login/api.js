@@ -144,3 +144,10 @@ export function createPostLoginApi(ctx) {
   };
   return (s.api = new PostLoginApi(s));
 }
+
+/** The post-login trigger: Auth0's id, its handlers and its api (see `../triggers.js`). */
+export const TRIGGER = Object.freeze({
+  id: "post-login",
+  handlers: Object.freeze({ execute: "onExecutePostLogin", continue: "onContinuePostLogin" }),
+  createApi: createPostLoginApi,
+});

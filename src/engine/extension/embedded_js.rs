@@ -68,7 +68,7 @@ mod tests {
 
     #[test]
     fn no_extension_file_is_read_from_disk() {
-        let embedded = super::super::extensions();
+        let embedded = super::super::extensions(Vec::new());
         let recorded = super::super::extensions_as_declared();
         assert_eq!(embedded.len(), recorded.len());
         let mut checked = 0;

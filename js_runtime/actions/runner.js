@@ -1,12 +1,9 @@
-// Runs one post-login Action execution: evaluates the script as a CommonJS module (once per
-// execution, or once per shared container), checks the handler is an async function as Auth0
-// does, and calls it with the event and a recording `api`.
+// Runs one Action execution of any trigger: evaluates the script as a CommonJS module (once per
+// execution, or once per shared container), checks the trigger's handler is an async function as
+// Auth0 does, and calls it with the event and the trigger's recording `api`.
 
 import * as execution from "ext:actionhost_runtime/execution.js";
-import { createPostLoginApi } from "ext:actionhost_runtime/actions/post_login/api.js";
 import { describeError, toJsonSafe } from "ext:actionhost_runtime/json.js";
-
-const HANDLERS = { execute: "onExecutePostLogin", continue: "onContinuePostLogin" };
 
 // In a shared container each script keeps its own module instance (keyed by its compiled
 // wrapper, one per distinct source), as each Auth0 Action is its own module.
@@ -29,11 +26,16 @@ function loadModule(wrapper, input, container, createRequire) {
   return module;
 }
 
-export async function runPostLogin(wrapper, input, container, host) {
+/** The runner of `trigger` (`{id, handlers: {execute, continue?}, createApi}`, see `triggers.js`). */
+export function actionRunner(trigger) {
+  return (wrapper, input, container, host) => runAction(trigger, wrapper, input, container, host);
+}
+
+async function runAction(trigger, wrapper, input, container, host) {
   const rec = execution.current();
   try {
     const module = loadModule(wrapper, input, container, host.createRequire);
-    const name = HANDLERS[input.phase] ?? HANDLERS.execute;
+    const name = trigger.handlers[input.phase] ?? trigger.handlers.execute;
     const exports = module.exports;
     if (exports === null || typeof exports !== "object" && typeof exports !== "function") {
       throw new TypeError(`module.exports of ${input.filename} must be an object`);
@@ -45,7 +47,7 @@ export async function runPostLogin(wrapper, input, container, host) {
       );
     }
     const event = input.event;
-    const api = createPostLoginApi({
+    const api = trigger.createApi({
       event,
       phase: input.phase ?? "execute",
       record: (apiName, args) => execution.record(apiName, toJsonSafe(args)),
