@@ -108,3 +108,56 @@ export function assertHasPaths(obj, paths) {
     assert.notEqual(v, undefined, `default event has ${path}`);
   }
 }
+
+/**
+ * The tests every cache-only trigger (api = {cache}) passes: its TRIGGER, its api's shape, the
+ * common cache recording through it, and its default event's required `paths`.
+ */
+export async function describeCacheOnlyTrigger({ name, trigger, id, handler, paths }) {
+  const { describe, it } = await import("node:test");
+  describe(`${id} TRIGGER and api`, () => {
+    it("names Auth0's trigger id and its one handler", () => {
+      assert.equal(trigger.id, id);
+      assert.deepEqual({ ...trigger.handlers }, { execute: handler });
+      assert.ok(Object.isFrozen(trigger) && Object.isFrozen(trigger.handlers));
+    });
+
+    it("builds an api of api.cache alone, one per execution", () => {
+      const a = setup(trigger, defaultEvent(name));
+      assertApiShape(a.api, { cache: ["get", "set", "delete"] });
+      assert.notEqual(setup(trigger, defaultEvent(name)).api.cache, a.api.cache);
+    });
+
+    it("records cache.set and cache.delete and reads through cache.get", () => {
+      const { api, calls, store } = setup(trigger, defaultEvent(name));
+      assert.deepEqual(api.cache.set("k", "v", { ttl: 1000 }), {
+        type: "success", record: { value: "v", expires_at: NOW + 1000 },
+      });
+      assert.deepEqual(api.cache.get("k"), { value: "v", expires_at: NOW + 1000 });
+      assert.deepEqual(api.cache.delete("k"), { type: "success" });
+      assert.equal(api.cache.get("k"), undefined);
+      assert.deepEqual(api.cache.set("k", "x".repeat(4097)), { type: "error", code: "CacheValueSizeExceeded" });
+      throwsExact(() => api.cache.set(1, "v"), TypeError, "api.cache.set: key must be a string (got 1)");
+      assert.deepEqual(calls, [
+        { api: "cache.set", args: ["k", "v", { expires_at: NOW + 1000 }] },
+        { api: "cache.delete", args: ["k"] },
+      ]);
+      assert.equal(store.size, 0);
+    });
+  });
+
+  describe(`${id} default event`, () => {
+    it("has every field Auth0's type definitions require, with the project's fixed values", () => {
+      const event = defaultEvent(name);
+      assertHasPaths(event, [...paths, "tenant.id", "secrets", "configuration"]);
+      assert.equal(event.tenant.id, "example");
+      assert.deepEqual([event.secrets, event.configuration], [{}, {}]);
+      if (event.request) assert.equal(event.request.ip, "203.0.113.42");
+      if (event.client) {
+        assert.deepEqual(event.client, {
+          client_id: "8Xq2vLm4Rt7Kp9Wn3Zb6Yc1Hd5Fj0Gs", name: "Example Application", metadata: {},
+        });
+      }
+    });
+  });
+}
