@@ -1,5 +1,6 @@
 // api.js: owns the post-change-password trigger (runs after a user changed their password; not
-// blocking): its handler name and its `api`, which holds api.cache alone (common/trigger_api.js).
+// blocking): its handler name and its `api`, which holds api.cache alone
+// (common/trigger_api.js).
 
 import { freeze } from "../common/builtins.js";
 import { createCacheOnlyApi } from "../common/trigger_api.js";

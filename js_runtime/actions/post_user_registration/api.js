@@ -1,5 +1,6 @@
-// api.js: owns the post-user-registration trigger (runs after a user was created in a database or
-// passwordless connection; not blocking): its handler name and its `api`, which holds api.cache alone (common/trigger_api.js).
+// api.js: owns the post-user-registration trigger (runs after a user was created in a database
+// or passwordless connection; not blocking): its handler name and its `api`, which holds
+// api.cache alone (common/trigger_api.js).
 
 import { freeze } from "../common/builtins.js";
 import { createCacheOnlyApi } from "../common/trigger_api.js";

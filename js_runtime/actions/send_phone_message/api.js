@@ -1,5 +1,6 @@
-// api.js: owns the send-phone-message trigger (runs instead of Auth0's own SMS or voice sending of
-// an MFA code): its handler name and its `api`, which holds api.cache alone (common/trigger_api.js).
+// api.js: owns the send-phone-message trigger (runs instead of Auth0's own SMS or voice sending
+// of an MFA code): its handler name and its `api`, which holds api.cache alone
+// (common/trigger_api.js).
 
 import { freeze } from "../common/builtins.js";
 import { createCacheOnlyApi } from "../common/trigger_api.js";
