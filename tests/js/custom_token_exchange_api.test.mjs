@@ -75,6 +75,8 @@ describe("custom-token-exchange: each method records its command", () => {
 
   it("transaction.setMetadata only behind Auth0's feature flag", () => {
     throwsExact(() => run().api.transaction.setMetadata("k", "v"), Error, "Method not implemented.");
+    throwsExact(() => run({ ctx: { featureFlags: { other: true } } }).api.transaction.setMetadata("k", "v"), Error,
+      "Method not implemented.");
     const { api, calls, event } = run({ ctx: FLAG });
     api.transaction.setMetadata("legacy_session_id", "s-1");
     assert.deepEqual(calls, [{ api: "transaction.setMetadata", args: ["legacy_session_id", "s-1"] }]);
@@ -89,6 +91,8 @@ describe("custom-token-exchange: argument checks in Auth0's words", () => {
       "Invalid deny arguments: code must NOT have fewer than 1 characters"],
     ["deny without a reason", () => api.access.deny("invalid_request"),
       "Invalid deny arguments:  must have required property 'reason'"],
+    ["deny without arguments (problems of one property joined by a comma)", () => api.access.deny(),
+      "Invalid deny arguments:  must have required property 'code', must have required property 'reason'"],
     ["deny with numbers", () => api.access.deny(1, 2),
       "Invalid deny arguments: code must be string; reason must be string"],
     ["deny with a 1025-character code", () => api.access.deny("c".repeat(1025), "r"),
@@ -150,6 +154,12 @@ describe("custom-token-exchange: argument checks in Auth0's words", () => {
     assert.deepEqual(r.calls, []);
   });
 
+  it("does not count or check an actor's type claim among its five custom properties", () => {
+    const r = run();
+    r.api.authentication.setActor({ sub: "s", type: { kind: "agent" }, a: 1, b: "2", c: true, d: 4, e: 5 });
+    assert.equal(r.calls.length, 1);
+  });
+
   it("accepts an actor nested five levels", () => {
     const r = run();
     r.api.authentication.setActor({ sub: "1", act: { sub: "2", act: { sub: "3", act: { sub: "4", act: { sub: "5" } } } } });
@@ -167,6 +177,12 @@ describe("custom-token-exchange: argument checks in Auth0's words", () => {
     throwsExact(() => api.authentication.setActor({ sub: "b" }), Error,
       "api.authentication.setActor: may be called at most once per execution");
     assert.deepEqual(calls.map((c) => c.api), ["authentication.setUserById", "authentication.setActor"]);
+
+    const other = run();
+    other.api.authentication.setUserByConnection("c", { user_id: "u" }, { creationBehavior: "none", updateBehavior: "none" });
+    throwsExact(() => other.api.authentication.setUserById("auth0|1"), Error,
+      "api.authentication.setUserById: exactly one of setUserById and setUserByConnection may be called " +
+        "per execution (setUserByConnection was called already)");
   });
 });
 
