@@ -3,10 +3,20 @@
 //! inputs every trigger's handler receives (`input.rs`) and how its result reads. Each trigger's
 //! `api` lives in `js_runtime/actions/<trigger>/`, registered in `js_runtime/actions/triggers.js`.
 
+mod credentials_exchange;
+mod custom_email_provider;
+mod custom_phone_provider;
+mod custom_token_exchange;
+mod event_stream;
 mod extension;
 mod input;
+mod password_reset_post_challenge;
+mod post_change_password;
 pub mod post_login;
 pub mod post_login_event;
+mod post_user_registration;
+mod pre_user_registration;
+mod send_phone_message;
 
 use serde_json::Value;
 
@@ -44,7 +54,17 @@ impl ActionTrigger {
 pub fn spec(trigger: Trigger) -> Option<&'static ActionTrigger> {
     match trigger {
         Trigger::PostLogin => Some(&post_login::TRIGGER),
-        _ => None,
+        Trigger::CredentialsExchange => Some(&credentials_exchange::TRIGGER),
+        Trigger::PreUserRegistration => Some(&pre_user_registration::TRIGGER),
+        Trigger::PostUserRegistration => Some(&post_user_registration::TRIGGER),
+        Trigger::PostChangePassword => Some(&post_change_password::TRIGGER),
+        Trigger::SendPhoneMessage => Some(&send_phone_message::TRIGGER),
+        Trigger::PasswordResetPostChallenge => Some(&password_reset_post_challenge::TRIGGER),
+        Trigger::CustomTokenExchange => Some(&custom_token_exchange::TRIGGER),
+        Trigger::CustomEmailProvider => Some(&custom_email_provider::TRIGGER),
+        Trigger::CustomPhoneProvider => Some(&custom_phone_provider::TRIGGER),
+        Trigger::EventStream => Some(&event_stream::TRIGGER),
+        Trigger::Rule => None,
     }
 }
 
@@ -83,8 +103,7 @@ macro_rules! json_event {
             .clone()
     }};
 }
-#[allow(unused_imports)]
-pub(crate) use json_event;
+use json_event;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,16 @@
+//! The custom-token-exchange trigger: a subject token is exchanged for Auth0 tokens; the Action
+//! validates it and sets the user (`authentication.setUserById` / `setUserByConnection`), or rejects
+//! it (`access.deny`, `access.rejectInvalidSubjectToken`).
+//! Its default `event` is `events/custom_token_exchange.json`; its `api` is in `js_runtime/actions/custom_token_exchange/`.
+
+use super::ActionTrigger;
+use crate::outcome::Status;
+use crate::trigger::Trigger;
+
+pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
+    trigger: Trigger::CustomTokenExchange,
+    execute: "onExecuteCustomTokenExchange",
+    resume: None,
+    default_event: || super::json_event!("events/custom_token_exchange.json"),
+    outcomes: &[("access.deny", Status::Denied), ("access.rejectInvalidSubjectToken", Status::Denied)],
+};
