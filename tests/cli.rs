@@ -80,6 +80,38 @@ fn bad_input_files_are_named() {
     assert!(message.contains("known handlers: onExecutePostLogin / onContinuePostLogin (post-login)"), "{message}");
 }
 
+/// A script with a misspelt handler: the message lists the name found, the closest handler and
+/// every trigger; `--json` callers get an `InvalidRequest` outcome as well as exit code 2.
+#[test]
+fn a_misspelt_handler_gets_a_suggestion_and_json_callers_an_outcome() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("typo.js");
+    std::fs::write(&script, "exports.onExecutePostlogin = async (event, api) => {};").unwrap();
+    let message = usage_error(&["run", script.to_str().unwrap()]);
+    assert!(
+        message.contains(
+            "exports onExecutePostlogin, which is no handler of a known trigger (did you mean onExecutePostLogin?)"
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("onExecutePostChallenge / onContinuePostChallenge (password-reset-post-challenge)"),
+        "{message}"
+    );
+
+    let output = run_binary(&["run", script.to_str().unwrap(), "--json"], None);
+    assert_eq!(output.status.code(), Some(2));
+    let outcome: actionhost::Outcome = serde_json::from_str(&stdout(&output)).expect("an Outcome on stdout");
+    assert_eq!(outcome.status, actionhost::Status::Error);
+    let error = outcome.error.unwrap();
+    assert_eq!(error.name, "InvalidRequest");
+    assert!(error.message.contains("did you mean onExecutePostLogin?"), "{}", error.message);
+
+    // Given the trigger by Auth0's id, a misspelt id is refused with the closest one.
+    let message = usage_error(&["run", script.to_str().unwrap(), "--trigger", "post_login"]);
+    assert!(message.contains(r#"unknown trigger "post_login" (did you mean "post-login"?)"#), "{message}");
+}
+
 #[test]
 fn unknown_options_and_bad_pairs_are_usage_errors() {
     assert!(usage_error(&["run", ACTION, "--frobnicate"]).contains("--frobnicate"));

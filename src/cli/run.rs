@@ -10,11 +10,23 @@ use super::args::RunArgs;
 use super::print;
 use actionhost::files;
 use actionhost::tenant::client_metadata::parse_pair;
-use actionhost::{Host, HostConfig, Limits, Request};
+use actionhost::{Host, HostConfig, Limits, Outcome, Request};
 
 /// Exit code: 0 the script ran (completed, denied, redirected), 1 it failed; usage errors are
-/// returned as `Err` (exit 2).
+/// returned as `Err` (exit 2). With `--json`, a request that cannot run is also an `InvalidRequest`
+/// outcome on standard output.
 pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
+    match run_request(&args).await {
+        Err(error) if args.json => {
+            let outcome = Outcome::invalid_request(None, format!("{error:#}"));
+            std::io::stdout().write_all((serde_json::to_string_pretty(&outcome)? + "\n").as_bytes())?;
+            Err(error)
+        }
+        result => result,
+    }
+}
+
+async fn run_request(args: &RunArgs) -> anyhow::Result<u8> {
     let request = Request {
         script_path: args.script.clone(),
         tenant: args.tenant.tenant.clone(),
