@@ -13,4 +13,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     resume: None,
     default_event: || super::json_event!("events/credentials_exchange.json"),
     outcomes: &[("access.deny", Status::Denied)],
+    requires: None,
 };

@@ -12,4 +12,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     resume: None,
     default_event: || super::json_event!("events/custom_phone_provider.json"),
     outcomes: &[],
+    requires: None,
 };

@@ -13,4 +13,9 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     resume: None,
     default_event: || super::json_event!("events/custom_token_exchange.json"),
     outcomes: &[("access.deny", Status::Denied), ("access.rejectInvalidSubjectToken", Status::Denied)],
+    requires: Some((
+        &["authentication.setUserById", "authentication.setUserByConnection"],
+        "the Action set no user: exactly one of api.authentication.setUserById and \
+         api.authentication.setUserByConnection must be called, unless the exchange is denied (Auth0 fails it)",
+    )),
 };

@@ -11,4 +11,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     resume: None,
     default_event: || super::json_event!("events/event_stream.json"),
     outcomes: &[],
+    requires: None,
 };

@@ -41,6 +41,9 @@ pub struct ActionTrigger {
     /// Recorded commands that decide the outcome, strongest first: the first one recorded of
     /// this list gives the status (`access.deny` → denied); none of them: completed.
     pub outcomes: &'static [(&'static str, Status)],
+    /// Commands of which an execution that completes must record one, and the message of the
+    /// error it is otherwise (custom-token-exchange must set the user).
+    pub requires: Option<(&'static [&'static str], &'static str)>,
 }
 
 impl ActionTrigger {
@@ -89,6 +92,11 @@ pub fn interpret(spec: &ActionTrigger, value: &Value, commands: &[Command]) -> (
         .iter()
         .find(|(api, _)| commands.iter().any(|c| c.api == *api))
         .map_or(Status::Completed, |(_, status)| *status);
+    if let Some((one_of, message)) = spec.requires {
+        if status == Status::Completed && !commands.iter().any(|c| one_of.contains(&c.api.as_str())) {
+            return (Status::Error, value["returned"].clone(), Some(OutcomeError::new("Error", message)));
+        }
+    }
     (status, value["returned"].clone(), None)
 }
 
@@ -122,6 +130,26 @@ mod tests {
             }
         }
         assert!(spec(Trigger::Rule).is_none());
+    }
+
+    fn command(api: &str) -> Command {
+        Command { api: api.into(), args: vec![] }
+    }
+
+    /// Auth0's custom-token-exchange api reference: "Exactly one of
+    /// api.authentication.setUserByConnection api.authentication.setUserById must be called".
+    #[test]
+    fn a_token_exchange_that_sets_no_user_fails() {
+        let spec = spec(Trigger::CustomTokenExchange).unwrap();
+        let ok = serde_json::json!({"ok": true, "returned": null});
+        let (status, _, error) = interpret(spec, &ok, &[command("cache.set")]);
+        assert_eq!(status, Status::Error);
+        assert!(error.unwrap().message.starts_with("the Action set no user"));
+        assert_eq!(interpret(spec, &ok, &[command("authentication.setUserById")]).0, Status::Completed);
+        assert_eq!(interpret(spec, &ok, &[command("authentication.setUserByConnection")]).0, Status::Completed);
+        assert_eq!(interpret(spec, &ok, &[command("access.rejectInvalidSubjectToken")]).0, Status::Denied);
+        // Other triggers complete without any command.
+        assert_eq!(interpret(super::spec(Trigger::PostLogin).unwrap(), &ok, &[]).0, Status::Completed);
     }
 
     /// The JavaScript table (`js_runtime/actions/triggers.js` and each folder's `TRIGGER`)

@@ -13,4 +13,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     resume: Some("onContinuePostChallenge"),
     default_event: || super::json_event!("events/password_reset_post_challenge.json"),
     outcomes: &[("access.deny", Status::Denied), ("redirect.sendUserTo", Status::Redirected)],
+    requires: None,
 };

@@ -13,4 +13,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     resume: Some("onContinuePostLogin"),
     default_event: default_post_login_event,
     outcomes: &[("access.deny", Status::Denied), ("redirect.sendUserTo", Status::Redirected)],
+    requires: None,
 };

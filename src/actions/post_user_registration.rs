@@ -11,4 +11,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     resume: None,
     default_event: || super::json_event!("events/post_user_registration.json"),
     outcomes: &[],
+    requires: None,
 };

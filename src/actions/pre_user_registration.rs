@@ -13,4 +13,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     resume: Some("onContinuePreUserRegistration"),
     default_event: || super::json_event!("events/pre_user_registration.json"),
     outcomes: &[("access.deny", Status::Denied), ("validation.error", Status::Denied)],
+    requires: None,
 };
