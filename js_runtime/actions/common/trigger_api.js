@@ -1,24 +1,23 @@
-// trigger_api.js: owns what the api of every trigger but post-login starts from: the
-// per-execution state its namespace objects hold (newTriggerState) and, for the triggers whose
-// api is api.cache alone (post-user-registration, post-change-password, send-phone-message),
-// that whole api (createCacheOnlyApi).
+// trigger_api.js: owns what the api of every trigger but post-login is built from: the
+// per-execution state its namespace objects hold (baseState) and defineApi, which makes a
+// trigger's api class from its namespaces (one getter each, creating the namespace object on
+// first access), sealed like post-login's.
 
 import { isFiniteNumber, seal } from "./base.js";
 import { freeze } from "./builtins.js";
-import { CacheApi } from "./cache.js";
 import { DEFAULT_CACHE_TOTAL_BYTES } from "./limits.js";
 
 /**
  * The state of one execution, shared by its api and namespace objects (as post-login's): the
- * ctx, the event, the cache store and its total budget, plus the trigger's own `extra` slots.
- * Null prototype, so lazily added slots never resolve through Object.prototype. `api` is set by
- * the caller to the object the chaining methods return.
+ * ctx, the event, the cache store and its total budget, the phase. Null prototype, so lazily
+ * added slots (the namespace objects, a trigger's own) never resolve through Object.prototype.
+ * `api` is the object the chaining methods return.
  *
- * ctx: { event, phase, record(name, args), cache (Map-like store), now(): ms,
- *        hmacSha256(secret, data), cacheMaxTotalBytes?: number (default 8192) }
+ * ctx: { event, phase: "execute"|"continue", record(name, args), cache (Map-like store),
+ *        now(): ms, hmacSha256(secret, data): base64url string, cacheMaxTotalBytes?: number }
  */
-export function newTriggerState(ctx, extra) {
-  const s = {
+export function baseState(ctx) {
+  return {
     __proto__: null,
     ctx,
     event: ctx.event,
@@ -27,27 +26,41 @@ export function newTriggerState(ctx, extra) {
     cacheMaxTotal: isFiniteNumber(ctx.cacheMaxTotalBytes) ? ctx.cacheMaxTotalBytes : DEFAULT_CACHE_TOTAL_BYTES,
     api: null,
   };
-  if (extra) for (const k in extra) s[k] = extra[k];
-  return s;
 }
 
-// The api of a trigger that offers api.cache and nothing else.
-class CacheOnlyApi {
-  #s;
-  constructor(s) {
-    this.#s = s;
-    freeze(this);
+/**
+ * Makes a trigger's `createApi(ctx)` from its namespaces (`{access: AccessApi, cache: CacheApi}`):
+ * the api object has one getter per namespace on a sealed prototype, and holds the state in a
+ * private field scripts cannot reach. `init(s)` adds the trigger's own state slots.
+ */
+export function defineApi(namespaces, init = undefined) {
+  let stateOfApi;
+  class TriggerApi {
+    #s;
+    constructor(s) {
+      this.#s = s;
+      freeze(this);
+    }
+    static {
+      stateOfApi = (api) => api.#s;
+    }
   }
-  get cache() {
-    const s = this.#s;
-    return (s.nsCache ??= new CacheApi(s));
+  for (const name of Object.keys(namespaces)) {
+    const Namespace = namespaces[name];
+    const slot = "ns" + name;
+    Object.defineProperty(TriggerApi.prototype, name, {
+      get() {
+        const s = stateOfApi(this);
+        return (s[slot] ??= new Namespace(s));
+      },
+      configurable: true,
+      enumerable: false,
+    });
   }
-}
-
-seal(CacheOnlyApi);
-
-/** Builds the `api` ({cache}) of one execution of a cache-only trigger. */
-export function createCacheOnlyApi(ctx) {
-  const s = newTriggerState(ctx, null);
-  return (s.api = new CacheOnlyApi(s));
+  seal(TriggerApi);
+  return function createApi(ctx) {
+    const s = baseState(ctx);
+    if (init !== undefined) init(s);
+    return (s.api = new TriggerApi(s));
+  };
 }

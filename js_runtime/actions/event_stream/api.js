@@ -2,30 +2,12 @@
 // Auth0 event stream, called once per event such as user.created): its TRIGGER descriptor and
 // createApi. Its api has the shared cache only (as the @auth0/actions event-stream v1 types).
 
-import { seal } from "../common/base.js";
 import { freeze } from "../common/builtins.js";
 import { CacheApi } from "../common/cache.js";
-import { baseState } from "../common/state.js";
+import { defineApi } from "../common/trigger_api.js";
 
-class EventStreamApi {
-  #s;
-  constructor(s) {
-    this.#s = s;
-    freeze(this);
-  }
-  get cache() {
-    const s = this.#s;
-    return (s.nsCache ??= new CacheApi(s));
-  }
-}
-
-seal(EventStreamApi);
-
-/** Builds the event-stream `api` for one execution (ctx: see common/state.js). */
-export function createApi(ctx) {
-  const s = baseState(ctx);
-  return (s.api = new EventStreamApi(s));
-}
+/** Builds the event-stream `api` for one execution (ctx: see common/trigger_api.js). */
+export const createApi = defineApi({ cache: CacheApi });
 
 /** Auth0's trigger id, exported handler names and api. */
 export const TRIGGER = freeze({

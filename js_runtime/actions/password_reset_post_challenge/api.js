@@ -14,7 +14,7 @@ import { ApiObject, seal } from "../common/base.js";
 import { borrowMethods } from "../common/borrow.js";
 import { freeze } from "../common/builtins.js";
 import { CacheApi } from "../common/cache.js";
-import { baseState } from "../common/state.js";
+import { defineApi } from "../common/trigger_api.js";
 import { ResultTransactionApi } from "./transaction.js";
 
 class ChallengeAuthenticationApi extends ApiObject {
@@ -31,47 +31,20 @@ class ChallengeRedirectApi extends ApiObject {
 }
 borrowMethods(ChallengeRedirectApi, RedirectApi, ["encodeToken", "sendUserTo", "validateToken"]);
 
-class PostChallengeApi {
-  #s;
-  constructor(s) {
-    this.#s = s;
-    freeze(this);
-  }
-  get access() {
-    const s = this.#s;
-    return (s.nsAccess ??= new AccessApi(s));
-  }
-  get authentication() {
-    const s = this.#s;
-    return (s.nsAuthentication ??= new ChallengeAuthenticationApi(s));
-  }
-  get cache() {
-    const s = this.#s;
-    return (s.nsCache ??= new CacheApi(s));
-  }
-  get prompt() {
-    const s = this.#s;
-    return (s.nsPrompt ??= new PromptApi(s));
-  }
-  get redirect() {
-    const s = this.#s;
-    return (s.nsRedirect ??= new ChallengeRedirectApi(s));
-  }
-  get transaction() {
-    const s = this.#s;
-    return (s.nsTransaction ??= new ResultTransactionApi(s));
-  }
-}
+seal(ChallengeAuthenticationApi, ChallengeRedirectApi);
 
-seal(ChallengeAuthenticationApi, ChallengeRedirectApi, PostChallengeApi);
-
-/** Builds the password-reset-post-challenge `api` for one execution (ctx: see common/state.js). */
-export function createApi(ctx) {
-  const s = baseState(ctx);
+/** Builds the password-reset-post-challenge `api` for one execution (ctx: see common/trigger_api.js). */
+export const createApi = defineApi({
+  access: AccessApi,
+  authentication: ChallengeAuthenticationApi,
+  cache: CacheApi,
+  prompt: PromptApi,
+  redirect: ChallengeRedirectApi,
+  transaction: ResultTransactionApi,
+}, (s) => {
   s.redirected = false;
   s.rendered = false;
-  return (s.api = new PostChallengeApi(s));
-}
+});
 
 /** Auth0's trigger id, exported handler names and api. */
 export const TRIGGER = freeze({

@@ -6,6 +6,7 @@ import {
 } from "../common/base.js";
 import { JSONStringify, floor, hasOwn, objectKeys } from "../common/builtins.js";
 import { invalidToken, signToken, verifyToken } from "../common/jwt.js";
+import { urlWithQuery } from "../common/url.js";
 import {
   DEFAULT_SESSION_TOKEN_PARAM, DEFAULT_SESSION_TOKEN_TTL_S, NO_REDIRECT_PROTOCOLS,
   REDIRECT_AND_RENDER,
@@ -19,28 +20,7 @@ export class RedirectApi extends ApiObject {
     const N = "redirect.sendUserTo";
     const s = stateOf(this, N);
     if (s.rendered) throw new Error(REDIRECT_AND_RENDER);
-    if (typeof url !== "string") {
-      throw typeError(N, "url must be a string (got " + got(url) + ")");
-    }
-    let u;
-    try {
-      u = new URL(url);
-    } catch {
-      throw error(N, "url must be an absolute URL (got " + got(url) + ")");
-    }
-    if (options !== undefined && options !== null) {
-      if (!isObject(options)) {
-        throw typeError(N, "options must be an object like {query} (got " + got(options) + ")");
-      }
-      const query = options.query;
-      if (query !== undefined && query !== null) {
-        if (!isObject(query)) {
-          throw typeError(N, "options.query must be an object (got " + got(query) + ")");
-        }
-        const keys = objectKeys(query);
-        for (let i = 0; i < keys.length; i++) u.searchParams.set(keys[i], query[keys[i]]);
-      }
-    }
+    const u = urlWithQuery(N, url, options);
     const href = u.href;
     emit(s, N, [href]);
     s.redirected = true;

@@ -3,13 +3,11 @@
 // api.cache alone (common/trigger_api.js).
 
 import { freeze } from "../common/builtins.js";
-import { createCacheOnlyApi } from "../common/trigger_api.js";
+import { CacheApi } from "../common/cache.js";
+import { defineApi } from "../common/trigger_api.js";
 
-/** Builds the post-user-registration `api` for one Action execution
- * (ctx as in common/trigger_api.js). */
-export function createApi(ctx) {
-  return createCacheOnlyApi(ctx);
-}
+/** Builds the `api` ({cache}) of one execution (ctx: see common/trigger_api.js). */
+export const createApi = defineApi({ cache: CacheApi });
 
 /** Auth0's trigger id, exported handler names and api. */
 export const TRIGGER = freeze({

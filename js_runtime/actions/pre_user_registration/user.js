@@ -3,18 +3,11 @@
 // @auth0/actions implementation offers to choose the new user's id.
 
 import { ApiObject, emit, error, got, seal, stateOf, typeError } from "../common/base.js";
+import { recordMetadata } from "../post_login/user.js";
 
 // Auth0's PreUserRegistrationSetUserIdInput: 1-255 of these characters.
 const USER_ID = /^[a-zA-Z0-9@._+-]{1,255}$/;
 
-function setMetadata(s, name, key, value) {
-  if (typeof key !== "string") {
-    throw typeError(name, "key must be a string (got " + got(key) + ")");
-  }
-  if (key === "") throw error(name, "key must be a non-empty string");
-  emit(s, name, [key, value === undefined ? null : value]);
-  return s.api;
-}
 
 export class UserApi extends ApiObject {
   constructor(s) {
@@ -22,11 +15,11 @@ export class UserApi extends ApiObject {
   }
   setAppMetadata(key, value) {
     const N = "user.setAppMetadata";
-    return setMetadata(stateOf(this, N), N, key, value);
+    return recordMetadata(stateOf(this, N), N, key, value);
   }
   setUserMetadata(key, value) {
     const N = "user.setUserMetadata";
-    return setMetadata(stateOf(this, N), N, key, value);
+    return recordMetadata(stateOf(this, N), N, key, value);
   }
   setUserId(userId) {
     const N = "user.setUserId";
