@@ -13,9 +13,13 @@
 //! ```
 
 pub mod actions;
+pub(crate) mod closed_set;
+pub(crate) mod dates;
 pub mod engine;
 pub mod files;
 pub mod host;
+pub(crate) mod json;
+pub mod located;
 pub mod outcome;
 pub mod pipeline;
 pub mod request;
@@ -25,6 +29,6 @@ pub mod testing;
 
 pub use engine::{run_if_requested, Limits, KILL_GRACE, PROCESS_OVERHEAD_MB, WORKER_ARG};
 pub use host::{Host, HostConfig};
-pub use outcome::{Command, HttpRequest, LogLine, Outcome, OutcomeError, Status};
+pub use outcome::{Command, HttpRequest, LogLevel, LogLine, Outcome, OutcomeError, Status};
 pub use request::{HttpMock, Phase, Request, RequestError, Trigger};
 pub use rules::rule::MissingClientMetadata;
