@@ -171,6 +171,8 @@ const runner = {
     captureErrorHooks();
     guardFinalizationRegistry(execution.currentId);
     lockdown([...sharedObjects, ...inspectHookFunctions()]);
+    // Frozen now; the sample objects that led to them need not stay alive.
+    sharedObjects.length = 0;
     baseline = sealGlobals();
   },
 };

@@ -13,10 +13,14 @@
 //! ```
 
 pub mod actions;
+pub(crate) mod closed_set;
+pub(crate) mod dates;
 pub mod engine;
 pub mod files;
 pub mod host;
 pub mod infer;
+pub(crate) mod json;
+pub mod located;
 pub mod outcome;
 pub mod pipeline;
 pub mod request;
@@ -27,7 +31,7 @@ pub mod trigger;
 
 pub use engine::{Limits, KILL_GRACE, PROCESS_OVERHEAD_MB, WORKER_ARG};
 pub use host::{run_if_requested, Host, HostConfig};
-pub use outcome::{Command, HttpRequest, LogLine, Outcome, OutcomeError, Status};
+pub use outcome::{Command, HttpRequest, LogLevel, LogLine, Outcome, OutcomeError, Status};
 pub use request::{HttpMock, Phase, Request, RequestError};
 pub use rules::rule::MissingClientMetadata;
 pub use trigger::Trigger;

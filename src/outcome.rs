@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::closed_set::closed_set;
 use crate::trigger::Trigger;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,9 +60,21 @@ pub struct HttpRequest {
     pub status: Option<u16>,
 }
 
+closed_set! {
+    /// The console method a line was written with (`console.trace` writes `debug`, `console.dir`
+    /// writes `log`, a failed `console.assert` writes `error`).
+    pub enum LogLevel("level") {
+        Log => "log",
+        Info => "info",
+        Warn => "warn",
+        Error => "error",
+        Debug => "debug",
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogLine {
-    pub level: String,
+    pub level: LogLevel,
     pub message: String,
 }
 
@@ -165,5 +178,28 @@ impl Outcome {
     /// The first recorded call of `api`, if any.
     pub fn command(&self, api: &str) -> Option<&Command> {
         self.commands.iter().find(|c| c.api == api)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn log_levels_are_the_console_method_names() {
+        let levels: Vec<Value> = LogLevel::ALL.iter().map(|l| json!(l)).collect();
+        assert_eq!(levels, [json!("log"), json!("info"), json!("warn"), json!("error"), json!("debug")]);
+        let line: LogLine = serde_json::from_value(json!({"level": "warn", "message": "m"})).unwrap();
+        assert_eq!(line.level, LogLevel::Warn);
+    }
+
+    #[test]
+    fn a_misspelled_log_level_is_refused_naming_the_field_and_the_levels() {
+        let error = serde_json::from_value::<LogLine>(json!({"level": "warning", "message": "m"})).unwrap_err();
+        assert!(
+            error.to_string().contains(r#"unknown level "warning"; known: log, info, warn, error, debug"#),
+            "{error}"
+        );
     }
 }

@@ -144,7 +144,7 @@ pub(crate) fn expect_object(field: &str, value: &Value) -> Result<(), RequestErr
     }
 }
 
-pub(crate) use crate::tenant::client_metadata::json_type;
+use crate::json::json_type;
 
 /// The override `given` for `field`, deep-merged into `default()` unless the request says its
 /// inputs are complete (`merge_defaults: false`), in which case it is taken as it is.
@@ -160,6 +160,6 @@ pub(crate) fn layered_input(
         return Ok(overrides);
     }
     let mut value = default();
-    crate::actions::post_login_event::deep_merge(&mut value, &overrides);
+    crate::json::deep_merge(&mut value, &overrides);
     Ok(value)
 }

@@ -94,7 +94,7 @@ async fn huge_logs_are_capped_at_256_kib_and_marked() {
     let kept: usize = outcome.logs[..outcome.logs.len() - 1].iter().map(|l| l.message.len()).sum();
     assert_eq!(kept, 256 * 1024);
     let marker = outcome.logs.last().unwrap();
-    assert_eq!(marker.level, "warn");
+    assert_eq!(marker.level.as_str(), "warn");
     assert!(marker.message.contains("truncated at 262144 bytes"), "{}", marker.message);
     // The script went on running after the cap.
     assert_eq!(apis(&outcome), ["idToken.setCustomClaim"]);

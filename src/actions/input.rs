@@ -5,7 +5,8 @@
 use serde_json::{Map, Value};
 
 use super::ActionTrigger;
-use crate::request::{json_type, layered_input, Phase, Request, RequestError};
+use crate::json::json_type;
+use crate::request::{layered_input, Phase, Request, RequestError};
 use crate::tenant::client_metadata::{self, ClientMetadata};
 use crate::trigger::Trigger;
 

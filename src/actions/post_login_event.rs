@@ -1,6 +1,6 @@
 //! Default inputs for one simulated login: the post-login Action `event` and the legacy Rules
-//! `user` / `context`, plus [`deep_merge`] for
-//! layering user-supplied overrides on top.
+//! `user` / `context` (user-supplied overrides are layered on top with
+//! [`crate::json::deep_merge`]).
 //!
 //! Scripts read these objects without guarding optional fields, so the defaults must be complete
 //! and realistic; they are fixed values so runs are deterministic. The Rules objects are derived
@@ -116,27 +116,6 @@ fn build_default_post_login_event() -> Value {
     })
 }
 
-/// Merges `overrides` into `base`: where both are objects, keys merge recursively; any other
-/// override value (array, string, number, bool, `null`) replaces the base value wholesale.
-///
-/// `null` in `overrides` sets the field to `null`; it does **not** delete the key. Keys only
-/// in `overrides` are added. A non-object `overrides` replaces `base` entirely.
-pub fn deep_merge(base: &mut Value, overrides: &Value) {
-    match (base, overrides) {
-        (Value::Object(base), Value::Object(overrides)) => {
-            for (key, value) in overrides {
-                match base.get_mut(key) {
-                    Some(slot) => deep_merge(slot, value),
-                    None => {
-                        base.insert(key.clone(), value.clone());
-                    }
-                }
-            }
-        }
-        (base, overrides) => *base = overrides.clone(),
-    }
-}
-
 /// The Rules `user` for the same login as [`default_post_login_event`]: the event's user
 /// without `app_metadata` (undefined by default in Rules) and without the Actions-only
 /// `enrolledFactors`.
@@ -241,36 +220,6 @@ mod tests {
     }
 
     #[test]
-    fn merge_recurses_into_objects() {
-        let mut e = default_post_login_event();
-        deep_merge(&mut e, &json!({"user": {"email": "x@example.com", "app_metadata": {"plan": "pro"}}, "extra": 1}));
-        assert_eq!(e["user"]["email"], "x@example.com");
-        assert_eq!(e["user"]["app_metadata"], json!({"plan": "pro"}));
-        assert_eq!(e["user"]["name"], "Jane Doe", "siblings kept");
-        assert_eq!(e["extra"], 1, "new keys added");
-    }
-
-    #[test]
-    fn merge_replaces_arrays_and_scalars() {
-        let mut e = default_post_login_event();
-        deep_merge(&mut e, &json!({"transaction": {"requested_scopes": ["openid"]}, "stats": {"logins_count": 1}}));
-        assert_eq!(e["transaction"]["requested_scopes"], json!(["openid"]));
-        assert_eq!(e["stats"]["logins_count"], 1);
-        let mut base = json!({"a": {"b": 1}});
-        deep_merge(&mut base, &json!({"a": [1, 2]}));
-        assert_eq!(base, json!({"a": [1, 2]}));
-    }
-
-    #[test]
-    fn merge_null_sets_null() {
-        let mut e = default_post_login_event();
-        deep_merge(&mut e, &json!({"user": {"email": null}, "session": null}));
-        assert!(e["user"].as_object().unwrap().contains_key("email"));
-        assert_eq!(e["user"]["email"], Value::Null);
-        assert_eq!(e["session"], Value::Null);
-    }
-
-    #[test]
     fn rule_user_matches_event_without_app_metadata() {
         let (u, e) = (default_rule_user(), default_post_login_event());
         assert!(!has(&u, "/app_metadata") && !has(&u, "/enrolledFactors"));
@@ -299,15 +248,7 @@ mod tests {
 
     #[test]
     fn rule_timestamp_is_event_timestamp_in_ms() {
-        // 2024-06-01T09:30:00Z via days-from-civil (Howard Hinnant), no date crate needed.
-        let (y, m, d) = (2024i64, 6i64, 1i64);
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-        let days = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468;
-        assert_eq!(AUTHENTICATED_AT_MS, (days * 86_400 + 9 * 3600 + 30 * 60) * 1000);
-        assert!(AUTHENTICATED_AT_ISO.starts_with("2024-06-01T09:30:00"));
+        assert_eq!(crate::dates::iso_from_ms(AUTHENTICATED_AT_MS), AUTHENTICATED_AT_ISO);
         assert_eq!(default_rule_context()["authentication"]["methods"][0]["timestamp"], AUTHENTICATED_AT_MS);
     }
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use actionhost::pipeline::login::Protocol;
 use actionhost::{MissingClientMetadata, Phase, Trigger};
 
 #[derive(Debug, Parser)]
@@ -51,6 +52,14 @@ pub struct EngineArgs {
     /// What a Rule sees as context.clientMetadata when the application has no metadata
     #[arg(long, value_enum, default_value_t = MissingClientMetadata::Absent)]
     pub missing_client_metadata: MissingClientMetadata,
+}
+
+/// The worker pool of a command that runs many scripts at once.
+#[derive(Debug, Args)]
+pub struct PoolArgs {
+    /// Worker processes (one isolate each); defaults to the number of CPUs
+    #[arg(long, alias = "jobs", value_name = "N", value_parser = clap::value_parser!(u64).range(1..256))]
+    pub workers: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -108,9 +117,8 @@ pub struct BatchArgs {
     /// Application for requests that name none (name or client_id)
     #[arg(long, value_name = "NAME_OR_ID", requires = "tenant")]
     pub client: Option<String>,
-    /// Worker processes (one isolate each); defaults to the number of CPUs
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..256))]
-    pub workers: Option<u64>,
+    #[command(flatten)]
+    pub pool: PoolArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
 }
@@ -133,7 +141,7 @@ pub struct SimulateArgs {
     pub connection: Option<String>,
     /// The protocol of the login (default oidc-basic-profile)
     #[arg(long, value_name = "P")]
-    pub protocol: Option<String>,
+    pub protocol: Option<Protocol>,
     /// The API the access token is for
     #[arg(long, value_name = "A")]
     pub audience: Option<String>,
@@ -246,9 +254,8 @@ pub struct TestArgs {
     /// Only the cases whose name, or whose file's path, contains PATTERN
     #[arg(long, value_name = "PATTERN")]
     pub filter: Option<String>,
-    /// Worker processes (one isolate each) running cases; defaults to the number of CPUs
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..256))]
-    pub jobs: Option<u64>,
+    #[command(flatten)]
+    pub pool: PoolArgs,
     /// Write what failing cases actually did into their expect blocks (comments and order kept)
     #[arg(long)]
     pub update: bool,

@@ -8,22 +8,17 @@ use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use super::args::BatchArgs;
+use super::HostConfigBuilder;
 use actionhost::pipeline::{self, LoginRequest, Simulation};
-use actionhost::{Host, HostConfig, Limits, Outcome, Request};
+use actionhost::{Host, Outcome, Request};
 
 /// How many requests may wait in the pool per worker, so input keeps flowing while workers run.
 const IN_FLIGHT_PER_WORKER: usize = 8;
 
 pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
-    let defaults = HostConfig::default();
-    let workers = args.workers.map_or(defaults.workers, |n| n as usize);
-    let host = Host::new(HostConfig {
-        workers,
-        limits: Limits { timeout_ms: args.engine.timeout_ms, memory_mb: args.engine.memory_mb },
-        missing_client_metadata: args.engine.missing_client_metadata,
-        keywords: super::keywords(&args.tenant)?,
-        ..HostConfig::default()
-    });
+    let config = HostConfigBuilder::new(&args.engine).pool(&args.pool).keywords(super::keywords(&args.tenant)?).build();
+    let workers = config.workers;
+    let host = Host::new(config);
     let defaults = Defaults { tenant: args.tenant.tenant.clone(), client: args.client.clone() };
     let defaults = &defaults;
     let host = &host;

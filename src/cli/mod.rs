@@ -3,11 +3,14 @@
 pub mod args;
 mod batch;
 mod clients;
+mod config;
 mod print;
 mod run;
 mod simulate;
 mod simulate_print;
 mod test;
+
+pub use config::HostConfigBuilder;
 
 pub use batch::batch;
 pub use clients::clients;

@@ -8,9 +8,10 @@ use serde_json::{Map, Value};
 
 use super::args::RunArgs;
 use super::print;
+use super::HostConfigBuilder;
 use actionhost::files;
 use actionhost::tenant::client_metadata::parse_pair;
-use actionhost::{Host, HostConfig, Limits, Outcome, Request};
+use actionhost::{Host, Outcome, Request};
 
 /// Exit code: 0 the script ran (completed, denied, redirected), 1 it failed; usage errors are
 /// returned as `Err` (exit 2). With `--json`, a request that cannot run is also an `InvalidRequest`
@@ -43,13 +44,7 @@ async fn run_request(args: &RunArgs) -> anyhow::Result<u8> {
         configuration: pairs("--configuration", &args.configuration)?,
         ..Default::default()
     };
-    let host = Host::new(HostConfig {
-        workers: 1,
-        limits: Limits { timeout_ms: args.engine.timeout_ms, memory_mb: args.engine.memory_mb },
-        missing_client_metadata: args.engine.missing_client_metadata,
-        keywords: super::keywords(&args.tenant)?,
-        ..HostConfig::default()
-    });
+    let host = Host::new(HostConfigBuilder::new(&args.engine).keywords(super::keywords(&args.tenant)?).build());
     let outcome = host.run(request).await?;
     let text = if args.json { serde_json::to_string_pretty(&outcome)? + "\n" } else { print::human(&outcome) };
     // A closed pipe (`actionhost run … | head`) is not an error worth a panic.

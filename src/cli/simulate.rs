@@ -10,9 +10,10 @@ use serde_json::{Map, Value};
 
 use super::args::SimulateArgs;
 use super::simulate_print;
+use super::HostConfigBuilder;
 use actionhost::pipeline::{self, LoginRequest, SimStatus};
 use actionhost::tenant::client_metadata::parse_pair;
-use actionhost::{Host, HostConfig, Limits};
+use actionhost::Host;
 
 pub async fn simulate(args: SimulateArgs) -> anyhow::Result<u8> {
     let request = LoginRequest {
@@ -21,7 +22,7 @@ pub async fn simulate(args: SimulateArgs) -> anyhow::Result<u8> {
         user: args.user.clone(),
         user_id: args.user_id.clone(),
         connection: args.connection.clone(),
-        protocol: args.protocol.clone(),
+        protocol: args.protocol,
         audience: args.audience.clone(),
         sign: args.sign,
         sign_secret: args.sign_secret.clone(),
@@ -31,13 +32,7 @@ pub async fn simulate(args: SimulateArgs) -> anyhow::Result<u8> {
         query: query(&args.query)?,
         container: args.container.clone(),
     };
-    let host = Host::new(HostConfig {
-        workers: 1,
-        limits: Limits { timeout_ms: args.engine.timeout_ms, memory_mb: args.engine.memory_mb },
-        missing_client_metadata: args.engine.missing_client_metadata,
-        keywords: super::keywords(&args.tenant)?,
-        ..HostConfig::default()
-    });
+    let host = Host::new(HostConfigBuilder::new(&args.engine).keywords(super::keywords(&args.tenant)?).build());
     let result = pipeline::simulate(&host, &request).await?;
     let text = if args.json { serde_json::to_string_pretty(&result)? + "\n" } else { simulate_print::human(&result) };
     std::io::stdout().write_all(text.as_bytes())?;

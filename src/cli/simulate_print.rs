@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use serde_json::{Map, Value};
 
-use actionhost::pipeline::{SimStatus, Simulation, Step};
+use actionhost::pipeline::{ChangeOp, SimStatus, Simulation, Step, StepStatus};
 
 pub fn human(result: &Simulation) -> String {
     let mut out = String::new();
@@ -18,7 +18,7 @@ pub fn human(result: &Simulation) -> String {
             login.user_id, login.client, login.connection, login.protocol
         );
     }
-    let ran = result.steps.iter().filter(|s| s.status != "skipped").count();
+    let ran = result.steps.iter().filter(|s| s.status != StepStatus::Skipped).count();
     let _ = writeln!(out, "status: {}  ({ran} steps, {:.1} ms)", result.status.as_str(), result.duration_ms);
     if let Some(denial) = &result.denial {
         let _ = writeln!(out, "denied by {}: {} ({})", denial.by, denial.error, denial.error_description);
@@ -86,7 +86,7 @@ fn step_lines(out: &mut String, number: usize, step: &Step, width: usize) {
         Some(actionhost::Phase::Continue) => " (continue)",
         _ => "",
     };
-    if step.status == "skipped" {
+    if step.status == StepStatus::Skipped {
         let reason = step.reason.as_deref().unwrap_or_default();
         let _ = writeln!(out, "  {number:>2}. {title:width$}  skipped ({reason})");
         return;
@@ -107,9 +107,9 @@ fn step_lines(out: &mut String, number: usize, step: &Step, width: usize) {
     }
     for change in &step.changes {
         let path = change.path.replace("~1", "/").replace("~0", "~");
-        let text = match (change.op.as_str(), &change.old, &change.value) {
-            ("add", _, Some(value)) => format!("+ {path} = {value}"),
-            ("remove", Some(old), _) => format!("- {path} (was {old})"),
+        let text = match (change.op, &change.old, &change.value) {
+            (ChangeOp::Add, _, Some(value)) => format!("+ {path} = {value}"),
+            (ChangeOp::Remove, Some(old), _) => format!("- {path} (was {old})"),
             (_, Some(old), Some(value)) => format!("~ {path}: {old} -> {value}"),
             _ => format!("~ {path}"),
         };

@@ -12,7 +12,7 @@ use actionhost::files::{self, Mode};
 use actionhost::testing::reporters::{human, json, junit};
 use actionhost::testing::runner::{self, Verdict};
 use actionhost::testing::{discover, update, CaseFile, Loader, Options};
-use actionhost::{Host, HostConfig, Limits};
+use actionhost::Host;
 
 /// Cases in flight per worker, so each worker always has the next one waiting.
 const IN_FLIGHT_PER_WORKER: usize = 8;
@@ -40,14 +40,9 @@ pub async fn test(args: TestArgs) -> anyhow::Result<u8> {
     if broken > 0 {
         return Ok(2);
     }
-    let workers = args.jobs.map_or_else(|| HostConfig::default().workers, |n| n as usize);
-    let host = Host::new(HostConfig {
-        workers,
-        limits: Limits { timeout_ms: args.engine.timeout_ms, memory_mb: args.engine.memory_mb },
-        missing_client_metadata: args.engine.missing_client_metadata,
-        keywords,
-        ..HostConfig::default()
-    });
+    let config = super::HostConfigBuilder::new(&args.engine).pool(&args.pool).keywords(keywords).build();
+    let workers = config.workers;
+    let host = Host::new(config);
     let options =
         Options { filter: args.filter.clone(), fail_fast: args.fail_fast, in_flight: workers * IN_FLIGHT_PER_WORKER };
     let total: usize = files

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
+use super::error::TokenError;
+
 /// Custom claims Auth0 drops silently (its documented restricted names).
 pub const RESTRICTED: &[&str] = &[
     "acr",
@@ -142,7 +144,7 @@ pub fn build(
     id_custom: &CustomClaims,
     access_custom: &CustomClaims,
     warnings: &mut Vec<String>,
-) -> Result<(Option<Claims>, Claims), String> {
+) -> Result<(Option<Claims>, Claims), TokenError> {
     let issuer = format!("https://{}/", login.domain);
     let userinfo = format!("https://{}/userinfo", login.domain);
     let sub = login.user["user_id"].clone();
@@ -190,11 +192,11 @@ pub fn build(
 
 fn add_custom(
     claims: &mut Map<String, Value>,
-    token: &str,
+    token: &'static str,
     custom: &CustomClaims,
     auth0_api: bool,
     warnings: &mut Vec<String>,
-) -> Result<(), String> {
+) -> Result<(), TokenError> {
     let mut kept = Map::new();
     for (key, value) in &custom.claims {
         let by = custom.set_by.get(key).map(|b| format!(" (set by {b})")).unwrap_or_default();
@@ -206,7 +208,7 @@ fn add_custom(
     }
     let size = serde_json::to_vec(&kept).map_or(0, |bytes| bytes.len());
     if size > MAX_CUSTOM_CLAIMS_BYTES {
-        return Err(format!("the custom claims of the {token} take {size} bytes; Auth0 allows at most {MAX_CUSTOM_CLAIMS_BYTES} (100 KB) per token and fails the login"));
+        return Err(TokenError::TooLarge { token, size });
     }
     claims.extend(kept);
     Ok(())
@@ -281,9 +283,9 @@ mod tests {
         };
         let mut big = CustomClaims::default();
         big.set("https://x/big", json!("a".repeat(MAX_CUSTOM_CLAIMS_BYTES)), "rule r");
-        let err = build(&login, &CustomClaims::default(), &big, &mut vec![]).unwrap_err();
+        let err = build(&login, &CustomClaims::default(), &big, &mut vec![]).unwrap_err().to_string();
         assert!(err.starts_with("the custom claims of the access token take 102420 bytes"), "{err}");
-        let err = build(&login, &big, &CustomClaims::default(), &mut vec![]).unwrap_err();
+        let err = build(&login, &big, &CustomClaims::default(), &mut vec![]).unwrap_err().to_string();
         assert!(err.starts_with("the custom claims of the ID token"), "{err}");
     }
 
@@ -316,13 +318,13 @@ mod tests {
         assert_eq!(id.unwrap()["https://x/c"].as_str().unwrap().len(), 102_382);
         assert_eq!(access["https://x/c"].as_str().unwrap().len(), 102_382);
         // One byte more is refused.
-        let err = build(&login, &none, &claims("a".repeat(102_383)), &mut vec![]).unwrap_err();
+        let err = build(&login, &none, &claims("a".repeat(102_383)), &mut vec![]).unwrap_err().to_string();
         assert_eq!(err, "the custom claims of the access token take 102401 bytes; Auth0 allows at most 102400 (100 KB) per token and fails the login");
-        let err = build(&login, &claims("a".repeat(102_383)), &none, &mut vec![]).unwrap_err();
+        let err = build(&login, &claims("a".repeat(102_383)), &none, &mut vec![]).unwrap_err().to_string();
         assert!(err.starts_with("the custom claims of the ID token take 102401 bytes"), "{err}");
         // Bytes, not characters: "é" is 2 bytes of UTF-8, so 51,191 of them are 102,382 bytes.
         assert!(build(&login, &none, &claims("é".repeat(51_191)), &mut vec![]).is_ok());
-        let err = build(&login, &none, &claims("é".repeat(51_191) + "a"), &mut vec![]).unwrap_err();
+        let err = build(&login, &none, &claims("é".repeat(51_191) + "a"), &mut vec![]).unwrap_err().to_string();
         assert!(err.starts_with("the custom claims of the access token take 102401 bytes"), "{err}");
     }
 }

@@ -6,33 +6,40 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::actions::post_login_event::{default_post_login_event, default_rule_context};
+use crate::closed_set::closed_set;
+use crate::dates::iso_from_ms;
 use crate::tenant::Client;
 
 /// The default connection of a login whose user has no identity naming one.
 pub const DEFAULT_CONNECTION: &str = "Username-Password-Authentication";
+closed_set! {
+    /// Protocols a login can be simulated with (Rules' `context.protocol` / Actions'
+    /// `event.transaction.protocol`); `redirect-callback` ([`REDIRECT_CALLBACK`]) is not one of
+    /// them: the simulator sets it on `--continue`.
+    pub enum Protocol("protocol") {
+        /// The default: an OIDC authorization-code login.
+        OidcBasicProfile => "oidc-basic-profile",
+        OidcImplicitProfile => "oidc-implicit-profile",
+        OidcHybridProfile => "oidc-hybrid-profile",
+        OidcCiba => "oidc-ciba",
+        OidcCibaWebLink => "oidc-ciba-web-link",
+        Oauth2DeviceCode => "oauth2-device-code",
+        Oauth2ResourceOwner => "oauth2-resource-owner",
+        Oauth2ResourceOwnerJwtBearer => "oauth2-resource-owner-jwt-bearer",
+        Oauth2Password => "oauth2-password",
+        Oauth2Webauthn => "oauth2-webauthn",
+        Oauth2AccessToken => "oauth2-access-token",
+        Oauth2RefreshToken => "oauth2-refresh-token",
+        Oauth2TokenExchange => "oauth2-token-exchange",
+        Samlp => "samlp",
+        Wsfed => "wsfed",
+        WstrustUsernamemixed => "wstrust-usernamemixed",
+        Delegation => "delegation",
+    }
+}
+
 /// The default protocol: an OIDC authorization-code login.
-pub const DEFAULT_PROTOCOL: &str = "oidc-basic-profile";
-/// Protocols a login can be simulated with (Rules' `context.protocol` / Actions'
-/// `event.transaction.protocol`); `redirect-callback` is set by the simulator on `--continue`.
-pub const PROTOCOLS: &[&str] = &[
-    "oidc-basic-profile",
-    "oidc-implicit-profile",
-    "oidc-hybrid-profile",
-    "oidc-ciba",
-    "oidc-ciba-web-link",
-    "oauth2-device-code",
-    "oauth2-resource-owner",
-    "oauth2-resource-owner-jwt-bearer",
-    "oauth2-password",
-    "oauth2-webauthn",
-    "oauth2-access-token",
-    "oauth2-refresh-token",
-    "oauth2-token-exchange",
-    "samlp",
-    "wsfed",
-    "wstrust-usernamemixed",
-    "delegation",
-];
+pub const DEFAULT_PROTOCOL: Protocol = Protocol::OidcBasicProfile;
 /// The protocol Rules see when they run again after a redirect.
 pub const REDIRECT_CALLBACK: &str = "redirect-callback";
 /// Scopes an OIDC login asks for unless told otherwise.
@@ -51,7 +58,7 @@ pub struct Login {
     pub connection: String,
     pub connection_id: String,
     pub strategy: String,
-    pub protocol: String,
+    pub protocol: Protocol,
     pub audience: Option<String>,
     /// Roles the user holds (`authorization.roles`).
     pub roles: Value,
@@ -96,7 +103,7 @@ impl Login {
             connection_id: connection_id(&connection),
             connection,
             strategy,
-            protocol: DEFAULT_PROTOCOL.to_owned(),
+            protocol: DEFAULT_PROTOCOL,
             audience: None,
             roles,
             container: None,
@@ -247,7 +254,7 @@ pub fn actions_event(login: &Login, user: &Value, context: &Value) -> Value {
     if let Some(session) = context.get("sessionID").filter(|s| s.is_string()) {
         event["session"]["id"] = session.clone();
     }
-    let protocol = context["protocol"].as_str().filter(|p| *p != REDIRECT_CALLBACK).unwrap_or(&login.protocol);
+    let protocol = context["protocol"].as_str().filter(|p| *p != REDIRECT_CALLBACK).unwrap_or(login.protocol.as_str());
     event["transaction"]["protocol"] = json!(protocol);
     if let Some(locale) = context.get("locale").filter(|l| l.is_string()) {
         event["transaction"]["locale"] = locale.clone();
@@ -277,33 +284,9 @@ fn camel_case(snake: &str) -> String {
     out
 }
 
-/// Milliseconds since the epoch as an ISO-8601 UTC timestamp (`2024-06-01T09:30:00.000Z`).
-pub fn iso_from_ms(ms: i64) -> String {
-    let (days, rest) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
-    // civil-from-days (Howard Hinnant).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    let (h, m, s, milli) = (rest / 3_600_000, rest / 60_000 % 60, rest / 1000 % 60, rest % 1000);
-    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{s:02}.{milli:03}Z")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn iso_dates() {
-        assert_eq!(iso_from_ms(1_717_234_200_000), "2024-06-01T09:30:00.000Z");
-        assert_eq!(iso_from_ms(0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(iso_from_ms(951_782_400_123), "2000-02-29T00:00:00.123Z");
-    }
 
     fn login() -> Login {
         let client = Client {
@@ -350,9 +333,22 @@ mod tests {
         assert_eq!(event["connection"]["metadata"], json!({"k": "v"}));
         assert_eq!(event["request"]["geoip"], json!({"countryCode": "FR"}));
         assert_eq!(event["authentication"]["methods"][0]["timestamp"], "1970-01-01T00:00:00.000Z");
-        assert_eq!(event["transaction"]["protocol"], DEFAULT_PROTOCOL, "redirect-callback is the Rules' only");
+        assert_eq!(event["transaction"]["protocol"], DEFAULT_PROTOCOL.as_str(), "redirect-callback is the Rules' only");
         assert_eq!(event["resource_server"]["identifier"], "https://api");
         assert_eq!(event["authorization"]["roles"], json!(["admin"]));
+    }
+
+    #[test]
+    fn protocols_keep_auth0s_spellings_and_refuse_others() {
+        let request: crate::pipeline::LoginRequest =
+            serde_json::from_value(json!({"protocol": "oauth2-resource-owner-jwt-bearer"})).unwrap();
+        assert_eq!(request.protocol, Some(Protocol::Oauth2ResourceOwnerJwtBearer));
+        assert_eq!(json!(Protocol::WstrustUsernamemixed), "wstrust-usernamemixed");
+        let error = serde_json::from_value::<crate::pipeline::LoginRequest>(json!({"protocol": REDIRECT_CALLBACK}))
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with(r#"unknown protocol "redirect-callback"; known: oidc-basic-profile, "#), "{error}");
+        assert!(error.contains("samlp, wsfed, wstrust-usernamemixed, delegation"), "{error}");
     }
 
     #[test]

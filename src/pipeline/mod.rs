@@ -6,6 +6,7 @@
 
 mod actions_stage;
 pub mod claims;
+mod error;
 mod flow;
 pub mod login;
 pub mod metadata;
@@ -22,16 +23,17 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+pub use error::TokenError;
 pub use flow::{Mfa, Resume};
 pub use result::{Denial, LoginSummary, Redirect, SimStatus, Simulation, Token, Tokens};
 pub use tokens::Signing;
-pub use transcript::{Change, Step, StepKind};
+pub use transcript::{Change, ChangeOp, Step, StepKind, StepStatus};
 
 use crate::request::{RequestError, Trigger};
 use crate::tenant::Tenant;
 use crate::{Host, Request};
 use flow::Flow;
-use login::{Login, PROTOCOLS};
+use login::{Login, Protocol};
 use rules_stage::RulesEnd;
 
 /// One simulated login, as `actionhost simulate` flags or a batch line's `simulate` object give
@@ -56,7 +58,7 @@ pub struct LoginRequest {
     pub connection: Option<String>,
     /// The protocol; default `oidc-basic-profile`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
+    pub protocol: Option<Protocol>,
     /// The API the access token is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<String>,
@@ -167,14 +169,8 @@ pub async fn simulate(host: &Host, request: &LoginRequest) -> Result<Simulation,
         record.roles.clone(),
         request.connection.as_deref(),
     );
-    if let Some(protocol) = &request.protocol {
-        if !PROTOCOLS.contains(&protocol.as_str()) {
-            return Err(RequestError::new(
-                "protocol",
-                format!("unknown protocol {protocol:?}; known: {}", PROTOCOLS.join(", ")),
-            ));
-        }
-        login.protocol = protocol.clone();
+    if let Some(protocol) = request.protocol {
+        login.protocol = protocol;
     }
     login.audience = request.audience.clone();
     login.container = request.container.clone();

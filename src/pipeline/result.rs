@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::claims;
+use super::error::TokenError;
 use super::flow::{End, Flow, Mfa};
+use super::login::Protocol;
 use super::metadata::Field;
 use super::state::{self, SuspendedLogin};
 use super::tokens::{Signer, SigningInfo};
@@ -53,7 +55,7 @@ pub struct LoginSummary {
     pub user_id: String,
     pub user_file: std::path::PathBuf,
     pub connection: String,
-    pub protocol: String,
+    pub protocol: Protocol,
     pub audience: Option<String>,
 }
 
@@ -156,7 +158,7 @@ pub(super) fn finish(
             Ok(issued) => tokens = Some(issued),
             Err(failure) => {
                 status = SimStatus::Error;
-                error = Some(*failure);
+                error = Some(failure.into());
                 failed_step = Some("tokens".to_owned());
             }
         },
@@ -204,7 +206,7 @@ pub(super) fn finish(
             user_id: login.user_id.clone(),
             user_file: login.user_file.clone(),
             connection: login.connection.clone(),
-            protocol: login.protocol.clone(),
+            protocol: login.protocol,
             audience: login.audience.clone(),
         }),
         tokens,
@@ -239,7 +241,7 @@ fn persist(
     Ok(Some(file))
 }
 
-fn issue_tokens(flow: &mut Flow, request: &LoginRequest, tenant: &Tenant) -> Result<Tokens, Box<OutcomeError>> {
+fn issue_tokens(flow: &mut Flow, request: &LoginRequest, tenant: &Tenant) -> Result<Tokens, TokenError> {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let domain = flow.login.domain();
     let user = flow.token_user().clone();
@@ -254,18 +256,14 @@ fn issue_tokens(flow: &mut Flow, request: &LoginRequest, tenant: &Tenant) -> Res
         audience: flow.login.audience.as_deref(),
         now,
     };
-    let (id_claims, access_claims) = claims::build(&login, &flow.id_claims, &flow.access_claims, &mut flow.warnings)
-        .map_err(|message| Box::new(OutcomeError::new("TokenTooLarge", message)))?;
+    let (id_claims, access_claims) = claims::build(&login, &flow.id_claims, &flow.access_claims, &mut flow.warnings)?;
     let signer = match request.signing() {
-        Some(signing) => Some(
-            Signer::new(&signing, &tenant.root)
-                .map_err(|e| Box::new(OutcomeError::new("SigningError", e.to_string())))?,
-        ),
+        Some(signing) => Some(Signer::new(&signing, &tenant.root)?),
         None => None,
     };
-    let token = |claims: Map<String, Value>| -> Result<Token, Box<OutcomeError>> {
+    let token = |claims: Map<String, Value>| -> Result<Token, TokenError> {
         let jwt = match &signer {
-            Some(signer) => Some(signer.sign(&claims).map_err(|m| Box::new(OutcomeError::new("SigningError", m)))?),
+            Some(signer) => Some(signer.sign(&claims)?),
             None => None,
         };
         Ok(Token { claims, jwt })

@@ -15,7 +15,7 @@ use super::step_request;
 use super::transcript::{diff, Step, StepKind};
 use crate::outcome::{OutcomeError, Status};
 use crate::request::{Request, RequestError, Trigger};
-use crate::tenant::Tenant;
+use crate::tenant::{RuleStage, Tenant};
 use crate::{Host, MissingClientMetadata};
 
 /// What the Rules leave for the Actions.
@@ -33,9 +33,9 @@ pub async fn run(
     flow: &mut Flow,
     callback_query: Option<&Map<String, Value>>,
 ) -> Result<RulesEnd, RequestError> {
-    let protocol = if callback_query.is_some() { REDIRECT_CALLBACK.to_owned() } else { flow.login.protocol.clone() };
+    let protocol = if callback_query.is_some() { REDIRECT_CALLBACK } else { flow.login.protocol.as_str() };
     let mut user = rules_user(&flow.login, &flow.profile);
-    let mut context = rules_context(&flow.login, &flow.profile, &protocol, callback_query);
+    let mut context = rules_context(&flow.login, &flow.profile, protocol, callback_query);
     // What the host puts in `context.clientMetadata`, so that diffs show only the rules' changes.
     match tenant.client(&flow.login.client).ok().and_then(|c| c.client_metadata.clone()) {
         Some(metadata) => context["clientMetadata"] = Value::Object(metadata),
@@ -51,7 +51,7 @@ pub async fn run(
             flow.push(Step::skipped(StepKind::Rule, &rule.name, "disabled".into()));
             continue;
         }
-        if rule.stage != "login_success" {
+        if rule.stage != RuleStage::LoginSuccess {
             flow.push(Step::skipped(StepKind::Rule, &rule.name, format!("stage {}", rule.stage)));
             continue;
         }
@@ -101,7 +101,7 @@ pub async fn run(
                     "CallbackError",
                     "the rule passed a user or context that is not an object to callback",
                 );
-                step.status = Status::Error.as_str().into();
+                step.status = Status::Error.into();
                 step.error = Some(error.clone());
                 flow.push(step);
                 return Ok(RulesEnd::Stop(End::Failed { by, error: Box::new(error) }));

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use sha2::Digest;
 
+use super::error::TokenError;
 use crate::files::{self, Mode};
 use crate::tenant::store::lock;
 use crate::tenant::TenantError;
@@ -76,10 +77,10 @@ impl Signer {
         }
     }
 
-    pub fn sign(&self, claims: &Map<String, Value>) -> Result<String, String> {
+    pub fn sign(&self, claims: &Map<String, Value>) -> Result<String, TokenError> {
         let mut header = Header::new(self.algorithm);
         header.kid = self.info.kid.clone();
-        jsonwebtoken::encode(&header, claims, &self.key).map_err(|e| format!("cannot sign the token: {e}"))
+        Ok(jsonwebtoken::encode(&header, claims, &self.key)?)
     }
 }
 

@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::outcome::{Command, LogLine, Outcome, OutcomeError};
+use crate::closed_set::closed_set;
+use crate::outcome::{Command, LogLine, Outcome, OutcomeError, Status};
 use crate::request::Phase;
 
 /// Whether a step ran a Rule or an Action.
@@ -26,6 +27,45 @@ impl StepKind {
     }
 }
 
+closed_set! {
+    /// How a step ended: its execution's [`Status`], or `skipped`.
+    pub enum StepStatus("status") {
+        Completed => "completed",
+        Denied => "denied",
+        Redirected => "redirected",
+        Error => "error",
+        Timeout => "timeout",
+        OutOfMemory => "out_of_memory",
+        /// Not run (disabled, or a Rule of another stage).
+        Skipped => "skipped",
+    }
+}
+
+impl From<Status> for StepStatus {
+    fn from(status: Status) -> StepStatus {
+        match status {
+            Status::Completed => StepStatus::Completed,
+            Status::Denied => StepStatus::Denied,
+            Status::Redirected => StepStatus::Redirected,
+            Status::Error => StepStatus::Error,
+            Status::Timeout => StepStatus::Timeout,
+            Status::OutOfMemory => StepStatus::OutOfMemory,
+        }
+    }
+}
+
+closed_set! {
+    /// What a [`Change`] did, as JSON Patch (RFC 6902) names it.
+    pub enum ChangeOp("op") {
+        /// A new key (`value`).
+        Add => "add",
+        /// A key deleted (`old`).
+        Remove => "remove",
+        /// A value changed (`old` → `value`).
+        Replace => "replace",
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     pub kind: StepKind,
@@ -35,7 +75,7 @@ pub struct Step {
     pub phase: Option<Phase>,
     /// The execution's status (`completed`, `denied`, `redirected`, `error`, `timeout`,
     /// `out_of_memory`), or `skipped`.
-    pub status: String,
+    pub status: StepStatus,
     /// Why a step was skipped (`disabled`, `stage login_failure`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
@@ -59,7 +99,7 @@ impl Step {
             kind,
             name: name.to_owned(),
             phase: None,
-            status: "skipped".into(),
+            status: StepStatus::Skipped,
             reason: Some(reason),
             duration_ms: 0.0,
             engine_ms: 0.0,
@@ -84,7 +124,7 @@ impl Step {
             kind,
             name: name.to_owned(),
             phase,
-            status: outcome.status.as_str().to_owned(),
+            status: outcome.status.into(),
             reason: None,
             duration_ms,
             engine_ms: outcome.duration_ms,
@@ -100,7 +140,7 @@ impl Step {
 /// One change: `add` (new `value`), `remove` (`old` value) or `replace` (`old` → `value`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Change {
-    pub op: String,
+    pub op: ChangeOp,
     pub path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub old: Option<Value>,
@@ -118,7 +158,7 @@ pub fn diff(root: &str, before: &Value, after: &Value, out: &mut Vec<Change>) {
                     Some(new) if new == old => {}
                     Some(new) => diff(&format!("{root}/{}", escape(key)), old, new, out),
                     None => out.push(Change {
-                        op: "remove".into(),
+                        op: ChangeOp::Remove,
                         path: format!("{root}/{}", escape(key)),
                         old: Some(old.clone()),
                         value: None,
@@ -128,7 +168,7 @@ pub fn diff(root: &str, before: &Value, after: &Value, out: &mut Vec<Change>) {
             for (key, new) in b {
                 if !a.contains_key(key) {
                     out.push(Change {
-                        op: "add".into(),
+                        op: ChangeOp::Add,
                         path: format!("{root}/{}", escape(key)),
                         old: None,
                         value: Some(new.clone()),
@@ -138,7 +178,7 @@ pub fn diff(root: &str, before: &Value, after: &Value, out: &mut Vec<Change>) {
         }
         (a, b) if a == b => {}
         (a, b) => out.push(Change {
-            op: "replace".into(),
+            op: ChangeOp::Replace,
             path: root.to_owned(),
             old: Some(a.clone()),
             value: Some(b.clone()),
@@ -174,5 +214,34 @@ mod tests {
         );
         assert_eq!(changes[0].old, Some(json!(1)));
         assert_eq!(changes[0].value, Some(json!(2)));
+    }
+
+    #[test]
+    fn step_statuses_keep_the_outcome_spellings() {
+        let statuses = [
+            Status::Completed,
+            Status::Denied,
+            Status::Redirected,
+            Status::Error,
+            Status::Timeout,
+            Status::OutOfMemory,
+        ];
+        for status in statuses {
+            assert_eq!(json!(StepStatus::from(status)), json!(status), "{status:?}");
+        }
+        assert_eq!(json!(StepStatus::Skipped), "skipped");
+        assert_eq!(serde_json::from_value::<StepStatus>(json!("skipped")).unwrap(), StepStatus::Skipped);
+    }
+
+    #[test]
+    fn a_misspelled_status_or_op_is_refused_naming_the_field_and_the_values() {
+        let step = json!({"kind": "rule", "name": "r", "status": "skiped", "duration_ms": 0.0, "engine_ms": 0.0,
+            "commands": [], "logs": [], "error": null, "changes": []});
+        let error = serde_json::from_value::<Step>(step).unwrap_err().to_string();
+        assert!(error.contains(r#"unknown status "skiped"; known: completed, denied, redirected, error, timeout, out_of_memory, skipped"#), "{error}");
+        let error = serde_json::from_value::<Change>(json!({"op": "move", "path": "/a"})).unwrap_err().to_string();
+        assert!(error.contains(r#"unknown op "move"; known: add, remove, replace"#), "{error}");
+        let change = serde_json::from_value::<Change>(json!({"op": "remove", "path": "/a", "old": 1})).unwrap();
+        assert_eq!(change.op, ChangeOp::Remove);
     }
 }

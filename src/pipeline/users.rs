@@ -13,7 +13,8 @@ use serde_json::Value;
 
 use super::metadata::MetadataPatch;
 use crate::files::{self, Mode};
-use crate::request::{json_type, RequestError};
+use crate::json::json_type;
+use crate::request::RequestError;
 use crate::tenant::store::lock;
 use crate::tenant::TenantError;
 

@@ -6,7 +6,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{Client, Tenant};
-use crate::actions::post_login_event::deep_merge;
+use crate::json::deep_merge;
 use crate::request::{Request, RequestError, Trigger};
 
 pub fn apply(request: &Request, tenant: &Tenant) -> Result<Request, RequestError> {

@@ -6,6 +6,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::json::json_type;
+
 /// Application metadata: string keys to (after validation) string values.
 ///
 /// A plain `serde_json::Map` so it passes straight into the event/context JSON; the crate enables
@@ -46,18 +48,6 @@ fn shown(key: &str) -> String {
     match key.char_indices().nth(40) {
         Some((cut, _)) => format!("{:?}", format!("{}…", &key[..cut])),
         None => format!("{key:?}"),
-    }
-}
-
-/// The JSON type of a value, as JavaScript programmers name it.
-pub(crate) fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 
@@ -116,12 +106,17 @@ pub fn apply_patch(current: &ClientMetadata, patch: &ClientMetadata) -> Result<C
     Ok(next)
 }
 
+/// A command-line pair without `=` or with an empty key; holds the text given.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("expected KEY=VALUE, got {0:?}")]
+pub struct PairError(pub String);
+
 /// Parses a command-line `KEY=VALUE` pair, splitting at the first `=`. The key must be
 /// non-empty; the value may be empty or contain `=`. Key rules are left to [`validate`].
-pub fn parse_pair(s: &str) -> Result<(String, String), String> {
+pub fn parse_pair(s: &str) -> Result<(String, String), PairError> {
     match s.split_once('=') {
         Some((key, value)) if !key.is_empty() => Ok((key.to_owned(), value.to_owned())),
-        _ => Err(format!("expected KEY=VALUE, got {s:?}")),
+        _ => Err(PairError(s.to_owned())),
     }
 }
 
@@ -272,7 +267,7 @@ mod tests {
         assert_eq!(parse_pair("a=b"), Ok(("a".into(), "b".into())));
         assert_eq!(parse_pair("a="), Ok(("a".into(), "".into())));
         assert_eq!(parse_pair("a=b=c"), Ok(("a".into(), "b=c".into())));
-        assert_eq!(parse_pair("=b"), Err(r#"expected KEY=VALUE, got "=b""#.into()));
-        assert_eq!(parse_pair("ab"), Err(r#"expected KEY=VALUE, got "ab""#.into()));
+        assert_eq!(parse_pair("=b").unwrap_err().to_string(), r#"expected KEY=VALUE, got "=b""#);
+        assert_eq!(parse_pair("ab").unwrap_err().to_string(), r#"expected KEY=VALUE, got "ab""#);
     }
 }

@@ -19,7 +19,7 @@ pub use apply::apply;
 pub use cache::TenantCache;
 pub use error::TenantError;
 pub use keywords::Keywords;
-pub use model::{Action, Client, Rule, Tenant, TenantFormat};
+pub use model::{Action, Client, Rule, RuleStage, Tenant, TenantFormat};
 pub use store::{update_client_metadata, MetadataChange};
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use super::assemble::{assemble, list};
 use super::client_metadata::ClientMetadata;
 use super::{directory, yaml, Keywords, TenantError};
+use crate::closed_set::closed_set;
 
 /// Which Deploy CLI format a tenant was loaded from.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,14 +49,23 @@ pub struct Client {
     pub raw: Value,
 }
 
+closed_set! {
+    /// When a legacy Rule runs, as the Deploy CLI's rule schema lists the stages.
+    pub enum RuleStage("stage") {
+        /// After a successful authentication: the Rules a login runs.
+        LoginSuccess => "login_success",
+        LoginFailure => "login_failure",
+        PreAuthorize => "pre_authorize",
+    }
+}
+
 /// A legacy Rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
     pub name: String,
     pub enabled: bool,
     pub order: Option<i64>,
-    /// `login_success`, `login_failure` or `pre_authorize`.
-    pub stage: String,
+    pub stage: RuleStage,
     pub script_path: PathBuf,
     /// The script text, keywords replaced.
     pub script: String,

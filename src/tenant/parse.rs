@@ -7,11 +7,9 @@ use serde_json::{Map, Value};
 
 use super::client_metadata;
 use super::origin::{Origin, Site};
-use super::{Action, Client, Keywords, Rule, TenantError};
+use super::{Action, Client, Keywords, Rule, RuleStage, TenantError};
 use crate::files;
 use crate::trigger::Trigger;
-
-const STAGES: [&str; 3] = ["login_success", "login_failure", "pre_authorize"];
 
 /// Trigger id → bindings `(action name, site of its action_name)` in execution order.
 pub(crate) type Bindings = Vec<(String, Vec<(String, Site)>)>;
@@ -115,11 +113,13 @@ pub(crate) fn rule(
     let name = f.string("name")?;
     let enabled = f.opt_bool("enabled")?.unwrap_or(true);
     let order = f.opt_int("order")?;
-    let stage = f.opt_string("stage")?.unwrap_or_else(|| STAGES[0].to_owned());
-    if !STAGES.contains(&stage.as_str()) {
-        let msg = format!("rule field \"stage\" must be one of {}, found {stage:?}", STAGES.join(", "));
-        return Err(f.err("stage", msg));
-    }
+    let stage = match f.opt_string("stage")? {
+        None => RuleStage::LoginSuccess,
+        Some(stage) => stage.parse().map_err(|_| {
+            let msg = format!("rule field \"stage\" must be one of {}, found {stage:?}", RuleStage::NAMES.join(", "));
+            f.err("stage", msg)
+        })?,
+    };
     let script = f.string("script")?;
     let script_path = clean(&base.join(&script));
     let outside = |real: &Path| f.err("script", outside_message("rule script", &script, root, real));

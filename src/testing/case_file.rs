@@ -11,31 +11,29 @@ use serde_json::{Map, Value};
 
 use super::expect::Expect;
 use super::locate::{self, Locations};
+use crate::located::{Located, Position};
 use crate::request::{HttpMock, Phase, Trigger};
-use crate::tenant::{Keywords, Tenant};
+use crate::tenant::{Keywords, Tenant, TenantError};
 
 /// A case file that cannot be used, located as precisely as known.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{}{}: {message}", .file.display(), position(*.line, *.column))]
-pub struct CaseFileError {
-    pub file: PathBuf,
-    /// 1-based.
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub message: String,
-}
-
-fn position(line: Option<usize>, column: Option<usize>) -> String {
-    match (line, column) {
-        (Some(line), Some(column)) => format!(":{line}:{column}"),
-        (Some(line), None) => format!(":{line}"),
-        _ => String::new(),
-    }
+pub enum CaseFileError {
+    /// The file itself: unreadable, not YAML or JSON, or a field that is wrong.
+    #[error(transparent)]
+    File(#[from] Located),
+    /// The tenant the file names (its `tenant` key, at `file:line`) cannot be loaded.
+    #[error("{}{}: tenant: {error}", .file.display(), Position(*.line, None))]
+    Tenant {
+        file: PathBuf,
+        line: Option<usize>,
+        #[source]
+        error: TenantError,
+    },
 }
 
 impl CaseFileError {
     fn at(file: &Path, line: Option<usize>, message: impl Into<String>) -> CaseFileError {
-        CaseFileError { file: file.to_owned(), line, column: None, message: message.into() }
+        CaseFileError::File(Located::at(file, line, message))
     }
 }
 
@@ -170,7 +168,7 @@ impl CaseSpec {
         let merge = |base: &Option<Map<String, Value>>, top: Option<Map<String, Value>>| match (base, top) {
             (Some(base), Some(top)) => {
                 let mut merged = Value::Object(base.clone());
-                crate::actions::post_login_event::deep_merge(&mut merged, &Value::Object(top));
+                crate::json::deep_merge(&mut merged, &Value::Object(top));
                 merged.as_object().cloned()
             }
             (base, top) => top.or_else(|| base.clone()),
@@ -237,18 +235,8 @@ impl Loader {
             .map_err(|e| CaseFileError::at(path, None, format!("cannot read: {}", e.reason)))?;
         let format = if path.extension().is_some_and(|e| e == "json") { Format::Json } else { Format::Yaml };
         let spec: FileSpec = match format {
-            Format::Json => serde_json::from_str(&text).map_err(|e| CaseFileError {
-                file: path.to_owned(),
-                line: Some(e.line()),
-                column: Some(e.column()),
-                message: strip_position(&e.to_string()),
-            })?,
-            Format::Yaml => serde_yaml_ng::from_str(&text).map_err(|e| CaseFileError {
-                file: path.to_owned(),
-                line: e.location().map(|l| l.line()),
-                column: e.location().map(|l| l.column()),
-                message: strip_position(&e.to_string()),
-            })?,
+            Format::Json => serde_json::from_str(&text).map_err(|e| Located::json(path, &text, &e))?,
+            Format::Yaml => serde_yaml_ng::from_str(&text).map_err(|e| Located::yaml(path, &e))?,
         };
         let locations = match format {
             Format::Json => locate::json(&text),
@@ -258,7 +246,8 @@ impl Loader {
         let dir = path.parent().unwrap_or(Path::new(""));
         let tenant = match &spec.tenant {
             Some(relative) => {
-                Some(self.tenant(&join(dir, relative)).map_err(|m| CaseFileError::at(path, key_line("tenant"), m))?)
+                let at = |error| CaseFileError::Tenant { file: path.to_owned(), line: key_line("tenant"), error };
+                Some(self.tenant(&join(dir, relative)).map_err(at)?)
             }
             None => None,
         };
@@ -307,11 +296,11 @@ impl Loader {
         Ok(CaseFile { path: path.to_owned(), format, text, tenant, subjects, cases, locations })
     }
 
-    fn tenant(&mut self, path: &Path) -> Result<Arc<Tenant>, String> {
+    fn tenant(&mut self, path: &Path) -> Result<Arc<Tenant>, TenantError> {
         if let Some(tenant) = self.tenants.get(path) {
             return Ok(Arc::clone(tenant));
         }
-        let tenant = Arc::new(Tenant::load(path, &self.keywords).map_err(|e| format!("tenant: {e}"))?);
+        let tenant = Arc::new(Tenant::load(path, &self.keywords)?);
         self.tenants.insert(path.to_owned(), Arc::clone(&tenant));
         Ok(tenant)
     }
@@ -382,14 +371,6 @@ fn join(dir: &Path, relative: &Path) -> PathBuf {
     out
 }
 
-/// serde_yaml_ng and serde_json end their messages with the position, which the error shows first.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_owned(),
-        None => message.to_owned(),
-    }
-}
-
 /// The line of a top-level key, for errors about it.
 fn top_key_line(text: &str, format: Format, key: &str) -> Option<usize> {
     text.lines()
@@ -412,11 +393,29 @@ mod tests {
     }
 
     #[test]
-    fn strips_positions() {
-        assert_eq!(
-            strip_position("cases[0]: unknown field `x`, expected `y` at line 3 column 5"),
-            "cases[0]: unknown field `x`, expected `y`"
-        );
+    fn a_tenant_that_cannot_load_is_placed_at_the_tenant_key_and_kept_as_the_cause() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.cases.yaml");
+        std::fs::write(&path, "script: a.js\ntenant: ./nowhere\ncases:\n  - name: a\n").unwrap();
+        let error = Loader::new(Keywords::default()).load(&path).unwrap_err();
+        let CaseFileError::Tenant { line, error: cause, .. } = &error else { panic!("{error:?}") };
+        assert_eq!(*line, Some(2));
+        assert!(cause.file.ends_with("nowhere"), "{cause}");
+        let shown = error.to_string();
+        assert_eq!(shown, format!("{}:2: tenant: {cause}", path.display()));
+        let source = std::error::Error::source(&error).expect("the tenant error is the source");
+        assert_eq!(source.downcast_ref::<TenantError>(), Some(cause));
+    }
+
+    #[test]
+    fn syntax_errors_are_located_by_the_shared_located_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.cases.json");
+        std::fs::write(&path, "{\n  \"script\": ,\n}").unwrap();
+        let error = Loader::new(Keywords::default()).load(&path).unwrap_err();
+        let CaseFileError::File(located) = &error else { panic!("{error:?}") };
+        assert_eq!((located.line, located.column), (Some(2), Some(13)), "{error}");
+        assert_eq!(error.to_string(), format!("{}:2:13: expected value", path.display()));
     }
 }
 
@@ -449,7 +448,7 @@ mod schema_tests {
         case.sort();
         assert_eq!(case, fields::<CaseSpec>());
         assert_eq!(keys(&schema["$defs"]["expect"]["properties"]), fields::<Expect>());
-        let mut listed: Vec<String> = super::super::expect::FIELDS.iter().map(|f| f.to_string()).collect();
+        let mut listed: Vec<String> = super::super::expect::ExpectField::NAMES.iter().map(|f| f.to_string()).collect();
         listed.sort();
         assert_eq!(listed, fields::<Expect>());
     }

@@ -6,20 +6,20 @@ use serde_json::{json, Map, Value};
 
 use super::diff::{self, partial, same, show};
 use super::effects::Effects;
-use super::expect::{CommandExpect, Expect, ListExpect, LogExpect, RequestExpect, FIELDS};
-use crate::outcome::{Command, HttpRequest, LogLine, Outcome, Status};
+use super::expect::{CommandExpect, Expect, ExpectField, ListExpect, LogExpect, RequestExpect};
+use crate::outcome::{Command, HttpRequest, LogLevel, LogLine, Outcome, Status};
 
 /// One expected field the outcome does not satisfy.
 #[derive(Debug, Clone)]
 pub struct Mismatch {
-    pub field: &'static str,
+    pub field: ExpectField,
     /// Why, as lines (`expected: …` / `actual: …`, or a diff).
     pub lines: Vec<String>,
 }
 
 pub fn check(expect: &Expect, outcome: &Outcome, effects: &Effects) -> Vec<Mismatch> {
     let mut found = Vec::new();
-    for field in FIELDS {
+    for &field in ExpectField::ALL {
         if !expect.has(field) {
             continue;
         }
@@ -31,10 +31,10 @@ pub fn check(expect: &Expect, outcome: &Outcome, effects: &Effects) -> Vec<Misma
     found
 }
 
-fn field_lines(field: &str, expect: &Expect, outcome: &Outcome, effects: &Effects) -> Vec<String> {
+fn field_lines(field: ExpectField, expect: &Expect, outcome: &Outcome, effects: &Effects) -> Vec<String> {
     let mut out = Vec::new();
     match field {
-        "status" => {
+        ExpectField::Status => {
             let expected = expect.status.expect("checked");
             if expected != effects.status {
                 out = scalar(expected.as_str(), effects.status.as_str());
@@ -47,9 +47,9 @@ fn field_lines(field: &str, expect: &Expect, outcome: &Outcome, effects: &Effect
                 }
             }
         }
-        "deny" => optional_text(expect.deny.as_ref().expect("checked"), &effects.deny, &mut out),
-        "redirect" => optional_text(expect.redirect.as_ref().expect("checked"), &effects.redirect, &mut out),
-        "claims" => {
+        ExpectField::Deny => optional_text(expect.deny.as_ref().expect("checked"), &effects.deny, &mut out),
+        ExpectField::Redirect => optional_text(expect.redirect.as_ref().expect("checked"), &effects.redirect, &mut out),
+        ExpectField::Claims => {
             let claims = expect.claims.as_ref().expect("checked");
             for (name, expected, actual) in [
                 ("id_token", &claims.id_token, &effects.id_token),
@@ -60,7 +60,7 @@ fn field_lines(field: &str, expect: &Expect, outcome: &Outcome, effects: &Effect
                 }
             }
         }
-        "scopes" => {
+        ExpectField::Scopes => {
             let mut expected = expect.scopes.clone().expect("checked");
             expected.sort();
             expected.dedup();
@@ -68,38 +68,38 @@ fn field_lines(field: &str, expect: &Expect, outcome: &Outcome, effects: &Effect
                 out = scalar(&show(&json!(expected)), &show(&json!(effects.scopes)));
             }
         }
-        "multifactor" => match (expect.multifactor.as_ref().expect("checked"), &effects.multifactor) {
+        ExpectField::Multifactor => match (expect.multifactor.as_ref().expect("checked"), &effects.multifactor) {
             (None, None) => {}
             (Some(expected), Some(actual)) => {
                 partial("multifactor", &Value::Object(expected.clone()), Some(&Value::Object(actual.clone())), &mut out)
             }
             (expected, actual) => out = scalar(&show(&json!(expected)), &show(&json!(actual))),
         },
-        "app_metadata" => {
+        ExpectField::AppMetadata => {
             bag("app_metadata", expect.app_metadata.as_ref().expect("checked"), &effects.app_metadata, &mut out)
         }
-        "user_metadata" => {
+        ExpectField::UserMetadata => {
             bag("user_metadata", expect.user_metadata.as_ref().expect("checked"), &effects.user_metadata, &mut out)
         }
-        "commands" => {
+        ExpectField::Commands => {
             let expected = expect.commands.as_ref().expect("checked");
             list(expected, &outcome.commands, command_matches, render_command_expect, render_command, &mut out);
         }
-        "logs" => {
+        ExpectField::Logs => {
             let expected = expect.logs.as_ref().expect("checked");
             list(expected, &outcome.logs, log_matches, render_log_expect, render_log, &mut out);
         }
-        "requests" => {
+        ExpectField::Requests => {
             let expected = expect.requests.as_ref().expect("checked");
             list(expected, &outcome.requests, request_matches, render_request_expect, render_request, &mut out);
         }
-        "logs_truncated" => {
+        ExpectField::LogsTruncated => {
             let expected = expect.logs_truncated.expect("checked");
             if expected != outcome.logs_truncated {
                 out = scalar(&expected.to_string(), &outcome.logs_truncated.to_string());
             }
         }
-        "error" => match (expect.error.as_ref().expect("checked"), &outcome.error) {
+        ExpectField::Error => match (expect.error.as_ref().expect("checked"), &outcome.error) {
             (None, None) => {}
             (None, Some(actual)) => out = scalar("(none)", &format!("{}: {}", actual.name, actual.message)),
             (Some(_), None) => out = scalar("an error", "(none)"),
@@ -121,14 +121,13 @@ fn field_lines(field: &str, expect: &Expect, outcome: &Outcome, effects: &Effect
                 }
             }
         },
-        "callback" => {
+        ExpectField::Callback => {
             let actual = outcome.callback.as_ref().map(|c| serde_json::to_value(c).unwrap_or_default());
             partial("callback", expect.callback.as_ref().expect("checked"), actual.as_ref(), &mut out);
         }
-        "returned" => {
+        ExpectField::Returned => {
             partial("returned", expect.returned.as_ref().expect("checked"), Some(&outcome.returned), &mut out)
         }
-        _ => {}
     }
     out
 }
@@ -219,8 +218,8 @@ fn render_log_expect(log: &LogExpect) -> String {
 }
 
 fn render_log(log: &LogLine) -> String {
-    match log.level.as_str() {
-        "log" => show(&json!(log.message)),
+    match log.level {
+        LogLevel::Log => show(&json!(log.message)),
         level => format!("[{level}] {}", show(&json!(log.message))),
     }
 }
@@ -253,12 +252,12 @@ fn render_request(request: &HttpRequest) -> String {
 }
 
 /// What `field` would hold for this outcome, in the case file's terms.
-pub fn actual_value(field: &str, outcome: &Outcome, effects: &Effects) -> Value {
+pub fn actual_value(field: ExpectField, outcome: &Outcome, effects: &Effects) -> Value {
     match field {
-        "status" => json!(effects.status.as_str()),
-        "deny" => json!(effects.deny),
-        "redirect" => json!(effects.redirect),
-        "claims" => {
+        ExpectField::Status => json!(effects.status.as_str()),
+        ExpectField::Deny => json!(effects.deny),
+        ExpectField::Redirect => json!(effects.redirect),
+        ExpectField::Claims => {
             let mut claims = Map::new();
             for (name, bag) in [("id_token", &effects.id_token), ("access_token", &effects.access_token)] {
                 if !bag.is_empty() {
@@ -267,34 +266,34 @@ pub fn actual_value(field: &str, outcome: &Outcome, effects: &Effects) -> Value 
             }
             Value::Object(claims)
         }
-        "scopes" => json!(effects.scopes),
-        "multifactor" => json!(effects.multifactor),
-        "app_metadata" => Value::Object(effects.app_metadata.clone()),
-        "user_metadata" => Value::Object(effects.user_metadata.clone()),
-        "commands" => json!(outcome.commands),
-        "logs" => {
-            Value::Array(
-                outcome
-                    .logs
-                    .iter()
-                    .map(|l| {
-                        if l.level == "log" {
-                            json!(l.message)
-                        } else {
-                            json!({"level": l.level, "message": l.message})
-                        }
-                    })
-                    .collect(),
-            )
-        }
-        "logs_truncated" => json!(outcome.logs_truncated),
-        "error" => outcome
+        ExpectField::Scopes => json!(effects.scopes),
+        ExpectField::Multifactor => json!(effects.multifactor),
+        ExpectField::AppMetadata => Value::Object(effects.app_metadata.clone()),
+        ExpectField::UserMetadata => Value::Object(effects.user_metadata.clone()),
+        ExpectField::Commands => json!(outcome.commands),
+        ExpectField::Logs => Value::Array(
+            outcome
+                .logs
+                .iter()
+                .map(|l| {
+                    if l.level == LogLevel::Log {
+                        json!(l.message)
+                    } else {
+                        json!({"level": l.level, "message": l.message})
+                    }
+                })
+                .collect(),
+        ),
+        ExpectField::LogsTruncated => json!(outcome.logs_truncated),
+        ExpectField::Error => outcome
             .error
             .as_ref()
             .map_or(Value::Null, |e| json!({"name": e.name, "message": regex::escape(&e.message)})),
-        "callback" => outcome.callback.as_ref().map_or(Value::Null, |c| serde_json::to_value(c).unwrap_or_default()),
-        "returned" => outcome.returned.clone(),
-        "requests" => Value::Array(
+        ExpectField::Callback => {
+            outcome.callback.as_ref().map_or(Value::Null, |c| serde_json::to_value(c).unwrap_or_default())
+        }
+        ExpectField::Returned => outcome.returned.clone(),
+        ExpectField::Requests => Value::Array(
             outcome
                 .requests
                 .iter()
@@ -307,28 +306,27 @@ pub fn actual_value(field: &str, outcome: &Outcome, effects: &Effects) -> Value 
                 })
                 .collect(),
         ),
-        _ => Value::Null,
     }
 }
 
 /// The fields `--update` writes for a case that has no `expect` block: the status and every
 /// effect the outcome has.
-pub fn recorded_fields(outcome: &Outcome, effects: &Effects) -> Vec<&'static str> {
-    let mut fields = vec!["status"];
-    let present = |field: &str| match field {
-        "deny" => effects.deny.is_some(),
-        "redirect" => effects.redirect.is_some(),
-        "claims" => !effects.id_token.is_empty() || !effects.access_token.is_empty(),
-        "multifactor" => effects.multifactor.is_some(),
-        "app_metadata" => !effects.app_metadata.is_empty(),
-        "user_metadata" => !effects.user_metadata.is_empty(),
-        "commands" => true,
-        "logs" => !outcome.logs.is_empty(),
-        "error" => outcome.error.is_some() && outcome.status != Status::Denied,
-        "returned" => !outcome.returned.is_null(),
-        "requests" => !outcome.requests.is_empty(),
-        _ => false,
+pub fn recorded_fields(outcome: &Outcome, effects: &Effects) -> Vec<ExpectField> {
+    let mut fields = vec![ExpectField::Status];
+    let present = |field: ExpectField| match field {
+        ExpectField::Deny => effects.deny.is_some(),
+        ExpectField::Redirect => effects.redirect.is_some(),
+        ExpectField::Claims => !effects.id_token.is_empty() || !effects.access_token.is_empty(),
+        ExpectField::Multifactor => effects.multifactor.is_some(),
+        ExpectField::AppMetadata => !effects.app_metadata.is_empty(),
+        ExpectField::UserMetadata => !effects.user_metadata.is_empty(),
+        ExpectField::Commands => true,
+        ExpectField::Logs => !outcome.logs.is_empty(),
+        ExpectField::Error => outcome.error.is_some() && outcome.status != Status::Denied,
+        ExpectField::Returned => !outcome.returned.is_null(),
+        ExpectField::Requests => !outcome.requests.is_empty(),
+        ExpectField::Status | ExpectField::Scopes | ExpectField::Callback | ExpectField::LogsTruncated => false,
     };
-    fields.extend(FIELDS.iter().copied().filter(|f| *f != "status" && present(f)));
+    fields.extend(ExpectField::ALL.iter().copied().filter(|&f| f != ExpectField::Status && present(f)));
     fields
 }

@@ -10,9 +10,14 @@ pub fn is_case_file(path: &Path) -> bool {
     path.file_name().and_then(|n| n.to_str()).is_some_and(|name| SUFFIXES.iter().any(|s| name.ends_with(s)))
 }
 
+/// A path given to search that is neither a file nor a directory.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}: no such file or directory", .0.display())]
+pub struct DiscoverError(pub PathBuf);
+
 /// Case files under `paths`; a file given explicitly is taken whatever its name. An error
 /// names a path that does not exist.
-pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, DiscoverError> {
     let mut found = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -20,7 +25,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         } else if path.is_file() {
             found.push(path.clone());
         } else {
-            return Err(format!("{}: no such file or directory", path.display()));
+            return Err(DiscoverError(path.clone()));
         }
     }
     let mut seen = std::collections::HashSet::new();

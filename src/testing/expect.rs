@@ -9,26 +9,29 @@ use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use crate::outcome::Status;
+use crate::closed_set::closed_set;
+use crate::outcome::{LogLevel, Status};
 
-/// The names of the fields, in the order checks run and reports list them.
-pub const FIELDS: [&str; 15] = [
-    "status",
-    "deny",
-    "redirect",
-    "claims",
-    "scopes",
-    "multifactor",
-    "app_metadata",
-    "user_metadata",
-    "commands",
-    "logs",
-    "error",
-    "callback",
-    "returned",
-    "requests",
-    "logs_truncated",
-];
+closed_set! {
+    /// The fields of an `expect` block, in the order checks run and reports list them.
+    pub enum ExpectField("expect field") {
+        Status => "status",
+        Deny => "deny",
+        Redirect => "redirect",
+        Claims => "claims",
+        Scopes => "scopes",
+        Multifactor => "multifactor",
+        AppMetadata => "app_metadata",
+        UserMetadata => "user_metadata",
+        Commands => "commands",
+        Logs => "logs",
+        Error => "error",
+        Callback => "callback",
+        Returned => "returned",
+        Requests => "requests",
+        LogsTruncated => "logs_truncated",
+    }
+}
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -74,25 +77,24 @@ pub struct Expect {
 }
 
 impl Expect {
-    /// Whether the block names `field` (one of [`FIELDS`]).
-    pub fn has(&self, field: &str) -> bool {
+    /// Whether the block names `field`.
+    pub fn has(&self, field: ExpectField) -> bool {
         match field {
-            "status" => self.status.is_some(),
-            "deny" => self.deny.is_some(),
-            "redirect" => self.redirect.is_some(),
-            "claims" => self.claims.is_some(),
-            "scopes" => self.scopes.is_some(),
-            "multifactor" => self.multifactor.is_some(),
-            "app_metadata" => self.app_metadata.is_some(),
-            "user_metadata" => self.user_metadata.is_some(),
-            "commands" => self.commands.is_some(),
-            "logs" => self.logs.is_some(),
-            "logs_truncated" => self.logs_truncated.is_some(),
-            "error" => self.error.is_some(),
-            "callback" => self.callback.is_some(),
-            "returned" => self.returned.is_some(),
-            "requests" => self.requests.is_some(),
-            _ => false,
+            ExpectField::Status => self.status.is_some(),
+            ExpectField::Deny => self.deny.is_some(),
+            ExpectField::Redirect => self.redirect.is_some(),
+            ExpectField::Claims => self.claims.is_some(),
+            ExpectField::Scopes => self.scopes.is_some(),
+            ExpectField::Multifactor => self.multifactor.is_some(),
+            ExpectField::AppMetadata => self.app_metadata.is_some(),
+            ExpectField::UserMetadata => self.user_metadata.is_some(),
+            ExpectField::Commands => self.commands.is_some(),
+            ExpectField::Logs => self.logs.is_some(),
+            ExpectField::Error => self.error.is_some(),
+            ExpectField::Callback => self.callback.is_some(),
+            ExpectField::Returned => self.returned.is_some(),
+            ExpectField::Requests => self.requests.is_some(),
+            ExpectField::LogsTruncated => self.logs_truncated.is_some(),
         }
     }
 }
@@ -118,7 +120,7 @@ pub struct CommandExpect {
 #[derive(Debug, Clone)]
 pub struct LogExpect {
     /// Any level when absent (a bare string in the file).
-    pub level: Option<String>,
+    pub level: Option<LogLevel>,
     pub message: String,
 }
 
@@ -200,7 +202,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for ListExpect<T> {
 #[serde(deny_unknown_fields)]
 struct LogBlock {
     #[serde(default)]
-    level: Option<String>,
+    level: Option<LogLevel>,
     message: String,
 }
 
@@ -221,5 +223,20 @@ impl<'de> Deserialize<'de> for LogExpect {
             }
         }
         deserializer.deserialize_any(LogVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_expect_field_names_the_fields() {
+        assert_eq!("logs_truncated".parse::<ExpectField>(), Ok(ExpectField::LogsTruncated));
+        let error = "stauts".parse::<ExpectField>().unwrap_err().to_string();
+        assert!(
+            error.starts_with(r#"unknown expect field "stauts"; known: status, deny, redirect, claims, "#),
+            "{error}"
+        );
     }
 }

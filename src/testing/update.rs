@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::case_file::{CaseFile, Format};
 use super::check::{actual_value, recorded_fields};
-use super::expect::FIELDS;
+use super::expect::ExpectField;
 use super::locate::Entry;
 use super::runner::{CaseResult, Side, Verdict};
 
@@ -23,20 +23,22 @@ pub fn rewrite(file: &CaseFile, results: &[&CaseResult]) -> Option<(String, usiz
             let expect = file.cases[r.case].expect.as_ref();
             let inline = file.locations.cases.get(r.case).and_then(|l| l.expect.as_ref()).is_some_and(|e| e.inline);
             let whole = expect.is_none() || inline;
-            let fields: Vec<&'static str> = match expect {
+            let fields: Vec<ExpectField> = match expect {
                 None => recorded_fields(outcome, effects),
                 // An inline `expect: {…}` is rewritten whole: every field it names, as it is now.
-                Some(expect) if inline => FIELDS.iter().copied().filter(|f| expect.has(f)).collect(),
+                Some(expect) if inline => ExpectField::ALL.iter().copied().filter(|&f| expect.has(f)).collect(),
                 Some(_) => {
-                    let mut failing: Vec<&'static str> =
+                    let mut failing: Vec<ExpectField> =
                         r.sides.iter().flat_map(|s| s.mismatches.iter().map(|m| m.field)).collect();
-                    failing.sort_by_key(|f| FIELDS.iter().position(|x| x == f));
+                    failing.sort_by_key(|f| ExpectField::ALL.iter().position(|x| x == f));
                     failing.dedup();
                     failing
                 }
             };
-            let values =
-                fields.into_iter().map(|f| (f, value_for(f, file, r.case, outcome, effects))).collect::<Vec<_>>();
+            let values = fields
+                .into_iter()
+                .map(|f| (f.as_str(), value_for(f, file, r.case, outcome, effects)))
+                .collect::<Vec<_>>();
             (!values.is_empty()).then_some(Edit { case: r.case, values, whole })
         })
         .collect();
@@ -64,7 +66,7 @@ fn recording_side(result: &CaseResult) -> Option<&Side> {
 }
 
 fn value_for(
-    field: &str,
+    field: ExpectField,
     file: &CaseFile,
     case: usize,
     outcome: &crate::Outcome,
@@ -73,7 +75,7 @@ fn value_for(
     let actual = actual_value(field, outcome, effects);
     // A callback is checked partially: keep the fields the case names, with their actual values.
     match (field, file.cases[case].expect.as_ref().and_then(|e| e.callback.as_ref())) {
-        ("callback", Some(expected)) => project(expected, &actual),
+        (ExpectField::Callback, Some(expected)) => project(expected, &actual),
         _ => actual,
     }
 }

@@ -49,7 +49,7 @@ pub fn details(file: &CaseFile, result: &CaseResult) -> Vec<String> {
             out.push(format!("{}: cannot run{which}: {invalid}", file.place(result.case, None)));
         }
         for mismatch in &side.mismatches {
-            out.push(format!("{}: {}{which}", file.place(result.case, Some(mismatch.field)), mismatch.field));
+            out.push(format!("{}: {}{which}", file.place(result.case, Some(mismatch.field.as_str())), mismatch.field));
             out.extend(mismatch.lines.iter().map(|line| format!("  {line}")));
         }
     }

@@ -40,7 +40,7 @@ pub fn render(files: &[CaseFile], report: &Report) -> String {
                         failures.push(json!({
                             "script": side.label,
                             "field": mismatch.field,
-                            "line": file.locations.line(result.case, Some(mismatch.field)),
+                            "line": file.locations.line(result.case, Some(mismatch.field.as_str())),
                             "lines": mismatch.lines,
                             "actual": actual,
                         }));

@@ -51,7 +51,7 @@ pub fn render(files: &[CaseFile], report: &Report) -> String {
                 Verdict::Failed => {
                     let lines = details(file, result);
                     let mut fields: Vec<&str> = Vec::new();
-                    for field in result.sides.iter().flat_map(|s| s.mismatches.iter().map(|m| m.field)) {
+                    for field in result.sides.iter().flat_map(|s| s.mismatches.iter().map(|m| m.field.as_str())) {
                         if !fields.contains(&field) {
                             fields.push(field);
                         }
