@@ -21,7 +21,7 @@ fn last_line(output: &Output) -> String {
 fn the_example_suites_pass() {
     let output = run_binary(&["test", "fixtures/cases"], None);
     assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
-    assert_eq!(stdout(&output), "25 passed, 0 failed\n");
+    assert_eq!(stdout(&output), "69 passed, 0 failed\n");
 }
 
 #[test]

@@ -31,3 +31,5 @@ mod testing;
 mod standalone;
 // Files: atomic writes confined to the tenant, state files bound to it, bounded input reads.
 mod files;
+// Every Actions trigger through the host: each api method, statuses, continue, tenants, batch.
+mod triggers;

@@ -7,7 +7,7 @@
 use serde_json::{json, Map, Value};
 
 use super::case_file::{CaseFile, CaseSpec, Subject, Target, DEFAULT_NOW};
-use crate::actions::post_login_event::{default_post_login_event, GEOIP_KEYS};
+use crate::actions::post_login_event::GEOIP_KEYS;
 use crate::dates::iso_from_ms;
 use crate::json::deep_merge;
 use crate::request::{Request, RequestError, Trigger};
@@ -43,17 +43,14 @@ pub fn request(file: &CaseFile, subject: &Subject, case: &CaseSpec) -> Result<(R
         Target::Rule(name) => request.rule = Some(name.clone()),
     }
     let event = event_overrides(case, pair);
-    // The defaults are known: only what the overrides change needs reading.
-    let mut base = Base {
-        requested_scopes: match event.pointer("/transaction/requested_scopes") {
-            Some(Value::Array(scopes)) => scopes.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-            _ => default_scopes(),
-        },
-        ..Default::default()
-    };
+    let mut base = Base::default();
     let object = |value: &Value| value.as_object().cloned().unwrap_or_default();
     match subject.trigger {
         Trigger::Rule => {
+            // A Rule's token starts with the scopes the same login's Action would see.
+            let mut start = crate::actions::post_login_event::default_post_login_event();
+            deep_merge(&mut start, &event);
+            base.requested_scopes = initial_scopes(Trigger::PostLogin, &start);
             let mut context = login_request(case);
             deep_merge(&mut context, &Value::Object(case.context.clone().unwrap_or_default()));
             request.context = Some(context);
@@ -63,8 +60,12 @@ pub fn request(file: &CaseFile, subject: &Subject, case: &CaseSpec) -> Result<(R
             let user = request.user.as_ref().unwrap_or(&Value::Null);
             (base.app_metadata, base.user_metadata) = (object(&user["app_metadata"]), object(&user["user_metadata"]));
         }
-        _ => {
-            let user = &event["user"];
+        trigger => {
+            // What the script starts from: the trigger's default event under the overrides.
+            let mut start = crate::actions::spec(trigger).map_or_else(|| json!({}), |spec| (spec.default_event)());
+            deep_merge(&mut start, &event);
+            base.requested_scopes = initial_scopes(trigger, &start);
+            let user = &start["user"];
             (base.app_metadata, base.user_metadata) = (object(&user["app_metadata"]), object(&user["user_metadata"]));
             request.event = Some(event);
             request.secrets =
@@ -79,22 +80,20 @@ pub fn request(file: &CaseFile, subject: &Subject, case: &CaseSpec) -> Result<(R
     Ok((request, base))
 }
 
-/// The default event's requested scopes (its user's `app_metadata` and `user_metadata` are
-/// empty, and the default Rules user has no `app_metadata`).
-fn default_scopes() -> Vec<String> {
-    static SCOPES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    SCOPES
-        .get_or_init(|| {
-            let event = default_post_login_event();
-            event["transaction"]["requested_scopes"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .map(str::to_owned)
-                .collect()
-        })
-        .clone()
+/// The access token's scopes before the script changes them: for credentials-exchange the
+/// transaction's target scopes, else the scopes the token would get (`event.accessToken.scope`),
+/// as Auth0's credentials-exchange event object describes them; for the other triggers the
+/// requested scopes (`event.transaction.requested_scopes`).
+fn initial_scopes(trigger: Trigger, event: &Value) -> Vec<String> {
+    let strings = |value: Option<&Value>| -> Option<Vec<String>> {
+        value.and_then(Value::as_array).map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
+    };
+    match trigger {
+        Trigger::CredentialsExchange => strings(event.pointer("/transaction/target_scopes"))
+            .or_else(|| strings(event.pointer("/accessToken/scope")))
+            .unwrap_or_default(),
+        _ => strings(event.pointer("/transaction/requested_scopes")).unwrap_or_default(),
+    }
 }
 
 /// `{request: {query, body}}` for the parts the case gives.
@@ -234,5 +233,20 @@ mod tests {
                 "authorization": {"roles": ["admin"]}
             })
         );
+    }
+
+    /// Auth0's credentials-exchange event object: `transaction.target_scopes` when given, else
+    /// `accessToken.scope`; other triggers start from `transaction.requested_scopes`.
+    #[test]
+    fn initial_scopes_per_trigger() {
+        let event = json!({
+            "accessToken": {"scope": ["a"]},
+            "transaction": {"requested_scopes": ["r"], "target_scopes": ["t"]}
+        });
+        assert_eq!(initial_scopes(Trigger::CredentialsExchange, &event), ["t"]);
+        assert_eq!(initial_scopes(Trigger::PostLogin, &event), ["r"]);
+        let without_targets = json!({"accessToken": {"scope": ["a"]}, "transaction": {"requested_scopes": ["r"]}});
+        assert_eq!(initial_scopes(Trigger::CredentialsExchange, &without_targets), ["a"]);
+        assert!(initial_scopes(Trigger::PostChangePassword, &json!({})).is_empty());
     }
 }
