@@ -693,3 +693,30 @@ fn a_rule_updating_another_users_metadata_does_not_change_the_login_user() {
     assert_eq!(jane["user_metadata"]["seen_rule"], true);
     assert_eq!(std::fs::read(&sam_file).unwrap(), sam_before, "Sam's file is not written either");
 }
+
+/// Auth0 runs the deployed version of each Action bound to the trigger, and nothing else: an
+/// undeployed bound Action and an unbound post-login Action are reported, not passed over.
+#[test]
+fn undeployed_and_unbound_actions_are_reported() {
+    let (_dir, root) = tenant_copy();
+    add_action(&root, "draft-action", "exports.onExecutePostLogin = async () => {};", 0);
+    let meta_path = root.join("actions/draft-action.json");
+    let mut meta: Value = serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    meta["deployed"] = json!(false);
+    write(&meta_path, &meta.to_string());
+    add_action(&root, "unbound-action", "exports.onExecutePostLogin = async () => {};", 0);
+    let path = root.join("triggers/triggers.json");
+    let mut triggers: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    triggers["post-login"].as_array_mut().unwrap().retain(|b| b["action_name"] != "unbound-action");
+    write(&path, &triggers.to_string());
+
+    let (result, code) = simulate_json(&root, "Internal Tools", JANE, &[]);
+    assert_eq!(code, 0, "{result}");
+    let warnings: Vec<&str> = result["warnings"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    assert_eq!(warnings, [
+        "action draft-action is bound to post-login but not deployed (deployed: false): Auth0 would not run it; it ran here as written",
+        "action unbound-action supports post-login but is not bound to it (triggers/triggers.json): it did not run",
+    ]);
+    assert!(steps(&result).iter().any(|s| s.contains("draft-action")), "{:?}", steps(&result));
+    assert!(!steps(&result).iter().any(|s| s.contains("unbound-action")), "{:?}", steps(&result));
+}

@@ -32,6 +32,9 @@ pub async fn run(
     continue_query: Option<&Map<String, Value>>,
 ) -> Result<End, RequestError> {
     let actions = tenant.trigger_actions("post-login").map_err(|e| RequestError::new("tenant", e.to_string()))?;
+    if start == 0 && continue_query.is_none() {
+        flow.warnings.extend(binding_warnings(tenant, &actions));
+    }
     if let Some(query) = continue_query {
         event["request"]["query"] = Value::Object(query.clone());
         event["request"]["method"] = json!("GET");
@@ -169,4 +172,27 @@ fn set_or_remove(object: &mut Value, key: &str, value: &Value) {
             map.insert(key.to_owned(), value.clone());
         }
     }
+}
+
+/// What the tenant's bindings would make Auth0 do differently from what runs here: a bound
+/// Action that is not deployed (Auth0 runs only deployed versions; it runs here as written), and
+/// an Action that supports post-login but is not bound (it does not run).
+fn binding_warnings(tenant: &Tenant, bound: &[&crate::tenant::Action]) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for action in bound.iter().filter(|action| !action.deployed) {
+        warnings.push(format!(
+            "action {} is bound to post-login but not deployed (deployed: false): Auth0 would not run it; it ran here as written",
+            action.name
+        ));
+    }
+    for action in &tenant.actions {
+        let supports = action.supported_triggers.iter().any(|(id, _)| id == "post-login");
+        if supports && !bound.iter().any(|b| b.name == action.name) {
+            warnings.push(format!(
+                "action {} supports post-login but is not bound to it (triggers/triggers.json): it did not run",
+                action.name
+            ));
+        }
+    }
+    warnings
 }
