@@ -236,14 +236,16 @@ impl Loader {
         let text = crate::files::read_text(path)
             .map_err(|e| CaseFileError::at(path, None, format!("cannot read: {}", e.reason)))?;
         let format = if path.extension().is_some_and(|e| e == "json") { Format::Json } else { Format::Yaml };
+        // Keywords are replaced for parsing only: `text` (located, rewritten by --update) keeps them.
+        let replaced = self.keywords.apply_file(path, &text);
         let spec: FileSpec = match format {
-            Format::Json => serde_json::from_str(&text).map_err(|e| CaseFileError {
+            Format::Json => serde_json::from_str(&replaced).map_err(|e| CaseFileError {
                 file: path.to_owned(),
                 line: Some(e.line()),
                 column: Some(e.column()),
                 message: strip_position(&e.to_string()),
             })?,
-            Format::Yaml => serde_yaml_ng::from_str(&text).map_err(|e| CaseFileError {
+            Format::Yaml => serde_yaml_ng::from_str(&replaced).map_err(|e| CaseFileError {
                 file: path.to_owned(),
                 line: e.location().map(|l| l.line()),
                 column: e.location().map(|l| l.column()),
