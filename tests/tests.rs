@@ -31,3 +31,5 @@ mod testing;
 mod standalone;
 // Files: atomic writes confined to the tenant, state files bound to it, bounded input reads.
 mod files;
+// The README's option tables match the command line's help.
+mod docs;
