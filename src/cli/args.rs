@@ -291,7 +291,7 @@ pub struct TestArgs {
     /// A report, NAME[=FILE]: human, json, junit, tap or github, to FILE or standard output (repeatable; default human)
     #[arg(long, value_name = "NAME[=FILE]", value_parser = parse_reporter)]
     pub reporter: Vec<ReporterSpec>,
-    /// Write the one --reporter given without =FILE to FILE (the human report then goes to standard output)
+    /// Write the last --reporter given without =FILE to FILE (the human report then goes to standard output)
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Stop at the first failing case

@@ -101,19 +101,15 @@ pub async fn test(args: TestArgs) -> anyhow::Result<u8> {
 }
 
 /// The reports to write: each `--reporter NAME[=FILE]` (default `human`), `--output FILE` given
-/// to the one without a file; at most one writes to standard output, and when none does the
-/// human report does.
+/// to the last one without a file; at most one writes to standard output, and when none does
+/// the human report does.
 fn reports(specs: &[ReporterSpec], output: Option<&Path>) -> anyhow::Result<Vec<ReporterSpec>> {
     let mut reports =
         if specs.is_empty() { vec![ReporterSpec { reporter: Reporter::Human, file: None }] } else { specs.to_vec() };
     if let Some(output) = output {
-        let mut unfiled = reports.iter_mut().filter(|r| r.file.is_none());
-        match (unfiled.next(), unfiled.next()) {
-            (Some(spec), None) => spec.file = Some(output.to_owned()),
-            (None, _) => bail!("--output {}: every --reporter already names its file", output.display()),
-            (Some(_), Some(_)) => {
-                bail!("--output {}: several --reporter without =FILE; give each its file", output.display())
-            }
+        match reports.iter_mut().rev().find(|r| r.file.is_none()) {
+            Some(spec) => spec.file = Some(output.to_owned()),
+            None => bail!("--output {}: every --reporter already names its file", output.display()),
         }
     }
     let on_stdout = reports.iter().filter(|r| r.file.is_none()).count();

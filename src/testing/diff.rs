@@ -73,24 +73,28 @@ pub fn lines(expected: &[String], actual: &[String], matches: impl Fn(usize, usi
         0..new.len(),
         None,
     );
-    let mut out = Vec::new();
+    // Between two unchanged runs, the missing items come before the unexpected ones.
+    let (mut out, mut missing, mut unexpected) = (Vec::new(), Vec::new(), Vec::new());
     for op in capture.ops() {
-        match *op {
-            similar::DiffOp::Equal { new_index, len, .. } => {
-                out.extend(actual[new_index..new_index + len].iter().map(|item| format!("  {item}")));
-            }
-            similar::DiffOp::Delete { old_index, old_len, .. } => {
-                out.extend(expected[old_index..old_index + old_len].iter().map(|item| format!("- {item}")));
-            }
-            similar::DiffOp::Insert { new_index, new_len, .. } => {
-                out.extend(actual[new_index..new_index + new_len].iter().map(|item| format!("+ {item}")));
-            }
+        let (old_index, old_len, new_index, new_len) = match *op {
+            similar::DiffOp::Equal { old_index, new_index, len } => (old_index, len, new_index, len),
+            similar::DiffOp::Delete { old_index, old_len, new_index } => (old_index, old_len, new_index, 0),
+            similar::DiffOp::Insert { old_index, new_index, new_len } => (old_index, 0, new_index, new_len),
             similar::DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                out.extend(expected[old_index..old_index + old_len].iter().map(|item| format!("- {item}")));
-                out.extend(actual[new_index..new_index + new_len].iter().map(|item| format!("+ {item}")));
+                (old_index, old_len, new_index, new_len)
             }
+        };
+        if let similar::DiffOp::Equal { .. } = op {
+            out.append(&mut missing);
+            out.append(&mut unexpected);
+            out.extend(actual[new_index..new_index + new_len].iter().map(|item| format!("  {item}")));
+        } else {
+            missing.extend(expected[old_index..old_index + old_len].iter().map(|item| format!("- {item}")));
+            unexpected.extend(actual[new_index..new_index + new_len].iter().map(|item| format!("+ {item}")));
         }
     }
+    out.append(&mut missing);
+    out.append(&mut unexpected);
     out
 }
 
