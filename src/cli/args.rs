@@ -262,7 +262,7 @@ pub struct ReporterSpec {
 
 fn parse_reporter(text: &str) -> Result<ReporterSpec, String> {
     let (name, file) = match text.split_once('=') {
-        Some((name, file)) if file.is_empty() => return Err(format!("{name}=: the file name is empty")),
+        Some((name, "")) => return Err(format!("{name}=: the file name is empty")),
         Some((name, file)) => (name, Some(PathBuf::from(file))),
         None => (text, None),
     };

@@ -15,7 +15,7 @@ pub fn render(files: &[CaseFile], report: &Report) -> String {
         number += 1;
         let at = human::place(broken);
         out.push_str(&format!("not ok {number} - {} › case file not loaded\n", description(&at)));
-        diagnostic(&mut out, "case file not loaded", &at, &[broken.message.clone()]);
+        diagnostic(&mut out, "case file not loaded", &at, std::slice::from_ref(&broken.message));
     }
     for result in &report.results {
         number += 1;
