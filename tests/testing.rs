@@ -258,7 +258,9 @@ fn unknown_keys_are_errors_with_file_and_line() {
         "{}",
         stderr(&output)
     );
-    assert_eq!(stdout(&output), "");
+    // The broken file is reported as a failed suite too.
+    assert!(stdout(&output).starts_with("FAIL bad.cases.yaml:6 › case file not loaded\n"), "{}", stdout(&output));
+    assert_eq!(last_line(&output), "0 passed, 1 failed");
 
     std::fs::write(&yaml, "script: a.js\ncases:\n  - name: x\n    usr: {}\n").unwrap();
     assert!(stderr(&run_in(dir.path(), &["test"]))
@@ -389,4 +391,241 @@ fn paths_that_hold_no_case_files_are_usage_errors() {
     assert_eq!(stderr(&output), "actionhost: no case files (*.cases.yaml, *.cases.yml, *.cases.json) in .\n");
     let output = run_binary(&["test", "fixtures/nowhere"], None);
     assert_eq!(stderr(&output), "actionhost: fixtures/nowhere: no such file or directory\n");
+}
+
+/// A folder holding a passing case file and one that cannot be loaded.
+fn good_and_broken_suites() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let script = fixture("tenant/actions/require-verified-email/code.js").display().to_string();
+    std::fs::write(
+        dir.path().join("a-broken.cases.yaml"),
+        format!("script: {script}\ncases:\n  - name: x\n    expct: {{}}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b-good.cases.yaml"),
+        format!("script: {script}\ncases:\n  - name: verified\n    expect: {{status: completed}}\n"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_broken_case_file_is_a_failed_suite_while_the_others_run() {
+    let dir = good_and_broken_suites();
+    let output = run_in(dir.path(), &["test", "--reporter", "junit=reports/ci/junit.xml"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).starts_with("actionhost: a-broken.cases.yaml:4:5: cases[0]: unknown field `expct`"));
+    let text = stdout(&output);
+    assert!(text.starts_with("FAIL a-broken.cases.yaml:4 › case file not loaded\n"), "{text}");
+    assert_eq!(last_line(&output), "1 passed, 1 failed");
+
+    // The JUnit file is still written (its missing folder created), the broken file a failed suite.
+    let xml = std::fs::read_to_string(dir.path().join("reports/ci/junit.xml")).unwrap();
+    let document = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let root = document.root_element();
+    assert_eq!((root.attribute("tests"), root.attribute("failures")), (Some("2"), Some("1")));
+    let suites: Vec<_> = root.children().filter(|n| n.has_tag_name("testsuite")).collect();
+    let names: Vec<_> = suites.iter().map(|s| s.attribute("name").unwrap()).collect();
+    assert_eq!(names, ["a-broken.cases.yaml", "b-good.cases.yaml"]);
+    let broken = suites[0].children().find(|n| n.has_tag_name("testcase")).unwrap();
+    assert_eq!((broken.attribute("name"), broken.attribute("line")), (Some("case file"), Some("4")));
+    let failure = broken.children().find(|n| n.has_tag_name("failure")).expect("a failure element");
+    assert!(failure.text().unwrap().contains("unknown field `expct`"), "{xml}");
+
+    // JSON lists it under `broken`.
+    let output = run_in(dir.path(), &["test", "--reporter", "json"]);
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!((report["passed"].as_u64(), report["broken"][0]["line"].as_u64()), (Some(1), Some(4)));
+    assert_eq!(report["broken"][0]["file"], "a-broken.cases.yaml");
+}
+
+#[test]
+fn a_filter_that_matches_no_case_fails() {
+    let output = run_binary(&["test", "fixtures/cases", "--filter", "no such case anywhere"], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr(&output), "actionhost: no cases matched --filter \"no such case anywhere\"\n");
+    assert_eq!(stdout(&output), "0 passed, 0 failed\n");
+}
+
+#[test]
+fn a_failing_case_shows_the_script_error_at_its_line_and_the_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("throw.js"),
+        "exports.onExecutePostLogin = async (event, api) => {\n  console.log(\"about to fail\", event.user.email);\n  null.boom;\n};\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("throw.cases.yaml"),
+        "script: throw.js\ncases:\n  - name: fails\n    expect: {status: completed}\n",
+    )
+    .unwrap();
+    let output = run_in(dir.path(), &["test"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(text.contains("\n  throw.js:3:8: TypeError: Cannot read properties of null (reading 'boom')\n"), "{text}");
+    assert!(text.contains("\n  logs:\n    [log] about to fail jane.doe@example.com\n"), "{text}");
+
+    let output = run_in(dir.path(), &["test", "--reporter", "github"]);
+    assert!(
+        stdout(&output).contains(
+            "::error file=throw.js,line=3,title=fails › script error::TypeError: Cannot read properties of null (reading 'boom')\n"
+        ),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn the_tap_reporter_gives_a_plan_and_one_line_per_case() {
+    let output = run_binary(&["test", "fixtures/failing", "--reporter", "tap"], None);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[..3],
+        ["TAP version 14", "1..3", "ok 1 - fixtures/failing/seed-action.cases.yaml:6 › the flag skips the check"]
+    );
+    assert_eq!(lines[3], "not ok 2 - fixtures/failing/seed-action.cases.yaml:10 › expects claims from a denial");
+    assert_eq!(lines[4], "  ---");
+    assert!(lines.contains(&"  at: \"fixtures/failing/seed-action.cases.yaml:10\""), "{text}");
+    assert!(lines.contains(
+        &"ok 3 - fixtures/failing/seed-action.cases.yaml:23 › not yet # SKIP waiting for the new tier names"
+    ));
+    assert_eq!(stderr(&output), "1 passed, 1 failed, 1 skipped\n");
+}
+
+#[test]
+fn the_github_reporter_annotates_each_failing_field_at_its_line() {
+    let output = run_binary(&["test", "fixtures/failing", "--reporter", "github"], None);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "::error file=fixtures/failing/seed-action.cases.yaml,line=14,title=expects claims from a denial › status::expected: completed%0Aactual:   denied"
+    );
+    assert!(lines[1].starts_with(
+        "::error file=fixtures/failing/seed-action.cases.yaml,line=15,title=expects claims from a denial › claims::"
+    ));
+    assert!(lines.iter().any(|l| l.starts_with("::notice file=fixtures/failing/seed-action.cases.yaml,line=23,")));
+    assert_eq!(stderr(&output), "1 passed, 1 failed, 1 skipped\n");
+}
+
+#[test]
+fn several_reporters_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("out/report.json");
+    let junit = dir.path().join("junit.xml");
+    let output = run_binary(
+        &[
+            "test",
+            "fixtures/failing",
+            "--reporter",
+            "tap",
+            "--reporter",
+            &format!("json={}", json.display()),
+            "--reporter",
+            "junit",
+            "--output",
+            junit.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("TAP version 14\n"));
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["failed"], 1);
+    roxmltree::Document::parse(&std::fs::read_to_string(&junit).unwrap()).expect("well-formed XML");
+
+    // Two reports cannot share standard output.
+    let output = run_binary(&["test", "fixtures/failing", "--reporter", "tap", "--reporter", "json"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("only one --reporter may write to standard output"), "{}", stderr(&output));
+    let output = run_binary(&["test", "fixtures/failing", "--reporter", "xunit"], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("unknown reporter \"xunit\""), "{}", stderr(&output));
+}
+
+#[test]
+fn an_output_path_that_cannot_be_made_fails_before_any_case_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "").unwrap();
+    let target = blocker.join("sub/report.xml");
+    let started = std::time::Instant::now();
+    let output = run_binary(&["test", "fixtures/cases", "--reporter", &format!("junit={}", target.display())], None);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "", "no case ran");
+    let message = stderr(&output);
+    assert!(
+        message.contains(&format!("cannot create the folder {} of a report", blocker.join("sub").display())),
+        "{message}"
+    );
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+#[test]
+fn case_files_get_keyword_replacement() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("secret.js"),
+        "exports.onExecutePostLogin = async (event, api) => {\n  api.idToken.setCustomClaim(\"https://x/key\", event.secrets.API_KEY ?? \"unset\");\n};\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("secret.cases.yaml"),
+        "script: secret.js\ncases:\n  - name: injected\n    secrets: {API_KEY: \"##API_KEY##\"}\n    expect:\n      claims: {id_token: {\"https://x/key\": k-123}}  # from CI\n",
+    )
+    .unwrap();
+    let output = binary()
+        .current_dir(dir.path())
+        .args(["test"])
+        .env("AUTH0_KEYWORD_REPLACE_MAPPINGS", r#"{"API_KEY": "k-123"}"#)
+        .output()
+        .unwrap();
+    assert_eq!((output.status.code(), stdout(&output)), (Some(0), "1 passed, 0 failed\n".to_owned()));
+
+    // Unmapped: left as written, and warned about with file and line.
+    let output = run_in(dir.path(), &["test"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr(&output), "warning: secret.cases.yaml:4: ##API_KEY## has no keyword mapping; left as written\n");
+    assert!(stdout(&output).contains("expected \"k-123\", actual \"##API_KEY##\""), "{}", stdout(&output));
+
+    // --update writes the file's own text back: the placeholder stays, the comment too.
+    let output = run_in(dir.path(), &["test", "--update"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let text = std::fs::read_to_string(dir.path().join("secret.cases.yaml")).unwrap();
+    assert!(text.contains("    secrets: {API_KEY: \"##API_KEY##\"}\n"), "{text}");
+    assert!(text.contains("      claims:  # from CI\n        id_token:\n"), "{text}");
+}
+
+#[test]
+fn an_exported_action_secret_without_a_value_loads() {
+    let (_dir, tenant) = tenant_copy();
+    let action = tenant.join("actions/enrich-profile.json");
+    let text = std::fs::read_to_string(&action).unwrap();
+    std::fs::write(&action, text.replace("\"secrets\": []", "\"secrets\": [{\"name\": \"API_KEY\"}]")).unwrap();
+    std::fs::write(
+        tenant.join("actions/enrich-profile/code.js"),
+        "exports.onExecutePostLogin = async (event) => {\n  console.log(JSON.stringify(event.secrets));\n};\n",
+    )
+    .unwrap();
+    let run = |env: Option<&str>, extra: &[&str]| {
+        let mut command = binary();
+        command.args(["run", "--tenant", tenant.to_str().unwrap(), "--action", "enrich-profile", "--json"]);
+        command.args(extra);
+        if let Some(mappings) = env {
+            command.env("AUTH0_KEYWORD_REPLACE_MAPPINGS", mappings);
+        }
+        let output = command.output().unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let outcome: Value = serde_json::from_str(&stdout(&output)).unwrap();
+        outcome["logs"][0]["message"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(run(None, &[]), "{}");
+    assert_eq!(run(Some(r#"{"API_KEY": "from-keywords"}"#), &[]), r#"{"API_KEY":"from-keywords"}"#);
+    assert_eq!(run(Some(r#"{"API_KEY": "from-keywords"}"#), &["--secret", "API_KEY=flag"]), r#"{"API_KEY":"flag"}"#);
 }

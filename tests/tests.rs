@@ -33,3 +33,5 @@ mod standalone;
 mod files;
 // Every Actions trigger through the host: each api method, statuses, continue, tenants, batch.
 mod triggers;
+// The README's option tables match the command line's help.
+mod docs;

@@ -245,6 +245,42 @@ pub enum Reporter {
     Json,
     /// JUnit XML, as CI systems read it
     Junit,
+    /// TAP version 14 (Test Anything Protocol)
+    Tap,
+    /// GitHub Actions workflow commands: an annotation per failure at its file and line
+    Github,
+}
+
+impl Reporter {
+    pub const NAMES: [(&'static str, Reporter); 5] = [
+        ("human", Reporter::Human),
+        ("json", Reporter::Json),
+        ("junit", Reporter::Junit),
+        ("tap", Reporter::Tap),
+        ("github", Reporter::Github),
+    ];
+}
+
+/// `--reporter NAME[=FILE]`: a report and where it goes (standard output without a file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReporterSpec {
+    pub reporter: Reporter,
+    pub file: Option<PathBuf>,
+}
+
+fn parse_reporter(text: &str) -> Result<ReporterSpec, String> {
+    let (name, file) = match text.split_once('=') {
+        Some((name, "")) => return Err(format!("{name}=: the file name is empty")),
+        Some((name, file)) => (name, Some(PathBuf::from(file))),
+        None => (text, None),
+    };
+    let names: Vec<&str> = Reporter::NAMES.iter().map(|(n, _)| *n).collect();
+    let reporter = Reporter::NAMES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, r)| *r)
+        .ok_or_else(|| format!("unknown reporter {name:?} (one of {})", names.join(", ")))?;
+    Ok(ReporterSpec { reporter, file })
 }
 
 #[derive(Debug, Args)]
@@ -259,10 +295,10 @@ pub struct TestArgs {
     /// Write what failing cases actually did into their expect blocks (comments and order kept)
     #[arg(long)]
     pub update: bool,
-    /// The report's format
-    #[arg(long, value_enum, default_value_t = Reporter::Human)]
-    pub reporter: Reporter,
-    /// Write the report to FILE (the human report still goes to standard output)
+    /// A report, NAME[=FILE]: human, json, junit, tap or github, to FILE or standard output (repeatable; default human)
+    #[arg(long, value_name = "NAME[=FILE]", value_parser = parse_reporter)]
+    pub reporter: Vec<ReporterSpec>,
+    /// Write the last --reporter given without =FILE to FILE (the human report then goes to standard output)
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Stop at the first failing case

@@ -1,16 +1,18 @@
 //! `actionhost test`: finds case files, runs their cases in parallel (a progress bar on a
-//! terminal), optionally records actual outcomes (`--update`), and reports. Exit code 0 when
-//! every case passed, 1 when one failed, 2 when a case file is unusable.
+//! terminal), optionally records actual outcomes (`--update`), and writes each report asked for
+//! (`--reporter NAME[=FILE]`, repeatable). A case file that cannot be loaded is reported as a
+//! failed suite while the other files run. Exit code 0 when every case passed, 1 when one failed
+//! or `--filter` matched no case, 2 when a case file is unusable.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
-use super::args::{Reporter, TestArgs};
+use super::args::{Reporter, ReporterSpec, TestArgs};
 use actionhost::files::{self, Mode};
-use actionhost::testing::reporters::{human, json, junit};
-use actionhost::testing::runner::{self, Verdict};
+use actionhost::testing::reporters::{github, human, json, junit, tap};
+use actionhost::testing::runner::{self, Broken, Verdict};
 use actionhost::testing::{discover, update, CaseFile, Loader, Options};
 use actionhost::Host;
 
@@ -18,6 +20,10 @@ use actionhost::Host;
 const IN_FLIGHT_PER_WORKER: usize = 8;
 
 pub async fn test(args: TestArgs) -> anyhow::Result<u8> {
+    let reports = reports(&args.reporter, args.output.as_deref())?;
+    for target in reports.iter().filter_map(|r| r.file.as_deref()) {
+        prepare_output(target)?;
+    }
     let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
     let found = discover(&paths).map_err(anyhow::Error::msg)?;
     if found.is_empty() {
@@ -27,19 +33,18 @@ pub async fn test(args: TestArgs) -> anyhow::Result<u8> {
     let keywords = super::keywords(&super::args::TenantArgs { tenant: None, keywords: args.keywords.clone() })?;
     let mut loader = Loader::new(keywords.clone());
     let mut files = Vec::new();
-    let mut broken = 0;
+    let mut broken = Vec::new();
     for path in &found {
         match loader.load(path) {
             Ok(file) => files.push(file),
-            Err(error) => {
-                eprintln!("actionhost: {error}");
-                broken += 1;
-            }
+            Err(error) => broken.push(Broken::from(&error)),
         }
     }
-    if broken > 0 {
-        return Ok(2);
+    // Said at once on standard error too, whatever the reporters.
+    for file in &broken {
+        eprintln!("actionhost: {}", file.message);
     }
+    let stdout_reporter = reports.iter().find(|r| r.file.is_none()).map(|r| r.reporter);
     let config = super::HostConfigBuilder::new(&args.engine).pool(&args.pool).keywords(keywords).build();
     let workers = config.workers;
     let host = Host::new(config);
@@ -49,33 +54,86 @@ pub async fn test(args: TestArgs) -> anyhow::Result<u8> {
         .iter()
         .map(|f| (0..f.cases.len()).filter(|&c| runner::selected(f, c, options.filter.as_deref())).count())
         .sum();
+    let unmatched = match &options.filter {
+        Some(pattern) if total == 0 => {
+            eprintln!("actionhost: no cases matched --filter {pattern:?}");
+            true
+        }
+        _ => false,
+    };
     let bar = progress_bar(total);
     let mut report = runner::run(&host, &files, &options, |_| bar.inc(1)).await;
     bar.finish_and_clear();
+    report.broken = broken;
     if args.update {
         record(&mut loader, &mut files, &mut report)?;
     }
-    let text = match args.reporter {
-        Reporter::Human => human::render(&files, &report),
-        Reporter::Json => json::render(&files, &report),
-        Reporter::Junit => junit::render(&files, &report),
-    };
     let mut stdout = std::io::stdout();
-    match (&args.output, args.reporter) {
-        (Some(path), reporter) => {
-            write_file(path, &text)?;
-            if reporter != Reporter::Human {
-                stdout.write_all(human::render(&files, &report).as_bytes())?;
-            }
-        }
-        (None, Reporter::Human) => stdout.write_all(text.as_bytes())?,
-        (None, _) => {
-            stdout.write_all(text.as_bytes())?;
-            eprintln!("{}", report.summary());
+    for spec in &reports {
+        let text = match spec.reporter {
+            Reporter::Human => human::render(&files, &report),
+            Reporter::Json => json::render(&files, &report),
+            Reporter::Junit => junit::render(&files, &report),
+            Reporter::Tap => tap::render(&files, &report),
+            Reporter::Github => github::render(&files, &report),
+        };
+        match &spec.file {
+            Some(path) => write_file(path, &text)?,
+            None => stdout.write_all(text.as_bytes())?,
         }
     }
+    if stdout_reporter != Some(Reporter::Human) {
+        eprintln!("{}", report.summary());
+    }
     stdout.flush()?;
-    Ok(if report.failed() > 0 { 1 } else { 0 })
+    Ok(if !report.broken.is_empty() {
+        2
+    } else if report.failed() > 0 || unmatched {
+        1
+    } else {
+        0
+    })
+}
+
+/// The reports to write: each `--reporter NAME[=FILE]` (default `human`), `--output FILE` given
+/// to the last one without a file; at most one writes to standard output, and when none does
+/// the human report does.
+fn reports(specs: &[ReporterSpec], output: Option<&Path>) -> anyhow::Result<Vec<ReporterSpec>> {
+    let mut reports =
+        if specs.is_empty() { vec![ReporterSpec { reporter: Reporter::Human, file: None }] } else { specs.to_vec() };
+    if let Some(output) = output {
+        match reports.iter_mut().rev().find(|r| r.file.is_none()) {
+            Some(spec) => spec.file = Some(output.to_owned()),
+            None => bail!("--output {}: every --reporter already names its file", output.display()),
+        }
+    }
+    let on_stdout = reports.iter().filter(|r| r.file.is_none()).count();
+    if on_stdout > 1 {
+        bail!("only one --reporter may write to standard output; give the others a file (--reporter NAME=FILE)");
+    }
+    let mut seen = std::collections::HashSet::new();
+    for file in reports.iter().filter_map(|r| r.file.as_ref()) {
+        if !seen.insert(file.clone()) {
+            bail!("--reporter: {} is named twice", file.display());
+        }
+    }
+    if on_stdout == 0 {
+        reports.push(ReporterSpec { reporter: Reporter::Human, file: None });
+    }
+    Ok(reports)
+}
+
+/// Before any case runs: creates the report's folder when missing and refuses a target that is
+/// a folder, naming the path.
+fn prepare_output(path: &Path) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the folder {} of a report", dir.display()))?;
+    }
+    if path.is_dir() {
+        bail!("cannot write the report {}: it is a folder", path.display());
+    }
+    Ok(())
 }
 
 fn progress_bar(total: usize) -> indicatif::ProgressBar {

@@ -186,9 +186,10 @@ pub fn diff(root: &str, before: &Value, after: &Value, out: &mut Vec<Change>) {
     }
 }
 
-/// A JSON Pointer reference token.
+/// A JSON Pointer reference token (RFC 6901: `~` as `~0`, `/` as `~1`), encoded by the
+/// `jsonptr` crate that `json-patch` uses.
 fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    json_patch::jsonptr::Token::new(key).encoded().to_owned()
 }
 
 #[cfg(test)]

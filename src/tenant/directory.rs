@@ -74,7 +74,7 @@ pub(crate) fn json_files(dir: &Path) -> Result<Vec<PathBuf>, TenantError> {
 /// A JSON file's text with keywords applied, and its parsed value.
 pub(crate) fn read_json(file: &Path, keywords: &Keywords) -> Result<(String, Value), TenantError> {
     let text = crate::files::read_text(file).map_err(|e| TenantError::read(&e))?;
-    let text = keywords.apply(&text);
+    let text = keywords.apply_file(file, &text);
     let value = serde_json::from_str(&text).map_err(|e| TenantError::json(file, &text, &e))?;
     Ok((text, value))
 }

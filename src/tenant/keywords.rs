@@ -1,5 +1,8 @@
 //! Deploy CLI keyword replacement: `##KEY##` and `@@KEY@@`
-//! placeholders in tenant files, filled from `AUTH0_KEYWORD_REPLACE_MAPPINGS`.
+//! placeholders in tenant files, filled from `AUTH0_KEYWORD_REPLACE_MAPPINGS`. A placeholder
+//! without a mapping stays as written and is a load warning naming the file, line and key
+//! (Deploy CLI exports mask values the Management API never returns this way, so an error would
+//! refuse exports as they are).
 
 use std::path::Path;
 
@@ -74,6 +77,42 @@ impl Keywords {
         self.0.is_empty()
     }
 
+    /// The mapping of `key`, as a `##KEY##` replacement would write it (a string as it is,
+    /// anything else as JSON).
+    pub fn literal(&self, key: &str) -> Option<String> {
+        self.0.get(key).map(|value| render(value, true))
+    }
+
+    /// The placeholders of `text` that have no mapping: (1-based line, `##KEY##` or `@@KEY@@`).
+    pub fn unmapped(&self, text: &str) -> Vec<(usize, String)> {
+        let mut found = Vec::new();
+        for (index, line) in text.lines().enumerate() {
+            let mut rest = line;
+            while let Some((i, delim)) = next_delimiter(rest) {
+                let body = &rest[i + 2..];
+                match body.find(delim).map(|end| &body[..end]).filter(|word| is_keyword(word)) {
+                    Some(word) => {
+                        if !self.0.contains_key(word) {
+                            found.push((index + 1, format!("{delim}{word}{delim}")));
+                        }
+                        rest = &body[word.len() + 2..];
+                    }
+                    None => rest = &rest[i + 1..],
+                }
+            }
+        }
+        found
+    }
+
+    /// [`Keywords::apply`], warning on standard error of each placeholder of `file` left
+    /// unmapped: `warning: FILE:LINE: ##KEY## has no keyword mapping; left as written`.
+    pub fn apply_file(&self, file: &Path, text: &str) -> String {
+        for (line, key) in self.unmapped(text) {
+            eprintln!("warning: {}:{line}: {key} has no keyword mapping; left as written", file.display());
+        }
+        self.apply(text)
+    }
+
     /// Replaces known placeholders in one pass (a replacement is never scanned again):
     /// `##KEY##` → the value literally (a string without quotes, anything else as JSON),
     /// `@@KEY@@` → the value as JSON. Unknown keys stay as written.
@@ -113,12 +152,14 @@ pub(crate) fn has_placeholder(text: &str) -> bool {
             let Some(body) = text[i..].strip_prefix(delim) else {
                 return false;
             };
-            body.find(delim).is_some_and(|end| {
-                let word = &body[..end];
-                !word.is_empty() && !word.contains(|c: char| c.is_whitespace() || "\"'#@".contains(c))
-            })
+            body.find(delim).is_some_and(|end| is_keyword(&body[..end]))
         })
     })
+}
+
+/// A placeholder's key: not empty, without spaces, quotes or delimiters.
+fn is_keyword(word: &str) -> bool {
+    !word.is_empty() && !word.contains(|c: char| c.is_whitespace() || "\"'#@".contains(c))
 }
 
 fn next_delimiter(text: &str) -> Option<(usize, &'static str)> {
@@ -176,6 +217,15 @@ mod tests {
         // A replacement is not scanned again.
         assert_eq!(k.apply("##X##"), "##ENV##");
         assert_eq!(Keywords::default().apply("##ENV##"), "##ENV##");
+    }
+
+    #[test]
+    fn unmapped_placeholders_are_found_with_their_lines() {
+        let k = kw(json!({"ENV": "prod"}));
+        let text = "a: ##ENV##\nb: \"##API_KEY##-@@ENV@@\"\n# note ## not a key ##\nc: @@LIST@@ ##X";
+        assert_eq!(k.unmapped(text), [(2, "##API_KEY##".to_owned()), (4, "@@LIST@@".to_owned())]);
+        assert!(k.unmapped("x: '##' + y + '##'").is_empty());
+        assert_eq!(k.literal("ENV").as_deref(), Some("prod"));
     }
 
     #[test]

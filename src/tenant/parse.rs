@@ -164,8 +164,14 @@ pub(crate) fn action(
     }
     let mut secrets = Map::new();
     for (i, item) in f.array("secrets", false)?.iter().enumerate() {
+        // Deploy CLI exports carry `{name}` alone (the Management API never returns a value):
+        // the value is then a keyword mapping of the secret's name, or absent from
+        // `event.secrets` unless the request gives it (`--secret`, a case's `secrets`).
         let s = Fields::new(item, f.item("secrets", "name", i), "secret")?;
-        secrets.insert(s.string("name")?, Value::String(s.string("value")?));
+        let name = s.string("name")?;
+        if let Some(value) = s.opt_string("value")?.or_else(|| keywords.literal(&name)) {
+            secrets.insert(name, Value::String(value));
+        }
     }
     let dependencies = f.array("dependencies", false)?.to_vec();
     let runtime = f.opt_string("runtime")?;
@@ -234,7 +240,7 @@ fn read_script(
         return Err(outside(&real));
     }
     match files::read_text(&real) {
-        Ok(text) => Ok(keywords.apply(&text)),
+        Ok(text) => Ok(keywords.apply_file(path, &text)),
         Err(e) => Err(TenantError::new(path, format!("cannot read script: {}", e.reason))),
     }
 }

@@ -13,7 +13,7 @@ use super::{parse, Keywords, TenantError};
 
 pub(crate) fn load(file: &Path, keywords: &Keywords) -> Result<Parts, TenantError> {
     let text = crate::files::read_text(file).map_err(|e| TenantError::read(&e))?;
-    let text = keywords.apply(&text);
+    let text = keywords.apply_file(file, &text);
     let doc: Value = serde_yaml_ng::from_str(&text).map_err(|e| TenantError::yaml(file, &e))?;
     let top = Origin::new(file, &text, Syntax::Yaml);
     let doc = match doc {

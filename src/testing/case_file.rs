@@ -32,6 +32,22 @@ pub enum CaseFileError {
 }
 
 impl CaseFileError {
+    /// The file at fault.
+    pub fn file(&self) -> &Path {
+        match self {
+            CaseFileError::File(located) => &located.file,
+            CaseFileError::Tenant { file, .. } => file,
+        }
+    }
+
+    /// The line at fault, when known.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            CaseFileError::File(located) => located.line,
+            CaseFileError::Tenant { line, .. } => *line,
+        }
+    }
+
     fn at(file: &Path, line: Option<usize>, message: impl Into<String>) -> CaseFileError {
         CaseFileError::File(Located::at(file, line, message))
     }
@@ -234,9 +250,11 @@ impl Loader {
         let text = crate::files::read_text(path)
             .map_err(|e| CaseFileError::at(path, None, format!("cannot read: {}", e.reason)))?;
         let format = if path.extension().is_some_and(|e| e == "json") { Format::Json } else { Format::Yaml };
+        // Keywords are replaced for parsing only: `text` (located, rewritten by --update) keeps them.
+        let replaced = self.keywords.apply_file(path, &text);
         let spec: FileSpec = match format {
-            Format::Json => serde_json::from_str(&text).map_err(|e| Located::json(path, &text, &e))?,
-            Format::Yaml => serde_yaml_ng::from_str(&text).map_err(|e| Located::yaml(path, &e))?,
+            Format::Json => serde_json::from_str(&replaced).map_err(|e| Located::json(path, &replaced, &e))?,
+            Format::Yaml => serde_yaml_ng::from_str(&replaced).map_err(|e| Located::yaml(path, &e))?,
         };
         let locations = match format {
             Format::Json => locate::json(&text),

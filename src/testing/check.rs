@@ -237,8 +237,7 @@ fn request_matches(expected: &RequestExpect, actual: &HttpRequest) -> bool {
 
 /// `*` matches any run of characters, as in HTTP mocks.
 fn glob(pattern: &str, text: &str) -> bool {
-    let escaped: Vec<String> = pattern.split('*').map(regex::escape).collect();
-    regex::Regex::new(&format!("^{}$", escaped.join(".*"))).is_ok_and(|re| re.is_match(text))
+    super::url_pattern::matches(pattern, text)
 }
 
 fn render_request_expect(request: &RequestExpect) -> String {

@@ -57,31 +57,58 @@ pub fn show(value: &Value) -> String {
     value.to_string()
 }
 
-/// A line diff of two lists under a matching relation (longest common subsequence): unchanged
-/// items as `  item` (shown as they actually are), missing ones as `- item`, unexpected ones as
-/// `+ item`.
+/// A line diff of two lists under a matching relation (a minimal edit script, `similar`'s Myers
+/// diff): unchanged items as `  item` (shown as they actually are), missing ones as `- item`,
+/// unexpected ones as `+ item`.
 pub fn lines(expected: &[String], actual: &[String], matches: impl Fn(usize, usize) -> bool) -> Vec<String> {
-    let (n, m) = (expected.len(), actual.len());
-    let mut table = vec![vec![0usize; m + 1]; n + 1];
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            table[i][j] = if matches(i, j) { table[i + 1][j + 1] + 1 } else { table[i + 1][j].max(table[i][j + 1]) };
-        }
-    }
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < n || j < m {
-        if i < n && j < m && matches(i, j) && table[i][j] == table[i + 1][j + 1] + 1 {
-            out.push(format!("  {}", actual[j]));
-            (i, j) = (i + 1, j + 1);
-        } else if i < n && (j == m || table[i + 1][j] >= table[i][j + 1]) {
-            out.push(format!("- {}", expected[i]));
-            i += 1;
+    let old: Vec<Item<'_>> = (0..expected.len()).map(|index| Item { index, matches: &matches }).collect();
+    let new: Vec<Item<'_>> = (0..actual.len()).map(|index| Item { index, matches: &matches }).collect();
+    let mut capture = similar::algorithms::Capture::new();
+    // Capturing cannot fail; without a deadline the script is minimal.
+    let _ = similar::algorithms::myers::diff_deadline_raw(
+        &mut capture,
+        old.as_slice(),
+        0..old.len(),
+        new.as_slice(),
+        0..new.len(),
+        None,
+    );
+    // Between two unchanged runs, the missing items come before the unexpected ones.
+    let (mut out, mut missing, mut unexpected) = (Vec::new(), Vec::new(), Vec::new());
+    for op in capture.ops() {
+        let (old_index, old_len, new_index, new_len) = match *op {
+            similar::DiffOp::Equal { old_index, new_index, len } => (old_index, len, new_index, len),
+            similar::DiffOp::Delete { old_index, old_len, new_index } => (old_index, old_len, new_index, 0),
+            similar::DiffOp::Insert { old_index, new_index, new_len } => (old_index, 0, new_index, new_len),
+            similar::DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                (old_index, old_len, new_index, new_len)
+            }
+        };
+        if let similar::DiffOp::Equal { .. } = op {
+            out.append(&mut missing);
+            out.append(&mut unexpected);
+            out.extend(actual[new_index..new_index + new_len].iter().map(|item| format!("  {item}")));
         } else {
-            out.push(format!("+ {}", actual[j]));
-            j += 1;
+            missing.extend(expected[old_index..old_index + old_len].iter().map(|item| format!("- {item}")));
+            unexpected.extend(actual[new_index..new_index + new_len].iter().map(|item| format!("+ {item}")));
         }
     }
+    out.append(&mut missing);
+    out.append(&mut unexpected);
     out
+}
+
+/// An item of one list, equal to an item of the other when the matching relation says so
+/// (`new == old` calls `matches(old, new)`).
+struct Item<'a> {
+    index: usize,
+    matches: &'a dyn Fn(usize, usize) -> bool,
+}
+
+impl PartialEq for Item<'_> {
+    fn eq(&self, old: &Item<'_>) -> bool {
+        (self.matches)(old.index, self.index)
+    }
 }
 
 #[cfg(test)]
@@ -107,5 +134,13 @@ mod tests {
         let actual = ["a".to_owned(), "x".to_owned(), "c".to_owned(), "d".to_owned()];
         let diff = lines(&expected, &actual, |i, j| expected[i] == actual[j]);
         assert_eq!(diff, ["  a", "- b", "+ x", "  c", "+ d"]);
+    }
+
+    #[test]
+    fn line_diff_under_a_partial_match_shows_the_actual_items() {
+        let expected = ["a".to_owned(), "c".to_owned(), "z".to_owned()];
+        let actual = ["ab".to_owned(), "x".to_owned(), "cd".to_owned()];
+        let diff = lines(&expected, &actual, |i, j| actual[j].starts_with(&expected[i]));
+        assert_eq!(diff, ["  ab", "+ x", "  cd", "- z"]);
     }
 }

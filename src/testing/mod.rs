@@ -16,6 +16,7 @@ pub mod parity;
 pub mod reporters;
 pub mod runner;
 pub mod update;
+pub mod url_pattern;
 
 pub use case_file::{CaseFile, CaseFileError, Loader};
 pub use discover::discover;

@@ -58,10 +58,28 @@ pub struct CaseResult {
     pub duration: Duration,
 }
 
+/// A case file that could not be loaded: reported as a failed suite, while the other files run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Broken {
+    pub path: std::path::PathBuf,
+    /// 1-based, when known.
+    pub line: Option<usize>,
+    /// The whole error, `file:line:column: message`.
+    pub message: String,
+}
+
+impl From<&super::CaseFileError> for Broken {
+    fn from(error: &super::CaseFileError) -> Broken {
+        Broken { path: error.file().to_owned(), line: error.line(), message: error.to_string() }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     /// In file order, then case order.
     pub results: Vec<CaseResult>,
+    /// Case files that could not be loaded, in the order found; each counts as one failure.
+    pub broken: Vec<Broken>,
     /// Cases selected but not run because `fail_fast` stopped the run.
     pub not_run: usize,
     pub duration: Duration,
@@ -84,9 +102,10 @@ impl Report {
         self.count(|v| matches!(v, Verdict::Skipped(_)))
     }
 
-    /// `N passed, N failed`, then `, N skipped` when some were.
+    /// `N passed, N failed`, then `, N skipped` when some were; each case file that could not
+    /// be loaded counts as one failure.
     pub fn summary(&self) -> String {
-        let mut line = format!("{} passed, {} failed", self.passed(), self.failed());
+        let mut line = format!("{} passed, {} failed", self.passed(), self.failed() + self.broken.len());
         if self.skipped() > 0 {
             line.push_str(&format!(", {} skipped", self.skipped()));
         }
@@ -122,7 +141,7 @@ pub async fn run(host: &Host, files: &[CaseFile], options: &Options, mut progres
         }
     }
     results.sort_by_key(|r| (r.file, r.case));
-    Report { not_run: total - results.len(), results, duration: started.elapsed() }
+    Report { not_run: total - results.len(), results, broken: Vec::new(), duration: started.elapsed() }
 }
 
 async fn run_case(host: &Host, files: &[CaseFile], file_index: usize, case_index: usize) -> CaseResult {

@@ -111,8 +111,9 @@ fn rewrite_yaml(file: &CaseFile, mut edits: Vec<Edit>) -> String {
     for Edit { case, values, whole } in edits {
         let Some(location) = file.locations.cases.get(case) else { continue };
         let pad = location.key_indent;
-        let block = |values: &[(&str, Value)]| {
-            let mut text = vec![format!("{}expect:", " ".repeat(pad))];
+        let block = |values: &[(&str, Value)], comment: Option<String>| {
+            let comment = comment.map(|c| format!("  {c}")).unwrap_or_default();
+            let mut text = vec![format!("{}expect:{comment}", " ".repeat(pad))];
             for (field, value) in values {
                 text.extend(entry(field, value, pad + 2, None));
             }
@@ -121,10 +122,12 @@ fn rewrite_yaml(file: &CaseFile, mut edits: Vec<Edit>) -> String {
         match (&location.expect, whole) {
             (None, _) => {
                 let at = location.end.min(lines.len());
-                lines.splice(at..at, block(&values));
+                lines.splice(at..at, block(&values, None));
             }
             (Some(expect), true) => {
-                lines.splice(expect.line..expect.end.min(lines.len()), block(&values));
+                // A comment after an inline `expect: {…}` stays on the `expect:` line.
+                let comment = lines.get(expect.line).and_then(|line| trailing_comment(line));
+                lines.splice(expect.line..expect.end.min(lines.len()), block(&values, comment));
             }
             (Some(expect), false) => {
                 let mut by_line: Vec<(Entry, &str, &Value)> = Vec::new();
@@ -156,7 +159,7 @@ fn rewrite_yaml(file: &CaseFile, mut edits: Vec<Edit>) -> String {
 }
 
 /// `key: value` at `indent`, as YAML lines: scalars and empty collections on the key's line,
-/// anything else as a block under it.
+/// anything else as a block under it; `comment` ends the key's line either way.
 fn entry(key: &str, value: &Value, indent: usize, comment: Option<&str>) -> Vec<String> {
     let pad = " ".repeat(indent);
     let yaml = serde_yaml_ng::to_string(value).unwrap_or_default();
@@ -170,7 +173,8 @@ fn entry(key: &str, value: &Value, indent: usize, comment: Option<&str>) -> Vec<
         let comment = comment.map(|c| format!("  {c}")).unwrap_or_default();
         return vec![format!("{pad}{key}: {yaml}{comment}")];
     }
-    let mut out = vec![format!("{pad}{key}:")];
+    let comment = comment.map(|c| format!("  {c}")).unwrap_or_default();
+    let mut out = vec![format!("{pad}{key}:{comment}")];
     out.extend(yaml.lines().map(|line| format!("{pad}  {line}")));
     out
 }
@@ -205,6 +209,11 @@ mod tests {
             ["  commands:", "    - api: a", "      args:", "      - 1"]
         );
         assert_eq!(entry("deny", &Value::Null, 0, None), ["deny: null"]);
+        // A flow-style mapping that becomes a block keeps its comment on the key's line.
+        assert_eq!(
+            entry("claims", &json!({"id_token": {"a": 1}}), 4, Some("# from the rule")),
+            ["    claims:  # from the rule", "      id_token:", "        a: 1"]
+        );
     }
 
     #[test]

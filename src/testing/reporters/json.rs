@@ -1,5 +1,6 @@
 //! The JSON report: one document with the counts and every case, its result, where it is, and
-//! for a failure each failing field with its explanation and the actual value.
+//! for a failure each failing field with its explanation and the actual value; case files that
+//! could not be loaded are listed under `broken` (each with `file`, `line` and `message`).
 
 use serde_json::{json, Value};
 
@@ -54,6 +55,11 @@ pub fn render(files: &[CaseFile], report: &Report) -> String {
             case
         })
         .collect();
+    let broken: Vec<Value> = report
+        .broken
+        .iter()
+        .map(|b| json!({"file": b.path.display().to_string(), "line": b.line, "message": b.message}))
+        .collect();
     let document = json!({
         "passed": report.passed(),
         "failed": report.failed(),
@@ -61,6 +67,7 @@ pub fn render(files: &[CaseFile], report: &Report) -> String {
         "not_run": report.not_run,
         "duration_ms": report.duration.as_secs_f64() * 1000.0,
         "cases": cases,
+        "broken": broken,
     });
     serde_json::to_string_pretty(&document).unwrap_or_default() + "\n"
 }
