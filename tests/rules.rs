@@ -30,11 +30,21 @@ async fn another_error_passed_to_callback_is_an_error() {
 #[tokio::test]
 async fn bare_callback_keeps_the_mutated_user_and_context() {
     let outcome = run(inline("function (user, context, callback) { user.nickname = 'changed'; context.multifactor = { provider: 'any' }; context.redirect = { url: 'https://x.example' }; return callback(); }")).await;
-    assert_eq!(outcome.status, Status::Completed);
+    // Auth0's Rules docs (redirect from rules): setting `context.redirect.url` sends the user
+    // there once the Rules have run; `run`, `simulate` and `actionhost test` all call it redirected.
+    assert_eq!(outcome.status, Status::Redirected);
     let callback = outcome.callback.unwrap();
     assert_eq!(callback.user["nickname"], json!("changed"));
     assert_eq!(callback.context["multifactor"], json!({"provider": "any"}));
     assert_eq!(callback.context["redirect"], json!({"url": "https://x.example"}));
+}
+
+#[tokio::test]
+async fn a_rule_without_a_redirect_url_completes() {
+    let outcome =
+        run(inline("function (user, context, callback) { context.redirect = {}; callback(null, user, context); }"))
+            .await;
+    assert_eq!(outcome.status, Status::Completed);
 }
 
 #[tokio::test]

@@ -82,7 +82,7 @@ pub async fn run(
         }
         let callback = outcome.callback.clone();
         match (outcome.status, callback) {
-            (Status::Completed, Some(cb)) if cb.user.is_object() && cb.context.is_object() => {
+            (Status::Completed | Status::Redirected, Some(cb)) if cb.user.is_object() && cb.context.is_object() => {
                 let mut changes = Vec::new();
                 diff("/user", &user, &cb.user, &mut changes);
                 diff("/context", &context, &cb.context, &mut changes);
@@ -95,7 +95,7 @@ pub async fn run(
                 (user, context) = (cb.user, cb.context);
                 flow.rules_executed.push(rule.name.clone());
             }
-            (Status::Completed, _) => {
+            (Status::Completed | Status::Redirected, _) => {
                 let mut step = Step::ran(StepKind::Rule, &rule.name, None, &outcome, ms, vec![]);
                 let error = OutcomeError::new(
                     "CallbackError",

@@ -52,8 +52,9 @@ pub fn build_input(
     }))
 }
 
-/// Reads the runner's result: `callback(null, …)` completes, an `UnauthorizedError` denies, any
-/// other error (or a throw, or a second callback) is an error.
+/// Reads the runner's result: `callback(null, …)` completes, or redirects when the context it
+/// passed sets `redirect.url` (Auth0 sends the user there once every Rule has run); an
+/// `UnauthorizedError` denies; any other error (or a throw, or a second callback) is an error.
 pub fn interpret(mut value: Value) -> (Status, Option<CallbackResult>, Option<OutcomeError>) {
     if value["ok"] != Value::Bool(true) {
         return (Status::Error, None, Some(OutcomeError::from_js(&value["error"])));
@@ -63,6 +64,7 @@ pub fn interpret(mut value: Value) -> (Status, Option<CallbackResult>, Option<Ou
     let result =
         CallbackResult { error: error.clone(), user: callback["user"].take(), context: callback["context"].take() };
     let status = match &error {
+        None if result.context["redirect"]["url"].is_string() => Status::Redirected,
         None => Status::Completed,
         Some(_) if callback["denied"] == Value::Bool(true) => Status::Denied,
         Some(_) => Status::Error,

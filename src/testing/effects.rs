@@ -136,7 +136,7 @@ fn rule(outcome: &Outcome, effects: &mut Effects, app: &mut Map<String, Value>, 
         effects.deny = callback.error.as_ref().map(|e| e.message.clone());
         return;
     }
-    if outcome.status != Status::Completed {
+    if !matches!(outcome.status, Status::Completed | Status::Redirected) {
         return;
     }
     let context = &callback.context;
