@@ -7,6 +7,7 @@
 mod actions_stage;
 pub mod claims;
 mod flow;
+pub mod flows;
 pub mod login;
 pub mod metadata;
 mod result;
