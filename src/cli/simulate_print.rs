@@ -180,14 +180,19 @@ pub fn flow_human(result: &FlowResult) -> String {
     if let Value::Object(fields) = &result.result {
         let _ = writeln!(out, "result:");
         for (key, value) in fields {
-            match value {
-                Value::Object(inner) if key == "access_token" || key == "tokens" => {
-                    let _ = writeln!(out, "  {key}:");
-                    for (name, part) in inner {
-                        let _ = writeln!(out, "    {name}: {}", shorten(&part.to_string(), 400));
-                    }
+            // Tokens are shown claim by claim, as a login's.
+            let tokens: Vec<(&str, &Value)> = match key.as_str() {
+                "access_token" => vec![("access token", value)],
+                "tokens" => vec![("id token", &value["id_token"]), ("access token", &value["access_token"])],
+                _ => vec![],
+            };
+            if tokens.is_empty() {
+                let _ = writeln!(out, "  {key}: {}", shorten(&value.to_string(), 400));
+            }
+            for (name, token) in tokens {
+                if let Some(fields) = token["claims"].as_object() {
+                    claims(&mut out, name, fields, token["jwt"].as_str());
                 }
-                _ => _ = writeln!(out, "  {key}: {}", shorten(&value.to_string(), 400)),
             }
         }
     }

@@ -437,7 +437,12 @@ impl Chain<'_> {
                 merge_defaults: Some(false),
                 secrets: Some(action.secrets.clone()),
                 configuration: Some(self.tenant.rules_configs.clone()),
-                client_metadata: self.client.and_then(|c| c.client_metadata.clone()).map(Value::Object),
+                // Only a trigger whose event has an application carries its metadata.
+                client_metadata: self
+                    .client
+                    .filter(|_| event["client"].is_object())
+                    .and_then(|c| c.client_metadata.clone())
+                    .map(Value::Object),
                 container: self.container.clone(),
                 ..Default::default()
             };

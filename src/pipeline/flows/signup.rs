@@ -106,6 +106,9 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
     // The user Auth0 creates.
     let id = user_id.unwrap_or_else(|| new_id(&email));
     let full_id = format!("{strategy}|{id}");
+    if let Some(summary) = result.request.as_mut() {
+        summary.user_id = Some(full_id.clone());
+    }
     if let Some(existing) = existing(&tenant.root, &full_id, &email, &connection) {
         result.end_with(ChainEnd::Denied(FlowDenial {
             error: "user_exists".into(),
@@ -134,9 +137,6 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
     profile["identities"] =
         json!([{ "connection": connection, "provider": strategy, "user_id": id, "isSocial": false }]);
     profile["logins_count"] = json!(0);
-    if let Some(summary) = result.request.as_mut() {
-        summary.user_id = Some(full_id.clone());
-    }
     let persisted = if request.persist {
         let file = users::create(&tenant.root, &profile).map_err(|e| RequestError::new("persist", e.to_string()))?;
         Some(file)
