@@ -30,7 +30,10 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
         other => {
             return Err(RequestError::new(
                 "grant",
-                format!("unknown grant {other:?}; the machine-to-machine flow takes {CLIENT_CREDENTIALS:?}"),
+                format!(
+                    "unknown grant {:?}; the machine-to-machine flow takes {CLIENT_CREDENTIALS:?}",
+                    other.unwrap_or_default()
+                ),
             ))
         }
     }
