@@ -586,3 +586,29 @@ fn batch_lines_run_flows() {
     assert_eq!(lines[1]["status"], "error");
     assert!(lines[1]["error"]["message"].as_str().unwrap().contains("one flow at a time"), "{}", lines[1]);
 }
+
+/// A flag that belongs to another flow, or to a login, is bad input naming the flag (exit 2),
+/// not silently ignored.
+#[test]
+fn flags_of_another_flow_are_refused() {
+    let (_dir, root) = tenant_copy();
+    let tenant = root.to_str().unwrap();
+    let cases: [(&[&str], &str); 3] = [
+        (
+            &["--signup", "--client", PORTAL_ID, "--email", "a@example.com", "--phone", "+64211112222"],
+            "phone: not an option of the signup flow",
+        ),
+        (
+            &["--grant", "client-credentials", "--client", TOOLS_ID, "--audience", REPORTS, "--persist"],
+            "persist: not an option of the machine-to-machine flow",
+        ),
+        (&["--client", PORTAL_ID, "--user-id", JANE, "--scope", "read:x"], "--scope: not an option of a login"),
+    ];
+    for (args, message) in cases {
+        let mut all = vec!["simulate", "--tenant", tenant];
+        all.extend_from_slice(args);
+        let output = run_binary(&all, None);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&output).contains(message), "{args:?}: {}", stderr(&output));
+    }
+}
