@@ -25,6 +25,8 @@ mod outcome_shape;
 mod cli;
 // The login simulator: Rules then Actions, denials, redirects, claims, signing, users.
 mod simulate;
+// The other flows: machine-to-machine, signup, password change and reset, MFA by phone, token exchange.
+mod simulate_flows;
 // `actionhost test`: case files, reports, --update, parity, determinism and mocks through cases.
 mod testing;
 // The built binary runs with the cargo registry and the source tree hidden (embedded JavaScript).

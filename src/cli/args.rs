@@ -128,10 +128,10 @@ pub struct SimulateArgs {
     #[command(flatten)]
     pub tenant: TenantArgs,
     /// The application the user logs in to (name or client_id)
-    #[arg(long, value_name = "NAME_OR_ID", required_unless_present = "resume")]
+    #[arg(long, value_name = "NAME_OR_ID", required_unless_present_any = ["resume", "password_change"])]
     pub client: Option<String>,
-    /// The user: a JSON file holding the user object
-    #[arg(long, value_name = "FILE", required_unless_present_any = ["user_id", "resume"], conflicts_with = "user_id")]
+    /// The user: a JSON file holding the user object (--signup: the new user's attributes)
+    #[arg(long, value_name = "FILE", required_unless_present_any = ["user_id", "resume", "grant", "signup", "token_exchange"], conflicts_with = "user_id")]
     pub user: Option<PathBuf>,
     /// The user: the id of a user of the tenant's users/ folder
     #[arg(long, value_name = "ID")]
@@ -166,11 +166,59 @@ pub struct SimulateArgs {
     /// Shared-container key for every step (Rules share one global, Actions keep module state)
     #[arg(long, value_name = "KEY")]
     pub container: Option<String>,
+    /// Machine-to-machine: the application asks a token with its own credentials (client-credentials); needs --audience
+    #[arg(long, value_name = "GRANT", conflicts_with_all = ["signup", "password_change", "password_reset", "send_phone_message", "token_exchange"])]
+    pub grant: Option<String>,
+    /// The requested scopes, space-separated (machine-to-machine, token exchange)
+    #[arg(long, value_name = "SCOPES")]
+    pub scope: Option<String>,
+    /// Signup: pre-user-registration, the new user (written with --persist), post-user-registration; needs --email
+    #[arg(long, conflicts_with_all = ["password_change", "password_reset", "send_phone_message", "token_exchange"])]
+    pub signup: bool,
+    /// Signup: the new user's email
+    #[arg(long, value_name = "E")]
+    pub email: Option<String>,
+    /// Password change: the user's post-change-password Actions
+    #[arg(long, conflicts_with_all = ["password_reset", "send_phone_message", "token_exchange"])]
+    pub password_change: bool,
+    /// Password reset: the password-reset-post-challenge Actions (a redirect suspends it for --continue)
+    #[arg(long, conflicts_with_all = ["send_phone_message", "token_exchange"])]
+    pub password_reset: bool,
+    /// MFA by phone: the send-phone-message Actions send the user's code
+    #[arg(long, conflicts_with = "token_exchange")]
+    pub send_phone_message: bool,
+    /// MFA by phone: the number the code goes to (E.164; default: the user's phone_number)
+    #[arg(long, value_name = "+NUMBER")]
+    pub phone: Option<String>,
+    /// MFA by phone: sms (default) or voice
+    #[arg(long, value_name = "TYPE")]
+    pub message_type: Option<String>,
+    /// Custom token exchange: custom-token-exchange sets the user, then the post-login Actions and the tokens
+    #[arg(long)]
+    pub token_exchange: bool,
+    /// Token exchange: the subject token
+    #[arg(long, value_name = "T")]
+    pub subject_token: Option<String>,
+    /// Token exchange: the subject token's type (a URI)
+    #[arg(long, value_name = "URI")]
+    pub subject_token_type: Option<String>,
     /// Print one JSON object (result and transcript) instead of the human view
     #[arg(long)]
     pub json: bool,
     #[command(flatten)]
     pub engine: EngineArgs,
+}
+
+impl SimulateArgs {
+    /// Whether a flag names a flow other than a login.
+    pub fn names_flow(&self) -> bool {
+        self.grant.is_some()
+            || self.signup
+            || self.password_change
+            || self.password_reset
+            || self.send_phone_message
+            || self.token_exchange
+    }
 }
 
 #[derive(Debug, Subcommand)]

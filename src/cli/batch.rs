@@ -1,6 +1,6 @@
 //! `actionhost batch`: JSON-lines requests on stdin, one JSON outcome line per request on
 //! stdout, in input order, executed in parallel on the pool. A line `{"id": …, "simulate": {…}}`
-//! simulates a login instead and yields its result. A line that is not a valid request yields
+//! simulates a login instead and yields its result (or, naming another flow, that flow's). A line that is not a valid request yields
 //! an error outcome naming the line, and the rest go on.
 
 use futures::{FutureExt, StreamExt};
@@ -9,6 +9,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use super::args::BatchArgs;
 use super::HostConfigBuilder;
+use actionhost::pipeline::flows::{self, FlowRequest, FlowResult};
 use actionhost::pipeline::{self, LoginRequest, Simulation};
 use actionhost::{Host, Outcome, Request};
 
@@ -44,6 +45,7 @@ pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
         match &outcome {
             Answer::Outcome(outcome) => serde_json::to_writer(&mut line, outcome)?,
             Answer::Simulation(result) => serde_json::to_writer(&mut line, result)?,
+            Answer::Flow(result) => serde_json::to_writer(&mut line, result)?,
         }
         line.push(b'\n');
         stdout.write_all(&line).await?;
@@ -72,6 +74,7 @@ struct Defaults {
 enum Answer {
     Outcome(Box<Outcome>),
     Simulation(Box<Simulation>),
+    Flow(Box<FlowResult>),
 }
 
 /// A batch line asking for a simulated login.
@@ -93,6 +96,13 @@ async fn run_line(host: &Host, defaults: &Defaults, number: usize, text: &str) -
             )))
         }
     };
+    if let Some(Value::Object(fields)) = value.get("simulate") {
+        let resumes_flow =
+            fields.get("continue").and_then(Value::as_str).is_some_and(|p| flows::is_flow_state(p.as_ref()));
+        if resumes_flow || flows::FLOW_FIELDS.iter().any(|f| fields.contains_key(*f)) {
+            return Answer::Flow(Box::new(flow_line(host, defaults, number, value).await));
+        }
+    }
     if value.get("simulate").is_some() {
         return Answer::Simulation(Box::new(simulate_line(host, defaults, number, value).await));
     }
@@ -116,6 +126,35 @@ async fn simulate_line(host: &Host, defaults: &Defaults, number: usize, value: V
             result
         }
         Err(error) => Simulation::invalid(line.id, format!("line {number}: {error}")),
+    }
+}
+
+/// A batch line asking for a flow other than a login.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlowLine {
+    #[serde(default)]
+    id: Option<Value>,
+    simulate: FlowRequest,
+}
+
+async fn flow_line(host: &Host, defaults: &Defaults, number: usize, value: Value) -> FlowResult {
+    let id = value.get("id").cloned();
+    let line: FlowLine = match serde_json::from_value(value) {
+        Ok(line) => line,
+        Err(error) => return FlowResult::invalid(id, format!("line {number}: {error}")),
+    };
+    let mut request = line.simulate;
+    if request.tenant.is_none() && request.resume.is_none() {
+        request.tenant = defaults.tenant.clone();
+        request.client = request.client.or_else(|| defaults.client.clone());
+    }
+    match flows::simulate(host, &request).await {
+        Ok(mut result) => {
+            result.id = line.id;
+            result
+        }
+        Err(error) => FlowResult::invalid(line.id, format!("line {number}: {error}")),
     }
 }
 

@@ -1,11 +1,12 @@
 //! The human view of a simulated login: how it ended, each step with its time, api calls,
 //! console output and changes, then the tokens' claims, scopes, MFA, the user's metadata and
-//! Auth0's warnings.
+//! Auth0's warnings; and the same for the other flows ([`flow_human`]).
 
 use std::fmt::Write;
 
 use serde_json::{Map, Value};
 
+use actionhost::pipeline::flows::FlowResult;
 use actionhost::pipeline::{ChangeOp, SimStatus, Simulation, Step, StepStatus};
 
 pub fn human(result: &Simulation) -> String {
@@ -133,4 +134,73 @@ fn shorten(text: &str, max: usize) -> String {
     }
     let cut: String = text.chars().take(max).collect();
     format!("{cut}…")
+}
+
+/// The human view of a flow other than a login: how it ended, each step, then what it produced.
+pub fn flow_human(result: &FlowResult) -> String {
+    let mut out = String::new();
+    if let (Some(flow), Some(request)) = (result.flow, &result.request) {
+        let mut who = Vec::new();
+        if let Some(user) = &request.user_id {
+            who.push(format!("user {user}"));
+        }
+        if let Some(client) = &request.client {
+            who.push(format!("application {client}"));
+        }
+        if let Some(audience) = &request.audience {
+            who.push(format!("audience {audience}"));
+        }
+        let _ = writeln!(out, "flow: {} ({})", flow.as_str(), who.join(", "));
+    }
+    let ran = result.steps.iter().filter(|s| s.status != StepStatus::Skipped).count();
+    let _ = writeln!(out, "status: {}  ({ran} steps, {:.1} ms)", result.status.as_str(), result.duration_ms);
+    if let Some(denial) = &result.denial {
+        let reason = denial.reason.as_deref().map(|r| format!("; reason: {r}")).unwrap_or_default();
+        let _ = writeln!(out, "denied by {}: {} ({}){reason}", denial.by, denial.error, denial.error_description);
+    }
+    if let Some(redirect) = &result.redirect {
+        let _ = writeln!(out, "redirect by {}: {}", redirect.by, redirect.url);
+        let _ = writeln!(
+            out,
+            "  resume with: actionhost simulate --continue {} --query KEY=VALUE",
+            redirect.state_file.display()
+        );
+    }
+    if let Some(error) = &result.error {
+        let at = result.failed_step.as_deref().map(|s| format!(" (in {s})")).unwrap_or_default();
+        let _ = writeln!(out, "error{at}: {}: {}", error.name, error.message);
+    }
+    if !result.steps.is_empty() {
+        let _ = writeln!(out, "steps:");
+        let width = result.steps.iter().map(|s| s.name.chars().count() + 7).max().unwrap_or(0);
+        for (index, step) in result.steps.iter().enumerate() {
+            step_lines(&mut out, index + 1, step, width);
+        }
+    }
+    if let Value::Object(fields) = &result.result {
+        let _ = writeln!(out, "result:");
+        for (key, value) in fields {
+            // Tokens are shown claim by claim, as a login's.
+            let tokens: Vec<(&str, &Value)> = match key.as_str() {
+                "access_token" => vec![("access token", value)],
+                "tokens" => vec![("id token", &value["id_token"]), ("access token", &value["access_token"])],
+                _ => vec![],
+            };
+            if tokens.is_empty() {
+                let _ = writeln!(out, "  {key}: {}", shorten(&value.to_string(), 400));
+            }
+            for (name, token) in tokens {
+                if let Some(fields) = token["claims"].as_object() {
+                    claims(&mut out, name, fields, token["jwt"].as_str());
+                }
+            }
+        }
+    }
+    if !result.warnings.is_empty() {
+        let _ = writeln!(out, "warnings:");
+        for warning in &result.warnings {
+            let _ = writeln!(out, "  - {warning}");
+        }
+    }
+    out
 }

@@ -139,7 +139,7 @@ fn default_field(path: &[&str]) -> String {
 }
 
 /// A stable, realistic connection id for a connection name.
-fn connection_id(name: &str) -> String {
+pub fn connection_id(name: &str) -> String {
     if name == DEFAULT_CONNECTION {
         return default_field(&["connection", "id"]);
     }

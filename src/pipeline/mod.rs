@@ -8,6 +8,7 @@ mod actions_stage;
 pub mod claims;
 mod error;
 mod flow;
+pub mod flows;
 pub mod login;
 pub mod metadata;
 mod result;

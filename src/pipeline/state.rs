@@ -99,6 +99,29 @@ pub fn check_binding(
     given_root: Option<&Path>,
     persist: bool,
 ) -> Result<(), RequestError> {
+    check_tenant(path, state_root, given_root)?;
+    let field = "continue";
+    if persist {
+        let user_file = &suspended.flow.login.user_file;
+        super::users::check_writable(state_root, user_file).map_err(|e| {
+            RequestError::new(
+                field,
+                format!(
+                    "{} names the user file {}, which --persist may not write: {}",
+                    path.display(),
+                    user_file.display(),
+                    e.message
+                ),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Checks that the state file `path` of a suspended login or flow belongs to the tenant it is
+/// resumed for: the tenant given (`given_root`) must be the one the state names (`state_root`);
+/// without one, the state file must lie inside the named tenant's folder.
+pub fn check_tenant(path: &Path, state_root: &Path, given_root: Option<&Path>) -> Result<(), RequestError> {
     let field = "continue";
     let real = |p: &Path| {
         p.canonicalize().map_err(|e| RequestError::new(field, format!("cannot resolve {}: {e}", p.display())))
@@ -115,20 +138,6 @@ pub fn check_binding(
                 return Err(RequestError::new(field, format!("{} names the tenant {} but is not inside that tenant's folder: give that tenant with --tenant to resume it", path.display(), state_root.display())));
             }
         }
-    }
-    if persist {
-        let user_file = &suspended.flow.login.user_file;
-        super::users::check_writable(state_root, user_file).map_err(|e| {
-            RequestError::new(
-                field,
-                format!(
-                    "{} names the user file {}, which --persist may not write: {}",
-                    path.display(),
-                    user_file.display(),
-                    e.message
-                ),
-            )
-        })?;
     }
     Ok(())
 }

@@ -165,6 +165,30 @@ pub fn persist(tenant_root: &Path, file: &Path, user_id: &str, patch: &MetadataP
     Ok(true)
 }
 
+/// Writes a new user (a signup, a user a token exchange created) to the tenant's `users/`
+/// folder as `users/<file_name(user_id)>`, under the tenant's user lock; refuses when that file,
+/// or any file of the folder holding the same `user_id`, exists. Returns the file written.
+pub fn create(tenant_root: &Path, user: &Value) -> Result<PathBuf, TenantError> {
+    let users = tenant_root.join("users");
+    let id = user["user_id"]
+        .as_str()
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| TenantError::new(&users, "cannot write a user without a user_id"))?;
+    let file = users.join(file_name(id));
+    let _lock = lock(tenant_root, "users.lock")?;
+    if std::fs::symlink_metadata(&file).is_ok() {
+        return Err(TenantError::new(&file, "cannot write the new user: the file exists already"));
+    }
+    if let Ok(existing) = find(tenant_root, id) {
+        return Err(TenantError::new(&existing, format!("cannot write the new user: it holds {id:?} already")));
+    }
+    let mut out =
+        serde_json::to_string_pretty(user).map_err(|e| TenantError::new(&file, format!("cannot serialize: {e}")))?;
+    out.push('\n');
+    files::write_inside(tenant_root, &file, out.as_bytes(), Mode::default()).map_err(|e| TenantError::write(&e))?;
+    Ok(file)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
