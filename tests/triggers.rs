@@ -504,7 +504,7 @@ async fn tenant_actions_run_as_the_trigger_their_supported_triggers_name() {
 #[test]
 fn batch_lines_run_other_triggers() {
     let input = [
-        r#"{"id": 1, "script_path": "fixtures/triggers/credentials_exchange.js", "event": {"request": {"geoip": {"countryCode": "KP"}}}}"#,
+        r#"{"id": 1, "script_path": "fixtures/tenant/actions/m2m-token-policy/code.js", "event": {"request": {"geoip": {"countryCode": "KP"}}}}"#,
         r#"{"id": 2, "script": "exports.onExecutePostChallenge = async (event, api) => { api.redirect.sendUserTo('https://idv.example.com/'); };"}"#,
         r#"{"id": 3, "script": "exports.onExecutePostUserRegistration = async (event, api) => { api.cache.set('k', event.user.user_id); };", "trigger": "post-user-registration"}"#,
         r#"{"id": 4, "script": "exports.onExecuteSendPhoneMessage = async () => {};", "phase": "continue"}"#,

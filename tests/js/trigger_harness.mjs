@@ -1,11 +1,25 @@
 // Shared helpers of the Node tests of the Actions triggers other than post-login: a recording
 // ctx with a fixed clock around a trigger's createApi, the trigger's default event
-// (src/actions/events/), its example Action (fixtures/triggers/) run in a fresh node:vm context
+// (src/actions/events/), its example Action (fixtures/tenant/actions/) run in a fresh node:vm context
 // as a CommonJS module, exact-error assertions and HS256 tokens.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import vm from "node:vm";
+
+/** The example tenant's Action for each trigger (fixtures/tenant/actions/<name>/code.js). */
+const EXAMPLE_ACTIONS = {
+  credentials_exchange: "m2m-token-policy",
+  custom_email_provider: "email-sender",
+  custom_phone_provider: "sms-sender",
+  custom_token_exchange: "legacy-token-exchange",
+  event_stream: "crm-sync",
+  password_reset_post_challenge: "password-reset-guard",
+  post_change_password: "password-change-note",
+  post_user_registration: "signup-counter",
+  pre_user_registration: "signup-screening",
+  send_phone_message: "mfa-sms-sender",
+};
 
 export const NOW = 1_717_234_800_000; // 2024-06-01T09:40:00Z, ten minutes after the default login
 export const NOW_S = NOW / 1000;
@@ -49,11 +63,11 @@ export function throwsExact(fn, type, message) {
 }
 
 /**
- * Loads fixtures/triggers/<trigger>.js as a CommonJS module in a fresh context whose globals
+ * Loads the example tenant's Action for <trigger> as a CommonJS module in a fresh context whose globals
  * are `globals` (e.g. a `fetch` stub) and returns its exports.
  */
 export function loadExample(trigger, globals = {}) {
-  const file = new URL(`fixtures/triggers/${trigger}.js`, ROOT);
+  const file = new URL(`fixtures/tenant/actions/${EXAMPLE_ACTIONS[trigger]}/code.js`, ROOT);
   const source = readFileSync(file, "utf8");
   const module = { exports: {} };
   const context = vm.createContext({ console, URL, URLSearchParams, ...globals });

@@ -1,11 +1,25 @@
 // trigger_support.mjs: what the Node tests of the triggers' apis share: an api built from a
 // trigger's TRIGGER.createApi with a recording ctx, exact error assertions, the checks every
 // api object passes (frozen, getters only, sealed classes), the trigger's default event from
-// src/actions/events/, and its example Action from fixtures/triggers/ run as a CommonJS module.
+// src/actions/events/, and its example Action from the example tenant (fixtures/tenant/actions/) run as a CommonJS module.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import vm from "node:vm";
+
+/** The example tenant's Action for each trigger (fixtures/tenant/actions/<name>/code.js). */
+const EXAMPLE_ACTIONS = {
+  credentials_exchange: "m2m-token-policy",
+  custom_email_provider: "email-sender",
+  custom_phone_provider: "sms-sender",
+  custom_token_exchange: "legacy-token-exchange",
+  event_stream: "crm-sync",
+  password_reset_post_challenge: "password-reset-guard",
+  post_change_password: "password-change-note",
+  post_user_registration: "signup-counter",
+  pre_user_registration: "signup-screening",
+  send_phone_message: "mfa-sms-sender",
+};
 
 export const NOW = 1_700_000_000_000; // fixed clock (ms)
 const ROOT = new URL("../../", import.meta.url);
@@ -69,9 +83,9 @@ export function assertApiShape(api, methods) {
   assert.throws(() => { "use strict"; api[names[0]] = {}; }, TypeError);
 }
 
-/** Loads fixtures/triggers/<name>.js as a CommonJS module (as the host does) and returns its exports. */
+/** Loads the example tenant's Action for trigger <name> as a CommonJS module (as the host does) and returns its exports. */
 export function loadExample(name) {
-  const filename = new URL(`fixtures/triggers/${name}.js`, ROOT).pathname;
+  const filename = new URL(`fixtures/tenant/actions/${EXAMPLE_ACTIONS[name]}/code.js`, ROOT).pathname;
   const source = readFileSync(filename, "utf8");
   const fn = vm.compileFunction(source, ["exports", "require", "module", "__filename", "__dirname"], { filename });
   const module = { exports: {} };
