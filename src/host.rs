@@ -96,8 +96,10 @@ impl Host {
     /// Runs one request. A request that cannot be run (bad field, unreadable script) is an
     /// `Err` naming the field; everything the script does, including failing, is an `Outcome`.
     pub async fn run(&self, request: Request) -> Result<Outcome, RequestError> {
+        let given = GivenInputs::of(&request);
         let mut request = self.resolve_tenant(request)?;
         let (job, trigger) = self.prepare(&mut request)?;
+        given.check(trigger)?;
         let script = job.script.filename.clone();
         let timeout_ms = job.timeout.as_millis();
         let memory_mb = job.memory_mb;
@@ -181,6 +183,47 @@ impl Host {
             container: request.container.clone(),
         };
         Ok((job, trigger))
+    }
+}
+
+/// Which trigger-specific inputs the caller gave (before a tenant adds its own), so that one
+/// the trigger does not read is refused instead of silently ignored.
+struct GivenInputs {
+    event: bool,
+    secrets: bool,
+    continue_phase: bool,
+    user: bool,
+    context: bool,
+}
+
+impl GivenInputs {
+    fn of(request: &Request) -> GivenInputs {
+        GivenInputs {
+            event: request.event.is_some(),
+            secrets: request.secrets.is_some(),
+            continue_phase: request.phase == Some(crate::request::Phase::Continue),
+            user: request.user.is_some(),
+            context: request.context.is_some(),
+        }
+    }
+
+    fn check(&self, trigger: Trigger) -> Result<(), RequestError> {
+        let refused: &[(&str, bool, &str)] = if trigger.is_action() {
+            &[
+                ("user", self.user, "a Rule's input; an Action's user is `event.user` (give it in `event`)"),
+                ("context", self.context, "a Rule's input; an Action reads `event`"),
+            ]
+        } else {
+            &[
+                ("event", self.event, "an Action's input; a Rule reads `user` and `context`"),
+                ("secrets", self.secrets, "an Action's input; a Rule reads `configuration`"),
+                ("phase", self.continue_phase, "an Action's input; a Rule has no continue handler"),
+            ]
+        };
+        match refused.iter().find(|(_, given, _)| *given) {
+            Some((field, _, why)) => Err(RequestError::new(*field, format!("does not apply to {trigger}: {why}"))),
+            None => Ok(()),
+        }
     }
 }
 

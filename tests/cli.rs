@@ -276,3 +276,17 @@ fn batch_answers_a_line_before_the_next_one_is_sent() {
     assert!(child.wait().unwrap().success());
     reader.join().unwrap();
 }
+
+/// An input the trigger does not read is refused, naming it, instead of being ignored.
+#[test]
+fn inputs_that_do_not_apply_to_the_trigger_are_refused() {
+    let message = usage_error(&["run", ACTION, "--user", "fixtures/seed/user-unverified.json"]);
+    assert!(message.contains("user: does not apply to post-login"), "{message}");
+    let rule = "fixtures/tenant/rules/block-contractors.js";
+    let message = usage_error(&["run", rule, "--secret", "API_KEY=x"]);
+    assert!(message.contains("secrets: does not apply to rule"), "{message}");
+    let message = usage_error(&["run", rule, "--phase", "continue"]);
+    assert!(message.contains("phase: does not apply to rule"), "{message}");
+    // The same request without them runs.
+    assert_eq!(run_binary(&["run", rule], None).status.code(), Some(0));
+}

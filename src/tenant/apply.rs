@@ -44,8 +44,13 @@ pub fn apply(request: &Request, tenant: &Tenant) -> Result<Request, RequestError
     resolved.configuration = Some(configuration);
     if let Some(name) = &request.client {
         let client = tenant.client(name).map_err(|e| RequestError::new("client", e.to_string()))?;
-        resolved.event = Some(layered(event_client(client), request.event.as_ref()));
-        resolved.context = Some(layered(context_client(client), request.context.as_ref()));
+        // The application's part of the inputs of the trigger that runs (both while unknown).
+        if resolved.trigger != Some(Trigger::Rule) {
+            resolved.event = Some(layered(event_client(client), request.event.as_ref()));
+        }
+        if resolved.trigger.is_none_or(|trigger| !trigger.is_action()) {
+            resolved.context = Some(layered(context_client(client), request.context.as_ref()));
+        }
         if resolved.client_metadata.is_none() {
             resolved.client_metadata = client.client_metadata.clone().map(Value::Object);
         }
