@@ -623,3 +623,57 @@ fn flags_of_another_flow_are_refused() {
         assert!(stderr(&output).contains(message), "{args:?}: {}", stderr(&output));
     }
 }
+
+/// Every flow runs on the example tenant as it is bound (`triggers/triggers.json`): each runs
+/// the Action bound to its trigger and ends as that Action decides.
+#[test]
+fn every_flow_runs_on_the_example_tenant() {
+    let (_dir, root) = tenant_copy();
+    let jane = "auth0|65a5027f9b3c4d1e2f3a4b5c";
+    let bindings: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("triggers/triggers.json")).unwrap()).unwrap();
+    let bound = |trigger: &str| bindings[trigger][0]["action_name"].as_str().unwrap().to_owned();
+    let cases: [(&str, &[&str], &str); 6] = [
+        (
+            "credentials-exchange",
+            &["--grant", "client-credentials", "--client", "Internal Tools", "--audience", "https://api.example.com"],
+            "denied",
+        ),
+        (
+            "pre-user-registration",
+            &["--signup", "--client", "Customer Portal", "--email", "new.user@example.com"],
+            "completed",
+        ),
+        ("post-change-password", &["--password-change", "--user-id", jane], "completed"),
+        (
+            "password-reset-post-challenge",
+            &["--password-reset", "--client", "Customer Portal", "--user-id", jane],
+            "completed",
+        ),
+        (
+            "send-phone-message",
+            &["--send-phone-message", "--client", "Customer Portal", "--user-id", jane, "--phone", "+64211234567"],
+            "completed",
+        ),
+        (
+            "custom-token-exchange",
+            &[
+                "--token-exchange",
+                "--client",
+                "Customer Portal",
+                "--subject-token",
+                "t",
+                "--subject-token-type",
+                "urn:x",
+            ],
+            "denied",
+        ),
+    ];
+    for (trigger, args, status) in cases {
+        let (result, code) = flow(&root, args);
+        assert_eq!(code, 0, "{trigger}: {result}");
+        assert_eq!(result["status"], status, "{trigger}: {result}");
+        let first = format!("{} {status}", bound(trigger));
+        assert_eq!(steps(&result).first(), Some(&first), "{trigger}: {:?}", steps(&result));
+    }
+}
