@@ -469,5 +469,7 @@ mod schema_tests {
         let mut listed: Vec<String> = super::super::expect::ExpectField::NAMES.iter().map(|f| f.to_string()).collect();
         listed.sort();
         assert_eq!(listed, fields::<Expect>());
+        let triggers: Vec<&str> = crate::trigger::Trigger::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(schema["properties"]["trigger"]["enum"], serde_json::json!(triggers), "the schema's triggers");
     }
 }
