@@ -290,3 +290,42 @@ fn inputs_that_do_not_apply_to_the_trigger_are_refused() {
     // The same request without them runs.
     assert_eq!(run_binary(&["run", rule], None).status.code(), Some(0));
 }
+
+/// `run --now --seed --http` reproduces what a batch line (or a case) with `now`, `seed` and
+/// `http` gives: the same clock, the same random values, the same mocked answer.
+#[test]
+fn run_reproduces_a_batch_line_with_clock_seed_and_mocks() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("clock.js");
+    std::fs::write(
+        &script,
+        "exports.onExecutePostLogin = async (event, api) => {\n  const r = await fetch('https://api.example.com/x');\n  api.idToken.setCustomClaim('t', [new Date().toISOString(), Math.random(), (await r.json()).ok]);\n};\n",
+    )
+    .unwrap();
+    let mocks = serde_json::json!([{"url": "https://api.example.com/*", "json": {"ok": 1}}]);
+    let mocks_file = dir.path().join("mocks.json");
+    std::fs::write(&mocks_file, mocks.to_string()).unwrap();
+    let script = script.to_str().unwrap();
+    let output = run_binary(
+        &[
+            "run",
+            script,
+            "--now",
+            "2024-01-02T03:04:05.000Z",
+            "--seed",
+            "7",
+            "--http",
+            mocks_file.to_str().unwrap(),
+            "--json",
+        ],
+        None,
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let from_run: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let line = serde_json::json!({"script_path": script, "now": "2024-01-02T03:04:05.000Z", "seed": 7, "http": mocks});
+    let output = run_binary(&["batch"], Some(&format!("{line}\n")));
+    let from_batch: serde_json::Value = serde_json::from_str(stdout(&output).lines().next().unwrap()).unwrap();
+    assert_eq!(from_run["commands"], from_batch["commands"]);
+    assert_eq!(from_run["commands"][0]["args"][1][0], "2024-01-02T03:04:05.000Z");
+    assert_eq!(from_run["commands"][0]["args"][1][2], 1);
+}

@@ -93,6 +93,15 @@ pub struct RunArgs {
     /// JSON file deep-merged into the default Rules context
     #[arg(long, value_name = "FILE")]
     pub context: Option<PathBuf>,
+    /// A fixed clock for the script: ISO 8601 or epoch milliseconds
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Seed of Math.random, crypto.getRandomValues and crypto.randomUUID
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// HTTP mocks answering fetch: a JSON array of {method?, url, status?, headers?, json?|text?, delay_ms?}
+    #[arg(long, value_name = "FILE")]
+    pub http: Option<PathBuf>,
     /// Application metadata entry (repeatable); Auth0's limits apply
     #[arg(long = "client-metadata", value_name = "KEY=VALUE")]
     pub client_metadata: Vec<String>,

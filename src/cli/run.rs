@@ -41,6 +41,9 @@ async fn run_request(args: &RunArgs) -> anyhow::Result<u8> {
         context: args.context.as_deref().map(read_json).transpose()?,
         client_metadata: pairs("--client-metadata", &args.client_metadata)?.map(Value::Object),
         secrets: pairs("--secret", &args.secrets)?,
+        now: args.now.as_deref().map(clock_value),
+        seed: args.seed,
+        http: args.http.as_deref().map(read_mocks).transpose()?,
         configuration: pairs("--configuration", &args.configuration)?,
         ..Default::default()
     };
@@ -50,6 +53,17 @@ async fn run_request(args: &RunArgs) -> anyhow::Result<u8> {
     // A closed pipe (`actionhost run … | head`) is not an error worth a panic.
     std::io::stdout().write_all(text.as_bytes())?;
     Ok(if outcome.status.ran() { 0 } else { 1 })
+}
+
+/// `--now`: epoch milliseconds when it is a number, else the text (ISO 8601), checked by the host.
+fn clock_value(text: &str) -> Value {
+    text.parse::<i64>().map_or_else(|_| Value::String(text.to_owned()), Value::from)
+}
+
+/// `--http FILE`: the mocks, read as a batch line's `http` is.
+fn read_mocks(path: &Path) -> anyhow::Result<Vec<actionhost::HttpMock>> {
+    let value = read_json(path)?;
+    serde_json::from_value(value).with_context(|| format!("{}: not a JSON array of HTTP mocks", path.display()))
 }
 
 fn read_json(path: &Path) -> anyhow::Result<Value> {
