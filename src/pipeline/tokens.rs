@@ -36,6 +36,17 @@ pub enum Signing {
     Hs256(String),
 }
 
+impl Signing {
+    /// The signing `--sign` / `--sign-secret` ask for: the secret wins; neither signs nothing.
+    pub fn from_flags(sign: bool, secret: Option<&String>) -> Option<Signing> {
+        match (secret, sign) {
+            (Some(secret), _) => Some(Signing::Hs256(secret.clone())),
+            (None, true) => Some(Signing::Rs256),
+            (None, false) => None,
+        }
+    }
+}
+
 /// Where a client under test finds what validates the tokens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SigningInfo {

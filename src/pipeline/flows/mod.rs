@@ -168,11 +168,7 @@ impl FlowRequest {
     }
 
     fn signing(&self) -> Option<Signing> {
-        match (&self.sign_secret, self.sign) {
-            (Some(secret), _) => Some(Signing::Hs256(secret.clone())),
-            (None, true) => Some(Signing::Rs256),
-            (None, false) => None,
-        }
+        Signing::from_flags(self.sign, self.sign_secret.as_ref())
     }
 
     /// Refuses the fields a flow does not take, naming them.
