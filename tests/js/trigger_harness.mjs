@@ -6,20 +6,8 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import vm from "node:vm";
+import { exampleActionUrl } from "./example_actions.mjs";
 
-/** The example tenant's Action for each trigger (fixtures/tenant/actions/<name>/code.js). */
-const EXAMPLE_ACTIONS = {
-  credentials_exchange: "m2m-token-policy",
-  custom_email_provider: "email-sender",
-  custom_phone_provider: "sms-sender",
-  custom_token_exchange: "legacy-token-exchange",
-  event_stream: "crm-sync",
-  password_reset_post_challenge: "password-reset-guard",
-  post_change_password: "password-change-note",
-  post_user_registration: "signup-counter",
-  pre_user_registration: "signup-screening",
-  send_phone_message: "mfa-sms-sender",
-};
 
 export const NOW = 1_717_234_800_000; // 2024-06-01T09:40:00Z, ten minutes after the default login
 export const NOW_S = NOW / 1000;
@@ -67,7 +55,7 @@ export function throwsExact(fn, type, message) {
  * are `globals` (e.g. a `fetch` stub) and returns its exports.
  */
 export function loadExample(trigger, globals = {}) {
-  const file = new URL(`fixtures/tenant/actions/${EXAMPLE_ACTIONS[trigger]}/code.js`, ROOT);
+  const file = exampleActionUrl(trigger);
   const source = readFileSync(file, "utf8");
   const module = { exports: {} };
   const context = vm.createContext({ console, URL, URLSearchParams, ...globals });

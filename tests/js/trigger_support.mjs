@@ -6,20 +6,8 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import vm from "node:vm";
+import { exampleActionUrl } from "./example_actions.mjs";
 
-/** The example tenant's Action for each trigger (fixtures/tenant/actions/<name>/code.js). */
-const EXAMPLE_ACTIONS = {
-  credentials_exchange: "m2m-token-policy",
-  custom_email_provider: "email-sender",
-  custom_phone_provider: "sms-sender",
-  custom_token_exchange: "legacy-token-exchange",
-  event_stream: "crm-sync",
-  password_reset_post_challenge: "password-reset-guard",
-  post_change_password: "password-change-note",
-  post_user_registration: "signup-counter",
-  pre_user_registration: "signup-screening",
-  send_phone_message: "mfa-sms-sender",
-};
 
 export const NOW = 1_700_000_000_000; // fixed clock (ms)
 const ROOT = new URL("../../", import.meta.url);
@@ -85,7 +73,7 @@ export function assertApiShape(api, methods) {
 
 /** Loads the example tenant's Action for trigger <name> as a CommonJS module (as the host does) and returns its exports. */
 export function loadExample(name) {
-  const filename = new URL(`fixtures/tenant/actions/${EXAMPLE_ACTIONS[name]}/code.js`, ROOT).pathname;
+  const filename = exampleActionUrl(name).pathname;
   const source = readFileSync(filename, "utf8");
   const fn = vm.compileFunction(source, ["exports", "require", "module", "__filename", "__dirname"], { filename });
   const module = { exports: {} };
