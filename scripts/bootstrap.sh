@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what building actionhost needs on a fresh Debian machine and is missing here:
 # cmake and libsimde-dev (the QuickJS engine's WebAssembly runtime builds offline against
-# Debian's simde, see .cargo/simde-offline.cmake), a C compiler, and Node.js for the JS tests.
+# Debian's simde, see .cargo/simde-offline.cmake), a C compiler, Node.js for the JS tests,
+# Chromium for the browser tests of `serve`, and the npm packages of tests/js (the clients
+# those tests use: the auth0 SDK, an OIDC client, a browser driver).
 set -euo pipefail
 
 missing=()
 command -v cmake >/dev/null || missing+=(cmake)
 [ -f /usr/include/simde/simde-common.h ] || missing+=(libsimde-dev)
 command -v cc >/dev/null || missing+=(build-essential)
-command -v node >/dev/null || missing+=(nodejs)
+command -v node >/dev/null || missing+=(nodejs npm)
+command -v chromium >/dev/null || missing+=(chromium)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "bootstrap: installing ${missing[*]}" >&2
@@ -35,3 +38,9 @@ for component in rustfmt clippy; do
     fi
   fi
 done
+
+# The Node clients of the serve tests, from the npm registry, reinstalled when the lock file changes.
+if [ ! tests/js/node_modules/.package-lock.json -nt tests/js/package-lock.json ]; then
+  echo "bootstrap: installing the npm packages of tests/js" >&2
+  (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -25,6 +25,7 @@ pub mod outcome;
 pub mod pipeline;
 pub mod request;
 pub mod rules;
+pub mod serve;
 pub mod tenant;
 pub mod testing;
 pub mod trigger;

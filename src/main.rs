@@ -14,22 +14,37 @@ fn main() -> ExitCode {
         return ExitCode::from(u8::try_from(code).unwrap_or(1));
     }
     let cli = cli::args::Cli::parse();
-    let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
-    let result = tokio.block_on(async {
-        match cli.command {
-            cli::args::Command::Run(args) => cli::run(args).await,
-            cli::args::Command::Batch(args) => cli::batch(args).await,
-            cli::args::Command::Clients(command) => cli::clients(command),
-            cli::args::Command::Simulate(args) => cli::simulate(args).await,
-            cli::args::Command::Test(args) => cli::test(args).await,
+    let result = match cli.command {
+        // A server answers many clients at once: all cores.
+        cli::args::Command::Serve(args) => {
+            let tokio = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+            tokio.block_on(cli::serve(args))
         }
-    });
+        command => {
+            let tokio = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("tokio runtime");
+            tokio.block_on(one_shot(command))
+        }
+    };
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("actionhost: {error:#}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// A command that ends by itself, on one thread.
+async fn one_shot(command: cli::args::Command) -> anyhow::Result<u8> {
+    {
+        match command {
+            cli::args::Command::Run(args) => cli::run(args).await,
+            cli::args::Command::Batch(args) => cli::batch(args).await,
+            cli::args::Command::Clients(command) => cli::clients(command),
+            cli::args::Command::Simulate(args) => cli::simulate(args).await,
+            cli::args::Command::Test(args) => cli::test(args).await,
+            cli::args::Command::Serve(_) => unreachable!("serve runs on its own runtime"),
         }
     }
 }

@@ -27,6 +27,8 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Run the cases of case files (*.cases.yaml, *.cases.json) and report failures
     Test(TestArgs),
+    /// Serve the tenant as a local Auth0: Management API, login server, Application Metadata pages
+    Serve(ServeArgs),
 }
 
 /// Where a tenant is and how to read it.
@@ -364,6 +366,34 @@ pub struct TestArgs {
     /// Keyword replacements for tenant files (JSON; AUTH0_KEYWORD_REPLACE_MAPPINGS is read too)
     #[arg(long, value_name = "FILE")]
     pub keywords: Option<PathBuf>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub tenant: TenantArgs,
+    /// The address to listen on
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// The port to listen on; 0 picks a free one
+    #[arg(long, value_name = "N", default_value_t = 4000)]
+    pub port: u16,
+    /// A Bearer token the Management API accepts with every scope
+    #[arg(long, value_name = "TOKEN")]
+    pub api_token: Option<String>,
+    /// /authorize with a login_hint naming a user of users/ logs that user in without the page
+    #[arg(long)]
+    pub auto_login: bool,
+    /// Serve HTTPS with a certificate for localhost kept in <tenant>/.actionhost/
+    #[arg(long)]
+    pub tls: bool,
+    /// How each login is logged on stderr: human or json
+    #[arg(long, value_name = "F", default_value = "human")]
+    pub log_format: actionhost::serve::LogFormat,
+    #[command(flatten)]
+    pub pool: PoolArgs,
     #[command(flatten)]
     pub engine: EngineArgs,
 }

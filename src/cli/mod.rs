@@ -6,6 +6,7 @@ mod clients;
 mod config;
 mod print;
 mod run;
+mod serve;
 mod simulate;
 mod simulate_print;
 mod test;
@@ -15,6 +16,7 @@ pub use config::HostConfigBuilder;
 pub use batch::batch;
 pub use clients::clients;
 pub use run::run;
+pub use serve::serve;
 pub use simulate::simulate;
 pub use test::test;
 

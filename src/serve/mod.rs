@@ -1,0 +1,119 @@
+//! `actionhost serve`: the tenant folder as a local Auth0 over HTTP(S) — the Management API
+//! (`management/`), the login server (`oidc/`, `token.rs`, `client_credentials.rs`) and the
+//! Dashboard's Application Metadata tab (`dashboard/`), on axum. Every change goes through the
+//! same files, lock and atomic writes as the command line, so each sees the other's at once.
+//! See `docs/serve.md`.
+
+mod client_credentials;
+mod dashboard;
+pub mod error;
+mod management;
+mod oidc;
+pub mod state;
+pub mod tls;
+#[allow(dead_code)] // the client authentication the grants use
+mod token;
+
+use std::future::Future;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{StatusCode, Uri};
+use axum::routing::post;
+use axum::Router;
+
+pub use error::{ApiError, OAuthError};
+pub use state::{LogFormat, ServeOptions, ServeState};
+
+use crate::Host;
+
+/// The largest request body read (Auth0 refuses larger payloads with 413).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// How long a client may take to send a request's headers.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Every route of the server.
+pub fn router(state: Arc<ServeState>) -> Router {
+    Router::new()
+        .route("/oauth/token", post(token::token))
+        .merge(management::router())
+        .merge(oidc::router())
+        .merge(dashboard::router())
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+async fn not_found(uri: Uri) -> ApiError {
+    ApiError { status: StatusCode::NOT_FOUND, message: format!("Not Found: {}", uri.path()), error_code: None }
+}
+
+/// A bound, not yet serving, server: its address is known (`--port 0` picks a free one).
+pub struct Bound {
+    listener: TcpListener,
+    /// `http://HOST:PORT` or `https://…`, without a trailing slash.
+    pub base_url: String,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    /// The CA certificate clients trust (`--tls`).
+    pub ca_certificate: Option<std::path::PathBuf>,
+}
+
+/// Binds the address of `options`; with `--tls`, makes or loads the tenant's certificate.
+pub fn bind(host: &Host, options: &ServeOptions) -> anyhow::Result<Bound> {
+    let address = SocketAddr::new(options.host, options.port);
+    let listener = TcpListener::bind(address).with_context(|| format!("cannot listen on {address}"))?;
+    listener.set_nonblocking(true)?;
+    let port = listener.local_addr()?.port();
+    let (scheme, tls, ca_certificate) = if options.tls {
+        let tenant = host.tenant(&options.tenant)?;
+        let files = tls::ensure(&tenant.root)?;
+        ("https", Some(tls::server_config(&files)?), Some(files.ca))
+    } else {
+        ("http", None, None)
+    };
+    let host_name = match options.host {
+        // The certificate names localhost; clients reach a loopback server by that name.
+        IpAddr::V4(ip) if ip.is_loopback() && options.tls => "localhost".to_owned(),
+        IpAddr::V6(ip) => format!("[{ip}]"),
+        ip => ip.to_string(),
+    };
+    Ok(Bound { listener, base_url: format!("{scheme}://{host_name}:{port}"), tls, ca_certificate })
+}
+
+/// Serves until `shutdown` completes, then lets open requests finish.
+pub async fn serve(
+    bound: Bound,
+    state: ServeState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let app = router(Arc::new(state)).into_make_service_with_connect_info::<SocketAddr>();
+    let handle = axum_server::Handle::new();
+    let stopper = handle.clone();
+    tokio::spawn(async move {
+        shutdown.await;
+        stopper.graceful_shutdown(Some(Duration::from_secs(5)));
+    });
+    let served = async {
+        match bound.tls {
+            Some(config) => {
+                let config = axum_server::tls_rustls::RustlsConfig::from_config(config);
+                let mut server = axum_server::from_tcp_rustls(bound.listener, config)?.handle(handle);
+                limit_slow_clients(server.http_builder());
+                server.serve(app).await
+            }
+            None => {
+                let mut server = axum_server::from_tcp(bound.listener)?.handle(handle);
+                limit_slow_clients(server.http_builder());
+                server.serve(app).await
+            }
+        }
+    };
+    served.await.context("the server stopped")
+}
+
+fn limit_slow_clients(builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>) {
+    builder.http1().timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT);
+}
