@@ -19,6 +19,7 @@ pub(crate) struct Parts {
     pub configs: Vec<((String, Value), Site)>,
     pub actions: Vec<(Action, Site)>,
     pub triggers: Bindings,
+    pub grants: Vec<super::grants::RawGrant>,
 }
 
 pub(crate) fn assemble(parts: Parts, root: PathBuf, format: TenantFormat) -> Result<Tenant, TenantError> {
@@ -65,15 +66,18 @@ pub(crate) fn assemble(parts: Parts, root: PathBuf, format: TenantFormat) -> Res
     let mut rules: Vec<Rule> = parts.rules.into_iter().map(|(r, _, _)| r).collect();
     // Stable: rules without an order keep their file order, after the ordered ones.
     rules.sort_by_key(|r| (r.order.is_none(), r.order));
+    let clients: Vec<Client> = parts.clients.into_iter().map(|(c, _)| c).collect();
+    let client_grants = super::grants::resolve(parts.grants, &clients)?;
     let rules_configs: Map<String, Value> = parts.configs.into_iter().map(|(kv, _)| kv).collect();
     Ok(Tenant {
         root,
         format,
-        clients: parts.clients.into_iter().map(|(c, _)| c).collect(),
+        clients,
         rules,
         rules_configs,
         actions: parts.actions.into_iter().map(|(a, _)| a).collect(),
         triggers,
+        client_grants,
     })
 }
 

@@ -33,6 +33,8 @@ pub struct Tenant {
     pub actions: Vec<Action>,
     /// Trigger id → action names in execution order; triggers with no bindings are omitted.
     pub triggers: BTreeMap<String, Vec<String>>,
+    /// Client grants (`grants/`, `clientGrants:`): which application may get tokens for which API.
+    pub client_grants: Vec<super::ClientGrant>,
 }
 
 /// An application.
