@@ -83,7 +83,7 @@ pub const ID_TOKEN_LIFETIME_S: u64 = 36_000;
 pub const ACCESS_TOKEN_LIFETIME_S: u64 = 86_400;
 
 /// Profile claims an ID token carries for each scope, when the user has them.
-const SCOPE_CLAIMS: [(&str, &[&str]); 4] = [
+pub const SCOPE_CLAIMS: [(&str, &[&str]); 4] = [
     (
         "profile",
         &[

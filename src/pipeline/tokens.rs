@@ -63,6 +63,8 @@ pub struct Signer {
     algorithm: Algorithm,
     key: EncodingKey,
     pub info: SigningInfo,
+    /// The public key as a JWK (RS256 only): what a JWKS endpoint serves.
+    jwk: Option<Value>,
 }
 
 impl Signer {
@@ -73,6 +75,7 @@ impl Signer {
                 algorithm: Algorithm::HS256,
                 key: EncodingKey::from_secret(secret.as_bytes()),
                 info: SigningInfo { alg: "HS256".into(), kid: None, public_key: None, jwks: None },
+                jwk: None,
             })),
             Signing::Rs256 => {
                 static SIGNERS: OnceLock<Mutex<HashMap<PathBuf, Arc<Signer>>>> = OnceLock::new();
@@ -86,6 +89,11 @@ impl Signer {
                 Ok(signer)
             }
         }
+    }
+
+    /// The public key as a JWK (`kid` = its RFC 7638 thumbprint); none for HS256.
+    pub fn public_jwk(&self) -> Option<&Value> {
+        self.jwk.as_ref()
     }
 
     pub fn sign(&self, claims: &Map<String, Value>) -> Result<String, TokenError> {
@@ -119,6 +127,7 @@ fn rs256(tenant_root: &Path, dir: &Path) -> Result<Signer, TenantError> {
             public_key: Some(dir.join(PUBLIC_KEY_FILE)),
             jwks: Some(dir.join(JWKS_FILE)),
         },
+        jwk: Some(jwk),
     })
 }
 

@@ -2,19 +2,121 @@
 //! code and refresh-token grants, `/userinfo`, `/v2/logout`, `/continue`, and the list of recent
 //! logins. Each login runs the same pipeline as `simulate`.
 
+mod authorization;
+mod authorize;
+mod discovery;
 pub mod grants;
+mod issue;
+mod journal;
+mod login;
+mod logout;
+mod pages;
+mod pkce;
+mod store;
+mod userinfo;
 
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
+use axum::routing::{get, post};
 use axum::Router;
+use base64::Engine;
+use serde_json::Value;
 
 use super::state::ServeState;
+use authorization::Authorization;
+use store::Expiring;
 
-/// What the login server keeps between requests.
-#[derive(Default)]
-pub struct OidcState {}
+/// How long the login page of an authorization request stays usable.
+const PENDING_TTL: Duration = Duration::from_secs(30 * 60);
+/// How long a login a redirect suspended waits for `/continue`.
+const SUSPENDED_TTL: Duration = Duration::from_secs(30 * 60);
+/// How long an authorization code may be redeemed (RFC 6749 §4.1.2: ten minutes at most).
+pub const CODE_TTL: Duration = Duration::from_secs(60);
+/// How long a refresh token lasts unused (Auth0's default inactivity lifetime is 30 days).
+const REFRESH_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+/// How many of each the server keeps at most.
+const CAPACITY: usize = 1000;
+/// How many logins `/actionhost/logins` lists.
+const RECENT_LOGINS: usize = 50;
+
+/// A login that ended well, waiting for its code to be redeemed.
+#[derive(Debug, Clone)]
+pub struct IssuedCode {
+    pub authorization: Authorization,
+    pub user_id: String,
+    /// The token response (`access_token`, `id_token`, `token_type`, `expires_in`, `scope`).
+    pub response: Value,
+}
+
+/// What a refresh token stands for: the login to run again.
+#[derive(Debug, Clone)]
+pub struct RefreshGrant {
+    pub authorization: Authorization,
+    pub user_id: String,
+}
+
+/// A login a Rule or an Action suspended with a redirect: the request it answers, its user.
+#[derive(Debug, Clone)]
+pub struct Suspended {
+    pub authorization: Authorization,
+    pub user_id: String,
+}
+
+pub struct OidcInner {
+    /// Authorization requests showing the login page, by the page's transaction id.
+    pub pending: Expiring<Authorization>,
+    /// Suspended logins, by Auth0's `state` of the redirect.
+    pub suspended: Expiring<Suspended>,
+    pub codes: Expiring<IssuedCode>,
+    pub refresh_tokens: Expiring<RefreshGrant>,
+    /// The newest login last.
+    pub logins: VecDeque<Value>,
+}
+
+/// What the login server keeps between requests: bounded, expiring, in memory (a restart ends
+/// every pending login, code and refresh token).
+pub struct OidcState {
+    inner: Mutex<OidcInner>,
+}
+
+impl Default for OidcState {
+    fn default() -> OidcState {
+        OidcState {
+            inner: Mutex::new(OidcInner {
+                pending: Expiring::new(PENDING_TTL, CAPACITY),
+                suspended: Expiring::new(SUSPENDED_TTL, CAPACITY),
+                codes: Expiring::new(CODE_TTL, CAPACITY),
+                refresh_tokens: Expiring::new(REFRESH_TTL, CAPACITY),
+                logins: VecDeque::new(),
+            }),
+        }
+    }
+}
+
+impl OidcState {
+    pub fn lock(&self) -> MutexGuard<'_, OidcInner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A fresh random value for codes, tokens and transaction ids (256 bits, base64url).
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source is available");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
 
 /// The login server's routes.
 pub fn router() -> Router<Arc<ServeState>> {
     Router::new()
+        .route("/.well-known/openid-configuration", get(discovery::configuration))
+        .route("/.well-known/jwks.json", get(discovery::jwks))
+        .route("/authorize", get(authorize::authorize))
+        .route("/authorize/login", post(authorize::log_in))
+        .route("/continue", get(authorize::resume).post(authorize::resume))
+        .route("/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
+        .route("/v2/logout", get(logout::logout))
+        .route("/actionhost/logins", get(journal::list))
 }

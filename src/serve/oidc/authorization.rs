@@ -1,0 +1,210 @@
+//! The authorization request of `/authorize` (RFC 6749 §4.1.1, OIDC Core §3.1.2.1, RFC 7636):
+//! read and checked in the order that decides how an error reaches the user. An unknown
+//! `client_id` or a `redirect_uri` not among the application's `callbacks` cannot be sent back
+//! to the application, so it is shown as a page; every later error redirects to the
+//! `redirect_uri` with `error=` (RFC 6749 §4.1.2.1).
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::pkce::Challenge;
+use crate::tenant::Client;
+
+/// What `/authorize` was asked, kept until the code it ends with is redeemed.
+#[derive(Debug, Clone)]
+pub struct Authorization {
+    pub client_id: String,
+    pub client_name: String,
+    pub redirect_uri: String,
+    /// Whether the request named its `redirect_uri` (the token request must then repeat it).
+    pub redirect_uri_given: bool,
+    pub state: Option<String>,
+    pub nonce: Option<String>,
+    pub scopes: Vec<String>,
+    pub audience: Option<String>,
+    pub challenge: Option<Challenge>,
+    pub login_hint: Option<String>,
+    /// `prompt=none`: no login page may be shown.
+    pub prompt_none: bool,
+}
+
+/// Why an authorization request fails.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Refusal {
+    /// Shown as a page: the application cannot be told.
+    Page { title: String, message: String },
+    /// Sent to the `redirect_uri` as `error` and `error_description`, with `state`.
+    Redirect { redirect_uri: String, state: Option<String>, error: &'static str, description: String },
+}
+
+/// The application's `callbacks` (Auth0's Allowed Callback URLs).
+pub fn callbacks(client: &Client) -> Vec<&str> {
+    client.raw["callbacks"].as_array().into_iter().flatten().filter_map(Value::as_str).collect()
+}
+
+/// The `redirect_uri` to use: the given one when it is one of the callbacks, exactly (as Auth0
+/// compares them, a trailing slash and the query included); without one, the first callback.
+pub fn check_redirect_uri(client: &Client, given: Option<&str>) -> Result<String, String> {
+    let allowed = callbacks(client);
+    match given {
+        Some(uri) if allowed.contains(&uri) => Ok(uri.to_owned()),
+        Some(uri) => Err(format!(
+            "The provided redirect_uri is not in the list of allowed callback URLs. redirect_uri {uri:?} is not among the Allowed Callback URLs of the application {:?} (callbacks: {}).",
+            client.name,
+            if allowed.is_empty() { "none".to_owned() } else { allowed.join(", ") }
+        )),
+        None => allowed.first().map(|s| (*s).to_owned()).ok_or_else(|| {
+            format!("The application {:?} has no Allowed Callback URLs (callbacks): give one in its file.", client.name)
+        }),
+    }
+}
+
+impl Authorization {
+    /// Reads the query of `/authorize` against the tenant's applications.
+    pub fn parse(clients: &[Client], query: &HashMap<String, String>) -> Result<Authorization, Refusal> {
+        let get = |name: &str| query.get(name).map(String::as_str).filter(|v| !v.is_empty());
+        let page = |title: &str, message: String| Refusal::Page { title: title.to_owned(), message };
+        let client_id =
+            get("client_id").ok_or_else(|| page("invalid_request", "Missing required parameter: client_id".into()))?;
+        let client = clients.iter().find(|c| c.client_id.as_deref() == Some(client_id)).ok_or_else(|| {
+            page(
+                "invalid_request",
+                format!("Unknown client: {client_id} (no application of the tenant has this client_id)"),
+            )
+        })?;
+        let redirect_uri = check_redirect_uri(client, get("redirect_uri"))
+            .map_err(|message| page("Callback URL mismatch", message))?;
+        let state = get("state").map(str::to_owned);
+        let refuse = |error: &'static str, description: String| Refusal::Redirect {
+            redirect_uri: redirect_uri.clone(),
+            state: state.clone(),
+            error,
+            description,
+        };
+        match get("response_type") {
+            Some("code") => {}
+            None => return Err(refuse("invalid_request", "Missing required parameter: response_type".into())),
+            Some(other) => return Err(refuse(
+                "unsupported_response_type",
+                format!(
+                    "Unsupported response_type: {other} (this server issues authorization codes: response_type=code)"
+                ),
+            )),
+        }
+        if let Some(mode) = get("response_mode").filter(|m| *m != "query") {
+            return Err(refuse("invalid_request", format!("Unsupported response_mode: {mode} (only query)")));
+        }
+        let challenge = Challenge::parse(get("code_challenge"), get("code_challenge_method"))
+            .map_err(|description| refuse("invalid_request", description))?;
+        let scopes: Vec<String> =
+            get("scope").unwrap_or("openid").split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+        Ok(Authorization {
+            client_id: client_id.to_owned(),
+            client_name: client.name.clone(),
+            redirect_uri: redirect_uri.clone(),
+            redirect_uri_given: get("redirect_uri").is_some(),
+            state: state.clone(),
+            nonce: get("nonce").map(str::to_owned),
+            scopes,
+            audience: get("audience").map(str::to_owned),
+            challenge,
+            login_hint: get("login_hint").map(str::to_owned),
+            prompt_none: get("prompt").is_some_and(|p| p.split(' ').any(|p| p == "none")),
+        })
+    }
+
+    pub fn asked(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+
+    /// The `redirect_uri` with `params` and this request's `state` added to its query.
+    pub fn redirect(&self, params: &[(&str, &str)]) -> String {
+        with_query(&self.redirect_uri, params, self.state.as_deref())
+    }
+}
+
+/// `uri` with `params` (and `state`, when given) appended to its query.
+pub fn with_query(uri: &str, params: &[(&str, &str)], state: Option<&str>) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in params {
+        query.append_pair(name, value);
+    }
+    if let Some(state) = state {
+        query.append_pair("state", state);
+    }
+    let (base, fragment) = uri.split_once('#').map_or((uri, None), |(b, f)| (b, Some(f)));
+    let separator = if base.contains('?') { '&' } else { '?' };
+    let mut out = format!("{base}{separator}{}", query.finish());
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn client(callbacks: Value) -> Client {
+        Client {
+            name: "Portal".into(),
+            client_id: Some("portal-id".into()),
+            client_metadata: None,
+            file: Default::default(),
+            raw: json!({ "callbacks": callbacks }),
+        }
+    }
+
+    #[test]
+    fn a_redirect_uri_must_be_one_of_the_callbacks_exactly() {
+        let client = client(json!(["https://app/cb", "http://localhost:3000/cb"]));
+        assert_eq!(check_redirect_uri(&client, Some("http://localhost:3000/cb")).unwrap(), "http://localhost:3000/cb");
+        for bad in ["https://app/cb/", "https://app/cb?x=1", "https://app/c", "https://evil/cb", "HTTPS://APP/CB"] {
+            let error = check_redirect_uri(&client, Some(bad)).unwrap_err();
+            assert!(error.contains(bad) && error.contains("https://app/cb"), "{bad}: {error}");
+        }
+        assert_eq!(check_redirect_uri(&client, None).unwrap(), "https://app/cb", "the first callback by default");
+        assert!(check_redirect_uri(&self::client(json!([])), None).unwrap_err().contains("no Allowed Callback URLs"));
+    }
+
+    #[test]
+    fn errors_after_the_redirect_uri_is_known_redirect_with_state() {
+        let tenant = [client(json!(["https://app/cb"]))];
+        let query = |pairs: &[(&str, &str)]| -> HashMap<String, String> {
+            pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
+        };
+        let refusal =
+            Authorization::parse(&tenant, &query(&[("client_id", "portal-id"), ("redirect_uri", "https://evil/cb")]))
+                .unwrap_err();
+        assert!(matches!(refusal, Refusal::Page { .. }), "a bad redirect_uri is never redirected to");
+        let refusal = Authorization::parse(&tenant, &query(&[("client_id", "nobody")])).unwrap_err();
+        assert!(matches!(refusal, Refusal::Page { ref message, .. } if message.contains("nobody")));
+        let refusal = Authorization::parse(
+            &tenant,
+            &query(&[("client_id", "portal-id"), ("response_type", "token"), ("state", "s 1")]),
+        )
+        .unwrap_err();
+        let Refusal::Redirect { redirect_uri, state, error, .. } = refusal else { panic!("{refusal:?}") };
+        assert_eq!(
+            (redirect_uri.as_str(), state.as_deref(), error),
+            ("https://app/cb", Some("s 1"), "unsupported_response_type")
+        );
+        let ok = Authorization::parse(
+            &tenant,
+            &query(&[("client_id", "portal-id"), ("response_type", "code"), ("state", "s 1")]),
+        )
+        .unwrap();
+        assert_eq!(ok.redirect(&[("code", "c")]), "https://app/cb?code=c&state=s+1");
+    }
+
+    #[test]
+    fn the_query_is_appended_before_a_fragment() {
+        assert_eq!(
+            with_query("https://a/cb?x=1#f", &[("error", "access_denied")], None),
+            "https://a/cb?x=1&error=access_denied#f"
+        );
+    }
+}

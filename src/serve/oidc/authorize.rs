@@ -1,0 +1,128 @@
+//! `/authorize` (the authorization code flow, RFC 6749 §4.1 with PKCE), the login page's form
+//! (`POST /authorize/login`) and `/continue`, where the browser comes back after a Rule or an
+//! Action sent it elsewhere (`api.redirect.sendUserTo`, `context.redirect`).
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{Form, Query, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::{Map, Value};
+
+use super::authorization::{with_query, Authorization, Refusal};
+use super::login::{self, found};
+use super::pages::{self, UserChoice};
+use super::random_token;
+use crate::pipeline::users;
+use crate::serve::state::ServeState;
+
+/// The users of the tenant's `users/` folder, by name.
+fn tenant_users(root: &Path) -> Vec<UserChoice> {
+    let mut files: Vec<_> = std::fs::read_dir(root.join("users"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let mut choices: Vec<UserChoice> = files
+        .iter()
+        .filter_map(|file| users::load(file).ok())
+        .filter_map(|record| {
+            let text = |key: &str| record.profile[key].as_str().unwrap_or_default().to_owned();
+            let user_id = text("user_id");
+            let name = Some(text("name")).filter(|n| !n.is_empty()).unwrap_or_else(|| user_id.clone());
+            (!user_id.is_empty()).then(|| UserChoice { user_id, name, email: text("email") })
+        })
+        .collect();
+    choices.sort_by(|a, b| a.name.cmp(&b.name));
+    choices
+}
+
+/// `GET /authorize`.
+pub async fn authorize(State(state): State<Arc<ServeState>>, Query(query): Query<HashMap<String, String>>) -> Response {
+    let tenant = match state.tenant() {
+        Ok(tenant) => tenant,
+        Err(error) => return pages::error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", &error.to_string()),
+    };
+    let authorization = match Authorization::parse(&tenant.clients, &query) {
+        Ok(authorization) => authorization,
+        Err(Refusal::Page { title, message }) => return pages::error(StatusCode::BAD_REQUEST, &title, &message),
+        Err(Refusal::Redirect { redirect_uri, state, error, description }) => {
+            return found(&with_query(
+                &redirect_uri,
+                &[("error", error), ("error_description", &description)],
+                state.as_deref(),
+            ))
+        }
+    };
+    let users = tenant_users(&state.root);
+    let mut notice = None;
+    if let (true, Some(hint)) = (state.options.auto_login, authorization.login_hint.as_deref()) {
+        match users.iter().find(|u| u.user_id == hint || (!u.email.is_empty() && u.email.eq_ignore_ascii_case(hint))) {
+            Some(user) => {
+                let user_id = user.user_id.clone();
+                return login::start(&state, authorization, user_id).await;
+            }
+            None => {
+                notice = Some(format!("login_hint {hint:?} names no user of users/ (by user_id or email): choose one."))
+            }
+        }
+    }
+    if authorization.prompt_none {
+        return found(&authorization.redirect(&[
+            ("error", "login_required"),
+            ("error_description", "Login required: prompt=none and no user was logged in"),
+        ]));
+    }
+    let tx = random_token();
+    let client = authorization.client_name.clone();
+    state.oidc.lock().pending.insert(tx.clone(), authorization, Instant::now());
+    pages::login(&client, &tx, &users, notice.as_deref())
+}
+
+/// `POST /authorize/login`: the user chosen on the login page.
+pub async fn log_in(State(state): State<Arc<ServeState>>, Form(form): Form<HashMap<String, String>>) -> Response {
+    let (Some(tx), Some(user_id)) = (form.get("tx"), form.get("user_id")) else {
+        return pages::error(StatusCode::BAD_REQUEST, "invalid_request", "The login form needs tx and user_id.");
+    };
+    let Some(authorization) = state.oidc.lock().pending.take(tx, Instant::now()) else {
+        return pages::error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "This login page has expired or was used already: start again from the application.",
+        );
+    };
+    if !tenant_users(&state.root).iter().any(|u| u.user_id == *user_id) {
+        return pages::error(StatusCode::BAD_REQUEST, "invalid_request", &format!("No user {user_id:?} in users/."));
+    }
+    login::start(&state, authorization, user_id.clone()).await
+}
+
+/// `GET|POST /continue?state=…`: resumes a suspended login with the query (and form) it gets.
+pub async fn resume(State(state): State<Arc<ServeState>>, RawQuery(query): RawQuery, body: Bytes) -> Response {
+    let mut params = Map::new();
+    for (name, value) in
+        form_urlencoded::parse(query.unwrap_or_default().as_bytes()).chain(form_urlencoded::parse(&body))
+    {
+        params.insert(name.into_owned(), Value::String(value.into_owned()));
+    }
+    let Some(auth0_state) = params.get("state").and_then(Value::as_str).map(str::to_owned) else {
+        return pages::error(StatusCode::BAD_REQUEST, "invalid_request", "Missing required parameter: state");
+    };
+    let Some(suspended) = state.oidc.lock().suspended.take(&auth0_state, Instant::now()) else {
+        return pages::error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            &format!(
+                "No login waits for state {auth0_state:?}: it was resumed already, expired, or the server restarted."
+            ),
+        );
+    };
+    login::resume(&state, suspended, &auth0_state, params).await
+}

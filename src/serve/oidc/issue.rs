@@ -1,0 +1,111 @@
+//! The tokens the login server issues, made in one place from a completed login's claims (those
+//! `simulate` computes, Rules' and Actions' custom claims included): the claims only this server
+//! knows are set — `iss` (its issuer), `aud` (the client for the ID token; the audience and
+//! `/userinfo` for the access token), `azp`, `nonce`, `auth_time` — the profile claims of scopes
+//! the application did not ask for are dropped, and both are signed RS256 with the tenant's key.
+
+use serde_json::{json, Map, Value};
+
+use super::authorization::Authorization;
+use crate::pipeline::claims::SCOPE_CLAIMS;
+use crate::pipeline::login::REQUESTED_SCOPES;
+use crate::pipeline::Simulation;
+use crate::serve::state::ServeState;
+
+/// The scopes granted: the standard ones the application asked for, those the Rules and
+/// Actions added, and `offline_access` when asked.
+pub fn granted_scopes(authorization: &Authorization, simulation: &Simulation) -> Vec<String> {
+    let mut scopes: Vec<String> = simulation
+        .scopes
+        .iter()
+        .filter(|s| !REQUESTED_SCOPES.contains(&s.as_str()) || authorization.asked(s))
+        .cloned()
+        .collect();
+    for scope in REQUESTED_SCOPES {
+        if authorization.asked(scope) && !scopes.iter().any(|s| s == scope) {
+            scopes.insert(0, scope.to_owned());
+        }
+    }
+    if authorization.asked("offline_access") {
+        scopes.push("offline_access".into());
+    }
+    scopes
+}
+
+/// The token response of a completed login (`refresh_token` is added by the grant).
+pub fn token_response(
+    state: &ServeState,
+    authorization: &Authorization,
+    simulation: &Simulation,
+    nonce: Option<&str>,
+) -> Result<Value, String> {
+    let tokens = simulation.tokens.as_ref().ok_or("the login issued no tokens")?;
+    let scopes = granted_scopes(authorization, simulation);
+    let issuer = state.issuer();
+    let userinfo = format!("{issuer}userinfo");
+    let mut access = tokens.access_token.claims.clone();
+    let iat = access.get("iat").cloned().unwrap_or(json!(0));
+    access.insert("iss".into(), json!(issuer));
+    access.insert(
+        "aud".into(),
+        match &authorization.audience {
+            Some(audience) if authorization.asked("openid") => json!([audience, userinfo]),
+            Some(audience) => json!(audience),
+            None => json!(userinfo),
+        },
+    );
+    access.insert("azp".into(), json!(authorization.client_id));
+    access.insert("scope".into(), json!(scopes.join(" ")));
+    let expires_in = match (access.get("exp").and_then(Value::as_u64), iat.as_u64()) {
+        (Some(exp), Some(iat)) => exp.saturating_sub(iat),
+        _ => 0,
+    };
+    let mut response = json!({
+        "access_token": state.signer.sign(&access).map_err(|e| e.to_string())?,
+        "token_type": "Bearer",
+        "expires_in": expires_in,
+        "scope": scopes.join(" "),
+    });
+    if let (Some(id_token), true) = (&tokens.id_token, authorization.asked("openid")) {
+        let mut claims = id_token.claims.clone();
+        drop_unasked_profile_claims(&mut claims, authorization);
+        claims.insert("iss".into(), json!(issuer));
+        claims.insert("aud".into(), json!(authorization.client_id));
+        claims.insert("azp".into(), json!(authorization.client_id));
+        claims.insert("auth_time".into(), iat);
+        match nonce {
+            Some(nonce) => _ = claims.insert("nonce".into(), json!(nonce)),
+            None => _ = claims.shift_remove("nonce"),
+        }
+        response["id_token"] = json!(state.signer.sign(&claims).map_err(|e| e.to_string())?);
+    }
+    Ok(response)
+}
+
+/// Removes the claims of `profile`, `email`, … when the application did not ask for that scope.
+fn drop_unasked_profile_claims(claims: &mut Map<String, Value>, authorization: &Authorization) {
+    for (scope, names) in SCOPE_CLAIMS {
+        if !authorization.asked(scope) {
+            for name in names {
+                claims.shift_remove(*name);
+            }
+        }
+    }
+}
+
+/// The profile claims `/userinfo` returns for `scopes`: `sub`, then those of each scope the
+/// user has.
+pub fn userinfo_claims(profile: &Value, scopes: &[&str]) -> Map<String, Value> {
+    let mut claims = Map::new();
+    claims.insert("sub".into(), profile["user_id"].clone());
+    for (scope, names) in SCOPE_CLAIMS {
+        if scopes.contains(&scope) {
+            for name in names {
+                if let Some(value) = profile.get(*name).filter(|v| !v.is_null()) {
+                    claims.insert((*name).into(), value.clone());
+                }
+            }
+        }
+    }
+    claims
+}

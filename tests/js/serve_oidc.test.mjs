@@ -1,0 +1,231 @@
+// The login server of `actionhost serve`, driven by the openid-client library (v6) as a real
+// application would: discovery, the authorization code flow with PKCE (logged in with
+// --auto-login and login_hint), the ID token validated by the library against the JWKS, the
+// application-metadata Action deciding differently for two applications, a Rule and an Action
+// redirect resumed through /continue, a bad redirect_uri, a reused code, /userinfo and refresh.
+// openid-client refuses plain HTTP unless told: these tests use allowInsecureRequests on http.
+
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+
+import * as client from "openid-client";
+
+import { startServe } from "./serve_support.mjs";
+
+const PORTAL = { id: "Gd2Customer0Portal0Client0Id002", callback: "https://portal.example.com/callback" };
+const TOOLS = { id: "Wx1Internal0Tools0Client0Id0001", callback: "https://tools.example.com/callback" };
+const JANE = "jane.doe@example.com"; // verified, enterprise plan, terms accepted
+const SAM = "auth0|7c1e9a4b2d3f5e6a7b8c9d0e"; // email not verified
+const ALEX = "google-oauth2|108177262311459836421"; // no terms accepted, free plan, no consent yet
+
+let server;
+
+before(async () => {
+  server = await startServe({ args: ["--auto-login"] });
+  // Leave the email check to the Action: the Rule of the same name would deny first.
+  const rule = join(server.tenant, "rules/require-verified-email.json");
+  writeFileSync(rule, JSON.stringify({ ...JSON.parse(readFileSync(rule, "utf8")), enabled: false }));
+});
+
+after(() => server?.stop());
+
+async function configure(app) {
+  return client.discovery(new URL(server.url), app.id, { redirect_uris: [app.callback] }, client.None(), {
+    execute: [client.allowInsecureRequests],
+  });
+}
+
+/** Starts a login; returns the checks and the first Location the server answers with. */
+async function authorize(config, app, loginHint, extra = {}) {
+  const checks = {
+    pkceCodeVerifier: client.randomPKCECodeVerifier(),
+    expectedState: client.randomState(),
+    expectedNonce: client.randomNonce(),
+  };
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: app.callback,
+    scope: "openid profile email offline_access",
+    code_challenge: await client.calculatePKCECodeChallenge(checks.pkceCodeVerifier),
+    code_challenge_method: "S256",
+    state: checks.expectedState,
+    nonce: checks.expectedNonce,
+    login_hint: loginHint,
+    ...extra,
+  });
+  const response = await fetch(url, { redirect: "manual" });
+  assert.equal(response.status, 302, await response.clone().text());
+  return { checks, location: new URL(response.headers.get("location")) };
+}
+
+async function recentLogins() {
+  return (await (await fetch(`${server.url}/actionhost/logins`)).json()).logins;
+}
+
+function payload(jwt) {
+  return JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString());
+}
+
+test("discovery names this server as issuer and its endpoints", async () => {
+  const config = await configure(PORTAL);
+  const metadata = config.serverMetadata();
+  assert.equal(metadata.issuer, `${server.url}/`);
+  assert.equal(metadata.authorization_endpoint, `${server.url}/authorize`);
+  assert.equal(metadata.token_endpoint, `${server.url}/oauth/token`);
+  assert.equal(metadata.jwks_uri, `${server.url}/.well-known/jwks.json`);
+  assert.ok(metadata.code_challenge_methods_supported.includes("S256"));
+  const jwks = await (await fetch(metadata.jwks_uri)).json();
+  assert.equal(jwks.keys.length, 1);
+  assert.equal(jwks.keys[0].kty, "RSA");
+  // The key of `simulate --sign`, as the tenant's .actionhost/jwks.json holds it.
+  const onDisk = JSON.parse(readFileSync(join(server.tenant, ".actionhost/jwks.json"), "utf8"));
+  assert.deepEqual(jwks.keys, onDisk.keys);
+});
+
+test("a code + PKCE login issues tokens the library validates; userinfo and refresh work", async () => {
+  const config = await configure(PORTAL);
+  const { checks, location } = await authorize(config, PORTAL, JANE);
+  assert.equal(`${location.origin}${location.pathname}`, PORTAL.callback);
+  const tokens = await client.authorizationCodeGrant(config, location, checks);
+  const claims = tokens.claims(); // signature (JWKS), iss, aud, nonce, exp checked by the library
+  assert.equal(claims.sub, "auth0|65a5027f9b3c4d1e2f3a4b5c");
+  assert.equal(claims.iss, `${server.url}/`);
+  assert.equal(claims.aud, PORTAL.id);
+  assert.equal(claims.nonce, checks.expectedNonce);
+  assert.equal(claims.email, JANE);
+  assert.equal(claims["https://example.com/email_verified"], true, "set by the Action");
+  assert.equal(claims["https://example.com/language"], "fr", "set by enrich-profile");
+  const access = payload(tokens.access_token);
+  assert.equal(access.azp, PORTAL.id);
+  assert.equal(access["https://example.com/tier"], "gold", "the Portal's TIER metadata");
+  assert.match(tokens.scope, /read:reports/, "enrich-profile adds it for the enterprise plan");
+  assert.ok(tokens.refresh_token, "offline_access was asked");
+
+  const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+  assert.equal(info.email, JANE);
+  assert.equal(info.name, "Jane Doe");
+  const forged = tokens.access_token.slice(0, -4) + (tokens.access_token.endsWith("AAAA") ? "BBBB" : "AAAA");
+  const refused = await fetch(`${server.url}/userinfo`, { headers: { authorization: `Bearer ${forged}` } });
+  assert.equal(refused.status, 401);
+
+  const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token);
+  assert.equal(refreshed.claims().sub, claims.sub);
+  const refresh = (await recentLogins())[0];
+  assert.equal(refresh.simulation.login.protocol, "oauth2-refresh-token");
+
+  // The user's metadata changes of the Action landed in users/.
+  const file = JSON.parse(readFileSync(join(server.tenant, "users/auth0_65a5027f9b3c4d1e2f3a4b5c.json"), "utf8"));
+  assert.equal(file.user_metadata.last_application, "Customer Portal");
+});
+
+test("the application-metadata Action denies one application and lets the other in", async () => {
+  const portal = await configure(PORTAL);
+  const denied = await authorize(portal, PORTAL, SAM);
+  assert.equal(denied.location.searchParams.get("error"), "access_denied");
+  assert.equal(denied.location.searchParams.get("state"), denied.checks.expectedState);
+  await assert.rejects(client.authorizationCodeGrant(portal, denied.location, denied.checks), (error) => {
+    assert.equal(error.error, "access_denied");
+    assert.equal(error.error_description, "Please verify your email address before logging in.");
+    return true;
+  });
+  const [login] = await recentLogins();
+  assert.equal(login.simulation.denial.by, "action require-verified-email");
+
+  const tools = await configure(TOOLS);
+  const allowed = await authorize(tools, TOOLS, SAM);
+  const tokens = await client.authorizationCodeGrant(tools, allowed.location, allowed.checks);
+  assert.equal(tokens.claims().sub, SAM);
+  assert.equal(tokens.claims().aud, TOOLS.id);
+  assert.equal(payload(tokens.access_token)["https://example.com/tier"], undefined, "the Action returned early");
+});
+
+test("a Rule's redirect and an Action's redirect resume through /continue", async () => {
+  const config = await configure(PORTAL);
+  const { checks, location: terms } = await authorize(config, PORTAL, ALEX);
+  assert.equal(`${terms.origin}${terms.pathname}`, "https://terms.example.com/accept", "the require-terms Rule");
+  const state = terms.searchParams.get("state");
+  assert.ok(state);
+  let response = await fetch(`${server.url}/continue?state=${state}&accepted=yes`, { redirect: "manual" });
+  assert.equal(response.status, 302);
+  const consent = new URL(response.headers.get("location"));
+  assert.equal(`${consent.origin}${consent.pathname}`, "https://consent.example.com/marketing", "marketing-consent");
+  assert.equal(consent.searchParams.get("client"), "Customer Portal");
+  response = await fetch(`${server.url}/continue?state=${consent.searchParams.get("state")}&consent=yes`, {
+    redirect: "manual",
+  });
+  assert.equal(response.status, 302);
+  const callback = new URL(response.headers.get("location"));
+  const tokens = await client.authorizationCodeGrant(config, callback, checks);
+  assert.equal(tokens.claims()["https://example.com/marketing_consent"], true, "onContinuePostLogin's claim");
+  const file = JSON.parse(readFileSync(join(server.tenant, "users/google-oauth2_108177262311459836421.json"), "utf8"));
+  assert.equal(file.app_metadata.terms_accepted, true);
+  assert.equal(file.user_metadata.marketing_consent, true);
+  // A state resumes once.
+  response = await fetch(`${server.url}/continue?state=${state}&accepted=yes`, { redirect: "manual" });
+  assert.equal(response.status, 400);
+});
+
+test("a redirect_uri outside the callbacks is shown as an error page, never redirected to", async () => {
+  const url = new URL(`${server.url}/authorize`);
+  url.search = new URLSearchParams({
+    client_id: PORTAL.id,
+    response_type: "code",
+    redirect_uri: "https://evil.example.com/callback",
+    login_hint: JANE,
+  });
+  const response = await fetch(url, { redirect: "manual" });
+  assert.equal(response.status, 400);
+  assert.equal(response.headers.get("location"), null);
+  assert.match(await response.text(), /Callback URL mismatch[\s\S]*evil\.example\.com/);
+});
+
+test("a code is redeemed once", async () => {
+  const config = await configure(PORTAL);
+  const { checks, location } = await authorize(config, PORTAL, JANE);
+  await client.authorizationCodeGrant(config, location, checks);
+  await assert.rejects(client.authorizationCodeGrant(config, location, checks), (error) => {
+    assert.equal(error.error, "invalid_grant");
+    return true;
+  });
+});
+
+test("a wrong PKCE verifier is refused", async () => {
+  const config = await configure(PORTAL);
+  const { checks, location } = await authorize(config, PORTAL, JANE);
+  const wrong = { ...checks, pkceCodeVerifier: client.randomPKCECodeVerifier() };
+  await assert.rejects(client.authorizationCodeGrant(config, location, wrong), (error) => {
+    assert.equal(error.error, "invalid_grant");
+    return true;
+  });
+});
+
+test("without a login_hint the login page lists the tenant's users", async () => {
+  const url = new URL(`${server.url}/authorize`);
+  url.search = new URLSearchParams({ client_id: PORTAL.id, response_type: "code", scope: "openid" });
+  const response = await fetch(url);
+  assert.equal(response.status, 200);
+  const html = await response.text();
+  assert.match(html, /<legend>Choose the user to log in as<\/legend>/);
+  assert.match(html, /value="auth0\|65a5027f9b3c4d1e2f3a4b5c"/);
+  const tx = /name="tx" value="([^"]+)"/.exec(html)[1];
+  const chosen = await fetch(`${server.url}/authorize/login`, {
+    method: "POST",
+    body: new URLSearchParams({ tx, user_id: "auth0|65a5027f9b3c4d1e2f3a4b5c" }),
+    redirect: "manual",
+  });
+  assert.equal(chosen.status, 302);
+  assert.ok(new URL(chosen.headers.get("location")).searchParams.get("code"));
+});
+
+test("logout sends the browser only to an allowed logout URL", async () => {
+  const ok = await fetch(`${server.url}/v2/logout?client_id=${TOOLS.id}&returnTo=https://tools.example.com`, {
+    redirect: "manual",
+  });
+  assert.equal(ok.status, 302);
+  assert.equal(ok.headers.get("location"), "https://tools.example.com");
+  const refused = await fetch(`${server.url}/v2/logout?client_id=${TOOLS.id}&returnTo=https://evil.example.com`, {
+    redirect: "manual",
+  });
+  assert.equal(refused.status, 400);
+});
