@@ -83,15 +83,15 @@ async fn logs_and_commands_made_before_running_out_of_memory_are_kept() {
     assert_eq!(logs, ["before the bomb"]);
 }
 
-/// A request's own `memory_mb` is the cap it runs under: a bounded hoard of about 40 MiB (five
-/// 8 MiB strings, each made unique) completes under the default 128 MiB, and the same script with
-/// `memory_mb: 24` ends out of memory, its message naming the request's 24 MiB.
+/// A request's own `memory_mb` is the cap it runs under: a bounded hoard of about 40 MiB (25 arrays
+/// of 100,000 numbers, 16 bytes a value) completes under the default 128 MiB, and the same script
+/// with `memory_mb: 24` ends out of memory, its message naming the request's 24 MiB.
 #[tokio::test]
 async fn memory_bomb_with_a_request_level_cap_runs_on_its_own_isolate() {
-    let bounded = "exports.onExecutePostLogin = async (event, api) => {\n  const hoard = [];\n  for (let i = 0; i < 5; i++) hoard.push(String(i).repeat(8 * 1024 * 1024) + i);\n  api.idToken.setCustomClaim('held', hoard.reduce((n, s) => n + s.length, 0));\n};\n";
+    let bounded = "exports.onExecutePostLogin = async (event, api) => {\n  const hoard = [];\n  for (let i = 0; i < 25; i++) hoard.push(new Array(100000).fill(i));\n  api.idToken.setCustomClaim('held', hoard.length);\n};\n";
     let under_default = run(inline(bounded)).await;
     assert_eq!(under_default.status, Status::Completed, "{:?}", under_default.error);
-    assert_eq!(under_default.commands[0].args[1], json!(5 * (8 * 1024 * 1024 + 1)));
+    assert_eq!(under_default.commands[0].args[1], json!(25));
     let capped = run(Request { memory_mb: Some(24), ..inline(bounded) }).await;
     assert_eq!(capped.status, Status::OutOfMemory, "{:?}", capped.error);
     assert!(capped.error.unwrap().message.contains("24 MiB"));
