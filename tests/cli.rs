@@ -52,6 +52,48 @@ fn run_exits_1_when_the_script_fails_or_times_out() {
     assert!(stdout(&output).starts_with("status: timeout"));
 }
 
+/// README: "Exit codes: **0** the script ran (completed, denied or redirected), **1** it failed
+/// (error, timeout, out of memory)".
+#[test]
+fn run_exits_0_for_a_redirect() {
+    let dir = tempfile::tempdir().unwrap();
+    let redirect = dir.path().join("redirect.js");
+    std::fs::write(&redirect, "exports.onExecutePostLogin = async (event, api) => {\n  api.redirect.sendUserTo('https://example.com/step-up');\n};\n").unwrap();
+    let output = run_binary(&["run", redirect.to_str().unwrap(), "--json"], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let outcome: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(outcome["status"], "redirected");
+}
+
+/// README: exit code **1** when the script "failed (error, timeout, out of memory)".
+#[test]
+fn run_exits_1_for_out_of_memory() {
+    let output = run_binary(&["run", "fixtures/hostile/memory-bomb.action.js", "--memory-mb", "16", "--json"], None);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let outcome: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(outcome["status"], "out_of_memory");
+}
+
+/// README: `--missing-client-metadata absent|empty` is "what a Rule sees as
+/// `context.clientMetadata` when the application has none (default `absent`)". A Rule reading a
+/// key of it fails by default (a TypeError, exit 1) and completes with `empty` (`{}`).
+#[test]
+fn missing_client_metadata_on_the_command_line_reaches_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = dir.path().join("flag.js");
+    std::fs::write(&rule, "function (user, context, callback) {\n  context.idToken.flag = context.clientMetadata.FLAG || 'none';\n  callback(null, user, context);\n}\n").unwrap();
+    let rule = rule.to_str().unwrap();
+    let output = run_binary(&["run", rule, "--json"], None);
+    assert_eq!(output.status.code(), Some(1));
+    let outcome: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!((outcome["status"].as_str(), outcome["error"]["name"].as_str()), (Some("error"), Some("TypeError")));
+    let output = run_binary(&["run", rule, "--missing-client-metadata", "empty", "--json"], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let outcome: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    assert_eq!(outcome["callback"]["context"]["clientMetadata"], serde_json::json!({}));
+    assert_eq!(outcome["callback"]["context"]["idToken"]["flag"], "none");
+}
+
 fn usage_error(args: &[&str]) -> String {
     let output = run_binary(args, None);
     assert_eq!(output.status.code(), Some(2), "{args:?}: {}", stdout(&output));

@@ -69,10 +69,32 @@ async fn memory_bomb_ends_out_of_memory() {
     assert!(outcome.error.unwrap().message.contains("32 MiB"));
 }
 
+/// docs/outcome.md: "Commands recorded before a throw, timeout or termination are kept, and so are
+/// `logs`": a log line and a claim made before the bomb are in the `out_of_memory` outcome.
+#[tokio::test]
+async fn logs_and_commands_made_before_running_out_of_memory_are_kept() {
+    let host = single_worker_host(Limits { timeout_ms: 20_000, memory_mb: 32 });
+    let source = "exports.onExecutePostLogin = async (event, api) => {\n  console.log('before the bomb');\n  api.idToken.setCustomClaim('stage', 'before');\n  const hoard = [];\n  while (true) hoard.push(new Array(100000).fill(hoard.length));\n};\n";
+    let outcome = host.run(inline(source)).await.unwrap();
+    assert_eq!(outcome.status, Status::OutOfMemory, "{:?}", outcome.error);
+    assert_eq!(apis(&outcome), ["idToken.setCustomClaim"]);
+    assert_eq!(outcome.commands[0].args, [json!("stage"), json!("before")]);
+    let logs: Vec<&str> = outcome.logs.iter().map(|l| l.message.as_str()).collect();
+    assert_eq!(logs, ["before the bomb"]);
+}
+
+/// A request's own `memory_mb` is the cap it runs under: a bounded hoard of about 40 MiB (25 arrays
+/// of 100,000 numbers, 16 bytes a value) completes under the default 128 MiB, and the same script
+/// with `memory_mb: 24` ends out of memory, its message naming the request's 24 MiB.
 #[tokio::test]
 async fn memory_bomb_with_a_request_level_cap_runs_on_its_own_isolate() {
-    let outcome = run(Request { memory_mb: Some(24), ..script_request("hostile/memory-bomb.action.js") }).await;
-    assert_eq!(outcome.status, Status::OutOfMemory);
+    let bounded = "exports.onExecutePostLogin = async (event, api) => {\n  const hoard = [];\n  for (let i = 0; i < 25; i++) hoard.push(new Array(100000).fill(i));\n  api.idToken.setCustomClaim('held', hoard.length);\n};\n";
+    let under_default = run(inline(bounded)).await;
+    assert_eq!(under_default.status, Status::Completed, "{:?}", under_default.error);
+    assert_eq!(under_default.commands[0].args[1], json!(25));
+    let capped = run(Request { memory_mb: Some(24), ..inline(bounded) }).await;
+    assert_eq!(capped.status, Status::OutOfMemory, "{:?}", capped.error);
+    assert!(capped.error.unwrap().message.contains("24 MiB"));
 }
 
 #[tokio::test]

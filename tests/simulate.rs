@@ -404,6 +404,105 @@ fn signed_tokens_verify_with_the_tenant_key_or_the_secret() {
     assert!(decode::<Value>(jwt, &DecodingKey::from_secret(b"wrong"), &validation).is_err());
 }
 
+/// docs/simulate.md: "`--continue` … refuses a state file whose redirecting Action is no longer at
+/// its place in the flow. The file is left in place". Alex is redirected by marketing-consent,
+/// the flow's third Action; an Action bound before it moves it to fourth.
+#[test]
+fn continue_refuses_a_state_whose_redirecting_action_moved() {
+    let (_dir, root) = tenant_copy();
+    let user = root.join("users/google-oauth2_108177262311459836421.json");
+    let mut alex: Value = serde_json::from_str(&std::fs::read_to_string(&user).unwrap()).unwrap();
+    alex["app_metadata"] = json!({"terms_accepted": true});
+    write(&user, &serde_json::to_string_pretty(&alex).unwrap());
+    let (result, _) = simulate_json(&root, "Legacy Mobile App", ALEX, &[]);
+    assert_eq!(
+        (result["status"].as_str(), result["redirect"]["by"].as_str()),
+        (Some("redirected"), Some("action marketing-consent"))
+    );
+    let state_file = result["redirect"]["state_file"].as_str().unwrap().to_owned();
+    add_action(&root, "audit", "exports.onExecutePostLogin = async () => {};", 0);
+    let output = simulate(&["--continue", &state_file, "--query", "consent=yes", "--json"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stdout(&output));
+    assert!(
+        stderr(&output).contains("the tenant's post-login flow changed since the login was suspended: action \"marketing-consent\" is no longer number 3"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(Path::new(&state_file).is_file(), "the state file is left in place");
+}
+
+/// docs/simulate.md: "A login that changes nothing writes nothing." Jane's first `--persist` login
+/// records `last_application`; the same login again sets only values she has: the user file keeps
+/// its bytes, its modification time and its inode (an atomic replace would give a new one).
+#[test]
+fn a_login_that_changes_nothing_writes_nothing() {
+    use std::os::unix::fs::MetadataExt;
+    let (_dir, root) = tenant_copy();
+    let user = root.join("users/auth0_65a5027f9b3c4d1e2f3a4b5c.json");
+    let (first, code) = simulate_json(&root, "Customer Portal", JANE, &["--persist"]);
+    assert_eq!((code, first["status"].as_str()), (0, Some("completed")), "{first}");
+    let bytes = std::fs::read(&user).unwrap();
+    assert!(String::from_utf8_lossy(&bytes).contains("\"last_application\": \"Customer Portal\""));
+    let meta = std::fs::metadata(&user).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let (again, code) = simulate_json(&root, "Customer Portal", JANE, &["--persist"]);
+    assert_eq!((code, again["status"].as_str()), (0, Some("completed")), "{again}");
+    assert_eq!(again["user_metadata"], first["user_metadata"]);
+    let after = std::fs::metadata(&user).unwrap();
+    assert_eq!(std::fs::read(&user).unwrap(), bytes);
+    assert_eq!((after.ino(), after.mtime(), after.mtime_nsec()), (meta.ino(), meta.mtime(), meta.mtime_nsec()));
+}
+
+/// Promises of `--sign` checked against independent sources: the JWKS `kid` is the key's RFC 7638
+/// SHA-256 thumbprint (computed here by Node's `crypto`: the JWK export of the public PEM, then
+/// SHA-256 of `{"e","kty","n"}` in that order, RFC 7638 §3.2–3.3, base64url per §3.1); the private
+/// key file is mode 0600 (docs/simulate.md).
+#[test]
+fn signed_tokens_kid_is_the_rfc_7638_thumbprint_and_the_key_is_mode_0600() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dir, root) = tenant_copy();
+    let (result, code) =
+        simulate_json(&root, "Customer Portal", JANE, &["--sign", "--audience", "https://api.example.com/"]);
+    assert_eq!(code, 0);
+    let node = std::process::Command::new("node")
+        .arg("-e")
+        .arg(
+            r#"const c = require("crypto"); const fs = require("fs");
+const jwk = c.createPublicKey(fs.readFileSync(process.argv[1])).export({ format: "jwk" });
+const json = JSON.stringify({ e: jwk.e, kty: jwk.kty, n: jwk.n });
+process.stdout.write(c.createHash("sha256").update(json).digest("base64url"));"#,
+        )
+        .arg(root.join(".actionhost/signing-key.pub.pem"))
+        .output()
+        .expect("node runs");
+    assert!(node.status.success(), "{}", String::from_utf8_lossy(&node.stderr));
+    let thumbprint = String::from_utf8(node.stdout).unwrap();
+    assert_eq!(thumbprint.len(), 43, "a SHA-256 digest in unpadded base64url");
+    assert_eq!(result["tokens"]["signing"]["kid"], thumbprint.as_str());
+    let jwks: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join(".actionhost/jwks.json")).unwrap()).unwrap();
+    assert_eq!(jwks["keys"][0]["kid"], thumbprint.as_str());
+
+    let mode = std::fs::metadata(root.join(".actionhost/signing-key.pem")).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "the private key is readable by its owner only");
+}
+
+/// Auth0's default lifetimes: 36,000 s for an ID token (auth0.com/docs/secure/tokens/id-tokens:
+/// "valid for 36000 seconds (10 hours)" by default) and 86,400 s for an access token to a custom
+/// API (auth0.com/docs/secure/tokens/access-tokens/update-access-token-lifetime: 24 hours).
+#[test]
+fn token_lifetimes_are_auth0_defaults() {
+    let (_dir, root) = tenant_copy();
+    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &["--audience", "https://api.example.com/"]);
+    assert_eq!(code, 0);
+    let lifetime = |token: &str| {
+        let claims = &result["tokens"][token]["claims"];
+        claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap()
+    };
+    assert_eq!(lifetime("id_token"), 36_000);
+    assert_eq!(lifetime("access_token"), 86_400);
+}
+
 #[test]
 fn the_seed_application_metadata_changes_the_result() {
     let (_dir, root) = tenant_copy();

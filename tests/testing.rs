@@ -629,3 +629,74 @@ fn an_exported_action_secret_without_a_value_loads() {
     assert_eq!(run(Some(r#"{"API_KEY": "from-keywords"}"#), &[]), r#"{"API_KEY":"from-keywords"}"#);
     assert_eq!(run(Some(r#"{"API_KEY": "from-keywords"}"#), &["--secret", "API_KEY=flag"]), r#"{"API_KEY":"flag"}"#);
 }
+
+/// A case file in `dir/rel` running `script` (written next to it).
+fn case_file(dir: &Path, rel: &str, body: &str) {
+    let path = dir.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, body).unwrap();
+}
+
+const TWO_CLAIMS: &str = "exports.onExecutePostLogin = async (event, api) => {\n  console.log('one');\n  api.idToken.setCustomClaim('a', 1);\n  console.log('two');\n  api.idToken.setCustomClaim('b', 2);\n};\n";
+
+/// docs/cases.md: the runner finds "`*.cases.yaml`, `*.cases.yml` and `*.cases.json`".
+#[test]
+fn discovery_finds_cases_yml_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("two.js"), TWO_CLAIMS).unwrap();
+    case_file(
+        dir.path(),
+        "sub/found.cases.yml",
+        "script: ../two.js\ncases:\n  - name: completes\n    expect: {status: completed}\n",
+    );
+    let output = run_in(dir.path(), &["test"]);
+    assert_eq!(
+        (output.status.code(), stdout(&output)),
+        (Some(0), "1 passed, 0 failed\n".to_owned()),
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// docs/cases.md: discovery skips hidden folders, `target` and `node_modules`. Each holds a
+/// failing case: finding any of them would add a failure; the only passing case is outside.
+#[test]
+fn discovery_skips_hidden_folders_target_and_node_modules() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("two.js"), TWO_CLAIMS).unwrap();
+    let passing = "script: ../two.js\ncases:\n  - name: completes\n    expect: {status: completed}\n";
+    let failing = "script: ../two.js\ncases:\n  - name: never\n    expect: {status: denied}\n";
+    case_file(dir.path(), "sub/found.cases.yaml", passing);
+    for skipped in [".hidden", "target", "node_modules"] {
+        case_file(dir.path(), &format!("{skipped}/skipped.cases.yaml"), failing);
+    }
+    let output = run_in(dir.path(), &["test"]);
+    assert_eq!(
+        (output.status.code(), stdout(&output)),
+        (Some(0), "1 passed, 0 failed\n".to_owned()),
+        "{}",
+        stderr(&output)
+    );
+    // Named on the command line, a file in such a folder still runs.
+    let output = run_in(dir.path(), &["test", "target/skipped.cases.yaml"]);
+    assert_eq!(last_line(&output), "0 passed, 1 failed");
+}
+
+/// docs/cases.md: `commands` and `logs` take "`{contains: [...]}` for calls that must appear in
+/// any order": a subset out of order passes; a call that was not made fails, named as missing.
+#[test]
+fn contains_matches_a_subset_in_any_order_and_names_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("two.js"), TWO_CLAIMS).unwrap();
+    case_file(
+        dir.path(),
+        "contains.cases.yaml",
+        "script: two.js\ncases:\n  - name: subset\n    expect:\n      commands: {contains: [{api: idToken.setCustomClaim, args: [b, 2]}, {api: idToken.setCustomClaim, args: [a, 1]}]}\n      logs: {contains: [two]}\n  - name: missing\n    expect:\n      commands: {contains: [{api: idToken.setCustomClaim, args: [b, 2]}, {api: access.deny}]}\n",
+    );
+    let output = run_in(dir.path(), &["test"]);
+    let text = stdout(&output);
+    assert_eq!(last_line(&output), "1 passed, 1 failed", "{text}");
+    assert!(text.starts_with("FAIL contains.cases.yaml:7 › missing\n"), "{text}");
+    assert!(text.contains("    missing: access.deny(…)\n"), "{text}");
+    assert!(!text.contains("missing: idToken.setCustomClaim"), "{text}");
+}
