@@ -97,6 +97,24 @@ async fn memory_bomb_with_a_request_level_cap_runs_on_its_own_isolate() {
     assert!(capped.error.unwrap().message.contains("24 MiB"));
 }
 
+/// One allocation larger than the cap (a 100 MiB string under 24 MiB) fails inside the engine
+/// before the heap-limit callback can fire; it is the same `out_of_memory` as a gradual hoard, for
+/// an Action and for a Rule, and the claim set before it is kept.
+#[tokio::test]
+async fn one_allocation_over_the_cap_is_out_of_memory() {
+    let host = single_worker_host(Limits { timeout_ms: 20_000, memory_mb: 24 });
+    let action = "exports.onExecutePostLogin = async (event, api) => {\n  api.idToken.setCustomClaim('stage', 'before');\n  const big = 'x'.repeat(100 * 1024 * 1024);\n  api.idToken.setCustomClaim('length', big.length);\n};\n";
+    let outcome = host.run(inline(action)).await.unwrap();
+    assert_eq!(outcome.status, Status::OutOfMemory, "{:?}", outcome.error);
+    assert_eq!(apis(&outcome), ["idToken.setCustomClaim"]);
+    let rule = "function (user, context, callback) {\n  const big = 'x'.repeat(100 * 1024 * 1024);\n  callback(null, user, context);\n}\n";
+    let outcome = host.run(inline(rule)).await.unwrap();
+    assert_eq!(outcome.status, Status::OutOfMemory, "{:?}", outcome.error);
+    // The worker that failed the allocation is replaced: the next execution is unharmed.
+    let after = host.run(inline("exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('ok', 1); };\n")).await.unwrap();
+    assert_eq!(after.status, Status::Completed);
+}
+
 #[tokio::test]
 async fn deep_recursion_is_a_range_error() {
     let host = single_worker_host(SHORT);

@@ -171,8 +171,16 @@ impl Isolate {
                 other => result.error = Some(engine_error(other.to_string())),
             },
         }
+        // An allocation over the cap fails at once with the engine's own error instead of
+        // reaching the near-heap-limit callback: the same out-of-memory, and the isolate retires.
+        let allocation_failed = result.value.as_ref().is_some_and(is_engine_out_of_memory);
+        if allocation_failed {
+            result.value = None;
+            result.termination = Some(Termination::OutOfMemory);
+            self.retired = true;
+        }
         // After a termination nothing queued by the script runs again: it dies with the isolate.
-        self.finish_execution(&mut result, !(fired || out_of_memory), finishing);
+        self.finish_execution(&mut result, !(fired || out_of_memory || allocation_failed), finishing);
         let (filename, offset) = (&job.script.filename, FACTORY_PREFIX.len() + job.kind.prefix().len());
         if let Some(value) = result.value.as_mut() {
             fix_first_line_columns(value, filename, offset);
@@ -486,6 +494,13 @@ fn module_name(filename: &str) -> String {
         }
     }
     name
+}
+
+/// The runner's failed result when the script died of the engine's own failed allocation
+/// (`InternalError: out of memory`, thrown by QuickJS when an allocation would pass the heap cap).
+/// A script that throws such an error itself only reports its own execution as out of memory.
+fn is_engine_out_of_memory(value: &serde_json::Value) -> bool {
+    value["ok"] == false && value["error"]["name"] == "InternalError" && value["error"]["message"] == "out of memory"
 }
 
 fn script_error(error: &deno_core::error::JsError) -> ScriptError {
