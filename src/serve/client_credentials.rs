@@ -211,6 +211,8 @@ mod tests {
         let err = granted_scopes(&g, Some("read:clients delete:clients create:users")).unwrap_err();
         assert_eq!(err.error, "access_denied");
         assert_eq!(err.description, "Client has not been granted scopes: delete:clients, create:users");
+        let err = granted_scopes(&g, Some("read:clients delete:clients")).unwrap_err();
+        assert_eq!(err.description, "Client has not been granted scopes: delete:clients");
     }
 
     #[test]

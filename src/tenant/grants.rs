@@ -158,7 +158,7 @@ mod tests {
         grant(&tree, "a", "{\n  \"client_id\": \"Portal\"\n}\n");
         assert_eq!(tree.load_err("dir").message, "client grant is missing required field \"audience\"");
 
-        grant(&tree, "a", r#"{"client_id": "Portal", "audience": "https://api"}"#);
+        grant(&tree, "a", r#"{"client_id": "Portal", "audience": "https://api", "scope": ["read:x"]}"#);
         grant(&tree, "b", "{\n\n  \"client_id\": \"portal-id\", \"audience\": \"https://api\"}");
         let err = tree.load_err("dir");
         assert_eq!(err.file, tree.join("dir/grants/b.json"));

@@ -200,6 +200,9 @@ mod tests {
             a.code_path = relative(&a.code_path);
         }
         t.clients.sort_by(|a, b| a.name.cmp(&b.name));
+        for g in &mut t.client_grants {
+            g.file = PathBuf::new();
+        }
         t.root = PathBuf::new();
         t.format = TenantFormat::Directory;
         t
@@ -303,7 +306,8 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
         let dir = Tenant::load(&root.join("tenant"), &Keywords::default()).unwrap();
         let yaml = Tenant::load(&root.join("tenant-yaml/tenant.yaml"), &Keywords::default()).unwrap();
-        assert_eq!(dir.clients.len(), 3);
+        assert_eq!(dir.clients.len(), 4);
+        assert_eq!(dir.client_grants.len(), 2);
         assert!(dir.client("Legacy Mobile App").unwrap().client_metadata.is_none());
         assert_eq!(comparable(dir), comparable(yaml));
     }
