@@ -85,12 +85,14 @@ impl Authorization {
         match get("response_type") {
             Some("code") => {}
             None => return Err(refuse("invalid_request", "Missing required parameter: response_type".into())),
-            Some(other) => return Err(refuse(
-                "unsupported_response_type",
-                format!(
+            Some(other) => {
+                return Err(refuse(
+                    "unsupported_response_type",
+                    format!(
                     "Unsupported response_type: {other} (this server issues authorization codes: response_type=code)"
                 ),
-            )),
+                ))
+            }
         }
         if let Some(mode) = get("response_mode").filter(|m| *m != "query") {
             return Err(refuse("invalid_request", format!("Unsupported response_mode: {mode} (only query)")));
