@@ -175,13 +175,13 @@ fn render_tab(status: StatusCode, client: &Client, tab: Tab) -> Response {
     page(status, "metadata.html", ctx)
 }
 
-/// The tenant's application of `id`, or the error page.
-fn load_client(state: &ServeState, id: &str) -> Result<Client, Response> {
-    let tenant = state.tenant().map_err(|e| error_page(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+/// The tenant's application of `id`, or the status and message of the error page.
+fn load_client(state: &ServeState, id: &str) -> Result<Client, (StatusCode, String)> {
+    let tenant = state.tenant().map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
     find(&tenant.clients, id).cloned().ok_or_else(|| {
         let names: Vec<&str> = tenant.clients.iter().map(|c| c.name.as_str()).collect();
         let known = if names.is_empty() { "none".to_owned() } else { names.join(", ") };
-        error_page(StatusCode::NOT_FOUND, format!("no application with client_id or name {id:?} (known: {known})"))
+        (StatusCode::NOT_FOUND, format!("no application with client_id or name {id:?} (known: {known})"))
     })
 }
 
@@ -192,7 +192,7 @@ async fn show(
 ) -> Response {
     let client = match load_client(&state, &id) {
         Ok(client) => client,
-        Err(page) => return page,
+        Err((status, message)) => return error_page(status, message),
     };
     let saved = draft::pairs_of(&client.client_metadata.clone().unwrap_or_default());
     let tab = Tab { base: saved.clone(), draft: saved, saved: query.saved.is_some(), ..Tab::default() };
@@ -266,7 +266,7 @@ async fn submit(State(state): State<Arc<ServeState>>, Path(id): Path<String>, bo
     }
     let client = match load_client(&state, &id) {
         Ok(client) => client,
-        Err(page) => return page,
+        Err((status, message)) => return error_page(status, message),
     };
     let mut tab = Tab { base: posted.base, draft: posted.draft, focus: Some("key"), ..Tab::default() };
     if let Some(key) = posted.delete {
