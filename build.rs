@@ -10,6 +10,9 @@
 //! `src/actions/extension.rs` and `src/rules/extension.rs` build their extensions: a file added
 //! to those folders is registered without being listed anywhere.
 //!
+//! It also sets `ACTIONHOST_ENGINE` (`deno_core 0.413.0, QuickJS backend`) for `--version`: the
+//! deno_core version Cargo.lock pins and the backend the enabled features select.
+//!
 //! It also reruns the build when a file of `js_runtime/` is added or changed.
 
 use std::fmt::Write as _;
@@ -41,6 +44,10 @@ fn generate() -> Result<(), String> {
     println!("cargo:rerun-if-changed={}", lock_path.display());
     let lock = std::fs::read_to_string(&lock_path).map_err(|e| format!("{}: cannot read: {e}", lock_path.display()))?;
     let registry = cargo_home()?.join("registry").join("src");
+    let deno_core = locked_version(&lock, &lock_path, "deno_core")?;
+    // deno_core's own choice: QuickJS when its `quickjs` feature is on, V8 otherwise.
+    let backend = if std::env::var_os("CARGO_FEATURE_QUICKJS").is_some() { "QuickJS" } else { "V8" };
+    println!("cargo:rustc-env=ACTIONHOST_ENGINE=deno_core {deno_core}, {backend} backend");
 
     let mut files = Vec::new();
     for name in PACKAGES {

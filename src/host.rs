@@ -163,6 +163,7 @@ impl Host {
                 rule::build_input(request, &script.filename, metadata.as_ref(), self.config.missing_client_metadata)?,
             ),
         };
+        set_login_request(&mut input, trigger, request)?;
         add_determinism(&mut input, request)?;
         let timeout_ms = positive("timeout_ms", request.timeout_ms)?.unwrap_or(self.config.limits.timeout_ms);
         let memory_mb = request.memory_mb.unwrap_or(self.config.limits.memory_mb);
@@ -225,6 +226,30 @@ impl GivenInputs {
             None => Ok(()),
         }
     }
+}
+
+/// `run --query` / `--body`: set on the login request the trigger's input carries
+/// (`event.request` of an Action, `context.request` of a Rule); a trigger without one refuses them.
+fn set_login_request(input: &mut Value, trigger: Trigger, request: &Request) -> Result<(), RequestError> {
+    let parts = [("query", "--query", &request.query), ("body", "--body", &request.body)];
+    let Some((_, flag, _)) = parts.iter().find(|(_, _, given)| given.is_some()) else { return Ok(()) };
+    let (holder, place) = if trigger.is_action() { ("event", "event.request") } else { ("context", "context.request") };
+    let Some(login) = input.get_mut(holder).and_then(|h| h.get_mut("request")).and_then(Value::as_object_mut) else {
+        return Err(RequestError::new(
+            *flag,
+            format!("{trigger} has no login request ({place} is absent), so it has no query or body to set"),
+        ));
+    };
+    for (key, _, given) in parts {
+        if let Some(given) = given {
+            let part = login.entry(key).or_insert_with(|| Value::Object(Default::default()));
+            if !part.is_object() {
+                *part = Value::Object(Default::default());
+            }
+            crate::json::deep_merge(part, &Value::Object(given.clone()));
+        }
+    }
+    Ok(())
 }
 
 /// The clock, random seed and HTTP mocks of the request, for `js_runtime/clock.js` and `http.js`.

@@ -44,6 +44,9 @@ async fn one_shot(command: cli::args::Command) -> anyhow::Result<u8> {
             cli::args::Command::Clients(command) => cli::clients(command),
             cli::args::Command::Simulate(args) => cli::simulate(args).await,
             cli::args::Command::Test(args) => cli::test(args).await,
+            cli::args::Command::Event(args) => cli::event(args),
+            cli::args::Command::Completions(args) => cli::completions(args),
+            cli::args::Command::Man => cli::man(),
             cli::args::Command::Serve(_) => unreachable!("serve runs on its own runtime"),
         }
     }

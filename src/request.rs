@@ -36,18 +36,19 @@ pub struct Request {
     pub trigger: Option<Trigger>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<Phase>,
-    /// Overrides deep-merged into the trigger's default event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Overrides deep-merged into the trigger's default event (`null` kept as for `user`).
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub event: Option<Value>,
     /// `false`: `event`, `user` and `context` are complete objects, used as given instead of
     /// being deep-merged into the defaults (a login simulation passes each step's state so).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_defaults: Option<bool>,
-    /// Overrides deep-merged into the default Rules `user`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Overrides deep-merged into the default Rules `user`. An explicit `null` is kept (as
+    /// `Some(Value::Null)`), so that with `merge_defaults: false` the script gets `null`.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub user: Option<Value>,
-    /// Overrides deep-merged into the default Rules `context`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Overrides deep-merged into the default Rules `context` (`null` kept as for `user`).
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub context: Option<Value>,
     /// The application's metadata (`event.client.metadata` / `context.clientMetadata`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -94,6 +95,20 @@ pub struct Request {
     /// Action's module state and the Rule's `global` object between them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
+    /// Query parameters set on the login request (`event.request.query` of an Action whose
+    /// event has a request, `context.request.query` of a Rule): `actionhost run --query`.
+    #[serde(skip)]
+    pub query: Option<Map<String, Value>>,
+    /// Deep-merged into the login request's body (`event.request.body` /
+    /// `context.request.body`): `actionhost run --body`.
+    #[serde(skip)]
+    pub body: Option<Map<String, Value>>,
+}
+
+/// A field that is present is `Some`, even when it is `null` (serde's default reads a `null`
+/// `Option` as `None`).
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(deserializer).map(Some)
 }
 
 /// One canned HTTP answer: the first mock whose method and URL match a `fetch` answers it.
@@ -155,10 +170,18 @@ pub(crate) fn layered_input(
     default: impl FnOnce() -> Value,
 ) -> Result<Value, RequestError> {
     let Some(overrides) = given else { return Ok(default()) };
-    expect_object(field, &overrides)?;
     if merge_defaults == Some(false) {
+        // Complete inputs are kept as given, `null` included.
+        if !overrides.is_null() {
+            expect_object(field, &overrides)?;
+        }
         return Ok(overrides);
     }
+    if overrides.is_null() {
+        // Nothing to merge: the default, as when the field is absent.
+        return Ok(default());
+    }
+    expect_object(field, &overrides)?;
     let mut value = default();
     crate::json::deep_merge(&mut value, &overrides);
     Ok(value)

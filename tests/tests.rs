@@ -37,3 +37,7 @@ mod files;
 mod triggers;
 // The README's option tables match the command line's help.
 mod docs;
+// `run --query/--body`, `-` for standard input, and null inputs kept without defaults.
+mod run_inputs;
+// `event`, `--version`, `completions`, `man` and `test --shard`.
+mod commands;

@@ -7,8 +7,11 @@ use clap::{Args, Parser, Subcommand};
 use actionhost::pipeline::login::Protocol;
 use actionhost::{MissingClientMetadata, Phase, Trigger};
 
+/// `--version`: the crate's version and the JavaScript engine it was built with (from build.rs).
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("ACTIONHOST_ENGINE"), ")");
+
 #[derive(Debug, Parser)]
-#[command(name = "actionhost", version, about = "Run Auth0 Actions and Rules locally and see what they did")]
+#[command(name = "actionhost", version = VERSION, about = "Run Auth0 Actions and Rules locally and see what they did")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -29,6 +32,26 @@ pub enum Command {
     Test(TestArgs),
     /// Serve the tenant as a local Auth0: Management API, login server, Application Metadata pages
     Serve(ServeArgs),
+    /// Print a trigger's default inputs as JSON: the Action's event, or a Rule's {user, context}
+    Event(EventArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    Completions(CompletionsArgs),
+    /// Print the man page (roff)
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct EventArgs {
+    /// The trigger: Auth0's id (post-login, credentials-exchange, …) or rule
+    #[arg(value_name = "TRIGGER")]
+    pub trigger: Trigger,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// Where a tenant is and how to read it.
@@ -86,15 +109,21 @@ pub struct RunArgs {
     /// Which Action handler runs: execute (onExecute…) or continue (onContinue…, after a redirect)
     #[arg(long, value_enum, default_value_t = Phase::Execute)]
     pub phase: Phase,
-    /// JSON file deep-merged into the default post-login event
+    /// JSON file deep-merged into the trigger's default event (- reads standard input)
     #[arg(long, value_name = "FILE")]
     pub event: Option<PathBuf>,
-    /// JSON file deep-merged into the default Rules user
+    /// JSON file deep-merged into the default Rules user (- reads standard input)
     #[arg(long, value_name = "FILE")]
     pub user: Option<PathBuf>,
-    /// JSON file deep-merged into the default Rules context
+    /// JSON file deep-merged into the default Rules context (- reads standard input)
     #[arg(long, value_name = "FILE")]
     pub context: Option<PathBuf>,
+    /// Login request query parameter (repeatable): event.request.query / context.request.query
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub query: Vec<String>,
+    /// JSON object merged into the login request's body: event.request.body / context.request.body
+    #[arg(long, value_name = "JSON")]
+    pub body: Option<String>,
     /// A fixed clock for the script: ISO 8601 or epoch milliseconds
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
@@ -342,6 +371,10 @@ fn parse_reporter(text: &str) -> Result<ReporterSpec, String> {
     Ok(ReporterSpec { reporter, file })
 }
 
+fn parse_shard(text: &str) -> Result<actionhost::testing::Shard, String> {
+    text.parse()
+}
+
 #[derive(Debug, Args)]
 pub struct TestArgs {
     /// Case files, or directories searched for *.cases.yaml, *.cases.yml and *.cases.json (default: .)
@@ -363,6 +396,9 @@ pub struct TestArgs {
     /// Stop at the first failing case
     #[arg(long)]
     pub fail_fast: bool,
+    /// Run shard I of N (1-based): the cases sorted by file and name, every Nth from the Ith
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<actionhost::testing::Shard>,
     /// Keyword replacements for tenant files (JSON; AUTH0_KEYWORD_REPLACE_MAPPINGS is read too)
     #[arg(long, value_name = "FILE")]
     pub keywords: Option<PathBuf>,

@@ -3,7 +3,9 @@
 pub mod args;
 mod batch;
 mod clients;
+mod completions;
 mod config;
+mod event;
 mod print;
 mod run;
 mod serve;
@@ -15,6 +17,8 @@ pub use config::HostConfigBuilder;
 
 pub use batch::batch;
 pub use clients::clients;
+pub use completions::{completions, man};
+pub use event::event;
 pub use run::run;
 pub use serve::serve;
 pub use simulate::simulate;

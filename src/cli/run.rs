@@ -28,6 +28,15 @@ pub async fn run(args: RunArgs) -> anyhow::Result<u8> {
 }
 
 async fn run_request(args: &RunArgs) -> anyhow::Result<u8> {
+    let from_stdin: Vec<&str> =
+        [("--event", &args.event), ("--user", &args.user), ("--context", &args.context), ("--http", &args.http)]
+            .into_iter()
+            .filter(|(_, path)| path.as_deref().is_some_and(files::is_stdin))
+            .map(|(flag, _)| flag)
+            .collect();
+    if from_stdin.len() > 1 {
+        bail!("{}: only one input can be read from standard input (-)", from_stdin.join(", "));
+    }
     let request = Request {
         script_path: args.script.clone(),
         tenant: args.tenant.tenant.clone(),
@@ -36,9 +45,11 @@ async fn run_request(args: &RunArgs) -> anyhow::Result<u8> {
         rule: args.rule.clone(),
         trigger: args.trigger,
         phase: Some(args.phase),
-        event: args.event.as_deref().map(read_json).transpose()?,
-        user: args.user.as_deref().map(read_json).transpose()?,
-        context: args.context.as_deref().map(read_json).transpose()?,
+        event: args.event.as_deref().map(|p| read_json("--event", p)).transpose()?,
+        user: args.user.as_deref().map(|p| read_json("--user", p)).transpose()?,
+        context: args.context.as_deref().map(|p| read_json("--context", p)).transpose()?,
+        query: pairs("--query", &args.query)?,
+        body: args.body.as_deref().map(body).transpose()?,
         client_metadata: pairs("--client-metadata", &args.client_metadata)?.map(Value::Object),
         secrets: pairs("--secret", &args.secrets)?,
         now: args.now.as_deref().map(clock_value),
@@ -62,14 +73,39 @@ fn clock_value(text: &str) -> Value {
 
 /// `--http FILE`: the mocks, read as a batch line's `http` is.
 fn read_mocks(path: &Path) -> anyhow::Result<Vec<actionhost::HttpMock>> {
-    let value = read_json(path)?;
-    serde_json::from_value(value).with_context(|| format!("{}: not a JSON array of HTTP mocks", path.display()))
+    let value = read_json("--http", path)?;
+    serde_json::from_value(value).with_context(|| format!("--http {}: not a JSON array of HTTP mocks", path.display()))
 }
 
-fn read_json(path: &Path) -> anyhow::Result<Value> {
-    let text = if files::is_stdin(path) { files::read_stdin_text() } else { files::read_text(path) };
-    let text = text.map_err(|e| anyhow::anyhow!("cannot read {e}"))?;
-    serde_json::from_str(&text).with_context(|| format!("{} is not valid JSON", path.display()))
+/// The JSON of `flag`'s file (`-`: standard input); errors name the flag, the file and, for bad
+/// JSON, the line and column.
+fn read_json(flag: &str, path: &Path) -> anyhow::Result<Value> {
+    let stdin = files::is_stdin(path);
+    let text = if stdin { files::read_stdin_text() } else { files::read_text(path) };
+    let text = text.map_err(|e| anyhow::anyhow!("{flag}: cannot read {e}"))?;
+    let shown = if stdin { "standard input".to_owned() } else { path.display().to_string() };
+    serde_json::from_str(&text)
+        .map_err(|e| anyhow::anyhow!("{flag} {}: {shown} is not valid JSON: {e}", path.display()))
+}
+
+/// `--body JSON`: a JSON object.
+fn body(text: &str) -> anyhow::Result<Map<String, Value>> {
+    match serde_json::from_str(text) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(other) => bail!("--body: must be a JSON object, found {}", json_kind(&other)),
+        Err(e) => bail!("--body: not valid JSON: {e}"),
+    }
+}
+
+fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 fn pairs(flag: &str, values: &[String]) -> anyhow::Result<Option<Map<String, Value>>> {

@@ -1,7 +1,8 @@
 //! `actionhost test`: finds case files, runs their cases in parallel (a progress bar on a
 //! terminal), optionally records actual outcomes (`--update`), and writes each report asked for
 //! (`--reporter NAME[=FILE]`, repeatable). A case file that cannot be loaded is reported as a
-//! failed suite while the other files run. Exit code 0 when every case passed, 1 when one failed
+//! failed suite while the other files run. `--shard I/N` runs one part of the cases
+//! ([`actionhost::testing::Shard`]). Exit code 0 when every case passed, 1 when one failed
 //! or `--filter` matched no case, 2 when a case file is unusable.
 
 use std::io::{IsTerminal, Write};
@@ -48,14 +49,22 @@ pub async fn test(args: TestArgs) -> anyhow::Result<u8> {
     let config = super::HostConfigBuilder::new(&args.engine).pool(&args.pool).keywords(keywords).build();
     let workers = config.workers;
     let host = Host::new(config);
-    let options =
-        Options { filter: args.filter.clone(), fail_fast: args.fail_fast, in_flight: workers * IN_FLIGHT_PER_WORKER };
-    let total: usize = files
+    let options = Options {
+        filter: args.filter.clone(),
+        fail_fast: args.fail_fast,
+        in_flight: workers * IN_FLIGHT_PER_WORKER,
+        shard: args.shard,
+    };
+    let matched: usize = files
         .iter()
         .map(|f| (0..f.cases.len()).filter(|&c| runner::selected(f, c, options.filter.as_deref())).count())
         .sum();
+    let total = runner::chosen(&files, &options).len();
+    if let Some(shard) = &args.shard {
+        eprintln!("actionhost: shard {shard}: {total} of {matched} cases");
+    }
     let unmatched = match &options.filter {
-        Some(pattern) if total == 0 => {
+        Some(pattern) if matched == 0 => {
             eprintln!("actionhost: no cases matched --filter {pattern:?}");
             true
         }

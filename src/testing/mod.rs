@@ -15,9 +15,11 @@ pub mod locate;
 pub mod parity;
 pub mod reporters;
 pub mod runner;
+pub mod shard;
 pub mod update;
 pub mod url_pattern;
 
 pub use case_file::{CaseFile, CaseFileError, Loader};
 pub use discover::discover;
 pub use runner::{run, Options, Report, Verdict};
+pub use shard::Shard;

@@ -20,6 +20,8 @@ pub struct Options {
     pub fail_fast: bool,
     /// Cases in flight at once (a few per worker keeps every worker busy).
     pub in_flight: usize,
+    /// Only this shard of the cases the filter selects.
+    pub shard: Option<super::Shard>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -118,9 +120,8 @@ pub fn selected(file: &CaseFile, index: usize, filter: Option<&str>) -> bool {
     filter.is_none_or(|text| file.cases[index].name().contains(text) || file.path.to_string_lossy().contains(text))
 }
 
-/// Runs the selected cases; `progress` hears of each as it finishes (in completion order).
-pub async fn run(host: &Host, files: &[CaseFile], options: &Options, mut progress: impl FnMut(&CaseResult)) -> Report {
-    let started = Instant::now();
+/// The (file, case) indices `options` select: the filter's cases, then the shard's part of them.
+pub fn chosen(files: &[CaseFile], options: &Options) -> Vec<(usize, usize)> {
     let chosen: Vec<(usize, usize)> = files
         .iter()
         .enumerate()
@@ -128,6 +129,16 @@ pub async fn run(host: &Host, files: &[CaseFile], options: &Options, mut progres
             (0..file.cases.len()).filter(|&c| selected(file, c, options.filter.as_deref())).map(move |c| (f, c))
         })
         .collect();
+    match &options.shard {
+        Some(shard) => shard.pick(files, &chosen),
+        None => chosen,
+    }
+}
+
+/// Runs the selected cases; `progress` hears of each as it finishes (in completion order).
+pub async fn run(host: &Host, files: &[CaseFile], options: &Options, mut progress: impl FnMut(&CaseResult)) -> Report {
+    let started = Instant::now();
+    let chosen = chosen(files, options);
     let total = chosen.len();
     let mut results = Vec::with_capacity(total);
     let mut running = futures::stream::iter(chosen.into_iter().map(|(f, c)| run_case(host, files, f, c)))
