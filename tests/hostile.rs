@@ -111,7 +111,10 @@ async fn one_allocation_over_the_cap_is_out_of_memory() {
     let outcome = host.run(inline(rule)).await.unwrap();
     assert_eq!(outcome.status, Status::OutOfMemory, "{:?}", outcome.error);
     // The worker that failed the allocation is replaced: the next execution is unharmed.
-    let after = host.run(inline("exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('ok', 1); };\n")).await.unwrap();
+    let after = host
+        .run(inline("exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('ok', 1); };\n"))
+        .await
+        .unwrap();
     assert_eq!(after.status, Status::Completed);
 }
 
