@@ -21,7 +21,11 @@ use std::time::Duration;
 
 use anyhow::Context;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{StatusCode, Uri};
+use axum::extract::Request;
+use axum::http::{header, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use futures::StreamExt;
 use axum::routing::post;
 use axum::Router;
 
@@ -32,6 +36,9 @@ use crate::Host;
 
 /// The largest request body read (Auth0 refuses larger payloads with 413).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// An oversize body up to this length is read and dropped before the 413 answer, so that a client
+/// still sending it reads the answer instead of a reset connection; a longer one is cut off.
+pub const DRAIN_BYTES: u64 = 16 * 1024 * 1024;
 /// How long a client may take to send a request's headers.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -43,8 +50,28 @@ pub fn router(state: Arc<ServeState>) -> Router {
         .merge(oidc::router())
         .merge(dashboard::router())
         .fallback(not_found)
+        .layer(middleware::from_fn(refuse_oversize))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
+}
+
+/// 413 for a body whose declared length is over [`MAX_BODY_BYTES`], with Auth0's error body (a
+/// body without a length is cut at the limit by `DefaultBodyLimit` where it is read).
+async fn refuse_oversize(request: Request, next: Next) -> Response {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    let Some(length) = declared.filter(|&n| n > MAX_BODY_BYTES as u64) else {
+        return next.run(request).await;
+    };
+    if length <= DRAIN_BYTES {
+        let mut body = request.into_body().into_data_stream();
+        while let Some(Ok(_)) = body.next().await {}
+    }
+    let message = format!("Payload content length greater than maximum allowed: {MAX_BODY_BYTES}");
+    ApiError { status: StatusCode::PAYLOAD_TOO_LARGE, message, error_code: None }.into_response()
 }
 
 async fn not_found(uri: Uri) -> ApiError {

@@ -229,3 +229,52 @@ test("logout sends the browser only to an allowed logout URL", async () => {
   });
   assert.equal(refused.status, 400);
 });
+
+// The login tester (Auth0's Dashboard "Try"): /tester/try starts a code + PKCE login whose
+// redirect_uri is the server's own /tester/callback — accepted for any application without being
+// among its callbacks — and the callback page shows the claims of the tokens the Rules and Actions
+// produced, or the denial.
+test("the tester logs in to an application and shows the claims of its tokens", async () => {
+  const server = await startServe({ args: ["--auto-login"] });
+  try {
+    const portal = "Gd2Customer0Portal0Client0Id002";
+    const go = (url) => fetch(new URL(url, server.url), { redirect: "manual" });
+    // Jane has a verified email: every Rule and Action of the example tenant lets her through.
+    let response = await go(`/tester/try?client_id=${portal}&login_hint=jane.doe%40example.com`);
+    assert.equal(response.status, 302);
+    const authorize = new URL(response.headers.get("location"));
+    assert.equal(authorize.pathname, "/authorize");
+    assert.equal(authorize.searchParams.get("redirect_uri"), `${server.url}/tester/callback`);
+    assert.equal(authorize.searchParams.get("code_challenge_method"), "S256");
+    response = await go(authorize);
+    assert.equal(response.status, 302, await response.text());
+    const callback = new URL(response.headers.get("location"));
+    assert.equal(callback.pathname, "/tester/callback");
+    assert.ok(callback.searchParams.get("code"), callback.href);
+    response = await go(callback);
+    assert.equal(response.status, 200);
+    const page = await response.text();
+    const unescape = (html) =>
+      html
+        .replace(/&#x([0-9a-f]+);/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
+        .replace(/&#(\d+);/g, (_, dec) => String.fromCodePoint(Number(dec)))
+        .replaceAll("&quot;", '"').replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&");
+    const idToken = JSON.parse(unescape(/<pre id="id-token">([^<]*)<\/pre>/.exec(page)[1]));
+    assert.equal(idToken.aud, portal);
+    assert.equal(idToken.iss, `${server.url}/`);
+    assert.equal(idToken.email, "jane.doe@example.com");
+    // The redeemed code is gone: reloading the callback is refused.
+    assert.equal((await go(callback)).status, 400);
+    // Sam's email is not verified and Customer Portal has no SKIP_VERIFICATION: the denial is shown.
+    response = await go(`/tester/try?client_id=${portal}&login_hint=sam.lee%40example.com`);
+    response = await go(response.headers.get("location"));
+    response = await go(response.headers.get("location"));
+    const denied = await response.text();
+    assert.match(denied, /access_denied/);
+    // Another URL of the server is still not an acceptable redirect_uri.
+    response = await go(`/authorize?client_id=${portal}&response_type=code&redirect_uri=${encodeURIComponent(`${server.url}/tester/other`)}`);
+    assert.equal(response.status, 400);
+  } finally {
+    await server.stop();
+  }
+});

@@ -44,11 +44,12 @@ pub fn callbacks(client: &Client) -> Vec<&str> {
 }
 
 /// The `redirect_uri` to use: the given one when it is one of the callbacks, exactly (as Auth0
-/// compares them, a trailing slash and the query included); without one, the first callback.
-pub fn check_redirect_uri(client: &Client, given: Option<&str>) -> Result<String, String> {
+/// compares them, a trailing slash and the query included), or the server's own tester callback
+/// (`tester`), which every application accepts; without one, the first callback.
+pub fn check_redirect_uri(client: &Client, given: Option<&str>, tester: &str) -> Result<String, String> {
     let allowed = callbacks(client);
     match given {
-        Some(uri) if allowed.contains(&uri) => Ok(uri.to_owned()),
+        Some(uri) if allowed.contains(&uri) || uri == tester => Ok(uri.to_owned()),
         Some(uri) => Err(format!(
             "The provided redirect_uri is not in the list of allowed callback URLs. redirect_uri {uri:?} is not among the Allowed Callback URLs of the application {:?} (callbacks: {}).",
             client.name,
@@ -62,7 +63,8 @@ pub fn check_redirect_uri(client: &Client, given: Option<&str>) -> Result<String
 
 impl Authorization {
     /// Reads the query of `/authorize` against the tenant's applications.
-    pub fn parse(clients: &[Client], query: &HashMap<String, String>) -> Result<Authorization, Refusal> {
+    /// `tester` is the server's tester callback (see `check_redirect_uri`).
+    pub fn parse(clients: &[Client], query: &HashMap<String, String>, tester: &str) -> Result<Authorization, Refusal> {
         let get = |name: &str| query.get(name).map(String::as_str).filter(|v| !v.is_empty());
         let page = |title: &str, message: String| Refusal::Page { title: title.to_owned(), message };
         let client_id =
@@ -73,7 +75,7 @@ impl Authorization {
                 format!("Unknown client: {client_id} (no application of the tenant has this client_id)"),
             )
         })?;
-        let redirect_uri = check_redirect_uri(client, get("redirect_uri"))
+        let redirect_uri = check_redirect_uri(client, get("redirect_uri"), tester)
             .map_err(|message| page("Callback URL mismatch", message))?;
         let state = get("state").map(str::to_owned);
         let refuse = |error: &'static str, description: String| Refusal::Redirect {
@@ -150,6 +152,17 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    const TESTER: &str = "http://127.0.0.1:4000/tester/callback";
+
+    /// The server's own tester callback is accepted for every application (as Auth0's Dashboard
+    /// tester callback is), and only that exact URL.
+    #[test]
+    fn the_tester_callback_is_accepted_for_any_application() {
+        let client = client(json!(["https://app/cb"]));
+        assert_eq!(check_redirect_uri(&client, Some(TESTER), TESTER).unwrap(), TESTER);
+        assert!(check_redirect_uri(&client, Some("http://127.0.0.1:4000/tester/callback2"), TESTER).is_err());
+    }
+
     fn client(callbacks: Value) -> Client {
         Client {
             name: "Portal".into(),
@@ -163,13 +176,22 @@ mod tests {
     #[test]
     fn a_redirect_uri_must_be_one_of_the_callbacks_exactly() {
         let client = client(json!(["https://app/cb", "http://localhost:3000/cb"]));
-        assert_eq!(check_redirect_uri(&client, Some("http://localhost:3000/cb")).unwrap(), "http://localhost:3000/cb");
+        assert_eq!(
+            check_redirect_uri(&client, Some("http://localhost:3000/cb"), TESTER).unwrap(),
+            "http://localhost:3000/cb"
+        );
         for bad in ["https://app/cb/", "https://app/cb?x=1", "https://app/c", "https://evil/cb", "HTTPS://APP/CB"] {
-            let error = check_redirect_uri(&client, Some(bad)).unwrap_err();
+            let error = check_redirect_uri(&client, Some(bad), TESTER).unwrap_err();
             assert!(error.contains(bad) && error.contains("https://app/cb"), "{bad}: {error}");
         }
-        assert_eq!(check_redirect_uri(&client, None).unwrap(), "https://app/cb", "the first callback by default");
-        assert!(check_redirect_uri(&self::client(json!([])), None).unwrap_err().contains("no Allowed Callback URLs"));
+        assert_eq!(
+            check_redirect_uri(&client, None, TESTER).unwrap(),
+            "https://app/cb",
+            "the first callback by default"
+        );
+        assert!(check_redirect_uri(&self::client(json!([])), None, TESTER)
+            .unwrap_err()
+            .contains("no Allowed Callback URLs"));
     }
 
     #[test]
@@ -178,15 +200,19 @@ mod tests {
         let query = |pairs: &[(&str, &str)]| -> HashMap<String, String> {
             pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
         };
-        let refusal =
-            Authorization::parse(&tenant, &query(&[("client_id", "portal-id"), ("redirect_uri", "https://evil/cb")]))
-                .unwrap_err();
+        let refusal = Authorization::parse(
+            &tenant,
+            &query(&[("client_id", "portal-id"), ("redirect_uri", "https://evil/cb")]),
+            TESTER,
+        )
+        .unwrap_err();
         assert!(matches!(refusal, Refusal::Page { .. }), "a bad redirect_uri is never redirected to");
-        let refusal = Authorization::parse(&tenant, &query(&[("client_id", "nobody")])).unwrap_err();
+        let refusal = Authorization::parse(&tenant, &query(&[("client_id", "nobody")]), TESTER).unwrap_err();
         assert!(matches!(refusal, Refusal::Page { ref message, .. } if message.contains("nobody")));
         let refusal = Authorization::parse(
             &tenant,
             &query(&[("client_id", "portal-id"), ("response_type", "token"), ("state", "s 1")]),
+            TESTER,
         )
         .unwrap_err();
         let Refusal::Redirect { redirect_uri, state, error, .. } = refusal else { panic!("{refusal:?}") };
@@ -197,6 +223,7 @@ mod tests {
         let ok = Authorization::parse(
             &tenant,
             &query(&[("client_id", "portal-id"), ("response_type", "code"), ("state", "s 1")]),
+            TESTER,
         )
         .unwrap();
         assert_eq!(ok.redirect(&[("code", "c")]), "https://app/cb?code=c&state=s+1");

@@ -50,7 +50,11 @@ pub async fn authorize(State(state): State<Arc<ServeState>>, Query(query): Query
         Ok(tenant) => tenant,
         Err(error) => return pages::error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", &error.to_string()),
     };
-    let authorization = match Authorization::parse(&tenant.clients, &query) {
+    let authorization = match Authorization::parse(
+        &tenant.clients,
+        &query,
+        &format!("{}{}", state.base_url, super::tester::CALLBACK_PATH),
+    ) {
         Ok(authorization) => authorization,
         Err(Refusal::Page { title, message }) => return pages::error(StatusCode::BAD_REQUEST, &title, &message),
         Err(Refusal::Redirect { redirect_uri, state, error, description }) => {

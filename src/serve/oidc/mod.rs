@@ -1,6 +1,6 @@
 //! The login server (OpenID Connect): discovery, keys, `/authorize` with its login page, the
-//! code and refresh-token grants, `/userinfo`, `/v2/logout`, `/continue`, and the list of recent
-//! logins. Each login runs the same pipeline as `simulate`.
+//! code and refresh-token grants, `/userinfo`, `/v2/logout`, `/continue`, the list of recent
+//! logins, and the login tester (`/tester/…`). Each login runs the same pipeline as `simulate`.
 
 mod authorization;
 mod authorize;
@@ -13,6 +13,7 @@ mod logout;
 mod pages;
 mod pkce;
 mod store;
+mod tester;
 mod userinfo;
 
 use std::collections::VecDeque;
@@ -71,6 +72,8 @@ pub struct OidcInner {
     pub suspended: Expiring<Suspended>,
     pub codes: Expiring<IssuedCode>,
     pub refresh_tokens: Expiring<RefreshGrant>,
+    /// Logins the tester started, by `state`.
+    pub testers: Expiring<tester::TesterLogin>,
     /// The newest login last.
     pub logins: VecDeque<Value>,
 }
@@ -89,6 +92,7 @@ impl Default for OidcState {
                 suspended: Expiring::new(SUSPENDED_TTL, CAPACITY),
                 codes: Expiring::new(CODE_TTL, CAPACITY),
                 refresh_tokens: Expiring::new(REFRESH_TTL, CAPACITY),
+                testers: Expiring::new(PENDING_TTL, CAPACITY),
                 logins: VecDeque::new(),
             }),
         }
@@ -119,4 +123,6 @@ pub fn router() -> Router<Arc<ServeState>> {
         .route("/userinfo", get(userinfo::userinfo).post(userinfo::userinfo))
         .route("/v2/logout", get(logout::logout))
         .route("/actionhost/logins", get(journal::list))
+        .route("/tester/try", get(tester::start))
+        .route(tester::CALLBACK_PATH, get(tester::callback))
 }

@@ -22,6 +22,7 @@ button:hover { background: #f0f0f0; }
 button:focus-visible { outline: 3px solid #1a5fb4; outline-offset: 2px; }
 .detail { display: block; color: #4a4a4a; font-size: .9em; }
 .error { border-left: 4px solid #b00020; padding-left: 1rem; }
+pre { background: #f4f4f4; padding: 1rem; overflow-x: auto; }
 </style>
 </head>
 <body>
@@ -63,18 +64,38 @@ const ERROR: &str = r#"{% extends "layout.html" %}
 {% endblock %}
 "#;
 
+const TESTER: &str = r#"{% extends "layout.html" %}
+{% block title %}Login test of {{ client_id }}{% endblock %}
+{% block body %}
+<h1>Login test</h1>
+<p>Application: <code>{{ client_id }}</code></p>
+{% if error %}
+<div class="error" role="alert"><h2>{{ error }}</h2><p>{{ error_description }}</p></div>
+{% else %}
+<p role="status">The login completed{% if scope %} with scopes <code>{{ scope }}</code>{% endif %}.</p>
+{% if id_token %}<h2>ID token claims</h2>
+<pre id="id-token">{{ id_token }}</pre>{% endif %}
+<h2>Access token claims</h2>
+<pre id="access-token">{{ access_token }}</pre>
+{% endif %}
+<p><a href="/tester/try?client_id={{ client_id | urlencode }}">Try again</a></p>
+{% endblock %}
+"#;
+
 fn environment() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
     ENV.get_or_init(|| {
         let mut env = Environment::new();
-        for (name, source) in [("layout.html", LAYOUT), ("login.html", LOGIN), ("error.html", ERROR)] {
+        for (name, source) in
+            [("layout.html", LAYOUT), ("login.html", LOGIN), ("error.html", ERROR), ("tester.html", TESTER)]
+        {
             env.add_template(name, source).expect("the login server's templates are valid");
         }
         env
     })
 }
 
-fn render(name: &str, context: minijinja::Value) -> Result<String, String> {
+pub fn render(name: &str, context: minijinja::Value) -> Result<String, String> {
     environment().get_template(name).and_then(|t| t.render(context)).map_err(|e| e.to_string())
 }
 
