@@ -22,9 +22,15 @@ pub enum TokenError {
     /// The signing key could not be read or created.
     #[error(transparent)]
     Key(#[from] TenantError),
-    /// The JWT library refused to sign.
+    /// The JWT library or the RSA signer refused to sign.
     #[error("cannot sign the token: {0}")]
-    Sign(#[from] jsonwebtoken::errors::Error),
+    Sign(String),
+}
+
+impl From<jsonwebtoken::errors::Error> for TokenError {
+    fn from(error: jsonwebtoken::errors::Error) -> TokenError {
+        TokenError::Sign(error.to_string())
+    }
 }
 
 impl TokenError {

@@ -59,9 +59,18 @@ pub struct SigningInfo {
     pub jwks: Option<PathBuf>,
 }
 
+/// The key a [`Signer`] signs with.
+enum SigningKey {
+    /// HS256 through `jsonwebtoken`.
+    Hmac(EncodingKey),
+    /// RS256 through `ring` (RSASSA-PKCS1-v1_5 with SHA-256, RFC 7518 §3.3): several times faster
+    /// than the pure-Rust RSA of `jsonwebtoken`'s backend, which a token server feels.
+    Rsa(Box<ring::signature::RsaKeyPair>),
+}
+
 pub struct Signer {
     algorithm: Algorithm,
-    key: EncodingKey,
+    key: SigningKey,
     pub info: SigningInfo,
     /// The public key as a JWK (RS256 only): what a JWKS endpoint serves.
     jwk: Option<Value>,
@@ -73,7 +82,7 @@ impl Signer {
         match signing {
             Signing::Hs256(secret) => Ok(Arc::new(Signer {
                 algorithm: Algorithm::HS256,
-                key: EncodingKey::from_secret(secret.as_bytes()),
+                key: SigningKey::Hmac(EncodingKey::from_secret(secret.as_bytes())),
                 info: SigningInfo { alg: "HS256".into(), kid: None, public_key: None, jwks: None },
                 jwk: None,
             })),
@@ -99,7 +108,26 @@ impl Signer {
     pub fn sign(&self, claims: &Map<String, Value>) -> Result<String, TokenError> {
         let mut header = Header::new(self.algorithm);
         header.kid = self.info.kid.clone();
-        Ok(jsonwebtoken::encode(&header, claims, &self.key)?)
+        match &self.key {
+            SigningKey::Hmac(key) => Ok(jsonwebtoken::encode(&header, claims, key)?),
+            SigningKey::Rsa(key_pair) => {
+                // The JWS Compact Serialization (RFC 7515 §7.1) of the header and claims.
+                let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+                let header = serde_json::to_vec(&header).map_err(|e| TokenError::Sign(e.to_string()))?;
+                let payload = serde_json::to_vec(claims).map_err(|e| TokenError::Sign(e.to_string()))?;
+                let input = format!("{}.{}", b64(&header), b64(&payload));
+                let mut signature = vec![0; key_pair.public().modulus_len()];
+                key_pair
+                    .sign(
+                        &ring::signature::RSA_PKCS1_SHA256,
+                        &ring::rand::SystemRandom::new(),
+                        input.as_bytes(),
+                        &mut signature,
+                    )
+                    .map_err(|e| TokenError::Sign(format!("RSA signing failed: {e}")))?;
+                Ok(format!("{input}.{}", b64(&signature)))
+            }
+        }
     }
 }
 
@@ -115,8 +143,10 @@ fn rs256(tenant_root: &Path, dir: &Path) -> Result<Signer, TenantError> {
     let pem = files::read_text(&private_path).map_err(|e| TenantError::read(&e))?;
     let private = RsaPrivateKey::from_pkcs8_pem(&pem)
         .map_err(|e| TenantError::new(&private_path, format!("not a PKCS#8 RSA private key: {e}")))?;
-    let key = EncodingKey::from_rsa_pem(pem.as_bytes())
-        .map_err(|e| TenantError::new(&private_path, format!("unusable RSA key: {e}")))?;
+    let unusable = |e: &dyn std::fmt::Display| TenantError::new(&private_path, format!("unusable RSA key: {e}"));
+    let der = private.to_pkcs8_der().map_err(|e| unusable(&e))?;
+    let key =
+        SigningKey::Rsa(Box::new(ring::signature::RsaKeyPair::from_pkcs8(der.as_bytes()).map_err(|e| unusable(&e))?));
     let jwk = public_jwk(&RsaPublicKey::from(&private));
     Ok(Signer {
         algorithm: Algorithm::RS256,

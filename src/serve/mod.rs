@@ -25,9 +25,9 @@ use axum::extract::Request;
 use axum::http::{header, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use futures::StreamExt;
 use axum::routing::post;
 use axum::Router;
+use futures::StreamExt;
 
 pub use error::{ApiError, OAuthError};
 pub use state::{LogFormat, ServeOptions, ServeState};
@@ -58,11 +58,8 @@ pub fn router(state: Arc<ServeState>) -> Router {
 /// 413 for a body whose declared length is over [`MAX_BODY_BYTES`], with Auth0's error body (a
 /// body without a length is cut at the limit by `DefaultBodyLimit` where it is read).
 async fn refuse_oversize(request: Request, next: Next) -> Response {
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared =
+        request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     let Some(length) = declared.filter(|&n| n > MAX_BODY_BYTES as u64) else {
         return next.run(request).await;
     };
