@@ -144,7 +144,21 @@ pub fn check_tenant(path: &Path, state_root: &Path, given_root: Option<&Path>) -
 
 /// `url` with `state=<state>` added to its query, as Auth0 adds it to a redirect.
 pub fn with_state(url: &str, state: &str) -> String {
-    let (base, fragment) = url.split_once('#').map_or((url, None), |(b, f)| (b, Some(f)));
+    with_query(url, &[], Some(state))
+}
+
+/// `uri` with `params` (and `state`, when given) form-encoded and appended to its query, before
+/// any fragment: the one way a redirect's query is extended (Auth0's `state`, `/authorize`'s
+/// `code` or `error`).
+pub fn with_query(uri: &str, params: &[(&str, &str)], state: Option<&str>) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in params {
+        query.append_pair(name, value);
+    }
+    if let Some(state) = state {
+        query.append_pair("state", state);
+    }
+    let (base, fragment) = uri.split_once('#').map_or((uri, None), |(b, f)| (b, Some(f)));
     let separator = if !base.contains('?') {
         "?"
     } else if base.ends_with('?') || base.ends_with('&') {
@@ -152,7 +166,7 @@ pub fn with_state(url: &str, state: &str) -> String {
     } else {
         "&"
     };
-    let mut out = format!("{base}{separator}state={state}");
+    let mut out = format!("{base}{separator}{}", query.finish());
     if let Some(fragment) = fragment {
         out.push('#');
         out.push_str(fragment);

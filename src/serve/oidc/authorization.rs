@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use serde_json::Value;
 
 use super::pkce::Challenge;
+pub use crate::pipeline::state::with_query;
 use crate::tenant::Client;
 
 /// What `/authorize` was asked, kept until the code it ends with is redeemed.
@@ -126,25 +127,6 @@ impl Authorization {
     pub fn redirect(&self, params: &[(&str, &str)]) -> String {
         with_query(&self.redirect_uri, params, self.state.as_deref())
     }
-}
-
-/// `uri` with `params` (and `state`, when given) appended to its query.
-pub fn with_query(uri: &str, params: &[(&str, &str)], state: Option<&str>) -> String {
-    let mut query = form_urlencoded::Serializer::new(String::new());
-    for (name, value) in params {
-        query.append_pair(name, value);
-    }
-    if let Some(state) = state {
-        query.append_pair("state", state);
-    }
-    let (base, fragment) = uri.split_once('#').map_or((uri, None), |(b, f)| (b, Some(f)));
-    let separator = if base.contains('?') { '&' } else { '?' };
-    let mut out = format!("{base}{separator}{}", query.finish());
-    if let Some(fragment) = fragment {
-        out.push('#');
-        out.push_str(fragment);
-    }
-    out
 }
 
 #[cfg(test)]
