@@ -1,0 +1,106 @@
+// A login through `actionhost serve` in a real browser (Debian's Chromium driven by
+// playwright-core), as a newcomer makes it: the Dashboard's "Try a login" link, the login page,
+// a Rule's redirect to the terms page and an Action's redirect to the consent page (those two
+// sites do not exist offline: the browser's requests to them are answered by small pages whose
+// forms come back to /continue, as the real pages would), then the tester's page showing the
+// claims the Rules and Actions put in the tokens. Keyboard only: Tab and Enter.
+
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+
+import { chromium } from "playwright-core";
+
+import { startServe } from "./serve_support.mjs";
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+});
+after(async () => browser?.close());
+
+/** A page standing in for an external site: one form sending `fields` back to /continue. */
+function returnPage(base, title, state, fields) {
+  const inputs = Object.entries(fields)
+    .map(([name, value]) => `<input type="hidden" name="${name}" value="${value}">`)
+    .join("");
+  return `<!doctype html><html lang="en"><title>${title}</title><h1>${title}</h1>
+<form method="get" action="${base}/continue"><input type="hidden" name="state" value="${state}">${inputs}
+<button type="submit">Accept</button></form></html>`;
+}
+
+test("a browser logs in through the login page, a Rule's and an Action's redirects, and sees the tokens", async () => {
+  const server = await startServe();
+  const page = await browser.newPage();
+  try {
+    const visited = [];
+    // The terms page of the require-terms Rule and the consent page of the marketing-consent Action.
+    await page.route("https://terms.example.com/**", (route) => {
+      const url = new URL(route.request().url());
+      visited.push(url.origin + url.pathname);
+      route.fulfill({ contentType: "text/html", body: returnPage(server.url, "Terms of service", url.searchParams.get("state"), { accepted: "yes" }) });
+    });
+    await page.route("https://consent.example.com/**", (route) => {
+      const url = new URL(route.request().url());
+      visited.push(url.origin + url.pathname);
+      route.fulfill({ contentType: "text/html", body: returnPage(server.url, "Marketing email", url.searchParams.get("state"), { consent: "yes" }) });
+    });
+
+    await page.goto(`${server.url}/dashboard/`);
+    await page.getByRole("link", { name: "Try a login to Customer Portal" }).click();
+    await page.getByRole("heading", { name: "Log in to Customer Portal" }).waitFor();
+    // Alex (free plan, terms not accepted, no consent yet): both redirects happen.
+    const alex = page.getByRole("button", { name: /Alex Morgan/ });
+    await alex.focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Terms of service" }).waitFor();
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { name: "Marketing email" }).waitFor();
+    await page.getByRole("button", { name: "Accept" }).click();
+    await page.getByRole("heading", { name: "Login test" }).waitFor();
+    assert.deepEqual(visited, ["https://terms.example.com/accept", "https://consent.example.com/marketing"]);
+
+    const idToken = JSON.parse(await page.locator("#id-token").textContent());
+    assert.equal(idToken.sub, "google-oauth2|108177262311459836421");
+    assert.equal(idToken.aud, "Gd2Customer0Portal0Client0Id002");
+    assert.equal(idToken["https://example.com/marketing_consent"], true, "the Action's onContinuePostLogin claim");
+    // The login's metadata changes are written to the user's file, as simulate --persist does.
+    const user = JSON.parse(readFileSync(join(server.tenant, "users", "google-oauth2_108177262311459836421.json"), "utf8"));
+    assert.equal(user.app_metadata.terms_accepted, true);
+    assert.equal(user.user_metadata.marketing_consent, true);
+  } finally {
+    await page.close();
+    await server.stop();
+  }
+});
+
+test("a denied login shows access_denied in the browser, and the page offers to try again", async () => {
+  const server = await startServe();
+  const page = await browser.newPage();
+  try {
+    await page.goto(`${server.url}/dashboard/`);
+    await page.getByRole("link", { name: "Try a login to Customer Portal" }).click();
+    // Sam's email is not verified and Customer Portal has no SKIP_VERIFICATION.
+    await page.getByRole("button", { name: /Sam Lee/ }).click();
+    await page.getByRole("heading", { name: "Login test" }).waitFor();
+    assert.equal(await page.getByRole("alert").locator("h2").textContent(), "access_denied");
+    assert.ok(await page.getByRole("link", { name: "Try again" }).isVisible());
+  } finally {
+    await page.close();
+    await server.stop();
+  }
+});
