@@ -11,7 +11,6 @@ mod management;
 mod oidc;
 pub mod state;
 pub mod tls;
-#[allow(dead_code)] // the client authentication the grants use
 mod token;
 
 use std::future::Future;
