@@ -81,9 +81,7 @@ pub fn authenticate_client(tenant: &crate::tenant::Tenant, request: &TokenReques
         None => (request.require("client_id")?, request.get("client_secret")),
     };
     let client = tenant
-        .clients
-        .iter()
-        .find(|c| c.client_id.as_deref() == Some(client_id))
+        .client_by_id(client_id)
         .ok_or_else(|| OAuthError::invalid_client(format!("Unknown client: {client_id}")))?;
     let public = client.raw.get("token_endpoint_auth_method").and_then(Value::as_str) == Some("none");
     if let (Some(expected), false) = (client.raw.get("client_secret").and_then(Value::as_str), public) {

@@ -114,16 +114,17 @@ impl Tenant {
         }
     }
 
+    /// The application whose `client_id` is `id` (OAuth requests name applications only so).
+    pub fn client_by_id(&self, id: &str) -> Option<&Client> {
+        self.clients.iter().find(|c| c.client_id.as_deref() == Some(id))
+    }
+
     /// Finds an application by exact name, else by client_id; the error lists the known names.
     pub fn client(&self, name_or_id: &str) -> Result<&Client, TenantError> {
-        self.clients
-            .iter()
-            .find(|c| c.name == name_or_id)
-            .or_else(|| self.clients.iter().find(|c| c.client_id.as_deref() == Some(name_or_id)))
-            .ok_or_else(|| {
-                let names: Vec<&str> = self.clients.iter().map(|c| c.name.as_str()).collect();
-                self.not_found("application with name or client_id", name_or_id, &names)
-            })
+        self.clients.iter().find(|c| c.name == name_or_id).or_else(|| self.client_by_id(name_or_id)).ok_or_else(|| {
+            let names: Vec<&str> = self.clients.iter().map(|c| c.name.as_str()).collect();
+            self.not_found("application with name or client_id", name_or_id, &names)
+        })
     }
 
     pub fn action(&self, name: &str) -> Result<&Action, TenantError> {

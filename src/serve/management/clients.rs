@@ -20,7 +20,7 @@ use super::{blocking, directory_tenant, tenant};
 use crate::files::{self, Mode};
 use crate::serve::error::ApiError;
 use crate::serve::state::ServeState;
-use crate::tenant::{client_metadata, update_client_metadata, Client, MetadataChange, TenantError};
+use crate::tenant::{client_metadata, update_client_metadata, Client, MetadataChange, Tenant, TenantError};
 
 /// The fields of a client a create request may carry (Auth0's client schema, the part a
 /// Deploy CLI client file holds); any other is refused.
@@ -67,8 +67,8 @@ fn not_found() -> ApiError {
     ApiError::not_found("inexistent_client", "The client does not exist")
 }
 
-fn find<'a>(clients: &'a [Client], id: &str) -> Result<&'a Client, ApiError> {
-    clients.iter().find(|c| c.client_id.as_deref() == Some(id)).ok_or_else(not_found)
+fn find<'a>(tenant: &'a Tenant, id: &str) -> Result<&'a Client, ApiError> {
+    tenant.client_by_id(id).ok_or_else(not_found)
 }
 
 pub async fn list(
@@ -92,7 +92,7 @@ pub async fn get(
     grant.require("read:clients")?;
     let query = ListQuery::parse(&query)?;
     let tenant = tenant(&state)?;
-    Ok(Json(query.filter(shown(find(&tenant.clients, &id)?, &grant))))
+    Ok(Json(query.filter(shown(find(&tenant, &id)?, &grant))))
 }
 
 pub async fn patch(
@@ -103,7 +103,7 @@ pub async fn patch(
 ) -> Result<Json<Value>, ApiError> {
     grant.require("update:clients")?;
     let tenant = tenant(&state)?;
-    let client = find(&tenant.clients, &id)?.clone();
+    let client = find(&tenant, &id)?.clone();
     refuse_unsupported(&body, PATCH_FIELDS)?;
     let patch = body::object(&body, "client_metadata")?.cloned();
     if let Some(patch) = patch {
@@ -116,7 +116,7 @@ pub async fn patch(
             .map_err(metadata_error)?;
     }
     let after = super::tenant(&state)?;
-    Ok(Json(shown(find(&after.clients, &id)?, &grant)))
+    Ok(Json(shown(find(&after, &id)?, &grant)))
 }
 
 pub async fn create(
@@ -161,7 +161,7 @@ pub async fn delete(
     grant.require("delete:clients")?;
     let tenant = tenant(&state)?;
     directory_tenant(&tenant)?;
-    let client = find(&tenant.clients, &id)?;
+    let client = find(&tenant, &id)?;
     let (root, file) = (state.root.clone(), client.file.clone());
     blocking(move || remove(&root, &file, &id)).await??;
     Ok(StatusCode::NO_CONTENT)

@@ -30,7 +30,7 @@ pub async fn logout(State(state): State<Arc<ServeState>>, Query(query): Query<Ha
         Ok(tenant) => tenant,
         Err(error) => return pages::error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", &error.to_string()),
     };
-    let Some(client) = tenant.clients.iter().find(|c| c.client_id.as_deref() == Some(client_id)) else {
+    let Some(client) = tenant.client_by_id(client_id) else {
         return refuse(format!("Unknown client: {client_id}"));
     };
     let allowed: Vec<&str> =

@@ -78,9 +78,7 @@ pub async fn callback(State(state): State<Arc<ServeState>>, Query(query): Query<
     }
     let client_secret = state.tenant().ok().and_then(|tenant| {
         tenant
-            .clients
-            .iter()
-            .find(|c| c.client_id.as_deref() == Some(started.client_id.as_str()))
+            .client_by_id(&started.client_id)
             .and_then(|c| c.raw.get("client_secret").and_then(Value::as_str).map(str::to_owned))
     });
     let mut fields = HashMap::from([
