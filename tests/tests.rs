@@ -41,3 +41,7 @@ mod docs;
 mod run_inputs;
 // `event`, `--version`, `completions`, `man` and `test --shard`.
 mod commands;
+// Whole-login cases (`simulate:` in case files).
+mod simulate_cases;
+// `actionhost test --watch` as a process.
+mod watch;

@@ -396,6 +396,9 @@ pub struct TestArgs {
     /// Stop at the first failing case
     #[arg(long)]
     pub fail_fast: bool,
+    /// After the run, watch the case files, their scripts and tenants, and run again the case files a change affects (Ctrl-C stops)
+    #[arg(long, conflicts_with = "update")]
+    pub watch: bool,
     /// Run shard I of N (1-based): the cases sorted by file and name, every Nth from the Ith
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<actionhost::testing::Shard>,

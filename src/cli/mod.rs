@@ -12,6 +12,7 @@ mod serve;
 mod simulate;
 mod simulate_print;
 mod test;
+mod watch;
 
 pub use config::HostConfigBuilder;
 

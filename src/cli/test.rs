@@ -3,7 +3,8 @@
 //! (`--reporter NAME[=FILE]`, repeatable). A case file that cannot be loaded is reported as a
 //! failed suite while the other files run. `--shard I/N` runs one part of the cases
 //! ([`actionhost::testing::Shard`]). Exit code 0 when every case passed, 1 when one failed
-//! or `--filter` matched no case, 2 when a case file is unusable.
+//! or `--filter` matched no case, 2 when a case file is unusable. `--watch` then runs again
+//! the case files each change affects (`super::watch`).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -12,6 +13,8 @@ use anyhow::{bail, Context};
 
 use super::args::{Reporter, ReporterSpec, TestArgs};
 use actionhost::files::{self, Mode};
+use actionhost::tenant::Keywords;
+use actionhost::testing::case_file::Target;
 use actionhost::testing::reporters::{github, human, json, junit, tap};
 use actionhost::testing::runner::{self, Broken, Verdict};
 use actionhost::testing::{discover, update, CaseFile, Loader, Options};
@@ -32,76 +35,136 @@ pub async fn test(args: TestArgs) -> anyhow::Result<u8> {
         bail!("no case files (*.cases.yaml, *.cases.yml, *.cases.json) in {}", shown.join(", "));
     }
     let keywords = super::keywords(&super::args::TenantArgs { tenant: None, keywords: args.keywords.clone() })?;
-    let mut loader = Loader::new(keywords.clone());
-    let mut files = Vec::new();
-    let mut broken = Vec::new();
-    for path in &found {
-        match loader.load(path) {
-            Ok(file) => files.push(file),
-            Err(error) => broken.push(Broken::from(&error)),
-        }
-    }
-    // Said at once on standard error too, whatever the reporters.
-    for file in &broken {
-        eprintln!("actionhost: {}", file.message);
-    }
-    let stdout_reporter = reports.iter().find(|r| r.file.is_none()).map(|r| r.reporter);
-    let config = super::HostConfigBuilder::new(&args.engine).pool(&args.pool).keywords(keywords).build();
+    let config = super::HostConfigBuilder::new(&args.engine).pool(&args.pool).keywords(keywords.clone()).build();
     let workers = config.workers;
-    let host = Host::new(config);
-    let options = Options {
-        filter: args.filter.clone(),
-        fail_fast: args.fail_fast,
-        in_flight: workers * IN_FLIGHT_PER_WORKER,
-        shard: args.shard,
+    let suite = Suite {
+        host: Host::new(config),
+        options: Options {
+            filter: args.filter.clone(),
+            fail_fast: args.fail_fast,
+            in_flight: workers * IN_FLIGHT_PER_WORKER,
+            shard: args.shard,
+        },
+        keywords,
+        reports,
+        update: args.update,
     };
-    let matched: usize = files
-        .iter()
-        .map(|f| (0..f.cases.len()).filter(|&c| runner::selected(f, c, options.filter.as_deref())).count())
-        .sum();
-    let total = runner::chosen(&files, &options).len();
-    if let Some(shard) = &args.shard {
-        eprintln!("actionhost: shard {shard}: {total} of {matched} cases");
+    let (code, loaded) = suite.run(&found).await?;
+    if !args.watch {
+        return Ok(code);
     }
-    let unmatched = match &options.filter {
-        Some(pattern) if matched == 0 => {
-            eprintln!("actionhost: no cases matched --filter {pattern:?}");
-            true
+    super::watch::watch(&suite, &paths, loaded, code).await
+}
+
+/// What every run of `actionhost test` shares: the host and its workers, the options, the
+/// reports; `--watch` runs it again on the case files a change affects.
+pub struct Suite {
+    host: Host,
+    options: Options,
+    keywords: Keywords,
+    reports: Vec<ReporterSpec>,
+    update: bool,
+}
+
+impl Suite {
+    /// Loads, runs and reports the case files at `found` (fresh: tenants and scripts are read
+    /// again); the exit code, and what each file depends on.
+    pub async fn run(&self, found: &[PathBuf]) -> anyhow::Result<(u8, Vec<Loaded>)> {
+        let mut loader = Loader::new(self.keywords.clone());
+        let mut files = Vec::new();
+        let mut broken = Vec::new();
+        for path in found {
+            match loader.load(path) {
+                Ok(file) => files.push(file),
+                Err(error) => broken.push(Broken::from(&error)),
+            }
         }
-        _ => false,
-    };
-    let bar = progress_bar(total);
-    let mut report = runner::run(&host, &files, &options, |_| bar.inc(1)).await;
-    bar.finish_and_clear();
-    report.broken = broken;
-    if args.update {
-        record(&mut loader, &mut files, &mut report)?;
-    }
-    let mut stdout = std::io::stdout();
-    for spec in &reports {
-        let text = match spec.reporter {
-            Reporter::Human => human::render(&files, &report),
-            Reporter::Json => json::render(&files, &report),
-            Reporter::Junit => junit::render(&files, &report),
-            Reporter::Tap => tap::render(&files, &report),
-            Reporter::Github => github::render(&files, &report),
+        // Said at once on standard error too, whatever the reporters.
+        for file in &broken {
+            eprintln!("actionhost: {}", file.message);
+        }
+        let mut loaded: Vec<Loaded> = files.iter().map(Loaded::of).collect();
+        loaded.extend(broken.iter().map(|b| Loaded { case_file: b.path.clone(), scripts: Vec::new(), tenant: None }));
+        let stdout_reporter = self.stdout_reporter();
+        let host = &self.host;
+        let options = &self.options;
+        let matched: usize = files
+            .iter()
+            .map(|f| (0..f.cases.len()).filter(|&c| runner::selected(f, c, options.filter.as_deref())).count())
+            .sum();
+        let total = runner::chosen(&files, options).len();
+        if let Some(shard) = &options.shard {
+            eprintln!("actionhost: shard {shard}: {total} of {matched} cases");
+        }
+        let unmatched = match &options.filter {
+            Some(pattern) if matched == 0 => {
+                eprintln!("actionhost: no cases matched --filter {pattern:?}");
+                true
+            }
+            _ => false,
         };
-        match &spec.file {
-            Some(path) => write_file(path, &text)?,
-            None => stdout.write_all(text.as_bytes())?,
+        let bar = progress_bar(total);
+        let mut report = runner::run(host, &files, options, |_| bar.inc(1)).await;
+        bar.finish_and_clear();
+        report.broken = broken;
+        if self.update {
+            record(&mut loader, &mut files, &mut report)?;
         }
+        let mut stdout = std::io::stdout();
+        for spec in &self.reports {
+            let text = match spec.reporter {
+                Reporter::Human => human::render(&files, &report),
+                Reporter::Json => json::render(&files, &report),
+                Reporter::Junit => junit::render(&files, &report),
+                Reporter::Tap => tap::render(&files, &report),
+                Reporter::Github => github::render(&files, &report),
+            };
+            match &spec.file {
+                Some(path) => write_file(path, &text)?,
+                None => stdout.write_all(text.as_bytes())?,
+            }
+        }
+        if stdout_reporter != Some(Reporter::Human) {
+            eprintln!("{}", report.summary());
+        }
+        stdout.flush()?;
+        let code = if !report.broken.is_empty() {
+            2
+        } else if report.failed() > 0 || unmatched {
+            1
+        } else {
+            0
+        };
+        Ok((code, loaded))
     }
-    if stdout_reporter != Some(Reporter::Human) {
-        eprintln!("{}", report.summary());
+
+    /// The reporter that writes to standard output.
+    pub fn stdout_reporter(&self) -> Option<Reporter> {
+        self.reports.iter().find(|r| r.file.is_none()).map(|r| r.reporter)
     }
-    stdout.flush()?;
-    Ok(if !report.broken.is_empty() {
-        2
-    } else if report.failed() > 0 || unmatched {
-        1
-    } else {
-        0
-    })
+}
+
+/// The files a case file's cases read: its scripts and its tenant (whose every file counts).
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub case_file: PathBuf,
+    pub scripts: Vec<PathBuf>,
+    /// The tenant's folder.
+    pub tenant: Option<PathBuf>,
+}
+
+impl Loaded {
+    fn of(file: &CaseFile) -> Loaded {
+        let scripts = file
+            .subjects
+            .iter()
+            .filter_map(|s| match &s.target {
+                Target::File { path, .. } => Some(path.clone()),
+                _ => None,
+            })
+            .collect();
+        Loaded { case_file: file.path.clone(), scripts, tenant: file.tenant.as_ref().map(|t| t.root.clone()) }
+    }
 }
 
 /// The reports to write: each `--reporter NAME[=FILE]` (default `human`), `--output FILE` given

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::expect::Expect;
 use super::locate::{self, Locations};
+use super::simulate_case::{self, SimulateSpec};
 use crate::located::{Located, Position};
 use crate::request::{HttpMock, Phase, Trigger};
 use crate::tenant::{Keywords, Tenant, TenantError};
@@ -151,6 +152,9 @@ pub struct CaseSpec {
     pub rules_executed: Option<Vec<String>>,
     #[serde(default)]
     pub timeout_ms: Option<u64>,
+    /// A whole login through the tenant's Rules and Actions instead of one script.
+    #[serde(default)]
+    pub simulate: Option<SimulateSpec>,
     #[serde(default)]
     pub expect: Option<Expect>,
 }
@@ -177,6 +181,30 @@ impl CaseSpec {
             Some(Skip::Reason(reason)) => Some(reason.clone()),
             _ => None,
         }
+    }
+
+    /// The script inputs this case itself gives (not its file's defaults), by key.
+    fn script_inputs(&self) -> Vec<&'static str> {
+        [
+            ("phase", self.phase.is_some()),
+            ("event", self.event.is_some()),
+            ("user", self.user.is_some()),
+            ("context", self.context.is_some()),
+            ("client", self.client.is_some()),
+            ("client_metadata", self.client_metadata.is_some()),
+            ("secrets", self.secrets.is_some()),
+            ("configuration", self.configuration.is_some()),
+            ("query", self.query.is_some()),
+            ("body", self.body.is_some()),
+            ("now", self.now.is_some()),
+            ("seed", self.seed.is_some()),
+            ("http", self.http.is_some()),
+            ("rules_executed", self.rules_executed.is_some()),
+            ("timeout_ms", self.timeout_ms.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(key, given)| given.then_some(key))
+        .collect()
     }
 
     /// This case on top of the file's defaults: objects merge key by key, the rest replaces.
@@ -207,6 +235,7 @@ impl CaseSpec {
             http: self.http.or_else(|| defaults.http.clone()),
             rules_executed: self.rules_executed.or_else(|| defaults.rules_executed.clone()),
             timeout_ms: self.timeout_ms.or(defaults.timeout_ms),
+            simulate: self.simulate,
             expect: self.expect,
         }
     }
@@ -269,14 +298,19 @@ impl Loader {
             }
             None => None,
         };
-        let subjects =
-            subjects(&spec, dir, tenant.as_deref()).map_err(|(key, m)| CaseFileError::at(path, key_line(key), m))?;
+        let every_case_simulates = !spec.cases.is_empty() && spec.cases.iter().all(|c| c.simulate.is_some());
+        let subjects = subjects(&spec, dir, tenant.as_deref(), every_case_simulates)
+            .map_err(|(key, m)| CaseFileError::at(path, key_line(key), m))?;
         let defaults = spec.defaults.unwrap_or_default();
-        if defaults.name.is_some() || defaults.expect.is_some() || defaults.skip.is_some() {
+        if defaults.name.is_some()
+            || defaults.expect.is_some()
+            || defaults.skip.is_some()
+            || defaults.simulate.is_some()
+        {
             return Err(CaseFileError::at(
                 path,
                 key_line("defaults"),
-                "defaults: name, skip and expect belong to cases",
+                "defaults: name, skip, simulate and expect belong to cases",
             ));
         }
         if spec.cases.is_empty() {
@@ -306,11 +340,25 @@ impl Loader {
                     })?;
                 }
             }
-            if (case.client.is_some() || defaults.client.is_some()) && tenant.is_none() {
+            if let Some(simulate) = &case.simulate {
+                check_simulate(index, case, simulate, tenant.as_deref(), &locations)
+                    .map_err(|(line, message)| CaseFileError::at(path, Some(line), message))?;
+            } else if (case.client.is_some() || defaults.client.is_some()) && tenant.is_none() {
                 return Err(CaseFileError::at(path, line, format!("cases[{index}].client: needs the file's `tenant`")));
             }
         }
-        let cases = spec.cases.into_iter().map(|case| case.over(&defaults)).collect();
+        let cases = spec
+            .cases
+            .into_iter()
+            .map(|case| {
+                let mut case = case.over(&defaults);
+                if let (Some(simulate), Some(tenant)) = (case.simulate.as_mut(), spec.tenant.as_ref()) {
+                    simulate.tenant = join(dir, tenant);
+                    simulate.user = simulate.user.as_ref().map(|user| join(dir, user));
+                }
+                case
+            })
+            .collect();
         Ok(CaseFile { path: path.to_owned(), format, text, tenant, subjects, cases, locations })
     }
 
@@ -324,8 +372,55 @@ impl Loader {
     }
 }
 
-/// The scripts a file names: one, or a Rule and an Action (in that order).
-fn subjects(spec: &FileSpec, dir: &Path, tenant: Option<&Tenant>) -> Result<Vec<Subject>, (&'static str, String)> {
+/// A `simulate:` case: the file's tenant knows its application, it gives a user, no script
+/// inputs, and only expectations a whole login has. The error's line and message.
+fn check_simulate(
+    index: usize,
+    case: &CaseSpec,
+    simulate: &SimulateSpec,
+    tenant: Option<&Tenant>,
+    locations: &Locations,
+) -> Result<(), (usize, String)> {
+    let line = locations.line(index, None);
+    let Some(tenant) = tenant else {
+        return Err((line, format!("cases[{index}].simulate: needs the file's `tenant`")));
+    };
+    if let Some(key) = case.script_inputs().first() {
+        return Err((
+            line,
+            format!("cases[{index}].{key}: a simulate case takes its inputs in `simulate:` ({})", simulate_case::KEYS),
+        ));
+    }
+    tenant.client(&simulate.client).map_err(|e| (line, format!("cases[{index}].simulate.client: {}", e.message)))?;
+    if simulate.user.is_some() == simulate.user_id.is_some() {
+        return Err((
+            line,
+            format!(
+                "cases[{index}].simulate: give the user, either `user_id` (a user of the tenant's users/ folder) or `user` (a user file)"
+            ),
+        ));
+    }
+    if let Some(field) = case.expect.as_ref().and_then(simulate_case::refused_field) {
+        let known: Vec<&str> = simulate_case::EXPECT_FIELDS.iter().map(|f| f.as_str()).collect();
+        return Err((
+            locations.line(index, Some(field.as_str())),
+            format!(
+                "cases[{index}].expect.{field}: not an expectation of a simulated login; known: {}",
+                known.join(", ")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The scripts a file names: one, or a Rule and an Action (in that order); none when every case
+/// is a simulated login (`none_needed`).
+fn subjects(
+    spec: &FileSpec,
+    dir: &Path,
+    tenant: Option<&Tenant>,
+    none_needed: bool,
+) -> Result<Vec<Subject>, (&'static str, String)> {
     let file = |key: &'static str, relative: &Path, trigger: Option<Trigger>| {
         let path = join(dir, relative);
         let source = crate::files::read_text(&path).map_err(|e| (key, format!("{key}: cannot read {e}")))?;
@@ -368,8 +463,12 @@ fn subjects(spec: &FileSpec, dir: &Path, tenant: Option<&Tenant>) -> Result<Vec<
         (None, None) => None,
     };
     let subjects: Vec<Subject> = rule.into_iter().chain(action).collect();
-    if subjects.is_empty() {
-        return Err(("cases", "name the script to test: script, action, rule, action_script or rule_script".into()));
+    if subjects.is_empty() && !none_needed {
+        return Err((
+            "cases",
+            "name the script to test: script, action, rule, action_script or rule_script (or give every case `simulate:`)"
+                .into(),
+        ));
     }
     Ok(subjects)
 }

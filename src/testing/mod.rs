@@ -1,6 +1,7 @@
 //! Regression testing of Rules and Actions: case files name a script and list cases (inputs
 //! and the expected outcome, matched partially); [`runner::run`] executes them in parallel on a
-//! [`crate::Host`] with a fixed clock, seeded randomness and HTTP mocks, checks each outcome,
+//! [`crate::Host`] with a fixed clock, seeded randomness and HTTP mocks (or, for a `simulate:`
+//! case, a whole login through the tenant's Rules and Actions), checks each outcome,
 //! compares a Rule with its Action when a file names both, and the reporters print the result.
 //! `actionhost test` is the command line around it; `docs/cases.md` documents the format.
 
@@ -16,6 +17,7 @@ pub mod parity;
 pub mod reporters;
 pub mod runner;
 pub mod shard;
+pub mod simulate_case;
 pub mod update;
 pub mod url_pattern;
 

@@ -172,6 +172,10 @@ async fn run_case(host: &Host, files: &[CaseFile], file_index: usize, case_index
         result.verdict = Verdict::Skipped(reason);
         return result;
     }
+    if let Some(login) = &case.simulate {
+        result.sides = vec![super::simulate_case::run(host, login).await];
+        return finish(file, result);
+    }
     let runs = file.subjects.iter().map(|subject| async move {
         let mut side =
             Side { label: subject.label.clone(), outcome: None, effects: None, invalid: None, mismatches: Vec::new() };
@@ -188,6 +192,11 @@ async fn run_case(host: &Host, files: &[CaseFile], file_index: usize, case_index
         side
     });
     result.sides = futures::future::join_all(runs).await;
+    finish(file, result)
+}
+
+/// Judges a case that ran, and keeps only what its verdict needs.
+fn finish(file: &CaseFile, mut result: CaseResult) -> CaseResult {
     judge(file, &mut result);
     let engine_ms: f64 = result.sides.iter().filter_map(|s| s.outcome.as_ref()).map(|o| o.duration_ms).sum();
     result.duration = Duration::from_secs_f64(engine_ms / 1000.0);

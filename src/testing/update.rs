@@ -24,6 +24,11 @@ pub fn rewrite(file: &CaseFile, results: &[&CaseResult]) -> Option<(String, usiz
             let inline = file.locations.cases.get(r.case).and_then(|l| l.expect.as_ref()).is_some_and(|e| e.inline);
             let whole = expect.is_none() || inline;
             let fields: Vec<ExpectField> = match expect {
+                // A whole login records its status and effects, not every step's calls and logs.
+                None if file.cases[r.case].simulate.is_some() => recorded_fields(outcome, effects)
+                    .into_iter()
+                    .filter(|f| !matches!(f, ExpectField::Commands | ExpectField::Logs))
+                    .collect(),
                 None => recorded_fields(outcome, effects),
                 // An inline `expect: {…}` is rewritten whole: every field it names, as it is now.
                 Some(expect) if inline => ExpectField::ALL.iter().copied().filter(|&f| expect.has(f)).collect(),
@@ -72,7 +77,17 @@ fn value_for(
     outcome: &crate::Outcome,
     effects: &super::effects::Effects,
 ) -> Value {
-    let actual = actual_value(field, outcome, effects);
+    let mut actual = actual_value(field, outcome, effects);
+    if field == ExpectField::Claims && file.cases[case].simulate.is_some() {
+        // A login's tokens carry the time of the run; what is recorded must hold on the next.
+        for token in actual.as_object_mut().into_iter().flat_map(|claims| claims.values_mut()) {
+            if let Some(token) = token.as_object_mut() {
+                for claim in super::simulate_case::VOLATILE_CLAIMS {
+                    token.shift_remove(*claim);
+                }
+            }
+        }
+    }
     // A callback is checked partially: keep the fields the case names, with their actual values.
     match (field, file.cases[case].expect.as_ref().and_then(|e| e.callback.as_ref())) {
         (ExpectField::Callback, Some(expected)) => project(expected, &actual),
