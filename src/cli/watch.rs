@@ -1,5 +1,5 @@
 //! `actionhost test --watch`: after the first run, watches the case files, the script files they
-//! name and their tenants' folders, with `notify-debouncer-mini`, and runs again the case files a
+//! name and their tenants' folders, with `notify-debouncer-full`, and runs again the case files a
 //! change affects:
 //! - a case file that changed runs its cases, and a new one in a folder given or already holding
 //!   case files runs too;
@@ -15,8 +15,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use notify_debouncer_mini::notify::RecursiveMode;
-use notify_debouncer_mini::{new_debouncer, DebounceEventResult};
+use notify_debouncer_full::notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 use super::args::Reporter;
 use super::test::{Loaded, Suite};
@@ -27,16 +27,24 @@ const DEBOUNCE: Duration = Duration::from_millis(200);
 
 pub async fn watch(suite: &Suite, paths: &[PathBuf], mut loaded: Vec<Loaded>, mut code: u8) -> anyhow::Result<u8> {
     let (sender, mut changes) = tokio::sync::mpsc::unbounded_channel::<Vec<PathBuf>>();
-    let mut debouncer = new_debouncer(DEBOUNCE, move |result: DebounceEventResult| {
+    let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
         if let Ok(events) = result {
-            let _ = sender.send(events.into_iter().map(|e| e.path).collect());
+            // Reading a file is no change (running the cases reads every one of them).
+            let paths: Vec<PathBuf> = events
+                .into_iter()
+                .filter(|e| !matches!(e.event.kind, EventKind::Access(_)))
+                .flat_map(|e| e.event.paths)
+                .collect();
+            if !paths.is_empty() {
+                let _ = sender.send(paths);
+            }
         }
     })?;
     let mut watched = BTreeSet::new();
     let mut watch = |path: &Path, mode: RecursiveMode, watched: &mut BTreeSet<PathBuf>| {
         let path = normal(path);
         if watched.insert(path.clone()) {
-            if let Err(error) = debouncer.watcher().watch(&path, mode) {
+            if let Err(error) = debouncer.watch(&path, mode) {
                 eprintln!("actionhost: cannot watch {}: {error}", path.display());
             }
         }
