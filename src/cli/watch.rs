@@ -56,6 +56,8 @@ pub async fn watch(suite: &Suite, paths: &[PathBuf], mut loaded: Vec<Loaded>, mu
             eprintln!("{line}");
         }
     };
+    // Said once after each run (changes that affect no case file are passed over quietly).
+    let mut announce = true;
     loop {
         // Folders, rather than files: an editor that saves by renaming replaces the file. The
         // folders searched are watched, not what lies below them (`target/`, `node_modules/`).
@@ -72,7 +74,10 @@ pub async fn watch(suite: &Suite, paths: &[PathBuf], mut loaded: Vec<Loaded>, mu
                 watch(tenant, RecursiveMode::Recursive, &mut watched);
             }
         }
-        eprintln!("actionhost: watching for changes (Ctrl-C stops)");
+        if announce {
+            eprintln!("actionhost: watching for changes (Ctrl-C stops)");
+            announce = false;
+        }
         let mut changed = tokio::select! {
             batch = changes.recv() => match batch {
                 Some(batch) => batch,
@@ -92,6 +97,7 @@ pub async fn watch(suite: &Suite, paths: &[PathBuf], mut loaded: Vec<Loaded>, mu
         let more = if changed.len() > 1 { format!(" (and {} more)", changed.len() - 1) } else { String::new() };
         say("");
         say(&format!("──── changed: {}{more}; running {} case file(s) again ────", shown.display(), affected.len()));
+        announce = true;
         let (again, now_loaded) = suite.run(&affected).await?;
         code = again;
         for file in now_loaded {
