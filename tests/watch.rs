@@ -111,7 +111,7 @@ fn a_change_runs_again_the_cases_it_affects_and_reports_the_failure() {
     let rerun = &second[stdout(&plain).len()..];
     assert!(rerun.contains("──── changed: ") && rerun.contains("greeting.action.js"), "{rerun}");
     assert!(rerun.contains("running 1 case file(s) again"), "{rerun}");
-    assert!(rerun.contains("FAIL ./greeting.cases.yaml:3 › greets"), "{rerun}");
+    assert!(rerun.contains("FAIL greeting.cases.yaml:3 › greets"), "{rerun}");
     assert!(rerun.contains(r#"id_token["https://example.com/greeting"]: expected "hello", actual "bye""#), "{rerun}");
     assert!(!rerun.contains("roles.cases.yaml"), "only the case file naming the script runs again: {rerun}");
 
@@ -127,7 +127,7 @@ fn a_change_runs_again_the_cases_it_affects_and_reports_the_failure() {
     });
     let third = out.lock().unwrap()[second.len()..].to_owned();
     assert!(third.contains("add-roles-claim.js"), "{third}");
-    assert!(third.contains("FAIL ./roles.cases.yaml:4 › copies the roles"), "{third}");
+    assert!(third.contains("FAIL roles.cases.yaml:4 › copies the roles"), "{third}");
     assert!(third.contains(r#"id_token["https://example.com/roles"]: expected ["admin"], actual (absent)"#), "{third}");
     assert!(!third.contains("greeting"), "only the case file naming the tenant runs again: {third}");
 }
