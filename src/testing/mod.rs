@@ -17,7 +17,7 @@ pub mod reporters;
 pub mod runner;
 pub mod shard;
 pub mod update;
-pub mod url_pattern;
+pub use crate::url_pattern;
 
 pub use case_file::{CaseFile, CaseFileError, Loader};
 pub use discover::discover;
