@@ -41,3 +41,5 @@ mod docs;
 mod run_inputs;
 // `event`, `--version`, `completions`, `man` and `test --shard`.
 mod commands;
+// Outcome warnings: unmapped keywords, unset secrets, deprecated apis, secrets in ID tokens; --deny-warnings.
+mod warnings;

@@ -396,6 +396,9 @@ pub struct TestArgs {
     /// Stop at the first failing case
     #[arg(long)]
     pub fail_fast: bool,
+    /// A case whose outcome has warnings fails (each reporter says which warnings)
+    #[arg(long)]
+    pub deny_warnings: bool,
     /// Run shard I of N (1-based): the cases sorted by file and name, every Nth from the Ith
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<actionhost::testing::Shard>,
