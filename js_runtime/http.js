@@ -1,8 +1,10 @@
 // `fetch` for scripts. actionhost has no network: a request is answered by the first of the
 // execution's HTTP mocks that matches its method and URL (`*` in a mock's URL matches any run of
-// characters), after the mock's delay. A request no mock matches rejects and fails the
-// execution, naming the URL. Every request is recorded with the answer it got.
+// characters; the host matches the pattern, `src/url_pattern.rs`), after the mock's delay. A
+// request no mock matches rejects and fails the execution, naming the URL. Every request is
+// recorded with the answer it got.
 
+import { op_actionhost_url_matches } from "ext:core/ops";
 import * as execution from "ext:actionhost_runtime/execution.js";
 
 let mocks = [];
@@ -11,7 +13,7 @@ let encoder = null;
 
 /** Per-execution mocks: `[{method?, url, status?, headers?, json? | text?, delay_ms?}]`. */
 export function configure(list) {
-  mocks = (list ?? []).map((mock) => ({ ...mock, pattern: globToRegExp(normalizedUrl(mock.url)) }));
+  mocks = (list ?? []).map((mock) => ({ ...mock, pattern: normalizedUrl(mock.url) }));
 }
 
 // Requests are matched by their normalized URL (`https://api.example.com` is fetched as
@@ -24,11 +26,6 @@ function normalizedUrl(url) {
   } catch {
     return text;
   }
-}
-
-function globToRegExp(glob) {
-  const escaped = String(glob).split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
-  return new RegExp(`^${escaped.join(".*")}$`);
 }
 
 class Headers {
@@ -115,7 +112,9 @@ async function fetch(input, init = {}) {
   const url = new URL(String(target)).href;
   const method = String(init.method ?? input?.method ?? "GET").toUpperCase();
   const request = { method, url, headers: plainHeaders(init.headers ?? input?.headers), body: bodyText(init.body) };
-  const mock = mocks.find((m) => (m.method === undefined || m.method.toUpperCase() === method) && m.pattern.test(url));
+  const mock = mocks.find(
+    (m) => (m.method === undefined || m.method.toUpperCase() === method) && op_actionhost_url_matches(m.pattern, url),
+  );
   execution.recordRequest(request);
   if (mock === undefined) {
     request.status = null;

@@ -15,6 +15,7 @@ use crate::request::{Request, RequestError};
 use crate::rules::rule::{self, MissingClientMetadata};
 use crate::tenant::{self, client_metadata, Keywords, TenantCache};
 use crate::trigger::Trigger;
+use crate::warnings::Watch;
 
 /// If this process was started as a worker process, runs it (with the Actions and Rules
 /// runners) and returns its exit code; otherwise returns `None` at once. Call it first in `main`.
@@ -98,13 +99,17 @@ impl Host {
     pub async fn run(&self, request: Request) -> Result<Outcome, RequestError> {
         let given = GivenInputs::of(&request);
         let mut request = self.resolve_tenant(request)?;
-        let (job, trigger) = self.prepare(&mut request)?;
+        let (job, trigger, watch) = self.prepare(&mut request)?;
         given.check(trigger)?;
         let script = job.script.filename.clone();
         let timeout_ms = job.timeout.as_millis();
         let memory_mb = job.memory_mb;
         let result = self.pool.run(job).await;
-        Ok(read_result(request.id, trigger, script, result, timeout_ms, memory_mb))
+        let mut outcome = read_result(request.id, trigger, script, result, timeout_ms, memory_mb);
+        let found = watch.finish(&outcome);
+        outcome.warnings = std::mem::take(&mut request.warnings);
+        outcome.warnings.extend(found);
+        Ok(outcome)
     }
 
     /// Like [`Host::run`], but an invalid request becomes an error outcome (for batch callers).
@@ -142,7 +147,7 @@ impl Host {
     }
 
     /// The job for a request; the request's event, user and context move into it.
-    fn prepare(&self, request: &mut Request) -> Result<(Job, Trigger), RequestError> {
+    fn prepare(&self, request: &mut Request) -> Result<(Job, Trigger, Watch), RequestError> {
         let script = load_script(request)?;
         let trigger = match request.trigger {
             Some(trigger) => trigger,
@@ -173,6 +178,7 @@ impl Host {
                 format!("must be at least {MIN_MEMORY_MB} (the engine itself needs about 5 MiB)"),
             ));
         }
+        let watch = Watch::before(trigger, &script.filename, &script.source, &input);
         let input = serde_json::value::to_raw_value(&input).map_err(|e| RequestError::new("input", e.to_string()))?;
         let job = Job {
             runner: trigger.as_str().to_owned(),
@@ -183,7 +189,7 @@ impl Host {
             memory_mb,
             container: request.container.clone(),
         };
-        Ok((job, trigger))
+        Ok((job, trigger, watch))
     }
 }
 
@@ -350,6 +356,7 @@ fn read_result(
         logs_truncated: result.logs_truncated,
         error: None,
         duration_ms: result.duration.as_secs_f64() * 1000.0,
+        warnings: vec![],
     };
     if let Some(termination) = result.termination {
         let (status, name, message) = match (termination, trigger) {

@@ -29,6 +29,8 @@ pub mod serve;
 pub mod tenant;
 pub mod testing;
 pub mod trigger;
+pub mod url_pattern;
+pub mod warnings;
 
 pub use engine::{Limits, KILL_GRACE, PROCESS_OVERHEAD_MB, WORKER_ARG};
 pub use host::{run_if_requested, Host, HostConfig};

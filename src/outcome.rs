@@ -154,6 +154,11 @@ pub struct Outcome {
     pub logs_truncated: bool,
     pub error: Option<OutcomeError>,
     pub duration_ms: f64,
+    /// What the script did that a user needs to see although it ran (an unmapped keyword, a
+    /// secret read while unset, a deprecated api, a secret-looking metadata value in an ID-token
+    /// claim); always present, `[]` when none. See `crate::warnings`.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 impl Outcome {
@@ -172,6 +177,7 @@ impl Outcome {
             logs_truncated: false,
             error: Some(OutcomeError::new("InvalidRequest", message)),
             duration_ms: 0.0,
+            warnings: vec![],
         }
     }
 

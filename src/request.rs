@@ -103,6 +103,10 @@ pub struct Request {
     /// `context.request.body`): `actionhost run --body`.
     #[serde(skip)]
     pub body: Option<Map<String, Value>>,
+    /// Warnings found while the request was prepared (an unmapped keyword in the tenant's
+    /// script), carried into the outcome's `warnings`.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// A field that is present is `Some`, even when it is `null` (serde's default reads a `null`

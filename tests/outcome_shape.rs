@@ -24,7 +24,8 @@ async fn action_outcome_has_the_documented_fields() {
             "logs",
             "logs_truncated",
             "error",
-            "duration_ms"
+            "duration_ms",
+            "warnings"
         ]
     );
     assert_eq!(json["status"], "completed");
@@ -51,7 +52,8 @@ async fn rule_outcome_adds_the_callback() {
             "logs",
             "logs_truncated",
             "error",
-            "duration_ms"
+            "duration_ms",
+            "warnings"
         ]
     );
     assert_eq!(keys(&json["callback"]), ["error", "user", "context"]);
@@ -76,7 +78,8 @@ async fn a_callback_error_outcome_has_the_documented_shape() {
             "logs",
             "logs_truncated",
             "error",
-            "duration_ms"
+            "duration_ms",
+            "warnings"
         ]
     );
     assert_eq!(json["status"], "error");

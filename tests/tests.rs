@@ -45,3 +45,5 @@ mod commands;
 mod simulate_cases;
 // `actionhost test --watch` as a process.
 mod watch;
+// Outcome warnings: unmapped keywords, unset secrets, deprecated apis, secrets in ID tokens; --deny-warnings.
+mod warnings;

@@ -399,6 +399,9 @@ pub struct TestArgs {
     /// After the run, watch the case files, their scripts and tenants, and run again the case files a change affects (Ctrl-C stops)
     #[arg(long, conflicts_with = "update")]
     pub watch: bool,
+    /// A case whose outcome has warnings fails (each reporter says which warnings)
+    #[arg(long)]
+    pub deny_warnings: bool,
     /// Run shard I of N (1-based): the cases sorted by file and name, every Nth from the Ith
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<actionhost::testing::Shard>,

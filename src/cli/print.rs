@@ -1,5 +1,6 @@
 //! The human view of an outcome: status first, then what the script did (denial, redirect,
-//! claims, commands, callback), its console output and its error with the script's line.
+//! claims, commands, callback), its console output, its error with the script's line and its
+//! warnings.
 
 use std::fmt::Write;
 
@@ -60,6 +61,12 @@ pub fn human(outcome: &Outcome) -> String {
             for frame in stack.lines().skip(1) {
                 let _ = writeln!(out, "  {}", frame.trim());
             }
+        }
+    }
+    if !outcome.warnings.is_empty() {
+        let _ = writeln!(out, "warnings:");
+        for warning in &outcome.warnings {
+            let _ = writeln!(out, "  - {warning}");
         }
     }
     out

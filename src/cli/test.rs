@@ -44,6 +44,7 @@ pub async fn test(args: TestArgs) -> anyhow::Result<u8> {
             fail_fast: args.fail_fast,
             in_flight: workers * IN_FLIGHT_PER_WORKER,
             shard: args.shard,
+            deny_warnings: args.deny_warnings,
         },
         keywords,
         reports,

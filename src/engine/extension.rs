@@ -1,6 +1,6 @@
 //! The `actionhost_runtime` deno_core extension: the engine's JavaScript (the top of
-//! `js_runtime/`: globals, console, clock, HTTP mocks, isolation, the runner registry) and the two
-//! ops it needs from the host (HMAC-SHA256, random bytes); and [`script_extension`], which makes
+//! `js_runtime/`: globals, console, clock, HTTP mocks, isolation, the runner registry) and the
+//! ops it needs from the host (HMAC-SHA256, random bytes, an HTTP mock's URL pattern matching); and [`script_extension`], which makes
 //! an extension of the modules that register runners (the Auth0 scripts' own). The ops are captured by
 //! `js_runtime/main.js` before `Deno` is removed, so scripts reach them only through
 //! `api.redirect.encodeToken/validateToken` and `crypto.getRandomValues`. Every extension's
@@ -27,10 +27,16 @@ fn op_actionhost_random_fill(#[buffer] bytes: &mut [u8]) {
     getrandom::fill(bytes).expect("the operating system's random source is available");
 }
 
+/// Whether a `fetch` URL matches an HTTP mock's URL pattern ([`crate::url_pattern::matches`]).
+#[deno_core::op2(fast)]
+fn op_actionhost_url_matches(#[string] pattern: &str, #[string] url: &str) -> bool {
+    crate::url_pattern::matches(pattern, url)
+}
+
 deno_core::extension!(
     actionhost_runtime,
     deps = [deno_webidl, deno_web],
-    ops = [op_actionhost_hmac_sha256, op_actionhost_random_fill],
+    ops = [op_actionhost_hmac_sha256, op_actionhost_random_fill, op_actionhost_url_matches],
     esm_entry_point = "ext:actionhost_runtime/main.js",
     esm = [
         dir "js_runtime",

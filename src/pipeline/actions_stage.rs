@@ -53,6 +53,9 @@ pub async fn run(
         };
         let outcome = host.run(request).await?;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let unset = crate::warnings::unset_secret_reads(action, &action.secrets);
+        flow.warnings
+            .extend(action.warnings.iter().chain(&unset).chain(&outcome.warnings).map(|w| format!("{by}: {w}")));
         if !outcome.status.ran() {
             flow.push(Step::ran(StepKind::Action, &action.name, Some(phase), &outcome, ms, vec![]));
             let error = outcome.error.clone().unwrap_or_else(|| OutcomeError::new("Error", outcome.status.as_str()));

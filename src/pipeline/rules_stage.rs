@@ -64,6 +64,7 @@ pub async fn run(
         };
         let outcome = host.run(request).await?;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
+        flow.warnings.extend(rule.warnings.iter().chain(&outcome.warnings).map(|w| format!("{by}: {w}")));
         for command in &outcome.commands {
             let field = match command.api.as_str() {
                 "auth0.users.updateAppMetadata" => Field::App,

@@ -24,6 +24,7 @@ pub fn apply(request: &Request, tenant: &Tenant) -> Result<Request, RequestError
         let action = tenant.action(name).map_err(|e| RequestError::new("action", e.to_string()))?;
         resolved.script = Some(action.code.clone());
         resolved.script_name = Some(action.code_path.display().to_string());
+        resolved.warnings.extend(action.warnings.iter().cloned());
         // The trigger the Action says it supports (Auth0 runs it only for those), unless the
         // request names one.
         let supported = action.supported_triggers.first().map(|(id, _)| id.as_str()).unwrap_or("post-login");
@@ -31,12 +32,14 @@ pub fn apply(request: &Request, tenant: &Tenant) -> Result<Request, RequestError
         resolved.trigger = Some(request.trigger.unwrap_or(trigger));
         let mut secrets = action.secrets.clone();
         secrets.extend(request.secrets.clone().unwrap_or_default());
+        resolved.warnings.extend(crate::warnings::unset_secret_reads(action, &secrets));
         resolved.secrets = Some(secrets);
     }
     if let Some(name) = &request.rule {
         let rule = tenant.rule(name).map_err(|e| RequestError::new("rule", e.to_string()))?;
         resolved.script = Some(rule.script.clone());
         resolved.script_name = Some(rule.script_path.display().to_string());
+        resolved.warnings.extend(rule.warnings.iter().cloned());
         resolved.trigger = Some(Trigger::Rule);
     }
     let mut configuration = tenant.rules_configs.clone();

@@ -107,10 +107,19 @@ impl Keywords {
     /// [`Keywords::apply`], warning on standard error of each placeholder of `file` left
     /// unmapped: `warning: FILE:LINE: ##KEY## has no keyword mapping; left as written`.
     pub fn apply_file(&self, file: &Path, text: &str) -> String {
-        for (line, key) in self.unmapped(text) {
-            eprintln!("warning: {}:{line}: {key} has no keyword mapping; left as written", file.display());
+        for warning in self.unmapped_warnings(file, text) {
+            eprintln!("warning: {warning}");
         }
         self.apply(text)
+    }
+
+    /// Each placeholder of `file` left unmapped, as a warning:
+    /// `FILE:LINE: ##KEY## has no keyword mapping; left as written`.
+    pub fn unmapped_warnings(&self, file: &Path, text: &str) -> Vec<String> {
+        self.unmapped(text)
+            .into_iter()
+            .map(|(line, key)| format!("{}:{line}: {key} has no keyword mapping; left as written", file.display()))
+            .collect()
     }
 
     /// Replaces known placeholders in one pass (a replacement is never scanned again):

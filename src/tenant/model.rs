@@ -71,6 +71,8 @@ pub struct Rule {
     pub script_path: PathBuf,
     /// The script text, keywords replaced.
     pub script: String,
+    /// Load warnings of the script file (each unmapped keyword), carried into its outcomes.
+    pub warnings: Vec<String>,
 }
 
 /// An Action.
@@ -84,9 +86,14 @@ pub struct Action {
     pub dependencies: Vec<Value>,
     /// Secret name → value, from `[{name, value}]`.
     pub secrets: Map<String, Value>,
+    /// Secrets declared without a value (a Deploy CLI export's `{name}`) and without a keyword
+    /// mapping of their name.
+    pub unset_secrets: Vec<String>,
     /// `(trigger id, version)`.
     pub supported_triggers: Vec<(String, String)>,
     pub deployed: bool,
+    /// Load warnings of the code file (each unmapped keyword), carried into its outcomes.
+    pub warnings: Vec<String>,
 }
 
 impl Tenant {

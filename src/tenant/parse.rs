@@ -123,11 +123,11 @@ pub(crate) fn rule(
     let script = f.string("script")?;
     let script_path = clean(&base.join(&script));
     let outside = |real: &Path| f.err("script", outside_message("rule script", &script, root, real));
-    let text = read_script(&script_path, root, keywords, outside, || {
+    let (text, warnings) = read_script(&script_path, root, keywords, outside, || {
         let at = script_path.display();
         f.err("script", format!("rule script {script:?} does not exist (looked for {at})"))
     })?;
-    let rule = Rule { name, enabled, order, stage, script_path, script: text };
+    let rule = Rule { name, enabled, order, stage, script_path, script: text, warnings };
     Ok((rule, origin.site(Some("name")), origin.site(Some("order"))))
 }
 
@@ -163,6 +163,7 @@ pub(crate) fn action(
         supported_triggers.push((id, t.string("version")?));
     }
     let mut secrets = Map::new();
+    let mut unset_secrets = Vec::new();
     for (i, item) in f.array("secrets", false)?.iter().enumerate() {
         // Deploy CLI exports carry `{name}` alone (the Management API never returns a value):
         // the value is then a keyword mapping of the secret's name, or absent from
@@ -171,6 +172,8 @@ pub(crate) fn action(
         let name = s.string("name")?;
         if let Some(value) = s.opt_string("value")?.or_else(|| keywords.literal(&name)) {
             secrets.insert(name, Value::String(value));
+        } else {
+            unset_secrets.push(name);
         }
     }
     let dependencies = f.array("dependencies", false)?.to_vec();
@@ -180,12 +183,23 @@ pub(crate) fn action(
     let code_path =
         candidates.iter().find(|p| p.is_file()).or(candidates.first()).cloned().unwrap_or_else(|| PathBuf::from(&code));
     let outside = |real: &Path| f.err("code", outside_message("action code file", &code, root, real));
-    let text = read_script(&code_path, root, keywords, outside, || {
+    let (text, warnings) = read_script(&code_path, root, keywords, outside, || {
         let looked: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
         let looked = looked.join(", ");
         f.err("code", format!("action code file {code:?} does not exist (looked for {looked})"))
     })?;
-    let action = Action { name, code_path, code: text, runtime, dependencies, secrets, supported_triggers, deployed };
+    let action = Action {
+        name,
+        code_path,
+        code: text,
+        runtime,
+        dependencies,
+        secrets,
+        unset_secrets,
+        supported_triggers,
+        deployed,
+        warnings,
+    };
     Ok((action, origin.site(Some("name"))))
 }
 
@@ -228,7 +242,7 @@ fn read_script(
     keywords: &Keywords,
     outside: impl FnOnce(&Path) -> TenantError,
     missing: impl FnOnce() -> TenantError,
-) -> Result<String, TenantError> {
+) -> Result<(String, Vec<String>), TenantError> {
     let real = match path.canonicalize() {
         Ok(real) => real,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(missing()),
@@ -240,7 +254,7 @@ fn read_script(
         return Err(outside(&real));
     }
     match files::read_text(&real) {
-        Ok(text) => Ok(keywords.apply_file(path, &text)),
+        Ok(text) => Ok((keywords.apply_file(path, &text), keywords.unmapped_warnings(path, &text))),
         Err(e) => Err(TenantError::new(path, format!("cannot read script: {}", e.reason))),
     }
 }

@@ -19,7 +19,7 @@ pub mod runner;
 pub mod shard;
 pub mod simulate_case;
 pub mod update;
-pub mod url_pattern;
+pub use crate::url_pattern;
 
 pub use case_file::{CaseFile, CaseFileError, Loader};
 pub use discover::discover;

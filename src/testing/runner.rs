@@ -22,6 +22,8 @@ pub struct Options {
     pub in_flight: usize,
     /// Only this shard of the cases the filter selects.
     pub shard: Option<super::Shard>,
+    /// A case whose outcomes carry warnings fails (`--deny-warnings`).
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +60,18 @@ pub struct CaseResult {
     pub no_expect: bool,
     /// Engine time: the scripts' executions (`duration_ms` of their outcomes), without waiting.
     pub duration: Duration,
+    /// The warnings of the case's outcomes (`label: warning` when the case runs two scripts),
+    /// kept for passing cases too.
+    pub warnings: Vec<String>,
+    /// The warnings make the case fail (`--deny-warnings`).
+    pub deny_warnings: bool,
+}
+
+impl CaseResult {
+    /// The case has warnings and `--deny-warnings` makes them a failure.
+    pub fn denied_warnings(&self) -> bool {
+        self.deny_warnings && !self.warnings.is_empty()
+    }
 }
 
 /// A case file that could not be loaded: reported as a failed suite, while the other files run.
@@ -141,7 +155,7 @@ pub async fn run(host: &Host, files: &[CaseFile], options: &Options, mut progres
     let chosen = chosen(files, options);
     let total = chosen.len();
     let mut results = Vec::with_capacity(total);
-    let mut running = futures::stream::iter(chosen.into_iter().map(|(f, c)| run_case(host, files, f, c)))
+    let mut running = futures::stream::iter(chosen.into_iter().map(|(f, c)| run_case(host, files, f, c, options)))
         .buffer_unordered(options.in_flight.max(1));
     while let Some(result) = running.next().await {
         progress(&result);
@@ -155,7 +169,13 @@ pub async fn run(host: &Host, files: &[CaseFile], options: &Options, mut progres
     Report { not_run: total - results.len(), results, broken: Vec::new(), duration: started.elapsed() }
 }
 
-async fn run_case(host: &Host, files: &[CaseFile], file_index: usize, case_index: usize) -> CaseResult {
+async fn run_case(
+    host: &Host,
+    files: &[CaseFile],
+    file_index: usize,
+    case_index: usize,
+    options: &Options,
+) -> CaseResult {
     let file = &files[file_index];
     let case = &file.cases[case_index];
     let mut result = CaseResult {
@@ -167,6 +187,8 @@ async fn run_case(host: &Host, files: &[CaseFile], file_index: usize, case_index
         parity: Vec::new(),
         no_expect: false,
         duration: Duration::ZERO,
+        warnings: Vec::new(),
+        deny_warnings: options.deny_warnings,
     };
     if let Some(reason) = case.skipped() {
         result.verdict = Verdict::Skipped(reason);
@@ -197,6 +219,12 @@ async fn run_case(host: &Host, files: &[CaseFile], file_index: usize, case_index
 
 /// Judges a case that ran, and keeps only what its verdict needs.
 fn finish(file: &CaseFile, mut result: CaseResult) -> CaseResult {
+    let pair = file.is_pair();
+    for side in &result.sides {
+        for warning in side.outcome.iter().flat_map(|o| &o.warnings) {
+            result.warnings.push(if pair { format!("{}: {warning}", side.label) } else { warning.clone() });
+        }
+    }
     judge(file, &mut result);
     let engine_ms: f64 = result.sides.iter().filter_map(|s| s.outcome.as_ref()).map(|o| o.duration_ms).sum();
     result.duration = Duration::from_secs_f64(engine_ms / 1000.0);
@@ -226,6 +254,7 @@ pub fn judge(file: &CaseFile, result: &mut CaseResult) {
         _ => Vec::new(),
     };
     let failed = result.no_expect
+        || result.denied_warnings()
         || !result.parity.is_empty()
         || result.sides.iter().any(|s| s.invalid.is_some() || !s.mismatches.is_empty());
     if !matches!(result.verdict, Verdict::Skipped(_)) {

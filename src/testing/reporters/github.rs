@@ -2,7 +2,8 @@
 //! `::error file=F,line=L,title=T::message`, one per failing field (at its line in the case
 //! file), per case that could not run or has no `expect`, per parity difference, per script
 //! error (at the script's own line) and per case file that could not be loaded; skipped cases
-//! are `::notice`. Values are escaped as the Actions toolkit does (`%`, CR, LF; in properties
+//! are `::notice`; each warning of a case is `::warning` at the case's line (and an `::error`
+//! when `--deny-warnings` fails the case for them). Values are escaped as the Actions toolkit does (`%`, CR, LF; in properties
 //! also `:` and `,`).
 
 use super::human::error_location;
@@ -20,6 +21,13 @@ pub fn render(files: &[CaseFile], report: &Report) -> String {
         let path = file.path.display().to_string();
         let case_line = file.locations.line(result.case, None);
         let title = |what: &str| format!("{} › {what}", result.name);
+        for warning in &result.warnings {
+            annotate(&mut out, "warning", &path, case_line, &title("warning"), warning);
+        }
+        if result.denied_warnings() {
+            let message = format!("{} warning(s) fail the case (--deny-warnings)", result.warnings.len());
+            annotate(&mut out, "error", &path, case_line, &title("warnings"), &message);
+        }
         match &result.verdict {
             Verdict::Passed => {}
             Verdict::Skipped(reason) => annotate(&mut out, "notice", &path, case_line, &title("skipped"), reason),

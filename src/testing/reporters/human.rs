@@ -1,6 +1,7 @@
 //! The human report: each case file that could not be loaded, each failing case with its file
 //! and line, each failing field with what was expected and what happened, the script's error at
-//! its own `file:line:column` and the script's logs, skipped cases, and the summary line
+//! its own `file:line:column` and the script's logs, skipped cases, the warnings of every case
+//! (`WARN` for a passing one; a failure under `--deny-warnings`), and the summary line
 //! `N passed, N failed`.
 
 use crate::outcome::Outcome;
@@ -16,6 +17,13 @@ pub fn render(files: &[CaseFile], report: &Report) -> String {
     for result in &report.results {
         let file = &files[result.file];
         match &result.verdict {
+            Verdict::Passed if !result.warnings.is_empty() => {
+                out.push_str(&format!("WARN {} › {}\n", file.place(result.case, None), result.name));
+                for line in warning_lines(result) {
+                    out.push_str(&format!("  {line}\n"));
+                }
+                out.push('\n');
+            }
             Verdict::Passed => {}
             Verdict::Skipped(reason) => {
                 let reason = if reason.is_empty() { String::new() } else { format!(" ({reason})") };
@@ -80,6 +88,14 @@ pub fn details(file: &CaseFile, result: &CaseResult) -> Vec<String> {
             }
         }
     }
+    if result.denied_warnings() {
+        out.push(format!(
+            "{}: fails with {} warning(s) (--deny-warnings)",
+            file.place(result.case, None),
+            result.warnings.len()
+        ));
+    }
+    out.extend(warning_lines(result));
     if !result.parity.is_empty() {
         out.push(format!(
             "{}: parity: {} and {} differ",
@@ -89,6 +105,16 @@ pub fn details(file: &CaseFile, result: &CaseResult) -> Vec<String> {
         ));
         out.extend(result.parity.iter().map(|line| format!("  {line}")));
     }
+    out
+}
+
+/// `warnings:` and each warning of the case, indented (nothing when it has none).
+pub fn warning_lines(result: &CaseResult) -> Vec<String> {
+    if result.warnings.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec!["warnings:".to_owned()];
+    out.extend(result.warnings.iter().map(|w| format!("  - {w}")));
     out
 }
 

@@ -1,6 +1,7 @@
 //! The JSON report: one document with the counts and every case, its result, where it is, and
 //! for a failure each failing field with its explanation and the actual value; case files that
-//! could not be loaded are listed under `broken` (each with `file`, `line` and `message`).
+//! could not be loaded are listed under `broken` (each with `file`, `line` and `message`). Every
+//! case has `warnings` (`[]` when none) and, when `--deny-warnings` failed it, `denied_warnings`.
 
 use serde_json::{json, Value};
 
@@ -20,7 +21,11 @@ pub fn render(files: &[CaseFile], report: &Report) -> String {
                 "name": result.name,
                 "result": match result.verdict { Verdict::Passed => "passed", Verdict::Failed => "failed", Verdict::Skipped(_) => "skipped" },
                 "duration_ms": result.duration.as_secs_f64() * 1000.0,
+                "warnings": result.warnings,
             });
+            if result.denied_warnings() {
+                case["denied_warnings"] = json!(true);
+            }
             if let Verdict::Skipped(reason) = &result.verdict {
                 case["reason"] = json!(reason);
             }

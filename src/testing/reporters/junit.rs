@@ -1,6 +1,7 @@
 //! The JUnit XML report, written with `quick-xml`: one `<testsuite>` per case file, one
 //! `<testcase>` per case (with its file and line), `<failure>` holding the same explanation the
-//! human report prints and `<skipped>` for skipped cases. A case file that could not be loaded is
+//! human report prints and `<skipped>` for skipped cases; a case's warnings are its
+//! `<system-out>` (`warning: …` lines). A case file that could not be loaded is
 //! a suite of one failed test case named `case file`, so CI shows it among the failures.
 
 use std::io;
@@ -91,7 +92,19 @@ fn write(writer: &mut Writer<Vec<u8>>, files: &[CaseFile], report: &Report) -> i
                                 ("line", line.as_str()),
                                 ("time", time.as_str()),
                             ]);
+                            let out = clean(
+                                &result.warnings.iter().map(|w| format!("warning: {w}")).collect::<Vec<_>>().join("\n"),
+                            );
+                            let system_out = |writer: &mut Writer<Vec<u8>>| -> io::Result<()> {
+                                if !out.is_empty() {
+                                    writer.create_element("system-out").write_text_content(BytesText::new(&out))?;
+                                }
+                                Ok(())
+                            };
                             match &result.verdict {
+                                Verdict::Passed if !out.is_empty() => {
+                                    element.write_inner_content(|writer| system_out(writer))?;
+                                }
                                 Verdict::Passed => {
                                     element.write_empty()?;
                                 }
@@ -115,7 +128,7 @@ fn write(writer: &mut Writer<Vec<u8>>, files: &[CaseFile], report: &Report) -> i
                                                 ("type", "AssertionError"),
                                             ])
                                             .write_text_content(BytesText::new(&clean(&lines.join("\n"))))?;
-                                        Ok(())
+                                        system_out(writer)
                                     })?;
                                 }
                             }
@@ -150,7 +163,9 @@ fn failure_message(result: &crate::testing::runner::CaseResult, lines: &[String]
     if !result.parity.is_empty() {
         fields.push("parity");
     }
-    if fields.is_empty() {
+    if fields.is_empty() && result.denied_warnings() {
+        format!("fails with {} warning(s) (--deny-warnings)", result.warnings.len())
+    } else if fields.is_empty() {
         lines.first().cloned().unwrap_or_default()
     } else {
         format!("differs: {}", fields.join(", "))

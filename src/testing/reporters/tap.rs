@@ -1,7 +1,8 @@
 //! The TAP report (Test Anything Protocol, version 14): the plan `1..N`, then one `ok` / `not ok`
 //! line per case, named `file:line › case`, skipped cases marked `# SKIP reason`; a failure
-//! carries a YAML diagnostic block (`message`, `at`, and the human report's explanation). A case
-//! file that could not be loaded is one `not ok` line.
+//! carries a YAML diagnostic block (`message`, `at`, and the human report's explanation, its
+//! warnings included); a passing case's warnings follow its line as `# warning: …` comments. A
+//! case file that could not be loaded is one `not ok` line.
 
 use super::human::{self, details};
 use crate::testing::case_file::CaseFile;
@@ -23,7 +24,12 @@ pub fn render(files: &[CaseFile], report: &Report) -> String {
         let at = file.place(result.case, None);
         let name = description(&format!("{at} › {}", result.name));
         match &result.verdict {
-            Verdict::Passed => out.push_str(&format!("ok {number} - {name}\n")),
+            Verdict::Passed => {
+                out.push_str(&format!("ok {number} - {name}\n"));
+                for warning in &result.warnings {
+                    out.push_str(&format!("# warning: {}\n", one_line(warning)));
+                }
+            }
             Verdict::Skipped(reason) => out.push_str(&format!("ok {number} - {name} # SKIP {}\n", one_line(reason))),
             Verdict::Failed => {
                 out.push_str(&format!("not ok {number} - {name}\n"));

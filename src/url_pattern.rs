@@ -1,5 +1,7 @@
-//! URL patterns of HTTP mocks and of expected requests: `*` matches any run of characters
-//! (slashes included), everything else is literal. Matched with `globset`, the other glob
+//! URL patterns of HTTP mocks and of expected requests, the one matcher of both: `*` matches any
+//! run of characters (slashes included), everything else is literal. A script's `fetch` asks it
+//! through the engine's `op_actionhost_url_matches` (`js_runtime/http.js`); `actionhost test`
+//! checks expected requests with it. Matched with `globset`, the other glob
 //! characters (`?`, `[`, `{`) escaped so that they stand for themselves, as they do in URLs.
 
 use globset::GlobBuilder;
