@@ -12,6 +12,7 @@ mod serve;
 mod simulate;
 mod simulate_print;
 mod test;
+mod types;
 
 pub use config::HostConfigBuilder;
 
@@ -23,6 +24,7 @@ pub use run::run;
 pub use serve::serve;
 pub use simulate::simulate;
 pub use test::test;
+pub use types::types;
 
 use actionhost::tenant::Keywords;
 
