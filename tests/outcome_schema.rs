@@ -155,6 +155,9 @@ fn real_outcomes_of_every_trigger_and_status_match_the_schema() {
     assert!(has(&|o| o["returned"]["ok"] == true));
 }
 
+/// A change to a valid outcome that the schema must refuse, and what it is.
+type Change = (&'static str, fn(&mut Value));
+
 #[test]
 fn an_undocumented_or_misshapen_field_fails_the_schema() {
     let validator = validator();
@@ -174,7 +177,7 @@ fn an_undocumented_or_misshapen_field_fails_the_schema() {
     with_warnings["warnings"] = json!(["##API_KEY## has no keyword mapping"]);
     assert_eq!(problems(&validator, &with_warnings), Vec::<String>::new());
 
-    let changes: [(&str, fn(&mut Value)); 12] = [
+    let changes: [Change; 12] = [
         ("an unknown top-level key", |o| o["colour"] = json!("red")),
         ("a missing requests", |o| drop(o.as_object_mut().unwrap().remove("requests"))),
         ("an unknown status", |o| o["status"] = json!("ok")),
