@@ -47,6 +47,7 @@ async fn one_shot(command: cli::args::Command) -> anyhow::Result<u8> {
             cli::args::Command::Event(args) => cli::event(args),
             cli::args::Command::Completions(args) => cli::completions(args),
             cli::args::Command::Man => cli::man(),
+            cli::args::Command::Types(args) => cli::types(args),
             cli::args::Command::Serve(_) => unreachable!("serve runs on its own runtime"),
         }
     }

@@ -37,6 +37,10 @@ mod files;
 mod triggers;
 // The README's option tables match the command line's help.
 mod docs;
+// Every console example of the README and docs/ runs and prints what it shows.
+mod doc_examples;
+// Real outcomes of every trigger and status validate against docs/outcome.schema.json.
+mod outcome_schema;
 // `run --query/--body`, `-` for standard input, and null inputs kept without defaults.
 mod run_inputs;
 // `event`, `--version`, `completions`, `man` and `test --shard`.

@@ -38,6 +38,15 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff)
     Man,
+    /// Write TypeScript declarations of every trigger's event and api and of Rules' globals into DIR
+    Types(TypesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TypesArgs {
+    /// The folder to write the .d.ts files into (created when missing; a symbolic link is refused)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

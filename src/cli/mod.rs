@@ -13,6 +13,7 @@ mod simulate;
 mod simulate_print;
 mod test;
 mod watch;
+mod types;
 
 pub use config::HostConfigBuilder;
 
@@ -24,6 +25,7 @@ pub use run::run;
 pub use serve::serve;
 pub use simulate::simulate;
 pub use test::test;
+pub use types::types;
 
 use actionhost::tenant::Keywords;
 
