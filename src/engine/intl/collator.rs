@@ -58,13 +58,18 @@ thread_local! {
 /// Resolves options; returns `{config, resolved}` as JSON text.
 #[deno_core::op2]
 #[string]
-pub fn op_intl_collator_resolve(#[serde] locales: Vec<String>, #[string] options: String) -> Result<String, JsErrorBox> {
+pub fn op_intl_collator_resolve(
+    #[serde] locales: Vec<String>,
+    #[string] options: String,
+) -> Result<String, JsErrorBox> {
     let options: Options = serde_json::from_str(&options).map_err(|e| JsErrorBox::type_error(e.to_string()))?;
     const SERVICE: &str = "Collator";
     string_option(&options, SERVICE, "localeMatcher", &["lookup", "best fit"])?;
     if let Some(usage) = string_option(&options, SERVICE, "usage", &["sort", "search"])? {
         if usage == "search" {
-            return Err(JsErrorBox::range_error("Intl.Collator: option usage \"search\" is not supported by actionhost"));
+            return Err(JsErrorBox::range_error(
+                "Intl.Collator: option usage \"search\" is not supported by actionhost",
+            ));
         }
     }
     if string_option(&options, SERVICE, "collation", &[])?.is_some_and(|c| c != "default") {
@@ -112,7 +117,11 @@ pub fn compare(config_text: &str, a: &str, b: &str) -> Result<i32, JsErrorBox> {
 
 /// `compare(a, b)`.
 #[deno_core::op2(fast)]
-pub fn op_intl_collator_compare(#[string] config: &str, #[string] a: &str, #[string] b: &str) -> Result<i32, JsErrorBox> {
+pub fn op_intl_collator_compare(
+    #[string] config: &str,
+    #[string] a: &str,
+    #[string] b: &str,
+) -> Result<i32, JsErrorBox> {
     compare(config, a, b)
 }
 

@@ -76,7 +76,9 @@ pub fn resolve(locales: &[String], options: &Options, required: &str, defaults: 
     };
     let hour_cycle = string_option(options, "DateTimeFormat", "hourCycle", &["h11", "h12", "h23", "h24"])?;
     if hour_cycle.as_deref() == Some("h24") && hour12.is_none() {
-        return Err(JsErrorBox::range_error("Intl.DateTimeFormat: option hourCycle \"h24\" is not supported by actionhost"));
+        return Err(JsErrorBox::range_error(
+            "Intl.DateTimeFormat: option hourCycle \"h24\" is not supported by actionhost",
+        ));
     }
     let mut config = Config {
         locale: locale.to_string(),
@@ -119,7 +121,8 @@ pub fn resolve(locales: &[String], options: &Options, required: &str, defaults: 
             return Err(JsErrorBox::type_error("Invalid option : dateStyle"));
         }
     } else {
-        let has_date = config.weekday.is_some() || config.year.is_some() || config.month.is_some() || config.day.is_some();
+        let has_date =
+            config.weekday.is_some() || config.year.is_some() || config.month.is_some() || config.day.is_some();
         let has_time = config.hour.is_some() || config.minute.is_some() || config.second.is_some();
         let need_defaults = match required {
             "date" => !has_date,
@@ -146,10 +149,31 @@ pub fn resolve(locales: &[String], options: &Options, required: &str, defaults: 
 /// `RangeError` for a zone the bundled tzdb does not have.
 pub fn canonical_zone(name: &str) -> Result<String, JsErrorBox> {
     let upper = name.to_ascii_uppercase();
-    if matches!(upper.as_str(), "UTC" | "GMT" | "ETC/UTC" | "ETC/GMT" | "ETC/UCT" | "UCT" | "ETC/ZULU" | "ZULU" | "ETC/UNIVERSAL" | "UNIVERSAL" | "ETC/GREENWICH" | "GREENWICH" | "ETC/GMT0" | "GMT0" | "ETC/GMT+0" | "ETC/GMT-0" | "GMT+0" | "GMT-0") {
+    if matches!(
+        upper.as_str(),
+        "UTC"
+            | "GMT"
+            | "ETC/UTC"
+            | "ETC/GMT"
+            | "ETC/UCT"
+            | "UCT"
+            | "ETC/ZULU"
+            | "ZULU"
+            | "ETC/UNIVERSAL"
+            | "UNIVERSAL"
+            | "ETC/GREENWICH"
+            | "GREENWICH"
+            | "ETC/GMT0"
+            | "GMT0"
+            | "ETC/GMT+0"
+            | "ETC/GMT-0"
+            | "GMT+0"
+            | "GMT-0"
+    ) {
         return Ok("UTC".into());
     }
-    let zone = jiff::tz::TimeZone::get(name).map_err(|_| JsErrorBox::range_error(format!("Invalid time zone specified: {name}")))?;
+    let zone = jiff::tz::TimeZone::get(name)
+        .map_err(|_| JsErrorBox::range_error(format!("Invalid time zone specified: {name}")))?;
     let iana = zone.iana_name().unwrap_or(name).to_string();
     let parsed = IanaParserExtended::new().parse(&iana);
     if parsed.time_zone.is_unknown() || parsed.canonical.is_empty() {
@@ -210,15 +234,16 @@ fn build(config: &Config) -> Result<Built, JsErrorBox> {
         if config.date_style.as_deref() == Some("short") {
             builder.year_style = Some(YearStyle::Auto);
         }
-        builder
-            .build_composite()
-            .map_err(|e| JsErrorBox::range_error(format!("Intl.DateTimeFormat: these dateStyle/timeStyle are not supported: {e}")))?
+        builder.build_composite().map_err(|e| {
+            JsErrorBox::range_error(format!("Intl.DateTimeFormat: these dateStyle/timeStyle are not supported: {e}"))
+        })?
     } else {
         let mut bag = DateTimeFieldBag::default();
         bag.weekday = config.weekday.as_deref().map(|v| text_length(v).0);
         bag.era = config.era.as_deref().map(|v| text_length(v).1);
         let numeric = |v: &str| v == "numeric";
-        bag.year = config.year.as_deref().map(|v| if numeric(v) { field::Year::Numeric } else { field::Year::TwoDigit });
+        bag.year =
+            config.year.as_deref().map(|v| if numeric(v) { field::Year::Numeric } else { field::Year::TwoDigit });
         bag.month = config.month.as_deref().map(|v| match v {
             "numeric" => field::Month::Numeric,
             "2-digit" => field::Month::TwoDigit,
@@ -227,9 +252,12 @@ fn build(config: &Config) -> Result<Built, JsErrorBox> {
             _ => field::Month::Long,
         });
         bag.day = config.day.as_deref().map(|v| if numeric(v) { field::Day::Numeric } else { field::Day::TwoDigit });
-        bag.hour = config.hour.as_deref().map(|v| if numeric(v) { field::Hour::Numeric } else { field::Hour::TwoDigit });
-        bag.minute = config.minute.as_deref().map(|v| if numeric(v) { field::Minute::Numeric } else { field::Minute::TwoDigit });
-        bag.second = config.second.as_deref().map(|v| if numeric(v) { field::Second::Numeric } else { field::Second::TwoDigit });
+        bag.hour =
+            config.hour.as_deref().map(|v| if numeric(v) { field::Hour::Numeric } else { field::Hour::TwoDigit });
+        bag.minute =
+            config.minute.as_deref().map(|v| if numeric(v) { field::Minute::Numeric } else { field::Minute::TwoDigit });
+        bag.second =
+            config.second.as_deref().map(|v| if numeric(v) { field::Second::Numeric } else { field::Second::TwoDigit });
         bag.time_zone_name = config.time_zone_name.as_deref().map(|v| match v {
             "short" => field::TimeZoneName::ShortSpecific,
             "long" => field::TimeZoneName::LongSpecific,
@@ -239,11 +267,11 @@ fn build(config: &Config) -> Result<Built, JsErrorBox> {
             _ => field::TimeZoneName::LongGeneric,
         });
         if let Some(h12) = config.hour12 {
-            bag.hour_kind = Some(if h12 { field::HourKind::Clock12 } else { field::HourKind::Clock24 });
+            prefs.hour_cycle = Some(if h12 { HourCycle::H12 } else { HourCycle::H23 });
         }
-        bag.to_field_set_builder()
-            .build_composite()
-            .map_err(|e| JsErrorBox::range_error(format!("Intl.DateTimeFormat: this combination of options is not supported: {e}")))?
+        bag.to_field_set_builder().build_composite().map_err(|e| {
+            JsErrorBox::range_error(format!("Intl.DateTimeFormat: this combination of options is not supported: {e}"))
+        })?
     };
     let formatter =
         DateTimeFormatter::try_new(prefs, field_set).map_err(|e| data_error("DateTimeFormat", &locale, e))?;
@@ -274,21 +302,25 @@ pub fn format(config_text: &str, epoch_ms: f64) -> Result<(Parts, String), JsErr
     })?;
     let ms = epoch_ms.trunc() as i64;
     let timestamp = jiff::Timestamp::from_millisecond(ms).map_err(|_| {
-        JsErrorBox::range_error("Intl.DateTimeFormat: dates outside the years -9999 to 9999 are not supported by actionhost")
+        JsErrorBox::range_error(
+            "Intl.DateTimeFormat: dates outside the years -9999 to 9999 are not supported by actionhost",
+        )
     })?;
     let zoned = timestamp.to_zoned_datetime(built.zone.clone());
     let local = zoned.datetime();
     let date = icu_calendar::Date::try_new_iso(i32::from(local.year()), local.month() as u8, local.day() as u8)
         .map_err(|e| JsErrorBox::range_error(format!("Intl.DateTimeFormat: {e}")))?;
-    let time = Time::try_new(local.hour() as u8, local.minute() as u8, local.second() as u8, local.subsec_nanosecond() as u32)
-        .map_err(|e| JsErrorBox::range_error(format!("Intl.DateTimeFormat: {e}")))?;
+    let time =
+        Time::try_new(local.hour() as u8, local.minute() as u8, local.second() as u8, local.subsec_nanosecond() as u32)
+            .map_err(|e| JsErrorBox::range_error(format!("Intl.DateTimeFormat: {e}")))?;
     let offset = UtcOffset::try_from_seconds(zoned.offset().seconds())
         .map_err(|e| JsErrorBox::range_error(format!("Intl.DateTimeFormat: {e}")))?;
     let zone = built.icu_zone.with_offset(Some(offset)).at_date_time(DateTime { date, time });
     let input = ZonedDateTime { date, time, zone };
     let formatted = built.formatter.format(&input);
     let mut sink = PartsSink::default();
-    writeable::Writeable::write_to_parts(&formatted, &mut sink).map_err(|_| JsErrorBox::type_error("Intl.DateTimeFormat: formatting failed"))?;
+    writeable::Writeable::write_to_parts(&formatted, &mut sink)
+        .map_err(|_| JsErrorBox::type_error("Intl.DateTimeFormat: formatting failed"))?;
     let parts = sink.split(|part| {
         Some(match *part {
             parts::ERA => "era",
@@ -422,13 +454,14 @@ mod tests {
         let options: Options = serde_json::from_value(options).unwrap();
         let config = resolve(&[locale.to_string()], &options, "any", "all").unwrap();
         let (parts, _) = format(&serde_json::to_string(&config).unwrap(), ms).unwrap();
-        parts.into_iter().map(|(_, v)| v).collect()
+        // As `format()` in js_runtime/intl.js: V8 shows CLDR's narrow no-break spaces as spaces.
+        parts.into_iter().map(|(_, v)| v).collect::<String>().replace('\u{202f}', " ")
     }
 
     #[test]
     fn places_the_instant_in_the_time_zone() {
         // Node 20: new Date(0).toLocaleString("en-US", {timeZone: "America/New_York"})
-        assert_eq!(text("en-US", serde_json::json!({"timeZone": "America/New_York"}), 0.0), "12/31/1969, 7:00:00\u{202f}PM");
+        assert_eq!(text("en-US", serde_json::json!({"timeZone": "America/New_York"}), 0.0), "12/31/1969, 7:00:00 PM");
         assert_eq!(text("de-DE", serde_json::json!({"timeZone": "Asia/Kolkata"}), 0.0), "1.1.1970, 05:30:00");
     }
 

@@ -19,9 +19,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use deno_error::JsErrorBox;
-use icu_locale::LocaleCanonicalizer;
+use icu_locale::{LocaleCanonicalizer, LocaleExpander, TransformResult};
 use icu_locale_core::Locale;
-use icu_provider::prelude::*;
 
 /// The locale used when a script names none (Auth0's runtime: `en-US`).
 pub const DEFAULT_LOCALE: &str = "en-US";
@@ -46,23 +45,19 @@ pub fn ops() -> Vec<deno_core::OpDecl> {
 
 /// A BCP 47 tag, parsed and canonicalized (`EN-us` → `en-US`, `iw` → `he`).
 pub fn canonical_locale(tag: &str) -> Result<Locale, JsErrorBox> {
-    let mut locale =
-        Locale::try_from_str(tag).map_err(|_| JsErrorBox::range_error(format!("Incorrect locale information provided: {tag}")))?;
+    let mut locale = Locale::try_from_str(tag)
+        .map_err(|_| JsErrorBox::range_error(format!("Incorrect locale information provided: {tag}")))?;
     LocaleCanonicalizer::new_extended().canonicalize(&mut locale);
     Ok(locale)
 }
 
-/// Whether ICU4X's compiled data has this locale's language (a fallback to the root locale
-/// does not count).
+/// Whether CLDR knows this locale's language: its likely subtags (ICU4X's compiled data) can
+/// complete it (`xx` has none).
 fn has_data(locale: &Locale) -> bool {
-    let data_locale = DataLocale::from(locale);
-    let id = DataIdentifierBorrowed::for_locale(&data_locale);
-    let request = DataRequest { id, ..Default::default() };
-    let response: Result<DataResponse<icu_plurals::provider::PluralsCardinalV1>, _> = icu_plurals::provider::Baked.load(request);
-    match response {
-        Ok(response) => !response.metadata.locale.is_some_and(|found| found.language.is_unknown()),
-        Err(_) => false,
-    }
+    let mut id = locale.id.clone();
+    id.script = None;
+    id.region = None;
+    !id.language.is_unknown() && LocaleExpander::new_extended().maximize(&mut id) == TransformResult::Modified
 }
 
 /// The locale a service uses for `requested` (already canonical tags): the first with data, or
@@ -158,7 +153,8 @@ impl<T> Default for Cache<T> {
 
 /// A `config` JSON text back into its struct (it is ours: made by a resolve op).
 pub fn parse_config<T: serde::de::DeserializeOwned>(config: &str) -> Result<T, JsErrorBox> {
-    serde_json::from_str(config).map_err(|e| JsErrorBox::type_error(format!("Intl: invalid internal formatter state: {e}")))
+    serde_json::from_str(config)
+        .map_err(|e| JsErrorBox::type_error(format!("Intl: invalid internal formatter state: {e}")))
 }
 
 /// An ICU4X data error as a `RangeError` naming what was being built.
@@ -186,7 +182,9 @@ pub fn string_option(
             if allowed.is_empty() || allowed.contains(&text.as_str()) {
                 Ok(Some(text))
             } else {
-                Err(JsErrorBox::range_error(format!("Value {text} out of range for Intl.{service} options property {name}")))
+                Err(JsErrorBox::range_error(format!(
+                    "Value {text} out of range for Intl.{service} options property {name}"
+                )))
             }
         }
     }
@@ -196,7 +194,9 @@ pub fn string_option(
 pub fn refuse(options: &Options, service: &str, names: &[&str]) -> Result<(), JsErrorBox> {
     for name in names {
         if options.get(*name).is_some_and(|v| !v.is_null()) {
-            return Err(JsErrorBox::range_error(format!("Intl.{service}: option {name} is not supported by actionhost")));
+            return Err(JsErrorBox::range_error(format!(
+                "Intl.{service}: option {name} is not supported by actionhost"
+            )));
         }
     }
     Ok(())

@@ -103,7 +103,8 @@ pub fn resolve(locales: &[String], options: &Options) -> Result<Config, JsErrorB
         }
     }
     let currency = currency.map(|c| c.to_ascii_uppercase());
-    let currency_display = string_option(options, SERVICE, "currencyDisplay", &["code", "symbol", "narrowSymbol", "name"])?;
+    let currency_display =
+        string_option(options, SERVICE, "currencyDisplay", &["code", "symbol", "narrowSymbol", "name"])?;
     if style == "currency" && currency.is_none() {
         return Err(JsErrorBox::type_error("Currency code is required with currency style."));
     }
@@ -258,7 +259,10 @@ pub fn op_intl_number_resolve(#[serde] locales: Vec<String>, #[string] options: 
     if let Some(currency) = &config.currency {
         if config.style == "currency" {
             resolved.insert("currency".into(), currency.clone().into());
-            resolved.insert("currencyDisplay".into(), config.currency_display.clone().unwrap_or_else(|| "symbol".into()).into());
+            resolved.insert(
+                "currencyDisplay".into(),
+                config.currency_display.clone().unwrap_or_else(|| "symbol".into()).into(),
+            );
             resolved.insert("currencySign".into(), "standard".into());
         }
     }

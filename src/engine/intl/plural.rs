@@ -51,10 +51,17 @@ pub fn op_intl_plural_resolve(#[serde] locales: Vec<String>, #[string] options: 
     refuse(
         &options,
         "PluralRules",
-        &["minimumIntegerDigits", "minimumFractionDigits", "maximumFractionDigits", "minimumSignificantDigits", "maximumSignificantDigits"],
+        &[
+            "minimumIntegerDigits",
+            "minimumFractionDigits",
+            "maximumFractionDigits",
+            "minimumSignificantDigits",
+            "maximumSignificantDigits",
+        ],
     )?;
     string_option(&options, "PluralRules", "localeMatcher", &["lookup", "best fit"])?;
-    let kind = string_option(&options, "PluralRules", "type", &["cardinal", "ordinal"])?.unwrap_or_else(|| "cardinal".into());
+    let kind =
+        string_option(&options, "PluralRules", "type", &["cardinal", "ordinal"])?.unwrap_or_else(|| "cardinal".into());
     let config = Config { locale: resolve_locale(&locales)?.to_string(), kind };
     let rules = build(&config)?;
     let categories: Vec<&str> = rules.categories().map(name).collect();
@@ -96,7 +103,9 @@ mod tests {
 
     #[test]
     fn selects_cardinal_and_ordinal_categories() {
-        let config = |locale: &str, kind: &str| serde_json::to_string(&Config { locale: locale.into(), kind: kind.into() }).unwrap();
+        let config = |locale: &str, kind: &str| {
+            serde_json::to_string(&Config { locale: locale.into(), kind: kind.into() }).unwrap()
+        };
         // Node 20: new Intl.PluralRules("en", {type: "ordinal"}).select(22) === "two"
         assert_eq!(select(&config("en", "ordinal"), 22.0).unwrap(), "two");
         assert_eq!(select(&config("en", "cardinal"), 1.0).unwrap(), "one");

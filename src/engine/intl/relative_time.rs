@@ -72,16 +72,22 @@ thread_local! {
 /// Resolves options; returns `{config, resolved}` as JSON text.
 #[deno_core::op2]
 #[string]
-pub fn op_intl_relative_time_resolve(#[serde] locales: Vec<String>, #[string] options: String) -> Result<String, JsErrorBox> {
+pub fn op_intl_relative_time_resolve(
+    #[serde] locales: Vec<String>,
+    #[string] options: String,
+) -> Result<String, JsErrorBox> {
     let options: Options = serde_json::from_str(&options).map_err(|e| JsErrorBox::type_error(e.to_string()))?;
     const SERVICE: &str = "RelativeTimeFormat";
     string_option(&options, SERVICE, "localeMatcher", &["lookup", "best fit"])?;
     if string_option(&options, SERVICE, "numberingSystem", &[])?.is_some_and(|n| n != "latn") {
-        return Err(JsErrorBox::range_error("Intl.RelativeTimeFormat: option numberingSystem is not supported by actionhost"));
+        return Err(JsErrorBox::range_error(
+            "Intl.RelativeTimeFormat: option numberingSystem is not supported by actionhost",
+        ));
     }
     let config = Config {
         locale: resolve_locale(&locales)?.to_string(),
-        style: string_option(&options, SERVICE, "style", &["long", "short", "narrow"])?.unwrap_or_else(|| "long".into()),
+        style: string_option(&options, SERVICE, "style", &["long", "short", "narrow"])?
+            .unwrap_or_else(|| "long".into()),
         numeric: string_option(&options, SERVICE, "numeric", &["always", "auto"])?.unwrap_or_else(|| "always".into()),
     };
     build(&config, "day")?;
@@ -113,7 +119,11 @@ pub fn format(config_text: &str, value: f64, unit: &str) -> Result<String, JsErr
 /// `format(value, unit)`.
 #[deno_core::op2]
 #[string]
-pub fn op_intl_relative_time_format(#[string] config: String, value: f64, #[string] unit: String) -> Result<String, JsErrorBox> {
+pub fn op_intl_relative_time_format(
+    #[string] config: String,
+    value: f64,
+    #[string] unit: String,
+) -> Result<String, JsErrorBox> {
     format(&config, value, &unit)
 }
 
@@ -124,7 +134,8 @@ mod tests {
     #[test]
     fn formats_relative_times() {
         let config = |numeric: &str| {
-            serde_json::to_string(&Config { locale: "en".into(), style: "long".into(), numeric: numeric.into() }).unwrap()
+            serde_json::to_string(&Config { locale: "en".into(), style: "long".into(), numeric: numeric.into() })
+                .unwrap()
         };
         // Node 20: new Intl.RelativeTimeFormat("en", {numeric: "auto"}).format(-1, "day") === "yesterday"
         assert_eq!(format(&config("auto"), -1.0, "day").unwrap(), "yesterday");
