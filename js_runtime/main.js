@@ -12,6 +12,7 @@ import { createRequire } from "ext:actionhost_runtime/require.js";
 import * as clock from "ext:actionhost_runtime/clock.js";
 import * as http from "ext:actionhost_runtime/http.js";
 import { describeError, toJsonText } from "ext:actionhost_runtime/json.js";
+import { install as installIntl } from "ext:actionhost_runtime/intl.js";
 import {
   captureErrorHooks,
   guardFinalizationRegistry,
@@ -22,6 +23,7 @@ import {
 } from "ext:actionhost_runtime/isolation.js";
 
 installWebGlobals();
+installIntl();
 clock.install((bytes) => op_actionhost_random_fill(bytes));
 http.install(globalThis.setTimeout);
 Object.defineProperty(globalThis, "console", {

@@ -49,6 +49,7 @@ deno_core::extension!(
         "json.js",
         "require.js",
         "isolation.js",
+        "intl.js",
     ],
 );
 
@@ -82,6 +83,12 @@ pub fn script_extension(
     }
 }
 
+/// `extension` with the `Intl` ops of `super::intl` added (`js_runtime/intl.js` uses them).
+fn with_intl_ops(mut extension: deno_core::Extension) -> deno_core::Extension {
+    extension.ops.to_mut().extend(super::intl::ops());
+    extension
+}
+
 /// The extensions as their `extension!` declares them: scripts named by their path on the build
 /// machine.
 fn extensions_as_declared() -> Vec<deno_core::Extension> {
@@ -93,6 +100,6 @@ fn extensions_as_declared() -> Vec<deno_core::Extension> {
             false,
             deno_web::InMemoryBroadcastChannel::default(),
         ),
-        actionhost_runtime::init(),
+        with_intl_ops(actionhost_runtime::init()),
     ]
 }

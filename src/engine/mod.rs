@@ -3,6 +3,7 @@
 //! its caller gives, on a script with a JSON input.
 
 mod extension;
+mod intl;
 mod isolate;
 mod job;
 mod limits;
