@@ -12,8 +12,8 @@ mod serve;
 mod simulate;
 mod simulate_print;
 mod test;
-mod watch;
 mod types;
+mod watch;
 
 pub use config::HostConfigBuilder;
 
