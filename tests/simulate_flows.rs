@@ -677,3 +677,26 @@ fn every_flow_runs_on_the_example_tenant() {
         assert_eq!(steps(&result).first(), Some(&first), "{trigger}: {:?}", steps(&result));
     }
 }
+
+/// Every flow carries its Actions' warnings, as a login does: here an unmapped keyword in a
+/// pre-user-registration Action's code (`##KEY##` left as written, as a Deploy CLI export masks
+/// it), named with the Action and the file's line.
+#[test]
+fn a_flows_actions_warnings_reach_its_result() {
+    let (_dir, root) = flow_tenant();
+    bind(
+        &root,
+        "pre-user-registration",
+        "tagged",
+        "exports.onExecutePreUserRegistration = async (event, api) => {\n  api.user.setAppMetadata(\"##PLAN_KEY##\", \"free\");\n};",
+    );
+    let (result, code) = flow(&root, &["--signup", "--client", "Customer Portal", "--email", "w@example.org"]);
+    assert_eq!(code, 0, "{result}");
+    let warnings: Vec<&str> = result["warnings"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.starts_with("action tagged: ") && w.contains("code.js:2: ##PLAN_KEY## has no keyword mapping")),
+        "{warnings:?}"
+    );
+}

@@ -89,7 +89,7 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
             &mut event,
             0,
             None,
-            &mut result.steps,
+            &mut result,
             |event, command, by| apply(event, command, by, &mut custom, &mut target),
             deny,
         )

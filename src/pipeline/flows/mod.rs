@@ -397,8 +397,9 @@ pub(crate) struct Chain<'a> {
 }
 
 impl Chain<'_> {
-    /// Runs the Actions bound to the trigger from `start` on `event`; with `continue_query`, the
-    /// first runs its `onContinue…` handler with that query. After each Action, `apply` makes
+    /// Runs the Actions bound to the trigger from `start` on `event`, adding their steps and
+    /// warnings to `result`; with `continue_query`, the first runs its `onContinue…` handler with
+    /// that query. After each Action, `apply` makes
     /// each of its api calls take effect on the event the next one sees (and on the flow's own
     /// state); `deny` reads the deciding command of a denying Action as the caller's error.
     pub async fn run(
@@ -406,7 +407,7 @@ impl Chain<'_> {
         event: &mut Value,
         start: usize,
         continue_query: Option<&Map<String, Value>>,
-        steps: &mut Vec<Step>,
+        result: &mut FlowResult,
         mut apply: impl FnMut(&mut Value, &Command, &str),
         deny: impl Fn(&Command) -> FlowDenial,
     ) -> Result<ChainEnd, RequestError> {
@@ -446,6 +447,11 @@ impl Chain<'_> {
             let ms = started.elapsed().as_secs_f64() * 1000.0;
             let mut step = Step::ran(StepKind::Action, &action.name, Some(phase), &outcome, ms, vec![]);
             step.resumed = self.resumed;
+            let unset = crate::warnings::unset_secret_reads(action, &action.secrets);
+            result
+                .warnings
+                .extend(action.warnings.iter().chain(&unset).chain(&outcome.warnings).map(|w| format!("{by}: {w}")));
+            let steps = &mut result.steps;
             if !outcome.status.ran() {
                 steps.push(step);
                 let error =

@@ -108,9 +108,8 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
         resumed: false,
     };
     let mut decisions = Decisions::default();
-    let end = chain
-        .run(&mut event, 0, None, &mut result.steps, |_, command, by| decide(&mut decisions, command, by), deny)
-        .await?;
+    let end =
+        chain.run(&mut event, 0, None, &mut result, |_, command, by| decide(&mut decisions, command, by), deny).await?;
     finish(result, end, event, decisions, request, &tenant.root)
 }
 
@@ -177,7 +176,7 @@ async fn resume(host: &Host, request: &FlowRequest, path: &Path) -> Result<FlowR
             &mut event,
             suspended.index,
             Some(&query),
-            &mut result.steps,
+            &mut result,
             |_, command, by| decide(&mut decisions, command, by),
             deny,
         )

@@ -87,7 +87,7 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
         container: request.container.clone(),
         resumed: false,
     };
-    let end = chain.run(&mut event, 0, None, &mut result.steps, |_, _, _| {}, no_deny).await?;
+    let end = chain.run(&mut event, 0, None, &mut result, |_, _, _| {}, no_deny).await?;
     result.end_with(end);
     if result.error.is_none() {
         result.result = json!({ "message": event["message_options"] });

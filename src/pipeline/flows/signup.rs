@@ -97,7 +97,7 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
     };
     let mut user_id: Option<String> = None;
     let end = chain
-        .run(&mut event, 0, None, &mut result.steps, |event, command, _| apply(event, command, &mut user_id), deny)
+        .run(&mut event, 0, None, &mut result, |event, command, _| apply(event, command, &mut user_id), deny)
         .await?;
     if !matches!(end, ChainEnd::Completed) {
         result.end_with(end);
@@ -150,7 +150,7 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
     event["connection"] = event_connection(&connection, &strategy);
     event["user"] = profile;
     chain.trigger = Trigger::PostUserRegistration;
-    let end = chain.run(&mut event, 0, None, &mut result.steps, |_, _, _| {}, deny).await?;
+    let end = chain.run(&mut event, 0, None, &mut result, |_, _, _| {}, deny).await?;
     result.end_with(end);
     Ok(result)
 }

@@ -113,14 +113,7 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
     };
     let mut exchange = Exchange::default();
     let end = chain
-        .run(
-            &mut event,
-            0,
-            None,
-            &mut result.steps,
-            |event, command, by| apply(event, command, by, &mut exchange),
-            deny,
-        )
+        .run(&mut event, 0, None, &mut result, |event, command, by| apply(event, command, by, &mut exchange), deny)
         .await?;
     if !matches!(end, ChainEnd::Completed) {
         result.end_with(end);
