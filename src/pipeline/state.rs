@@ -158,7 +158,7 @@ pub fn with_query(uri: &str, params: &[(&str, &str)], state: Option<&str>) -> St
     if let Some(state) = state {
         query.append_pair("state", state);
     }
-    let (base, fragment) = uri.split_once('#').map_or((uri, None), |(b, f)| (b, Some(f)));
+    let (base, fragment) = split_fragment(uri);
     let separator = if !base.contains('?') {
         "?"
     } else if base.ends_with('?') || base.ends_with('&') {
@@ -166,7 +166,27 @@ pub fn with_query(uri: &str, params: &[(&str, &str)], state: Option<&str>) -> St
     } else {
         "&"
     };
-    let mut out = format!("{base}{separator}{}", query.finish());
+    with_fragment(format!("{base}{separator}{}", query.finish()), fragment)
+}
+
+/// `url` without the `state=<state>` parameter [`with_state`] added: the redirect as the script
+/// gave it.
+pub fn without_state(url: &str, state: &str) -> String {
+    let param = format!("state={}", form_urlencoded::byte_serialize(state.as_bytes()).collect::<String>());
+    let (head, fragment) = split_fragment(url);
+    let Some((path, query)) = head.split_once('?') else { return url.to_owned() };
+    let kept: Vec<&str> = query.split('&').filter(|p| *p != param).collect();
+    let out = if kept.is_empty() { path.to_owned() } else { format!("{path}?{}", kept.join("&")) };
+    with_fragment(out, fragment)
+}
+
+/// `uri` before its fragment, and the fragment.
+fn split_fragment(uri: &str) -> (&str, Option<&str>) {
+    uri.split_once('#').map_or((uri, None), |(before, fragment)| (before, Some(fragment)))
+}
+
+/// `out` with `#fragment` appended, when there is one.
+fn with_fragment(mut out: String, fragment: Option<&str>) -> String {
     if let Some(fragment) = fragment {
         out.push('#');
         out.push_str(fragment);
@@ -184,5 +204,13 @@ mod tests {
         assert_eq!(with_state("https://x.example/a?b=1#f", "s1"), "https://x.example/a?b=1&state=s1#f");
         assert_ne!(new_state("u"), new_state("u"));
         assert_eq!(new_state("u").len(), 24);
+    }
+
+    #[test]
+    fn the_redirect_is_read_without_the_added_state() {
+        assert_eq!(without_state("https://a.example/t?x=1&state=abc", "abc"), "https://a.example/t?x=1");
+        assert_eq!(without_state("https://a.example/t?state=abc#f", "abc"), "https://a.example/t#f");
+        assert_eq!(without_state("https://a.example/t", "abc"), "https://a.example/t");
+        assert_eq!(without_state(&with_state("https://a.example/t?x=1#f", "s 1"), "s 1"), "https://a.example/t?x=1#f");
     }
 }

@@ -138,7 +138,7 @@ pub fn read(simulation: &Simulation) -> (Outcome, Effects) {
     let effects = Effects {
         status,
         deny: simulation.denial.as_ref().map(|d| d.error_description.clone()),
-        redirect: simulation.redirect.as_ref().map(|r| without_state(&r.url, &r.state)),
+        redirect: simulation.redirect.as_ref().map(|r| pipeline::state::without_state(&r.url, &r.state)),
         id_token: claims(tokens.and_then(|t| t.id_token.as_ref())),
         access_token: claims(tokens.map(|t| &t.access_token)),
         scopes,
@@ -155,34 +155,4 @@ pub fn read(simulation: &Simulation) -> (Outcome, Effects) {
         user_metadata: simulation.user_metadata.as_object().cloned().unwrap_or_default(),
     };
     (outcome, effects)
-}
-
-/// The redirect URL as the script gave it: without the `state` parameter the login added.
-fn without_state(url: &str, state: &str) -> String {
-    let param = format!("state={}", form_urlencoded::byte_serialize(state.as_bytes()).collect::<String>());
-    let (head, fragment) = url.split_once('#').map_or((url, None), |(h, f)| (h, Some(f)));
-    let Some((path, query)) = head.split_once('?') else { return url.to_owned() };
-    let kept: Vec<&str> = query.split('&').filter(|p| *p != param).collect();
-    let mut out = path.to_owned();
-    if !kept.is_empty() {
-        out.push('?');
-        out.push_str(&kept.join("&"));
-    }
-    if let Some(fragment) = fragment {
-        out.push('#');
-        out.push_str(fragment);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::without_state;
-
-    #[test]
-    fn the_redirect_is_read_without_the_added_state() {
-        assert_eq!(without_state("https://a.example/t?x=1&state=abc", "abc"), "https://a.example/t?x=1");
-        assert_eq!(without_state("https://a.example/t?state=abc#f", "abc"), "https://a.example/t#f");
-        assert_eq!(without_state("https://a.example/t", "abc"), "https://a.example/t");
-    }
 }
