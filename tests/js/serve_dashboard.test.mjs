@@ -11,9 +11,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
-import { chromium } from "playwright-core";
 
-import { BINARY, startServe } from "./serve_support.mjs";
+import { BINARY, launchChromium, startServe } from "./serve_support.mjs";
 
 const CLIENT = "Customer Portal";
 // Sam Lee's email is not verified: the example tenant's require-verified-email Rule and Action
@@ -24,19 +23,7 @@ const VALUE_TOO_LONG = 'client_metadata value of "TIER" is 256 characters long; 
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 after(async () => browser?.close());
 

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const BINARY = process.env.ACTIONHOST_BIN ?? join(ROOT, "target/release/actionhost");
@@ -56,4 +57,24 @@ export async function startServe({ tenant = EXAMPLE_TENANT, args = [], env = {} 
       rmSync(folder, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Debian's headless Chromium through playwright-core, with the switches that keep it off the
+ * network this machine does not have (background updates, QUIC, sync).
+ */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
 }
