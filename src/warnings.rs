@@ -54,7 +54,8 @@ impl Watch {
     pub fn before(trigger: Trigger, file: &str, source: &str, input: &Value) -> Watch {
         let mut found = Vec::new();
         let metadata = if trigger.is_action() {
-            if trigger == Trigger::PostLogin {
+            // The plain search first: the pattern's line scan runs only for scripts that can match.
+            if trigger == Trigger::PostLogin && source.contains("canRedirect") {
                 for line in lines_matching(&CAN_REDIRECT, source) {
                     found.push(format!(
                         "{file}:{line}: api.redirect.canRedirect() is deprecated (post-login v3); check \

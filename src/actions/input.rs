@@ -59,13 +59,15 @@ pub fn build_input(
         event["configuration"] = Value::Object(configuration.clone());
     }
     let dirname = std::path::Path::new(filename).parent().map(|p| p.display().to_string()).unwrap_or_default();
-    Ok(serde_json::json!({
-        "event": event,
-        "phase": phase,
-        "rules_executed": request.rules_executed.clone().unwrap_or_default(),
-        "filename": filename,
-        "dirname": dirname,
-    }))
+    // Built by moving the values in: `json!` would copy the whole event through its serializer.
+    let mut input = Map::with_capacity(5);
+    input.insert("event".into(), event);
+    input.insert("phase".into(), serde_json::to_value(phase).map_err(|e| RequestError::new("phase", e.to_string()))?);
+    let rules_executed = request.rules_executed.clone().unwrap_or_default();
+    input.insert("rules_executed".into(), Value::Array(rules_executed.into_iter().map(Value::String).collect()));
+    input.insert("filename".into(), Value::String(filename.to_owned()));
+    input.insert("dirname".into(), Value::String(dirname));
+    Ok(Value::Object(input))
 }
 
 fn validate_secrets(secrets: &Map<String, Value>) -> Result<(), RequestError> {

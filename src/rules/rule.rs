@@ -1,7 +1,7 @@
 //! Builds a Rule's inputs (default `user` and `context` ⊕ overrides, `context.clientMetadata`,
 //! `configuration`, the `auth0` object's domain and token) and reads its callback.
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use crate::actions::post_login_event::{default_rule_context, default_rule_user};
 use crate::outcome::{CallbackResult, OutcomeError, Status};
@@ -43,13 +43,14 @@ pub fn build_input(
         (None, None) => {}
     }
     let domain = context["request"]["hostname"].as_str().unwrap_or("example.auth0.com").to_owned();
-    Ok(json!({
-        "user": user,
-        "context": context,
-        "configuration": request.configuration.clone().unwrap_or_default(),
-        "auth0": { "domain": domain, "access_token": "actionhost-management-api-token" },
-        "filename": filename,
-    }))
+    // Built by moving the values in: `json!` would copy `user` and `context` through its serializer.
+    let mut input = Map::with_capacity(5);
+    input.insert("user".into(), user);
+    input.insert("context".into(), context);
+    input.insert("configuration".into(), Value::Object(request.configuration.clone().unwrap_or_default()));
+    input.insert("auth0".into(), json!({ "domain": domain, "access_token": "actionhost-management-api-token" }));
+    input.insert("filename".into(), Value::String(filename.to_owned()));
+    Ok(Value::Object(input))
 }
 
 /// Reads the runner's result: `callback(null, …)` completes, or redirects when the context it
