@@ -3,6 +3,7 @@
 // throw, unhandled rejections). One execution runs at a time per isolate, so one record suffices;
 // `begin` replaces it and the host reads it back with `snapshot` even after a termination.
 
+import { op_actionhost_json_depth } from "ext:core/ops";
 import { describeError } from "ext:actionhost_runtime/json.js";
 
 const LOG_LIMIT_BYTES = 256 * 1024;
@@ -106,22 +107,9 @@ function refuse(error) {
   throw failure;
 }
 
-/** Nesting depth of JSON text (brackets outside strings). */
+/** Nesting depth of JSON text (brackets outside strings), counted by the host. */
 export function jsonDepth(text) {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92) i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 91 || c === 123) {
-      if (++depth > max) max = depth;
-    } else if (c === 93 || c === 125) depth--;
-  }
-  return max;
+  return op_actionhost_json_depth(text);
 }
 
 /** Appends a console line, enforcing the per-execution log budget (UTF-8 bytes). */

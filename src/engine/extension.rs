@@ -27,6 +27,39 @@ fn op_actionhost_random_fill(#[buffer] bytes: &mut [u8]) {
     getrandom::fill(bytes).expect("the operating system's random source is available");
 }
 
+/// How deeply JSON text nests: the most brackets open at once, outside strings. The runners
+/// check results and recorded calls against the depth the host reads; a loop over the text in
+/// the engine's interpreter costs a hundred times more.
+#[deno_core::op2(fast)]
+fn op_actionhost_json_depth(#[string] text: &str) -> u32 {
+    json_depth(text.as_bytes())
+}
+
+fn json_depth(text: &[u8]) -> u32 {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0u32, 0u32, false, false);
+    for &byte in text {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+        } else {
+            match byte {
+                b'"' => in_string = true,
+                b'[' | b'{' => {
+                    depth += 1;
+                    max = max.max(depth);
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    max
+}
+
 /// Whether a `fetch` URL matches an HTTP mock's URL pattern ([`crate::url_pattern::matches`]).
 #[deno_core::op2(fast)]
 fn op_actionhost_url_matches(#[string] pattern: &str, #[string] url: &str) -> bool {
@@ -36,7 +69,7 @@ fn op_actionhost_url_matches(#[string] pattern: &str, #[string] url: &str) -> bo
 deno_core::extension!(
     actionhost_runtime,
     deps = [deno_webidl, deno_web],
-    ops = [op_actionhost_hmac_sha256, op_actionhost_random_fill, op_actionhost_url_matches],
+    ops = [op_actionhost_hmac_sha256, op_actionhost_random_fill, op_actionhost_url_matches, op_actionhost_json_depth],
     esm_entry_point = "ext:actionhost_runtime/main.js",
     esm = [
         dir "js_runtime",
@@ -102,4 +135,23 @@ fn extensions_as_declared() -> Vec<deno_core::Extension> {
         ),
         with_intl_ops(actionhost_runtime::init()),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::json_depth;
+
+    #[test]
+    fn depth_counts_brackets_outside_strings() {
+        assert_eq!(json_depth(b"1"), 0);
+        assert_eq!(json_depth(br#"{"a":[1,{"b":[]}]}"#), 4);
+        // Brackets and escaped quotes inside strings do not count.
+        assert_eq!(json_depth(br#"{"a":"[[[{\"]]]"}"#), 1);
+        assert_eq!(json_depth(br#"["\\",[]]"#), 2);
+        let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+        assert_eq!(json_depth(deep.as_bytes()), 300);
+        // Agrees with serde_json's reader on where its recursion limit lies.
+        let over = format!("{}{}", "[".repeat(129), "]".repeat(129));
+        assert!(json_depth(over.as_bytes()) > 128 && serde_json::from_str::<serde_json::Value>(&over).is_err());
+    }
 }

@@ -8,7 +8,24 @@ const PREFIXES = [
   ["ext:actionhost_actions/", "actions/"],
   ["ext:actionhost_rules/", "rules/"],
 ];
-const CORE_OPS = "data:text/javascript," + encodeURIComponent('import { types } from "node:util"; export const op_is_proxy = types.isProxy;');
+const CORE_OPS =
+  "data:text/javascript," +
+  encodeURIComponent(`import { types } from "node:util";
+export const op_is_proxy = types.isProxy;
+// The engine counts this in Rust (src/engine/extension.rs); the same count, for Node.
+export function op_actionhost_json_depth(text) {
+  let depth = 0, max = 0, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === "\\\\") i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === "[" || c === "{") max = Math.max(max, ++depth);
+    else if (c === "]" || c === "}") depth--;
+  }
+  return max;
+}`);
 const ROOT = new URL("../../js_runtime/", import.meta.url);
 
 export async function resolve(specifier, context, nextResolve) {
