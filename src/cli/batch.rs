@@ -5,7 +5,7 @@
 
 use futures::{FutureExt, StreamExt};
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use std::io::{BufRead, Write};
 
 use super::args::BatchArgs;
 use super::HostConfigBuilder;
@@ -23,7 +23,7 @@ pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
     let defaults = Defaults { tenant: args.tenant.tenant.clone(), client: args.client.clone() };
     let defaults = &defaults;
     let host = &host;
-    let lines = tokio_stream_lines(BufReader::new(tokio::io::stdin()));
+    let lines = stdin_lines();
     let mut outcomes = std::pin::pin!(lines
         .enumerate()
         .filter(|(_, line)| std::future::ready(!matches!(line, Ok(text) if text.trim().is_empty())))
@@ -37,7 +37,9 @@ pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
             }
         })
         .buffered(workers * IN_FLIGHT_PER_WORKER));
-    let mut stdout = tokio::io::BufWriter::new(tokio::io::stdout());
+    // Written from this thread: a blocking write only waits for the reader of the answers, and
+    // costs less than handing every line to tokio's blocking pool.
+    let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut line = Vec::new();
     let mut next = outcomes.next().await;
     while let Some(outcome) = next {
@@ -48,18 +50,18 @@ pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
             Answer::Flow(result) => serde_json::to_writer(&mut line, result)?,
         }
         line.push(b'\n');
-        stdout.write_all(&line).await?;
+        stdout.write_all(&line)?;
         // A caller may wait for this answer before sending its next request: flush whenever
         // no further outcome is ready yet.
         next = match outcomes.next().now_or_never() {
             Some(ready) => ready,
             None => {
-                stdout.flush().await?;
+                stdout.flush()?;
                 outcomes.next().await
             }
         };
     }
-    stdout.flush().await?;
+    stdout.flush()?;
     // Script failures are outcomes like any other; the batch itself succeeded.
     Ok(0)
 }
@@ -176,14 +178,39 @@ async fn run_request(host: &Host, defaults: &Defaults, number: usize, value: Val
     }
 }
 
-fn tokio_stream_lines<R: tokio::io::AsyncBufRead + Unpin>(
-    reader: R,
-) -> impl futures::Stream<Item = std::io::Result<String>> {
-    futures::stream::unfold(reader.lines(), |mut lines| async move {
-        match lines.next_line().await {
-            Ok(Some(line)) => Some((Ok(line), lines)),
-            Ok(None) => None,
-            Err(error) => Some((Err(error), lines)),
-        }
-    })
+/// The lines of standard input, read by a thread of their own (a blocking read there instead of
+/// a trip through tokio's blocking pool for every chunk), handed over in input order.
+fn stdin_lines() -> impl futures::Stream<Item = std::io::Result<String>> {
+    let (sender, receiver) = tokio::sync::mpsc::channel(1024);
+    std::thread::Builder::new()
+        .name("actionhost-stdin".into())
+        .spawn(move || {
+            let stdin = std::io::stdin();
+            let mut input = std::io::BufReader::with_capacity(64 * 1024, stdin.lock());
+            loop {
+                let mut line = String::new();
+                let read = match input.read_line(&mut line) {
+                    Ok(0) => return,
+                    Ok(_) => {
+                        if line.ends_with('\n') {
+                            line.pop();
+                            if line.ends_with('\r') {
+                                line.pop();
+                            }
+                        }
+                        Ok(line)
+                    }
+                    Err(error) => Err(error),
+                };
+                // A line that is not UTF-8 was consumed and is answered as an error; the next is
+                // read as usual. Any other read error ends the input.
+                let ends = read.as_ref().is_err_and(|e| e.kind() != std::io::ErrorKind::InvalidData);
+                // A failed send: the batch stopped reading (it ended early), nothing more to hand over.
+                if sender.blocking_send(read).is_err() || ends {
+                    return;
+                }
+            }
+        })
+        .expect("spawning the standard input reader");
+    futures::stream::unfold(receiver, |mut receiver| async move { receiver.recv().await.map(|line| (line, receiver)) })
 }
