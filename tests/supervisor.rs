@@ -208,3 +208,31 @@ async fn a_worker_whose_memory_keeps_growing_is_replaced() {
     let expected: Vec<u64> = (1..=16).chain([1]).collect();
     assert_eq!(counts, expected);
 }
+
+#[tokio::test]
+async fn jobs_written_ahead_of_a_job_that_kills_its_worker_still_run_correctly() {
+    // One worker and a backlog: while a job runs, the next is already in the worker's pipe.
+    // When the running job is stopped (deadline, memory) the worker dies with the job written
+    // ahead of it unstarted; that job must run on the next worker, not be lost or blamed.
+    let host = single_worker_host(Limits { timeout_ms: 500, memory_mb: 64 });
+    let honest = || Request {
+        client_metadata: Some(json!({"TIER": "gold"})),
+        ..script_request("tenant/actions/require-verified-email/code.js")
+    };
+    let mut requests = vec![];
+    for hostile in ["hostile/sync-loop.action.js", "hostile/memory-bomb.action.js", "hostile/busy-forever.action.js"] {
+        requests.push(honest());
+        requests.push(script_request(hostile));
+        requests.extend((0..3).map(|_| honest()));
+    }
+    let outcomes = futures::future::join_all(requests.into_iter().map(|request| host.run(request))).await;
+    for (index, outcome) in outcomes.into_iter().enumerate() {
+        let outcome = outcome.unwrap();
+        if index % 5 == 1 {
+            assert!(matches!(outcome.status, Status::Timeout | Status::OutOfMemory), "{index}: {outcome:?}");
+        } else {
+            assert_eq!(outcome.status, Status::Completed, "{index}: {outcome:?}");
+            assert_eq!(outcome.commands[1].args, [json!("https://example.com/tier"), json!("gold")]);
+        }
+    }
+}

@@ -43,7 +43,8 @@ fn frame_too_large(length: usize) -> io::Error {
     )
 }
 
-fn encode<T: Serialize>(message: &T) -> io::Result<Vec<u8>> {
+/// One message as a frame (length and JSON), refused when over the limit.
+pub fn encode_frame<T: Serialize>(message: &T) -> io::Result<Vec<u8>> {
     let mut frame = vec![0u8; 4];
     serde_json::to_writer(&mut frame, message).map_err(io::Error::other)?;
     let length = frame.len() - 4;
@@ -69,7 +70,7 @@ fn decode<T: DeserializeOwned>(body: &[u8]) -> io::Result<T> {
 
 /// Writes one frame (blocking; the worker's side).
 pub fn write_frame<T: Serialize>(out: &mut impl Write, message: &T) -> io::Result<()> {
-    out.write_all(&encode(message)?)?;
+    out.write_all(&encode_frame(message)?)?;
     out.flush()
 }
 
@@ -86,9 +87,9 @@ pub fn read_frame<T: DeserializeOwned>(input: &mut impl Read) -> io::Result<Opti
     decode(&body).map(Some)
 }
 
-/// Writes one frame (the supervisor's side).
-pub async fn write_frame_async<T: Serialize>(out: &mut (impl AsyncWrite + Unpin), message: &T) -> io::Result<()> {
-    out.write_all(&encode(message)?).await?;
+/// Writes one frame made by [`encode_frame`] (the supervisor's side).
+pub async fn write_encoded_async(out: &mut (impl AsyncWrite + Unpin), frame: &[u8]) -> io::Result<()> {
+    out.write_all(frame).await?;
     out.flush().await
 }
 

@@ -16,6 +16,14 @@
 //! with a key go to the queue of slot `hash(key) % workers`, so one container always meets the
 //! same worker (and so the same state). A job whose heap cap differs from the pool's runs on a
 //! worker started for it alone.
+//!
+//! While a worker runs a job and more jobs are already waiting, its slot writes the next one into
+//! the worker's pipe, so the worker goes from one job to the next without sleeping through a
+//! round trip (a context switch each way costs as much as a small script). Such a job starts
+//! when its predecessor's answer arrives, and its deadline counts from then; if the worker dies
+//! or is stopped first, the job never started and runs next on the slot's fresh worker. Only a
+//! backlog is written ahead, so a job waits behind a slow one only when it would have waited in
+//! the queue anyway.
 
 use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
@@ -33,7 +41,7 @@ use tokio::time::Instant;
 use super::isolate::engine_error;
 use super::job::{Job, JobResult};
 use super::limits::Termination;
-use super::protocol::{read_frame_async, write_frame_async, FromWorker};
+use super::protocol::{encode_frame, read_frame_async, write_encoded_async, FromWorker};
 use super::worker::{process_memory_cap_bytes, WORKER_ARG};
 
 /// How long after a job's deadline the supervisor kills a worker that has not answered. The
@@ -118,11 +126,15 @@ impl Supervisor {
             let (spec, permits) = (Arc::clone(&self.spec), Arc::clone(&self.dedicated));
             self.runtime.spawn(async move {
                 let _permit = permits.acquire_owned().await;
-                let result = match Worker::start(&spec, job.memory_mb).await {
-                    Ok(mut worker) => worker.execute(job, &spec).await.0,
-                    Err(error) => JobResult::failed(engine_error(error), Duration::ZERO),
-                };
-                let _ = reply.send(result);
+                let envelope = Envelope { job, reply };
+                match Worker::start(&spec, envelope.job.memory_mb).await {
+                    Ok(mut worker) => {
+                        worker.run(envelope, &spec, || None).await;
+                    }
+                    Err(error) => {
+                        let _ = envelope.reply.send(JobResult::failed(engine_error(error), Duration::ZERO));
+                    }
+                }
             });
         } else {
             let envelope = Envelope { job, reply };
@@ -145,7 +157,7 @@ impl Supervisor {
     }
 }
 
-/// One worker slot: keeps a worker ready and runs the jobs it takes, one at a time.
+/// One worker slot: keeps a worker ready and runs the jobs it takes, one after another.
 async fn slot(
     spec: Arc<WorkerSpec>,
     shared: async_channel::Receiver<Envelope>,
@@ -153,6 +165,8 @@ async fn slot(
 ) {
     let mut worker: Option<Worker> = None;
     let mut start_error = None;
+    // A job this slot took that its last worker never started: it runs first on the next.
+    let mut unstarted: Option<Envelope> = None;
     loop {
         if worker.is_none() {
             match Worker::start(&spec, spec.memory_mb).await {
@@ -160,19 +174,24 @@ async fn slot(
                 Err(error) => start_error = Some(error),
             }
         }
-        let envelope = tokio::select! {
-            biased;
-            Some(envelope) = pinned.recv() => envelope,
-            Ok(envelope) = shared.recv() => envelope,
-            else => return,
+        let envelope = match unstarted.take() {
+            Some(envelope) => envelope,
+            None => tokio::select! {
+                biased;
+                Some(envelope) = pinned.recv() => envelope,
+                Ok(envelope) = shared.recv() => envelope,
+                else => return,
+            },
         };
         let Some(mut current) = worker.take() else {
             let error = start_error.take().unwrap_or_else(|| "the worker could not be started".into());
             let _ = envelope.reply.send(JobResult::failed(engine_error(error), Duration::ZERO));
             continue;
         };
-        let (result, keep) = current.execute(envelope.job, &spec).await;
-        let _ = envelope.reply.send(result);
+        // Only jobs already waiting are written ahead: `try_recv` never waits.
+        let backlog = || pinned.try_recv().ok().or_else(|| shared.try_recv().ok());
+        let (left, keep) = current.run(envelope, &spec, backlog).await;
+        unstarted = left;
         if keep {
             worker = Some(current);
         }
@@ -198,6 +217,27 @@ enum Stop {
     Deadline,
     Memory,
     Gone(String),
+}
+
+/// A job on its way to a worker: its frame, and whether the frame is in the worker's pipe.
+struct Written {
+    envelope: Envelope,
+    frame: Vec<u8>,
+    sent: bool,
+}
+
+impl Written {
+    /// The job's frame; a job the wire refuses (too large) is answered with the error at once.
+    fn encode(envelope: Envelope) -> Option<Written> {
+        match encode_frame(&envelope.job) {
+            Ok(frame) => Some(Written { envelope, frame, sent: false }),
+            Err(error) => {
+                let message = format!("could not send the job: {error}");
+                let _ = envelope.reply.send(JobResult::failed(engine_error(message), Duration::ZERO));
+                None
+            }
+        }
+    }
 }
 
 impl Worker {
@@ -243,31 +283,84 @@ impl Worker {
         Ok(Worker { child, jobs, results, pid, stderr, executions: 0, memory_cap_bytes, ready_rss_bytes })
     }
 
-    /// Runs one job; the flag says whether the worker can take another.
-    async fn execute(&mut self, job: Job, spec: &WorkerSpec) -> (JobResult, bool) {
-        let started = Instant::now();
-        let deadline = started + job.timeout + KILL_GRACE;
-        let exchange = async {
-            write_frame_async(&mut self.jobs, &job).await.map_err(|e| format!("could not send the job: {e}"))?;
-            match read_frame_async::<FromWorker>(&mut self.results).await {
-                Ok(Some(FromWorker::Done { result, retiring })) => Ok((*result, retiring)),
-                Ok(Some(other)) => Err(format!("unexpected message {other:?}")),
-                Ok(None) => Err("its result pipe closed".into()),
-                Err(error) => Err(format!("unreadable answer: {error}")),
+    /// Runs `first`, then each job `backlog` offers while one runs: the offered job is written
+    /// into the worker's pipe while its predecessor runs, and starts when that one's answer
+    /// arrives. Every job taken is answered, except one the worker never started because it
+    /// stopped first: that one is returned, to run on the next worker. The flag says whether
+    /// this worker can take more.
+    async fn run(
+        &mut self,
+        first: Envelope,
+        spec: &WorkerSpec,
+        mut backlog: impl FnMut() -> Option<Envelope>,
+    ) -> (Option<Envelope>, bool) {
+        let Some(mut current) = Written::encode(first) else { return (None, true) };
+        loop {
+            let started = Instant::now();
+            // A job is written ahead only if this worker will live to run it.
+            let ahead = if self.executions + 2 <= spec.recycle_after_executions {
+                std::iter::from_fn(&mut backlog).find_map(Written::encode)
+            } else {
+                None
+            };
+            let deadline = started + current.envelope.job.timeout + KILL_GRACE;
+            let (jobs, results) = (&mut self.jobs, &mut self.results);
+            let exchange = async {
+                if !current.sent {
+                    write_encoded_async(jobs, &current.frame)
+                        .await
+                        .map_err(|e| format!("could not send the job: {e}"))?;
+                }
+                // The job ahead goes into the pipe while this one runs; the worker reads it only
+                // after answering, so the answer is read concurrently with that write.
+                let write_ahead = async {
+                    match &ahead {
+                        Some(next) => write_encoded_async(jobs, &next.frame).await.is_ok(),
+                        None => true,
+                    }
+                };
+                let read_answer = async {
+                    match read_frame_async::<FromWorker>(results).await {
+                        Ok(Some(FromWorker::Done { result, retiring })) => Ok((*result, retiring)),
+                        Ok(Some(other)) => Err(format!("unexpected message {other:?}")),
+                        Ok(None) => Err("its result pipe closed".into()),
+                        Err(error) => Err(format!("unreadable answer: {error}")),
+                    }
+                };
+                let (ahead_written, answer) = tokio::join!(write_ahead, read_answer);
+                answer.map(|(result, retiring)| (result, retiring, ahead_written))
+            };
+            let answer = tokio::select! {
+                answer = exchange => answer.map_err(Stop::Gone),
+                _ = tokio::time::sleep_until(deadline) => Err(Stop::Deadline),
+                _ = over_memory(self.pid, self.memory_cap_bytes) => Err(Stop::Memory),
+            };
+            self.executions += 1;
+            let unstarted = ahead.map(|next| next.envelope);
+            match answer {
+                Ok((result, retiring, ahead_written)) => {
+                    let _ = current.envelope.reply.send(result);
+                    let keep = !retiring
+                        && ahead_written
+                        && self.executions < spec.recycle_after_executions
+                        && !self.grew_too_much();
+                    match unstarted {
+                        // The worker already reads the job ahead: it is the current one now.
+                        Some(envelope) if keep => current = Written { envelope, frame: Vec::new(), sent: true },
+                        // Either the worker goes (the job ahead dies with it, unstarted as far as
+                        // anyone can see) or nothing is waiting.
+                        unstarted => {
+                            let keep = keep && unstarted.is_none();
+                            return (unstarted, keep);
+                        }
+                    }
+                }
+                Err(stop) => {
+                    let result = self.stopped(stop, started.elapsed()).await;
+                    let _ = current.envelope.reply.send(result);
+                    return (unstarted, false);
+                }
             }
-        };
-        let answer = tokio::select! {
-            answer = exchange => answer.map_err(Stop::Gone),
-            _ = tokio::time::sleep_until(deadline) => Err(Stop::Deadline),
-            _ = over_memory(self.pid, self.memory_cap_bytes) => Err(Stop::Memory),
-        };
-        self.executions += 1;
-        match answer {
-            Ok((result, retiring)) => {
-                let keep = !retiring && self.executions < spec.recycle_after_executions && !self.grew_too_much();
-                (result, keep)
-            }
-            Err(stop) => (self.stopped(stop, started.elapsed()).await, false),
         }
     }
 
