@@ -16,9 +16,10 @@ use super::job::JobResult;
 /// the runner). Anything larger is refused instead of being allocated.
 pub const MAX_FRAME_BYTES: usize = 64 * 1024 * 1024;
 
-/// What a worker tells its supervisor.
+/// What a worker tells its supervisor: `{"ready": …}` or `{"done": …}`. Externally tagged, so
+/// a result is read in one pass (an internally tagged enum buffers every value and reads it twice).
 #[derive(Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum FromWorker {
     /// The isolate exists and the sandbox is applied; the worker takes jobs from now on.
     Ready { sandbox: SandboxReport },
