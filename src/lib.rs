@@ -13,8 +13,10 @@
 //! ```
 
 pub mod actions;
+pub mod api_call;
 pub(crate) mod closed_set;
 pub(crate) mod dates;
+pub mod effects;
 pub mod engine;
 pub mod files;
 pub mod host;
