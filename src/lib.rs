@@ -23,6 +23,7 @@ pub mod host;
 pub mod infer;
 pub(crate) mod json;
 pub mod located;
+pub mod mapping;
 pub mod outcome;
 pub mod pipeline;
 pub mod request;
