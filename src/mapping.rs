@@ -197,32 +197,34 @@ mod tests {
         })
     }
 
+    fn event_of(context: &Value) -> Value {
+        let mut event = json!({});
+        to_event(context, &mut event);
+        event
+    }
+
+    fn context_of(event: &Value) -> Value {
+        let mut context = json!({});
+        to_context(event, &mut context);
+        context
+    }
+
     #[test]
     fn a_context_round_trips_through_the_event() {
-        let mut event = json!({});
-        to_event(&context(), &mut event);
-        let mut back = json!({});
-        to_context(&event, &mut back);
-        assert_eq!(back, context());
+        assert_eq!(context_of(&event_of(&context())), context());
     }
 
     #[test]
     fn an_event_round_trips_through_the_context() {
-        let mut event = json!({});
-        to_event(&context(), &mut event);
-        let mut context = json!({});
-        to_context(&event, &mut context);
-        let mut back = json!({});
-        to_event(&context, &mut back);
-        assert_eq!(back, event);
+        let event = event_of(&context());
+        assert_eq!(event_of(&context_of(&event)), event);
     }
 
     /// Auth0, "Migrate from Rules to Actions" ("Change how context data is accessed"), and the
     /// reference pages of the Rules context object and the post-login event object.
     #[test]
     fn the_documented_correspondences_hold() {
-        let mut event = json!({});
-        to_event(&context(), &mut event);
+        let event = event_of(&context());
         for (rules, actions) in [
             ("/clientID", "/client/client_id"),
             ("/clientMetadata", "/client/metadata"),
