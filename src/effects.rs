@@ -3,7 +3,7 @@
 //! Auth0's api objects differ: `access.deny(reason)` in post-login, `(code, reason)` in
 //! credentials-exchange, …), and a Rule's callback context into the same effects (`idToken` /
 //! `accessToken` claims, `accessToken.scope`, `multifactor`, `redirect`) as the Auth0 guide
-//! "Convert Rules to Actions" maps them. [`Effects`] applies them in order; the test runner and
+//! "Migrate from Rules to Actions" maps them. [`Effects`] applies them in order; the test runner and
 //! the printer read it, and the login simulator applies the same effects to its flow.
 
 use serde::{Deserialize, Serialize};
@@ -203,8 +203,8 @@ impl Effect {
         commands.iter().filter_map(move |c| Effect::of_call(trigger, c.call()))
     }
 
-    /// What the `context` a Rule called back with asks for, as the Actions api would (the Rules →
-    /// Actions table of `crate::mapping`): `context.idToken[k]` is `api.idToken.setCustomClaim`,
+    /// What the `context` a Rule called back with asks for, as the Actions api would (Auth0's
+    /// "Migrate from Rules to Actions"): `context.idToken[k]` is `api.idToken.setCustomClaim`,
     /// `context.accessToken[k]` `api.accessToken.setCustomClaim`, `context.accessToken.scope` the
     /// scopes, `context.multifactor` `api.multifactor.enable`, `context.redirect.url`
     /// `api.redirect.sendUserTo`.
