@@ -1,5 +1,6 @@
 //! Date helpers that know nothing of Auth0, on the `time` crate: epoch milliseconds as the
-//! ISO-8601 text JavaScript's `Date.prototype.toISOString` writes for years 0 to 9999.
+//! ISO-8601 text JavaScript's `Date.prototype.toISOString` writes for years 0 to 9999, and that
+//! text read back (jiff's parser).
 
 use time::OffsetDateTime;
 
@@ -40,9 +41,23 @@ pub fn iso_from_ms(ms: i64) -> String {
     )
 }
 
+/// An ISO-8601 timestamp (`2024-06-01T09:30:00.000Z`) as milliseconds since the epoch, through
+/// jiff's parser; `None` for text that is no timestamp.
+pub fn ms_from_iso(text: &str) -> Option<i64> {
+    text.parse::<jiff::Timestamp>().ok().map(|t| t.as_millisecond())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iso_text_reads_back_to_its_milliseconds() {
+        for ms in [0, 1_717_234_200_000, 951_782_400_123, -86_400_000] {
+            assert_eq!(ms_from_iso(&iso_from_ms(ms)), Some(ms), "{ms}");
+        }
+        assert_eq!(ms_from_iso("yesterday"), None);
+    }
 
     /// The expected texts are what Node's `new Date(ms).toISOString()` prints.
     #[test]

@@ -13,28 +13,31 @@
 //! ```
 
 pub mod actions;
+pub mod api_call;
 pub(crate) mod closed_set;
 pub(crate) mod dates;
+pub mod effects;
 pub mod engine;
 pub mod files;
-pub mod host;
-pub mod infer;
+pub(crate) mod host;
+pub(crate) mod infer;
 pub(crate) mod json;
-pub mod located;
-pub mod outcome;
+pub(crate) mod located;
+pub(crate) mod mapping;
+pub(crate) mod outcome;
 pub mod pipeline;
-pub mod request;
-pub mod rules;
+pub(crate) mod request;
+pub(crate) mod rules;
 pub mod serve;
 pub mod tenant;
 pub mod testing;
-pub mod trigger;
+pub(crate) mod trigger;
 pub mod url_pattern;
-pub mod warnings;
+pub(crate) mod warnings;
 
 pub use engine::{Limits, KILL_GRACE, PROCESS_OVERHEAD_MB, WORKER_ARG};
 pub use host::{run_if_requested, Host, HostConfig};
-pub use outcome::{Command, HttpRequest, LogLevel, LogLine, Outcome, OutcomeError, Status};
+pub use outcome::{CallbackResult, Command, HttpRequest, LogLevel, LogLine, Outcome, OutcomeError, Status};
 pub use request::{HttpMock, Phase, Request, RequestError};
 pub use rules::rule::MissingClientMetadata;
 pub use trigger::Trigger;

@@ -44,11 +44,7 @@ impl Status {
 }
 
 /// One recorded call of the Actions `api` or of the Rules `auth0` object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Command {
-    pub api: String,
-    pub args: Vec<Value>,
-}
+pub use crate::api_call::Command;
 
 /// One `fetch` a script made and the status its mock answered (`null`: no mock matched).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -179,11 +175,6 @@ impl Outcome {
             duration_ms: 0.0,
             warnings: vec![],
         }
-    }
-
-    /// The first recorded call of `api`, if any.
-    pub fn command(&self, api: &str) -> Option<&Command> {
-        self.commands.iter().find(|c| c.api == api)
     }
 }
 

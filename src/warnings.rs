@@ -17,6 +17,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde_json::Value;
 
+use crate::effects::{Effect, Token};
 use crate::outcome::Outcome;
 use crate::trigger::Trigger;
 
@@ -125,20 +126,14 @@ pub fn looks_secret(key: &str) -> bool {
 /// The ID-token claims a script set: `api.idToken.setCustomClaim(name, value)` of an Action, or
 /// `context.idToken[name] = value` of a Rule (as the callback passed it).
 fn id_token_claims(outcome: &Outcome) -> Vec<(String, Value)> {
-    if let Some(callback) = &outcome.callback {
-        return callback
-            .context
-            .get("idToken")
-            .and_then(Value::as_object)
-            .map(|claims| claims.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default();
-    }
-    outcome
-        .commands
-        .iter()
-        .filter(|command| command.api == "idToken.setCustomClaim")
-        .filter_map(|command| match command.args.as_slice() {
-            [Value::String(name), value, ..] => Some((name.clone(), value.clone())),
+    let effects: Vec<Effect> = match &outcome.callback {
+        Some(callback) => Effect::of_rule_context(&callback.context),
+        None => Effect::of_commands(outcome.trigger.unwrap_or(Trigger::PostLogin), &outcome.commands).collect(),
+    };
+    effects
+        .into_iter()
+        .filter_map(|effect| match effect {
+            Effect::Claim { token: Token::Id, key, value } => Some((key, value)),
             _ => None,
         })
         .collect()

@@ -24,7 +24,7 @@ async fn the_continue_phase_runs_on_continue_post_login() {
     let source = "exports.onExecutePostLogin = async (event, api) => { api.redirect.sendUserTo('https://idp.example.com/verify', { query: { a: '1' } }); };\nexports.onContinuePostLogin = async (event, api) => { api.idToken.setCustomClaim('continued', event.request.query.state); };";
     let first = run(inline(source)).await;
     assert_eq!(first.status, Status::Redirected);
-    assert_eq!(first.commands[0].args[0], json!("https://idp.example.com/verify?a=1"));
+    assert_eq!(first.commands[0].args()[0], json!("https://idp.example.com/verify?a=1"));
     let resumed = run(Request {
         phase: Some(Phase::Continue),
         event: Some(json!({"request": {"query": {"state": "abc"}}})),
@@ -32,7 +32,7 @@ async fn the_continue_phase_runs_on_continue_post_login() {
     })
     .await;
     assert_eq!(resumed.status, Status::Completed);
-    assert_eq!(resumed.commands[0].args, [json!("continued"), json!("abc")]);
+    assert_eq!(resumed.commands[0].args(), [json!("continued"), json!("abc")]);
 }
 
 #[tokio::test]

@@ -79,7 +79,7 @@ async fn fetch_is_answered_by_the_first_matching_mock_and_recorded() {
     .await;
     assert_eq!(outcome.status, Status::Completed, "{:?}", outcome.error);
     assert_eq!(outcome.returned, json!(200));
-    assert_eq!(outcome.commands[0].args, [json!("risk"), json!(0.9)]);
+    assert_eq!(outcome.commands[0].args(), [json!("risk"), json!(0.9)]);
     let request = &outcome.requests[0];
     assert_eq!(request.method, "GET");
     assert!(

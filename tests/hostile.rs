@@ -78,7 +78,7 @@ async fn logs_and_commands_made_before_running_out_of_memory_are_kept() {
     let outcome = host.run(inline(source)).await.unwrap();
     assert_eq!(outcome.status, Status::OutOfMemory, "{:?}", outcome.error);
     assert_eq!(apis(&outcome), ["idToken.setCustomClaim"]);
-    assert_eq!(outcome.commands[0].args, [json!("stage"), json!("before")]);
+    assert_eq!(outcome.commands[0].args(), [json!("stage"), json!("before")]);
     let logs: Vec<&str> = outcome.logs.iter().map(|l| l.message.as_str()).collect();
     assert_eq!(logs, ["before the bomb"]);
 }
@@ -91,7 +91,7 @@ async fn memory_bomb_with_a_request_level_cap_runs_on_its_own_isolate() {
     let bounded = "exports.onExecutePostLogin = async (event, api) => {\n  const hoard = [];\n  for (let i = 0; i < 25; i++) hoard.push(new Array(100000).fill(i));\n  api.idToken.setCustomClaim('held', hoard.length);\n};\n";
     let under_default = run(inline(bounded)).await;
     assert_eq!(under_default.status, Status::Completed, "{:?}", under_default.error);
-    assert_eq!(under_default.commands[0].args[1], json!(25));
+    assert_eq!(under_default.commands[0].args()[1], json!(25));
     let capped = run(Request { memory_mb: Some(24), ..inline(bounded) }).await;
     assert_eq!(capped.status, Status::OutOfMemory, "{:?}", capped.error);
     assert!(capped.error.unwrap().message.contains("24 MiB"));

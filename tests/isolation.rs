@@ -42,7 +42,7 @@ async fn module_state_is_fresh_for_every_execution() {
     let host = single_worker_host(Limits::default());
     for _ in 0..3 {
         let outcome = host.run(inline(COUNTER_ACTION)).await.unwrap();
-        assert_eq!(outcome.commands[0].args[1], json!(1));
+        assert_eq!(outcome.commands[0].args()[1], json!(1));
     }
 }
 
@@ -52,10 +52,10 @@ async fn a_shared_container_keeps_module_state_between_executions() {
     let shared = || Request { container: Some("tenant-a".into()), ..inline(COUNTER_ACTION) };
     for expected in 1..=3 {
         let outcome = host.run(shared()).await.unwrap();
-        assert_eq!(outcome.commands[0].args[1], json!(expected));
+        assert_eq!(outcome.commands[0].args()[1], json!(expected));
     }
     let other = host.run(Request { container: Some("tenant-b".into()), ..inline(COUNTER_ACTION) }).await.unwrap();
-    assert_eq!(other.commands[0].args[1], json!(1));
+    assert_eq!(other.commands[0].args()[1], json!(1));
 }
 
 #[tokio::test]
@@ -76,7 +76,7 @@ async fn shared_containers_are_deterministic_across_a_multi_worker_pool() {
     // Whatever worker takes the job, the same container key always meets the same state.
     for expected in 1..=4 {
         let outcome = run(Request { container: Some("pool-wide".into()), ..inline(COUNTER_ACTION) }).await;
-        assert_eq!(outcome.commands[0].args[1], json!(expected));
+        assert_eq!(outcome.commands[0].args()[1], json!(expected));
     }
 }
 
@@ -97,9 +97,9 @@ async fn each_script_keeps_its_own_module_state_in_a_shared_container() {
     let host = single_worker_host(Limits::default());
     let other = "let calls = 100;\nexports.onExecutePostLogin = async (event, api) => { calls += 1; api.idToken.setCustomClaim('count', calls); };";
     let shared = |source: &str| Request { container: Some("tenant".into()), ..inline(source) };
-    assert_eq!(host.run(shared(COUNTER_ACTION)).await.unwrap().commands[0].args[1], json!(1));
-    assert_eq!(host.run(shared(other)).await.unwrap().commands[0].args[1], json!(101));
-    assert_eq!(host.run(shared(COUNTER_ACTION)).await.unwrap().commands[0].args[1], json!(2));
+    assert_eq!(host.run(shared(COUNTER_ACTION)).await.unwrap().commands[0].args()[1], json!(1));
+    assert_eq!(host.run(shared(other)).await.unwrap().commands[0].args()[1], json!(101));
+    assert_eq!(host.run(shared(COUNTER_ACTION)).await.unwrap().commands[0].args()[1], json!(2));
 }
 
 #[tokio::test]
@@ -118,10 +118,10 @@ async fn rules_share_global_within_a_container_as_in_one_webtask_container() {
 async fn an_idle_timeout_keeps_the_isolate_and_its_containers() {
     let host = single_worker_host(Limits { timeout_ms: 200, memory_mb: 128 });
     let shared = || Request { container: Some("survivor".into()), ..inline(COUNTER_ACTION) };
-    assert_eq!(host.run(shared()).await.unwrap().commands[0].args[1], json!(1));
+    assert_eq!(host.run(shared()).await.unwrap().commands[0].args()[1], json!(1));
     let slow = host.run(script_request("hostile/slow-wait.action.js")).await.unwrap();
     assert_eq!(slow.status, Status::Timeout);
-    assert_eq!(host.run(shared()).await.unwrap().commands[0].args[1], json!(2));
+    assert_eq!(host.run(shared()).await.unwrap().commands[0].args()[1], json!(2));
 }
 
 /// The hostile review's setting: one worker, 1 s timeout, default heap.
@@ -196,13 +196,13 @@ async fn every_execution_gets_a_fresh_module_function() {
     for _ in 0..2 {
         let outcome = host.run(script_request("hostile/callee-stash.action.js")).await.unwrap();
         assert_eq!(outcome.status, Status::Completed);
-        assert_eq!(outcome.commands[0].args, [json!("seen"), json!(null)], "data left on the wrapper survived");
+        assert_eq!(outcome.commands[0].args(), [json!("seen"), json!(null)], "data left on the wrapper survived");
     }
     // A shared container keeps its module, and so its function, as before.
     let shared = || Request { container: Some("tenant".into()), ..script_request("hostile/callee-stash.action.js") };
-    assert_eq!(host.run(shared()).await.unwrap().commands[0].args[1], json!(null));
+    assert_eq!(host.run(shared()).await.unwrap().commands[0].args()[1], json!(null));
     assert_eq!(
-        host.run(shared()).await.unwrap().commands[0].args[1],
+        host.run(shared()).await.unwrap().commands[0].args()[1],
         json!(null),
         "the module is evaluated once per container"
     );

@@ -82,7 +82,7 @@ async fn configuration_and_auth0_globals() {
             .await;
     assert_eq!(outcome.status, Status::Completed);
     assert_eq!(apis(&outcome), ["auth0.users.updateAppMetadata", "auth0.users.updateUserMetadata"]);
-    assert_eq!(outcome.commands[0].args[1], json!({"plan": "pro"}));
+    assert_eq!(outcome.commands[0].args()[1], json!({"plan": "pro"}));
     let context = outcome.callback.unwrap().context;
     assert_eq!(context["idToken"]["cb"], json!("dark"));
     assert!(context["idToken"]["domain"].as_str().unwrap().ends_with(".auth0.com"));

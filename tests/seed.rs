@@ -26,7 +26,7 @@ async fn action_denies_an_unverified_user_when_the_application_has_other_metadat
     let outcome = action_with_event("seed/events/app-without-flag.json").await;
     assert_eq!(outcome.status, Status::Denied);
     assert_eq!(apis(&outcome), ["access.deny"]);
-    assert_eq!(outcome.commands[0].args, [json!("Please verify your email address before logging in.")]);
+    assert_eq!(outcome.commands[0].args(), [json!("Please verify your email address before logging in.")]);
 }
 
 #[tokio::test]
@@ -41,7 +41,7 @@ async fn action_sets_claims_for_a_verified_user_from_the_client_metadata_field()
     let outcome = run(Request { client_metadata: Some(json!({"TIER": "gold"})), ..script_request(ACTION) }).await;
     assert_eq!(outcome.status, Status::Completed);
     assert_eq!(apis(&outcome), ["idToken.setCustomClaim", "accessToken.setCustomClaim"]);
-    assert_eq!(outcome.commands[1].args, [json!("https://example.com/tier"), json!("gold")]);
+    assert_eq!(outcome.commands[1].args(), [json!("https://example.com/tier"), json!("gold")]);
 
     let flagged = run(Request {
         client_metadata: Some(json!({"SKIP_VERIFICATION": "yes"})),

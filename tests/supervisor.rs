@@ -25,7 +25,7 @@ async fn assert_next_is_correct(host: &Host) {
         .unwrap();
     assert_eq!(next.status, Status::Completed, "{next:?}");
     assert_eq!(apis(&next), ["idToken.setCustomClaim", "accessToken.setCustomClaim"]);
-    assert_eq!(next.commands[1].args, [json!("https://example.com/tier"), json!("gold")]);
+    assert_eq!(next.commands[1].args(), [json!("https://example.com/tier"), json!("gold")]);
     assert!(next.logs.is_empty(), "{:?}", next.logs);
 }
 
@@ -92,7 +92,7 @@ async fn memory_outside_the_heap_counts_against_the_requests_own_cap() {
     assert_eq!(outcome.error.unwrap().name, "OutOfMemoryError");
     let large = host.run(script_request("hostile/shared-memory.action.js")).await.unwrap();
     assert_eq!(large.status, Status::Completed, "{large:?}");
-    assert_eq!(large.commands[0].args, [json!("buffers"), json!(10)]);
+    assert_eq!(large.commands[0].args(), [json!("buffers"), json!(10)]);
     assert_next_is_correct(&host).await;
 }
 

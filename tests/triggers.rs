@@ -17,7 +17,7 @@ fn handler(handler: &str, body: &str) -> Request {
 
 /// `(api, args)` of every recorded command, for whole-list comparisons.
 fn calls(outcome: &actionhost::Outcome) -> Vec<(String, Value)> {
-    outcome.commands.iter().map(|c| (c.api.clone(), Value::Array(c.args.clone()))).collect()
+    outcome.commands.iter().map(|c| (c.name().to_string(), Value::Array(c.args().to_vec()))).collect()
 }
 
 fn call(api: &str, args: Value) -> (String, Value) {
@@ -241,7 +241,7 @@ async fn password_reset_post_challenge_redirects_denies_and_a_deny_wins() {
     .await;
     assert_eq!(denied.status, Status::Denied);
     assert_eq!(apis(&denied), ["redirect.sendUserTo", "access.deny"]);
-    assert_eq!(denied.commands[1].args, [json!("Reset disabled.")]);
+    assert_eq!(denied.commands[1].args(), [json!("Reset disabled.")]);
 }
 
 #[tokio::test]

@@ -47,7 +47,7 @@ pub async fn run(request: Request) -> Outcome {
 
 /// The api names of an outcome's commands, in order.
 pub fn apis(outcome: &Outcome) -> Vec<&str> {
-    outcome.commands.iter().map(|c| c.api.as_str()).collect()
+    outcome.commands.iter().map(|c| c.name().as_str()).collect()
 }
 
 /// The built binary, run from the crate root, without the caller's own keyword mappings (a

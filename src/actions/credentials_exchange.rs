@@ -4,7 +4,6 @@
 //! Its default `event` is `events/credentials_exchange.json`; its `api` is in `js_runtime/actions/credentials_exchange/`.
 
 use super::ActionTrigger;
-use crate::outcome::Status;
 use crate::trigger::Trigger;
 
 pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
@@ -12,6 +11,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     execute: "onExecuteCredentialsExchange",
     resume: None,
     default_event: || super::json_event!("events/credentials_exchange.json"),
-    outcomes: &[("access.deny", Status::Denied)],
     requires: None,
 };

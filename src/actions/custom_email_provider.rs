@@ -11,6 +11,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     execute: "onExecuteCustomEmailProvider",
     resume: None,
     default_event: || super::json_event!("events/custom_email_provider.json"),
-    outcomes: &[],
     requires: None,
 };

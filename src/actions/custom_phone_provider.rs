@@ -11,6 +11,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     execute: "onExecuteCustomPhoneProvider",
     resume: None,
     default_event: || super::json_event!("events/custom_phone_provider.json"),
-    outcomes: &[],
     requires: None,
 };

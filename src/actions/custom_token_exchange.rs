@@ -4,7 +4,7 @@
 //! Its default `event` is `events/custom_token_exchange.json`; its `api` is in `js_runtime/actions/custom_token_exchange/`.
 
 use super::ActionTrigger;
-use crate::outcome::Status;
+use crate::api_call::ApiName;
 use crate::trigger::Trigger;
 
 pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
@@ -12,9 +12,8 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     execute: "onExecuteCustomTokenExchange",
     resume: None,
     default_event: || super::json_event!("events/custom_token_exchange.json"),
-    outcomes: &[("access.deny", Status::Denied), ("access.rejectInvalidSubjectToken", Status::Denied)],
     requires: Some((
-        &["authentication.setUserById", "authentication.setUserByConnection"],
+        &[ApiName::AuthenticationSetUserById, ApiName::AuthenticationSetUserByConnection],
         "the Action set no user: exactly one of api.authentication.setUserById and \
          api.authentication.setUserByConnection must be called, unless the exchange is denied (Auth0 fails it)",
     )),

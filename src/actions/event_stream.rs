@@ -10,6 +10,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     execute: "onExecuteEventStream",
     resume: None,
     default_event: || super::json_event!("events/event_stream.json"),
-    outcomes: &[],
     requires: None,
 };

@@ -1,5 +1,5 @@
 //! Auth0 Actions: one module per trigger, each giving its [`ActionTrigger`] (handler names,
-//! default `event`, which recorded commands decide the outcome), registered in [`spec`]; the
+//! default `event`, a command it requires), registered in [`spec`]; the
 //! inputs every trigger's handler receives (`input.rs`) and how its result reads. Each trigger's
 //! `api` lives in `js_runtime/actions/<trigger>/`, registered in `js_runtime/actions/triggers.js`.
 
@@ -23,6 +23,8 @@ use serde_json::Value;
 pub(crate) use extension::extension;
 pub(crate) use input::build_input;
 
+use crate::api_call::ApiName;
+use crate::effects::Effect;
 use crate::outcome::{Command, OutcomeError, Status};
 use crate::trigger::Trigger;
 
@@ -38,12 +40,9 @@ pub struct ActionTrigger {
     pub resume: Option<&'static str>,
     /// The complete default `event` a request's overrides are merged into.
     pub default_event: fn() -> Value,
-    /// Recorded commands that decide the outcome, strongest first: the first one recorded of
-    /// this list gives the status (`access.deny` → denied); none of them: completed.
-    pub outcomes: &'static [(&'static str, Status)],
     /// Commands of which an execution that completes must record one, and the message of the
     /// error it is otherwise (custom-token-exchange must set the user).
-    pub requires: Option<(&'static [&'static str], &'static str)>,
+    pub requires: Option<(&'static [ApiName], &'static str)>,
 }
 
 impl ActionTrigger {
@@ -82,18 +81,23 @@ pub fn by_handler(handler: &str) -> Option<&'static ActionTrigger> {
 }
 
 /// Reads the runner's `{ok, returned}` / `{ok: false, error}` result with the recorded
-/// commands: the trigger's deciding commands give the status.
+/// commands: a call that denies in the trigger's api (`access.deny`, …) makes it denied, else
+/// `redirect.sendUserTo` redirected (a deny wins over a redirect, `docs/outcome.md`), else it
+/// completed.
 pub fn interpret(spec: &ActionTrigger, value: &Value, commands: &[Command]) -> (Status, Value, Option<OutcomeError>) {
     if value["ok"] != Value::Bool(true) {
         return (Status::Error, Value::Null, Some(OutcomeError::from_js(&value["error"])));
     }
-    let status = spec
-        .outcomes
-        .iter()
-        .find(|(api, _)| commands.iter().any(|c| c.api == *api))
-        .map_or(Status::Completed, |(_, status)| *status);
+    let effects: Vec<Effect> = Effect::of_commands(spec.trigger, commands).collect();
+    let status = if effects.iter().any(|e| matches!(e, Effect::Deny(_))) {
+        Status::Denied
+    } else if effects.iter().any(|e| matches!(e, Effect::Redirect(_))) {
+        Status::Redirected
+    } else {
+        Status::Completed
+    };
     if let Some((one_of, message)) = spec.requires {
-        if status == Status::Completed && !commands.iter().any(|c| one_of.contains(&c.api.as_str())) {
+        if status == Status::Completed && !commands.iter().any(|c| one_of.contains(&c.name())) {
             return (Status::Error, value["returned"].clone(), Some(OutcomeError::new("Error", message)));
         }
     }
@@ -116,6 +120,7 @@ use json_event;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn every_actions_trigger_has_one_entry_with_its_own_handlers() {
@@ -132,8 +137,8 @@ mod tests {
         assert!(spec(Trigger::Rule).is_none());
     }
 
-    fn command(api: &str) -> Command {
-        Command { api: api.into(), args: vec![] }
+    fn command(api: &str, args: Value) -> Command {
+        serde_json::from_value(serde_json::json!({"api": api, "args": args})).unwrap()
     }
 
     /// Auth0's custom-token-exchange api reference: "Exactly one of
@@ -142,13 +147,19 @@ mod tests {
     fn a_token_exchange_that_sets_no_user_fails() {
         let spec = spec(Trigger::CustomTokenExchange).unwrap();
         let ok = serde_json::json!({"ok": true, "returned": null});
-        let (status, _, error) = interpret(spec, &ok, &[command("cache.set")]);
+        let (status, _, error) = interpret(spec, &ok, &[command("cache.set", json!(["k", "v", {}]))]);
         assert_eq!(status, Status::Error);
         assert!(error.unwrap().message.starts_with("the Action set no user"));
-        assert_eq!(interpret(spec, &ok, &[command("authentication.setUserById")]).0, Status::Completed);
-        assert_eq!(interpret(spec, &ok, &[command("authentication.setUserByConnection")]).0, Status::Completed);
-        assert_eq!(interpret(spec, &ok, &[command("access.rejectInvalidSubjectToken")]).0, Status::Denied);
-        // Other triggers complete without any command.
+        assert_eq!(interpret(spec, &ok, &[command("authentication.setUserById", json!(["u"]))]).0, Status::Completed);
+        let by_connection = command("authentication.setUserByConnection", json!(["db", {}, null]));
+        assert_eq!(interpret(spec, &ok, &[by_connection]).0, Status::Completed);
+        let reject = command("access.rejectInvalidSubjectToken", json!(["expired"]));
+        assert_eq!(interpret(spec, &ok, &[reject]).0, Status::Denied);
+        // A deny wins over a redirect (`docs/outcome.md`); other triggers complete without any command.
+        let post_login = super::spec(Trigger::PostLogin).unwrap();
+        let both = [command("redirect.sendUserTo", json!(["https://x"])), command("access.deny", json!(["no"]))];
+        assert_eq!(interpret(post_login, &ok, &both).0, Status::Denied);
+        assert_eq!(interpret(post_login, &ok, &both[..1]).0, Status::Redirected);
         assert_eq!(interpret(super::spec(Trigger::PostLogin).unwrap(), &ok, &[]).0, Status::Completed);
     }
 

@@ -4,7 +4,6 @@
 //! Its default `event` is `events/password_reset_post_challenge.json`; its `api` is in `js_runtime/actions/password_reset_post_challenge/`.
 
 use super::ActionTrigger;
-use crate::outcome::Status;
 use crate::trigger::Trigger;
 
 pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
@@ -12,6 +11,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     execute: "onExecutePostChallenge",
     resume: Some("onContinuePostChallenge"),
     default_event: || super::json_event!("events/password_reset_post_challenge.json"),
-    outcomes: &[("access.deny", Status::Denied), ("redirect.sendUserTo", Status::Redirected)],
     requires: None,
 };

@@ -10,6 +10,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     execute: "onExecutePostChangePassword",
     resume: None,
     default_event: || super::json_event!("events/post_change_password.json"),
-    outcomes: &[],
     requires: None,
 };

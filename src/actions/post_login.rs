@@ -3,15 +3,12 @@
 
 use super::post_login_event::default_post_login_event;
 use super::ActionTrigger;
-use crate::outcome::Status;
 use crate::trigger::Trigger;
 
-/// A deny wins over a redirect, which wins over a normal completion (`docs/outcome.md`).
 pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     trigger: Trigger::PostLogin,
     execute: "onExecutePostLogin",
     resume: Some("onContinuePostLogin"),
     default_event: default_post_login_event,
-    outcomes: &[("access.deny", Status::Denied), ("redirect.sendUserTo", Status::Redirected)],
     requires: None,
 };

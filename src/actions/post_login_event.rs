@@ -8,23 +8,9 @@
 
 use serde_json::{json, Map, Value};
 
-/// When the password authentication happened, as Actions (ISO string) and Rules (ms) expose it.
+/// When the password authentication happened, as Actions expose it (ISO text; Rules see its
+/// epoch milliseconds).
 const AUTHENTICATED_AT_ISO: &str = "2024-06-01T09:30:00.000Z";
-const AUTHENTICATED_AT_MS: i64 = 1_717_234_200_000;
-
-/// Actions `request.geoip` uses camelCase keys, Rules `context.request.geoip` snake_case.
-pub(crate) const GEOIP_KEYS: [(&str, &str); 10] = [
-    ("cityName", "city_name"),
-    ("continentCode", "continent_code"),
-    ("countryCode", "country_code"),
-    ("countryCode3", "country_code3"),
-    ("countryName", "country_name"),
-    ("latitude", "latitude"),
-    ("longitude", "longitude"),
-    ("subdivisionCode", "subdivision_code"),
-    ("subdivisionName", "subdivision_name"),
-    ("timeZone", "time_zone"),
-];
 
 /// A complete post-login `event`: every required field plus the commonly used optional ones.
 /// `organization` and `resource_server` are absent, as for a login without them.
@@ -132,49 +118,31 @@ pub fn default_rule_user() -> Value {
 ///
 /// Has no `clientMetadata` key: the host adds it only when the application has metadata.
 pub fn default_rule_context() -> Value {
-    let event = default_post_login_event();
-    let (client, connection, request, tx) =
-        (&event["client"], &event["connection"], &event["request"], &event["transaction"]);
-    let geoip: Map<String, Value> = request["geoip"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(key, value)| {
-            let snake = GEOIP_KEYS.iter().find(|(camel, _)| camel == key).map_or(key.as_str(), |(_, s)| s);
-            (snake.to_owned(), value.clone())
-        })
-        .collect();
-    json!({
-        "tenant": event["tenant"]["id"],
-        "clientID": client["client_id"],
-        "clientName": client["name"],
-        "connection": connection["name"],
-        "connectionID": connection["id"],
-        "connectionStrategy": connection["strategy"],
-        "connectionMetadata": {},
-        "protocol": tx["protocol"],
-        "request": {
-            "userAgent": request["user_agent"],
-            "ip": request["ip"],
-            "hostname": request["hostname"],
-            "query": request["query"],
-            "body": request["body"],
-            "geoip": geoip
-        },
-        "stats": { "loginsCount": event["stats"]["logins_count"] },
-        "sso": { "with_auth0": false, "with_dbconn": false, "current_clients": [] },
-        "accessToken": {},
-        "idToken": {},
-        "authentication": { "methods": [{ "name": "pwd", "timestamp": AUTHENTICATED_AT_MS }] },
-        "authorization": event["authorization"],
-        "sessionID": event["session"]["id"],
-        "locale": tx["locale"]
-    })
+    let mut mapped = json!({});
+    crate::mapping::to_context(&default_post_login_event(), &mut mapped);
+    let Value::Object(mapped) = mapped else { unreachable!("made an object") };
+    let mut context = Map::new();
+    for (key, value) in mapped {
+        if key == "clientMetadata" {
+            continue;
+        }
+        // The Rules-only objects, where the default context has always shown them.
+        if key == "authentication" {
+            context.insert("sso".into(), json!({ "with_auth0": false, "with_dbconn": false, "current_clients": [] }));
+            context.insert("accessToken".into(), json!({}));
+            context.insert("idToken".into(), json!({}));
+        }
+        context.insert(key, value);
+    }
+    Value::Object(context)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`AUTHENTICATED_AT_ISO`] in epoch milliseconds, as a Rule sees it.
+    const AUTHENTICATED_AT_MS: i64 = 1_717_234_200_000;
 
     fn has(v: &Value, pointer: &str) -> bool {
         v.pointer(pointer).is_some()

@@ -10,6 +10,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     execute: "onExecutePostUserRegistration",
     resume: None,
     default_event: || super::json_event!("events/post_user_registration.json"),
-    outcomes: &[],
     requires: None,
 };

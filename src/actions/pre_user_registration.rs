@@ -4,7 +4,6 @@
 //! Its default `event` is `events/pre_user_registration.json`; its `api` is in `js_runtime/actions/pre_user_registration/`.
 
 use super::ActionTrigger;
-use crate::outcome::Status;
 use crate::trigger::Trigger;
 
 pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
@@ -12,6 +11,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     execute: "onExecutePreUserRegistration",
     resume: Some("onContinuePreUserRegistration"),
     default_event: || super::json_event!("events/pre_user_registration.json"),
-    outcomes: &[("access.deny", Status::Denied), ("validation.error", Status::Denied)],
     requires: None,
 };

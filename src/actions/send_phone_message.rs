@@ -10,6 +10,5 @@ pub(crate) const TRIGGER: ActionTrigger = ActionTrigger {
     execute: "onExecuteSendPhoneMessage",
     resume: None,
     default_event: || super::json_event!("events/send_phone_message.json"),
-    outcomes: &[],
     requires: None,
 };

@@ -4,8 +4,9 @@
 
 use std::fmt::Write;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use actionhost::effects::{Effect, Effects};
 use actionhost::{Outcome, Status, Trigger};
 
 pub fn human(outcome: &Outcome) -> String {
@@ -13,14 +14,25 @@ pub fn human(outcome: &Outcome) -> String {
     let script = outcome.script.as_deref().unwrap_or("?");
     let trigger = outcome.trigger.map_or("?", Trigger::as_str);
     let _ = writeln!(out, "status: {}  ({script}, {trigger}, {:.1} ms)", outcome.status.as_str(), outcome.duration_ms);
-    if let Some(reason) = denial(outcome) {
+    // An Action's calls; a Rule's custom claims from the context it called back with.
+    let mut effects = Effects::default();
+    for effect in Effect::of_commands(outcome.trigger.unwrap_or(Trigger::PostLogin), &outcome.commands) {
+        effects.apply(effect);
+    }
+    if let Some(callback) = &outcome.callback {
+        for effect in Effect::of_rule_context(&callback.context) {
+            if matches!(effect, Effect::Claim { .. }) {
+                effects.apply(effect);
+            }
+        }
+    }
+    if let Some(reason) = denial(outcome, &effects) {
         let _ = writeln!(out, "denied: {reason}");
     }
-    if let Some(url) = outcome.command("redirect.sendUserTo").and_then(|c| c.args.first()) {
-        let _ = writeln!(out, "redirect: {}", text(url));
+    if let Some(url) = &effects.redirect {
+        let _ = writeln!(out, "redirect: {url}");
     }
-    let (id_token, access_token) = claims(outcome);
-    for (name, claims) in [("id token", id_token), ("access token", access_token)] {
+    for (name, claims) in [("id token", &effects.id_token), ("access token", &effects.access_token)] {
         if !claims.is_empty() {
             let _ = writeln!(out, "{name} claims:");
             for (key, value) in claims {
@@ -31,8 +43,8 @@ pub fn human(outcome: &Outcome) -> String {
     if !outcome.commands.is_empty() {
         let _ = writeln!(out, "commands:");
         for (index, command) in outcome.commands.iter().enumerate() {
-            let args: Vec<String> = command.args.iter().map(Value::to_string).collect();
-            let _ = writeln!(out, "  {}. {}({})", index + 1, command.api, args.join(", "));
+            let args: Vec<String> = command.args().iter().map(Value::to_string).collect();
+            let _ = writeln!(out, "  {}. {}({})", index + 1, command.name(), args.join(", "));
         }
     }
     if let Some(callback) = &outcome.callback {
@@ -72,37 +84,12 @@ pub fn human(outcome: &Outcome) -> String {
     out
 }
 
-fn denial(outcome: &Outcome) -> Option<String> {
+fn denial(outcome: &Outcome, effects: &Effects) -> Option<String> {
     if outcome.status != Status::Denied {
         return None;
     }
-    if let Some(command) = outcome.command("access.deny") {
-        return Some(command.args.first().map(text).unwrap_or_default());
+    if let Some(denial) = &effects.deny {
+        return Some(denial.text());
     }
     outcome.callback.as_ref()?.error.as_ref().map(|e| format!("{}: {}", e.name, e.message))
-}
-
-/// Custom claims: from `setCustomClaim` commands (Actions) or the callback's context (Rules).
-fn claims(outcome: &Outcome) -> (Map<String, Value>, Map<String, Value>) {
-    if let Some(callback) = &outcome.callback {
-        let bag = |key: &str| callback.context.get(key).and_then(Value::as_object).cloned().unwrap_or_default();
-        return (bag("idToken"), bag("accessToken"));
-    }
-    let mut id_token = Map::new();
-    let mut access_token = Map::new();
-    for command in &outcome.commands {
-        let target = match command.api.as_str() {
-            "idToken.setCustomClaim" => &mut id_token,
-            "accessToken.setCustomClaim" => &mut access_token,
-            _ => continue,
-        };
-        if let [Value::String(key), value, ..] = command.args.as_slice() {
-            target.insert(key.clone(), value.clone());
-        }
-    }
-    (id_token, access_token)
-}
-
-fn text(value: &Value) -> String {
-    value.as_str().map_or_else(|| value.to_string(), str::to_owned)
 }

@@ -95,8 +95,8 @@ fn step_lines(out: &mut String, number: usize, step: &Step, width: usize) {
     let resumed = if step.resumed { "  [after /continue]" } else { "" };
     let _ = writeln!(out, "  {number:>2}. {title:width$}  {}{phase}  {:.1} ms{resumed}", step.status, step.duration_ms);
     for command in &step.commands {
-        let args: Vec<String> = command.args.iter().map(Value::to_string).collect();
-        let _ = writeln!(out, "        {}({})", command.api, args.join(", "));
+        let args: Vec<String> = command.args().iter().map(Value::to_string).collect();
+        let _ = writeln!(out, "        {}({})", command.name(), args.join(", "));
     }
     for line in &step.logs {
         for text in line.message.lines() {

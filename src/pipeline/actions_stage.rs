@@ -9,17 +9,14 @@ use std::time::Instant;
 
 use serde_json::{json, Map, Value};
 
-use super::flow::{End, Flow, Mfa, Resume};
-use super::metadata::Field;
+use super::flow::{End, Flow, Resume};
 use super::step_request;
 use super::transcript::{diff, Step, StepKind};
-use crate::outcome::{Command, OutcomeError, Status};
+use crate::effects::{Effect, Effects};
+use crate::outcome::{OutcomeError, Status};
 use crate::request::{Phase, Request, RequestError, Trigger};
 use crate::tenant::Tenant;
 use crate::Host;
-
-/// The api calls that change the event the next Action sees.
-const EVENT_CHANGING: [&str; 3] = ["user.setAppMetadata", "user.setUserMetadata", "transaction.setMetadata"];
 
 /// Runs the Actions from `start`; with `continue_query`, the first one runs its
 /// `onContinuePostLogin` with that `/continue` query.
@@ -62,37 +59,25 @@ pub async fn run(
             return Ok(End::Failed { by, error: Box::new(error) });
         }
         let mut changes = Vec::new();
-        if outcome.commands.iter().any(|c| EVENT_CHANGING.contains(&c.api.as_str())) {
-            let before = event.clone();
-            apply_commands(flow, &mut event, &outcome.commands, &by);
-            diff("/event", &before, &event, &mut changes);
-        } else {
-            apply_commands(flow, &mut event, &outcome.commands, &by);
+        let before = event.clone();
+        let mut effects = Effects::default();
+        for effect in Effect::of_commands(Trigger::PostLogin, &outcome.commands) {
+            flow.apply(&effect, &mut event, &by);
+            effects.apply(effect);
         }
+        diff("/event", &before, &event, &mut changes);
         flow.push(Step::ran(StepKind::Action, &action.name, Some(phase), &outcome, ms, changes));
         match outcome.status {
             Status::Denied => {
-                let reason = outcome
-                    .command("access.deny")
-                    .and_then(|c| c.args.first())
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
+                let reason = effects.deny.map(|d| d.text()).unwrap_or_default();
                 flow.event = Some(event);
-                return Ok(End::Denied { by, reason: reason.to_owned() });
+                return Ok(End::Denied { by, reason });
             }
             Status::Redirected => {
-                let url = outcome
-                    .commands
-                    .iter()
-                    .rev()
-                    .find(|c| c.api == "redirect.sendUserTo")
-                    .and_then(|c| c.args.first())
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
                 flow.event = Some(event);
                 return Ok(End::Redirect {
                     by,
-                    url: url.to_owned(),
+                    url: effects.redirect.unwrap_or_default(),
                     resume: Resume::Action { index, name: action.name.clone() },
                 });
             }
@@ -101,80 +86,6 @@ pub async fn run(
     }
     flow.event = Some(event);
     Ok(End::Completed)
-}
-
-/// What an Action's api calls change for the rest of the flow.
-fn apply_commands(flow: &mut Flow, event: &mut Value, commands: &[Command], by: &str) {
-    for command in commands {
-        let args = command.args.as_slice();
-        match (command.api.as_str(), args) {
-            ("idToken.setCustomClaim", [Value::String(key), value, ..]) => flow.id_claims.set(key, value.clone(), by),
-            ("accessToken.setCustomClaim", [Value::String(key), value, ..]) => {
-                flow.access_claims.set(key, value.clone(), by)
-            }
-            ("accessToken.addScope", [Value::String(scope), ..]) if !flow.scopes.contains(scope) => {
-                flow.scopes.push(scope.clone())
-            }
-            ("accessToken.removeScope", [Value::String(scope), ..]) => flow.scopes.retain(|s| s != scope),
-            ("multifactor.enable", [Value::String(provider), options, ..]) => {
-                flow.mfa = (provider != "none").then(|| Mfa {
-                    provider: provider.clone(),
-                    allow_remember_browser: options["allowRememberBrowser"].as_bool().unwrap_or(false),
-                    factors: None,
-                    by: by.to_owned(),
-                });
-            }
-            (
-                api @ ("authentication.challengeWith"
-                | "authentication.challengeWithAny"
-                | "authentication.enrollWith"
-                | "authentication.enrollWithAny"),
-                [factors, rest @ ..],
-            ) => {
-                let mut list: Vec<Value> = match factors {
-                    Value::Array(list) => list.clone(),
-                    one => vec![one.clone()],
-                };
-                if let Some(Value::Array(more)) = rest.first().and_then(|o| o.get("additionalFactors")) {
-                    list.extend(more.iter().cloned());
-                }
-                let provider = if api.contains("enroll") { "enroll" } else { "challenge" };
-                flow.mfa = Some(Mfa {
-                    provider: provider.into(),
-                    allow_remember_browser: false,
-                    factors: Some(Value::Array(list)),
-                    by: by.to_owned(),
-                });
-            }
-            (api @ ("user.setAppMetadata" | "user.setUserMetadata"), [Value::String(key), value, ..]) => {
-                let field = if api == "user.setAppMetadata" { Field::App } else { Field::User };
-                flow.pending.set(field, key, value.clone());
-                let meta = &mut event["user"][field.key()];
-                if !meta.is_object() {
-                    *meta = json!({});
-                }
-                set_or_remove(meta, key, value);
-            }
-            ("transaction.setMetadata", [Value::String(key), value, ..]) => {
-                let meta = &mut event["transaction"]["metadata"];
-                if !meta.is_object() {
-                    *meta = json!({});
-                }
-                set_or_remove(meta, key, value);
-            }
-            _ => {}
-        }
-    }
-}
-
-fn set_or_remove(object: &mut Value, key: &str, value: &Value) {
-    if let Value::Object(map) = object {
-        if value.is_null() {
-            map.shift_remove(key);
-        } else {
-            map.insert(key.to_owned(), value.clone());
-        }
-    }
 }
 
 /// What the tenant's bindings would make Auth0 do differently from what runs here: a bound

@@ -2,12 +2,13 @@
 //! ([`End`]), and what the login's result is made of once it has ended.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use super::claims::CustomClaims;
 use super::login::{Login, REQUESTED_SCOPES};
 use super::metadata::{Field, MetadataPatch};
 use super::transcript::Step;
+use crate::effects::{self, Effect, Token};
 use crate::outcome::OutcomeError;
 
 /// An MFA requirement: `multifactor.enable` / `context.multifactor` (`provider`), or an
@@ -21,6 +22,19 @@ pub struct Mfa {
     pub factors: Option<Value>,
     /// `rule NAME` / `action NAME`.
     pub by: String,
+}
+
+impl Mfa {
+    /// The requirement an MFA effect makes; `None` for provider `none` (or no provider).
+    pub fn required(mfa: &effects::Mfa, by: &str) -> Option<Mfa> {
+        let provider = mfa.provider.as_str().filter(|p| *p != "none")?;
+        Some(Mfa {
+            provider: provider.to_owned(),
+            allow_remember_browser: mfa.allow_remember_browser.as_bool().unwrap_or(false),
+            factors: mfa.factors.clone(),
+            by: by.to_owned(),
+        })
+    }
 }
 
 /// Where a suspended login resumes.
@@ -101,6 +115,24 @@ impl Flow {
         self.unsaved.extend(patch);
     }
 
+    /// Applies one effect of an Action (`by`) to the flow and to the `event` the next Action sees:
+    /// claims, scopes and MFA for the tokens; metadata writes batched for the end of the flow and
+    /// shown in `event.user`; transaction metadata in `event.transaction.metadata`.
+    pub fn apply(&mut self, effect: &Effect, event: &mut Value, by: &str) {
+        match effect {
+            Effect::Claim { token: Token::Id, key, value } => self.id_claims.set(key, value.clone(), by),
+            Effect::Claim { token: Token::Access, key, value } => self.access_claims.set(key, value.clone(), by),
+            Effect::Scope(change) => effects::change_scopes(&mut self.scopes, change.clone()),
+            Effect::Mfa(mfa) => self.mfa = Mfa::required(mfa, by),
+            Effect::Metadata { field, key, value } => {
+                self.pending.set(*field, key, value.clone());
+                set_in(&mut event["user"][field.key()], key, value);
+            }
+            Effect::TransactionMetadata { key, value } => set_in(&mut event["transaction"]["metadata"], key, value),
+            Effect::Deny(_) | Effect::Redirect(_) | Effect::UserUpdate { .. } => {}
+        }
+    }
+
     /// Applies the Actions' batched metadata changes to the stored user.
     pub fn apply_pending(&mut self) {
         let pending = std::mem::take(&mut self.pending);
@@ -115,5 +147,15 @@ impl Flow {
 
     pub fn metadata(&self, field: Field) -> Value {
         self.profile.get(field.key()).filter(|v| v.is_object()).cloned().unwrap_or_else(|| Value::Object(Map::new()))
+    }
+}
+
+/// Sets (`null`: removes) `key` of the object at `object`, making it an object when it is not.
+pub(crate) fn set_in(object: &mut Value, key: &str, value: &Value) {
+    if !object.is_object() {
+        *object = json!({});
+    }
+    if let Value::Object(map) = object {
+        effects::set_or_remove(map, key, value);
     }
 }

@@ -7,7 +7,6 @@ use serde_json::{json, Map, Value};
 
 use crate::actions::post_login_event::{default_post_login_event, default_rule_context};
 use crate::closed_set::closed_set;
-use crate::dates::iso_from_ms;
 use crate::tenant::Client;
 
 /// The default connection of a login whose user has no identity naming one.
@@ -206,59 +205,20 @@ pub fn actions_event(login: &Login, user: &Value, context: &Value) -> Value {
         fields.entry("multifactor").or_insert_with(|| json!([]));
     }
     event["user"] = user;
-    event["client"] = json!({ "client_id": context["clientID"].as_str().or(login.client_id.as_deref()), "name": context["clientName"], "metadata": {} });
-    if login.client_id.is_none() && context["clientID"].is_null() {
-        _ = event["client"].as_object_mut().map(|c| c.shift_remove("client_id"));
-    }
-    event["connection"] = json!({
-        "id": context["connectionID"],
-        "name": context["connection"],
-        "strategy": context["connectionStrategy"],
-        "metadata": context.get("connectionMetadata").filter(|m| m.is_object()).cloned().unwrap_or_else(|| json!({})),
-    });
-    let request = &context["request"];
-    if request.is_object() {
-        for (from, to) in
-            [("ip", "ip"), ("hostname", "hostname"), ("userAgent", "user_agent"), ("query", "query"), ("body", "body")]
-        {
-            if let Some(value) = request.get(from) {
-                event["request"][to] = value.clone();
-            }
-        }
-        if let Some(Value::Object(geoip)) = request.get("geoip") {
-            event["request"]["geoip"] = Value::Object(geoip.iter().map(|(k, v)| (camel_case(k), v.clone())).collect());
+    crate::mapping::to_event(context, &mut event);
+    // The application's metadata is the tenant's, filled in by the host.
+    event["client"]["metadata"] = json!({});
+    if context["clientID"].is_null() {
+        match &login.client_id {
+            Some(id) => event["client"]["client_id"] = json!(id),
+            None => _ = event["client"].as_object_mut().map(|c| c.shift_remove("client_id")),
         }
     }
-    if let Some(count) = context["stats"].get("loginsCount") {
-        event["stats"]["logins_count"] = count.clone();
-    }
-    if let Some(tenant) = context.get("tenant").filter(|t| t.is_string()) {
-        event["tenant"]["id"] = tenant.clone();
-    }
-    if let Some(authorization) = context.get("authorization").filter(|a| a.is_object()) {
-        event["authorization"] = authorization.clone();
-    }
-    if let Some(Value::Array(methods)) = context["authentication"].get("methods") {
-        let methods: Vec<Value> = methods
-            .iter()
-            .map(|m| {
-                let mut m = m.clone();
-                if let Some(ms) = m["timestamp"].as_i64() {
-                    m["timestamp"] = json!(iso_from_ms(ms));
-                }
-                m
-            })
-            .collect();
-        event["authentication"]["methods"] = Value::Array(methods);
-    }
-    if let Some(session) = context.get("sessionID").filter(|s| s.is_string()) {
-        event["session"]["id"] = session.clone();
+    if !event["connection"]["metadata"].is_object() {
+        event["connection"]["metadata"] = json!({});
     }
     let protocol = context["protocol"].as_str().filter(|p| *p != REDIRECT_CALLBACK).unwrap_or(login.protocol.as_str());
     event["transaction"]["protocol"] = json!(protocol);
-    if let Some(locale) = context.get("locale").filter(|l| l.is_string()) {
-        event["transaction"]["locale"] = locale.clone();
-    }
     if let Some(uri) = &login.callback_url {
         event["transaction"]["redirect_uri"] = json!(uri);
     }
@@ -266,22 +226,6 @@ pub fn actions_event(login: &Login, user: &Value, context: &Value) -> Value {
         event["resource_server"] = json!({ "identifier": audience });
     }
     event
-}
-
-fn camel_case(snake: &str) -> String {
-    let mut out = String::with_capacity(snake.len());
-    let mut upper = false;
-    for c in snake.chars() {
-        match c {
-            '_' => upper = true,
-            c if upper => {
-                out.extend(c.to_uppercase());
-                upper = false;
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -349,12 +293,5 @@ mod tests {
             .to_string();
         assert!(error.starts_with(r#"unknown protocol "redirect-callback"; known: oidc-basic-profile, "#), "{error}");
         assert!(error.contains("samlp, wsfed, wstrust-usernamemixed, delegation"), "{error}");
-    }
-
-    #[test]
-    fn geoip_keys_back_to_camel_case() {
-        assert_eq!(camel_case("country_code3"), "countryCode3");
-        assert_eq!(camel_case("time_zone"), "timeZone");
-        assert_eq!(camel_case("latitude"), "latitude");
     }
 }

@@ -5,21 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// Which metadata object a change is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    App,
-    User,
-}
-
-impl Field {
-    pub fn key(self) -> &'static str {
-        match self {
-            Field::App => "app_metadata",
-            Field::User => "user_metadata",
-        }
-    }
-}
+pub use crate::effects::Field;
 
 /// First-level changes to a user's `app_metadata` and `user_metadata` (`null` deletes).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -10,9 +10,9 @@ use serde_json::{json, Map, Value};
 
 use super::flow::{End, Flow, Mfa, Resume};
 use super::login::{rules_context, rules_user, REDIRECT_CALLBACK};
-use super::metadata::Field;
 use super::step_request;
 use super::transcript::{diff, Step, StepKind};
+use crate::effects::{self, Effect, ScopeChange, Token};
 use crate::outcome::{OutcomeError, Status};
 use crate::request::{Request, RequestError, Trigger};
 use crate::tenant::{RuleStage, Tenant};
@@ -65,20 +65,18 @@ pub async fn run(
         let outcome = host.run(request).await?;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         flow.warnings.extend(rule.warnings.iter().chain(&outcome.warnings).map(|w| format!("{by}: {w}")));
-        for command in &outcome.commands {
-            let field = match command.api.as_str() {
-                "auth0.users.updateAppMetadata" => Field::App,
-                "auth0.users.updateUserMetadata" => Field::User,
-                _ => continue,
-            };
-            match command.args.as_slice() {
-                [Value::String(id), Value::Object(changes), ..] if *id == flow.login.user_id => {
+        for (command, effect) in
+            outcome.commands.iter().filter_map(|c| Some((c, Effect::of_call(Trigger::Rule, c.call())?)))
+        {
+            let Effect::UserUpdate { field, user_id, changes } = effect else { continue };
+            match (&user_id, &changes) {
+                (Value::String(id), Value::Object(changes)) if *id == flow.login.user_id => {
                     flow.apply_now(field, changes)
                 }
-                [id, ..] => flow
-                    .warnings
-                    .push(format!("{by}: {}({id}, …) ignored: only the user logging in can be updated", command.api)),
-                [] => {}
+                _ => flow.warnings.push(format!(
+                    "{by}: {}({user_id}, …) ignored: only the user logging in can be updated",
+                    command.name()
+                )),
             }
         }
         let callback = outcome.callback.clone();
@@ -143,33 +141,29 @@ fn note_setters(set_by: &mut Map<String, Value>, bag: &str, before: &Value, afte
     }
 }
 
-/// Custom claims, scopes and MFA from the final `context`.
+/// Custom claims, scopes and MFA from the final `context` (its `accessToken.scope` removed: it
+/// is no claim), each attributed to the rule that set it.
 fn take_token_effects(flow: &mut Flow, context: &mut Value, set_by: &Map<String, Value>) {
     let who = |key: &str| set_by.get(key).and_then(Value::as_str).unwrap_or("rules").to_owned();
-    if let Some(Value::Object(claims)) = context.get_mut("accessToken") {
-        if let Some(scope) = claims.shift_remove("scope") {
-            let scopes: Vec<String> = match &scope {
-                Value::String(s) => s.split_whitespace().map(str::to_owned).collect(),
-                Value::Array(list) => list.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
-                _ => flow.scopes.clone(),
-            };
-            flow.scopes = scopes;
-        }
-    }
-    for (bag, target) in [("idToken", &mut flow.id_claims), ("accessToken", &mut flow.access_claims)] {
-        if let Some(Value::Object(claims)) = context.get(bag) {
-            for (key, value) in claims {
-                target.set(key, value.clone(), &who(&format!("{bag}/{key}")));
+    for effect in Effect::of_rule_context(context) {
+        match effect {
+            Effect::Claim { token, key, value } => {
+                let (bag, target) = match token {
+                    Token::Id => ("idToken", &mut flow.id_claims),
+                    Token::Access => ("accessToken", &mut flow.access_claims),
+                };
+                target.set(&key, value, &who(&format!("{bag}/{key}")));
             }
+            Effect::Scope(change @ ScopeChange::Set(_)) => effects::change_scopes(&mut flow.scopes, change),
+            Effect::Mfa(mfa) => {
+                if let Some(mfa) = Mfa::required(&mfa, &who("multifactor")) {
+                    flow.mfa = Some(mfa);
+                }
+            }
+            _ => {}
         }
     }
-    let multifactor = &context["multifactor"];
-    if let Some(provider) = multifactor["provider"].as_str().filter(|p| *p != "none") {
-        flow.mfa = Some(Mfa {
-            provider: provider.to_owned(),
-            allow_remember_browser: multifactor["allowRememberBrowser"].as_bool().unwrap_or(false),
-            factors: None,
-            by: who("multifactor"),
-        });
+    if let Some(Value::Object(claims)) = context.get_mut("accessToken") {
+        claims.shift_remove("scope");
     }
 }

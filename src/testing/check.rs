@@ -184,11 +184,11 @@ fn list<E, A>(
 }
 
 fn command_matches(expected: &CommandExpect, actual: &Command) -> bool {
-    expected.api == actual.api
+    expected.api == actual.name().as_str()
         && expected
             .args
             .as_ref()
-            .is_none_or(|args| same(&Value::Array(args.clone()), &Value::Array(actual.args.clone())))
+            .is_none_or(|args| same(&Value::Array(args.clone()), &Value::Array(actual.args().to_vec())))
 }
 
 fn render_command_expect(command: &CommandExpect) -> String {
@@ -199,7 +199,7 @@ fn render_command_expect(command: &CommandExpect) -> String {
 }
 
 fn render_command(command: &Command) -> String {
-    render_call(&command.api, &command.args)
+    render_call(command.name().as_str(), command.args())
 }
 
 fn render_call(api: &str, args: &[Value]) -> String {

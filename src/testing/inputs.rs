@@ -7,8 +7,6 @@
 use serde_json::{json, Map, Value};
 
 use super::case_file::{CaseFile, CaseSpec, Subject, Target, DEFAULT_NOW};
-use crate::actions::post_login_event::GEOIP_KEYS;
-use crate::dates::iso_from_ms;
 use crate::json::deep_merge;
 use crate::request::{Request, RequestError, Trigger};
 
@@ -138,76 +136,12 @@ fn as_secrets(configuration: &Map<String, Value>) -> Map<String, Value> {
         .collect()
 }
 
-/// The Rules → Actions field map (`context.clientID` → `event.client.client_id`, …) applied to
-/// the fields a case's `context` gives. Fields with no Actions counterpart are left out.
+/// The Rules → Actions field map (`crate::mapping`: `context.clientID` → `event.client.client_id`,
+/// …) applied to the fields a case's `context` gives. Fields with no Actions counterpart are left
+/// out.
 pub fn context_to_event(context: &Map<String, Value>) -> Value {
     let mut event = json!({});
-    let mut put = |path: &[&str], value: &Value| {
-        let mut slot = &mut event;
-        for key in path {
-            slot = slot.as_object_mut().expect("built as objects").entry(key.to_string()).or_insert_with(|| json!({}));
-        }
-        *slot = value.clone();
-    };
-    for (key, value) in context {
-        match key.as_str() {
-            "tenant" => put(&["tenant", "id"], value),
-            "clientID" => put(&["client", "client_id"], value),
-            "clientName" => put(&["client", "name"], value),
-            "clientMetadata" => put(&["client", "metadata"], value),
-            "connection" => put(&["connection", "name"], value),
-            "connectionID" => put(&["connection", "id"], value),
-            "connectionStrategy" => put(&["connection", "strategy"], value),
-            "connectionMetadata" => put(&["connection", "metadata"], value),
-            "protocol" => put(&["transaction", "protocol"], value),
-            "locale" => put(&["transaction", "locale"], value),
-            "sessionID" => put(&["session", "id"], value),
-            "authorization" | "organization" => put(&[key], value),
-            "riskAssessment" => put(&["authentication", "riskAssessment"], value),
-            "stats" => {
-                if let Some(count) = value.get("loginsCount") {
-                    put(&["stats", "logins_count"], count);
-                }
-            }
-            "authentication" => {
-                let mut authentication = value.clone();
-                if let Some(methods) = authentication.get_mut("methods").and_then(Value::as_array_mut) {
-                    for method in methods {
-                        if let Some(ms) = method.get("timestamp").and_then(Value::as_i64) {
-                            method["timestamp"] = json!(iso_from_ms(ms));
-                        }
-                    }
-                }
-                put(&["authentication"], &authentication);
-            }
-            "request" => {
-                for (field, part) in value.as_object().into_iter().flatten() {
-                    match field.as_str() {
-                        "userAgent" => put(&["request", "user_agent"], part),
-                        "geoip" => {
-                            let camel: Map<String, Value> = part
-                                .as_object()
-                                .into_iter()
-                                .flatten()
-                                .map(|(k, v)| {
-                                    (
-                                        GEOIP_KEYS
-                                            .iter()
-                                            .find(|(_, snake)| snake == k)
-                                            .map_or(k.clone(), |(c, _)| c.to_string()),
-                                        v.clone(),
-                                    )
-                                })
-                                .collect();
-                            put(&["request", "geoip"], &Value::Object(camel));
-                        }
-                        other => put(&["request", other], part),
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
+    crate::mapping::to_event(&Value::Object(context.clone()), &mut event);
     event
 }
 

@@ -11,8 +11,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Map, Value};
 
-use super::{arg_str, event_client, scopes, set_key, Chain, ChainEnd, FlowDenial, FlowKind, FlowRequest};
+use super::{event_client, scopes, set_key, Chain, ChainEnd, FlowDenial, FlowKind, FlowRequest};
 use super::{FlowResult, FlowSummary};
+use crate::effects::{self, Denial, Effect};
 use crate::outcome::{Command, OutcomeError};
 use crate::pipeline::claims::{self, CustomClaims};
 use crate::pipeline::tokens::Signer;
@@ -108,10 +109,10 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
 }
 
 /// `access.deny(code, reason)`: the OAuth error the token endpoint answers.
-fn deny(command: &Command) -> FlowDenial {
+fn deny(denial: &Denial) -> FlowDenial {
     FlowDenial {
-        error: arg_str(command, 0).unwrap_or("invalid_request").to_owned(),
-        error_description: arg_str(command, 1).unwrap_or_default().to_owned(),
+        error: denial.code.clone().unwrap_or_else(|| "invalid_request".into()),
+        error_description: denial.reason.clone().unwrap_or_default(),
         reason: None,
         by: String::new(),
     }
@@ -119,20 +120,12 @@ fn deny(command: &Command) -> FlowDenial {
 
 /// What one api call changes for the Actions after it and for the token.
 fn apply(event: &mut Value, command: &Command, by: &str, custom: &mut CustomClaims, target: &mut Vec<String>) {
-    let args = command.args.as_slice();
-    match (command.api.as_str(), args) {
-        ("accessToken.setCustomClaim", [Value::String(key), value, ..]) => {
-            custom.set(key, value.clone(), by);
-            set_key(&mut event["accessToken"]["customClaims"], key, value);
+    match Effect::of_call(Trigger::CredentialsExchange, command.call()) {
+        Some(Effect::Claim { token: effects::Token::Access, key, value }) => {
+            set_key(&mut event["accessToken"]["customClaims"], &key, &value);
+            custom.set(&key, value, by);
         }
-        ("transaction.addTargetScope", [Value::String(scope), ..]) if !target.contains(scope) => {
-            target.push(scope.clone())
-        }
-        ("transaction.removeTargetScope", [Value::String(scope), ..]) => target.retain(|s| s != scope),
-        ("transaction.setTargetScopes", [Value::Array(list), ..]) => {
-            *target = list.iter().filter_map(Value::as_str).map(str::to_owned).collect()
-        }
-        ("transaction.clearTargetScopes", _) => target.clear(),
+        Some(Effect::Scope(change)) => effects::change_scopes(target, change),
         _ => return,
     }
     event["transaction"]["target_scopes"] = json!(target);

@@ -21,10 +21,12 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
+use super::flow::set_in as set_key;
 use super::result::SimStatus;
 use super::tokens::Signing;
 use super::transcript::{diff, Step, StepKind};
 use super::users;
+use crate::effects::{Denial, Effect, Effects};
 use crate::outcome::{Command, OutcomeError, Status};
 use crate::request::{Phase, RequestError, Trigger};
 use crate::tenant::{Client, Tenant};
@@ -401,7 +403,7 @@ impl Chain<'_> {
     /// warnings to `result`; with `continue_query`, the first runs its `onContinue…` handler with
     /// that query. After each Action, `apply` makes
     /// each of its api calls take effect on the event the next one sees (and on the flow's own
-    /// state); `deny` reads the deciding command of a denying Action as the caller's error.
+    /// state); `deny` reads a denying Action's first denial as the caller's error.
     pub async fn run(
         &self,
         event: &mut Value,
@@ -409,13 +411,12 @@ impl Chain<'_> {
         continue_query: Option<&Map<String, Value>>,
         result: &mut FlowResult,
         mut apply: impl FnMut(&mut Value, &Command, &str),
-        deny: impl Fn(&Command) -> FlowDenial,
+        deny: impl Fn(&Denial) -> FlowDenial,
     ) -> Result<ChainEnd, RequestError> {
         let actions = self
             .tenant
             .trigger_actions(self.trigger.as_str())
             .map_err(|e| RequestError::new("tenant", e.to_string()))?;
-        let spec = crate::actions::spec(self.trigger).expect("an Actions trigger");
         if let Some(query) = continue_query {
             event["request"]["query"] = Value::Object(query.clone());
             event["request"]["method"] = json!("GET");
@@ -464,53 +465,23 @@ impl Chain<'_> {
             }
             diff("/event", &before, event, &mut step.changes);
             steps.push(step);
-            let deciding = |status: Status| {
-                spec.outcomes
-                    .iter()
-                    .filter(|(_, s)| *s == status)
-                    .find_map(|(api, _)| outcome.commands.iter().find(|c| c.api == *api))
-            };
+            let mut effects = Effects::default();
+            Effect::of_commands(self.trigger, &outcome.commands).for_each(|effect| effects.apply(effect));
             match outcome.status {
                 Status::Denied => {
-                    let command = deciding(Status::Denied).expect("a denied outcome records its command");
-                    let mut denial = deny(command);
+                    let first = effects.deny.expect("a denied outcome records its denial");
+                    let mut denial = deny(&first);
                     denial.by = by;
                     return Ok(ChainEnd::Denied(denial));
                 }
                 Status::Redirected => {
-                    let url = outcome
-                        .commands
-                        .iter()
-                        .rev()
-                        .find(|c| c.api == "redirect.sendUserTo")
-                        .and_then(|c| c.args.first())
-                        .and_then(Value::as_str)
-                        .unwrap_or_default();
-                    return Ok(ChainEnd::Redirect { by, url: url.to_owned(), index, name: action.name.clone() });
+                    let url = effects.redirect.unwrap_or_default();
+                    return Ok(ChainEnd::Redirect { by, url, index, name: action.name.clone() });
                 }
                 _ => {}
             }
         }
         Ok(ChainEnd::Completed)
-    }
-}
-
-/// The first argument of a command, as a string.
-fn arg_str(command: &Command, index: usize) -> Option<&str> {
-    command.args.get(index).and_then(Value::as_str)
-}
-
-/// Sets (`null`: removes) `key` of the object at `object`, making it an object when it is not.
-fn set_key(object: &mut Value, key: &str, value: &Value) {
-    if !object.is_object() {
-        *object = json!({});
-    }
-    if let Value::Object(map) = object {
-        if value.is_null() {
-            map.shift_remove(key);
-        } else {
-            map.insert(key.to_owned(), value.clone());
-        }
     }
 }
 

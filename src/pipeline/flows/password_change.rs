@@ -79,6 +79,6 @@ pub(super) fn user_connection(profile: &Value, given: Option<&str>) -> (String, 
 }
 
 /// For triggers without a deny: never called (no command decides a denial).
-pub(super) fn no_deny(command: &crate::outcome::Command) -> FlowDenial {
-    FlowDenial { error: command.api.clone(), error_description: String::new(), reason: None, by: String::new() }
+pub(super) fn no_deny(denial: &crate::effects::Denial) -> FlowDenial {
+    FlowDenial { error: denial.text(), error_description: String::new(), reason: None, by: String::new() }
 }

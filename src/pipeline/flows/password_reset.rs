@@ -13,8 +13,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::password_change::user_connection;
-use super::{arg_str, event_client, event_connection, now_iso, Chain, ChainEnd, FlowDenial, FlowKind, FlowRedirect};
+use super::{event_client, event_connection, now_iso, Chain, ChainEnd, FlowDenial, FlowKind, FlowRedirect};
 use super::{FlowRequest, FlowResult, FlowSummary};
+use crate::api_call::ApiCall;
+use crate::effects::{Denial, Effect};
 use crate::files::{self, Mode};
 use crate::outcome::Command;
 use crate::pipeline::state;
@@ -238,39 +240,29 @@ fn write_state(tenant_root: &Path, path: &Path, suspended: &SuspendedFlow) -> Re
 }
 
 /// `access.deny(reason)`: the reset fails with that reason.
-fn deny(command: &Command) -> FlowDenial {
+fn deny(denial: &Denial) -> FlowDenial {
     FlowDenial {
         error: "access_denied".into(),
-        error_description: arg_str(command, 0).unwrap_or_default().to_owned(),
+        error_description: denial.reason.clone().unwrap_or_default(),
         reason: None,
         by: String::new(),
     }
 }
 
 fn decide(decisions: &mut Decisions, command: &Command, by: &str) {
-    let args = command.args.as_slice();
-    match command.api.as_str() {
-        "transaction.setResultUrl" => decisions.result_url = arg_str(command, 0).map(str::to_owned),
-        api @ ("authentication.challengeWith" | "authentication.challengeWithAny") => {
-            let mut factors: Vec<Value> = match args.first() {
-                Some(Value::Array(list)) => list.clone(),
-                Some(one) => vec![one.clone()],
-                None => vec![],
-            };
-            if api == "authentication.challengeWith" {
-                if let Some(Value::Array(more)) = args.get(1).and_then(|o| o.get("additionalFactors")) {
-                    factors.extend(more.iter().cloned());
-                }
-            }
-            decisions.mfa = Some(json!({ "provider": "challenge", "factors": factors, "by": by }));
-        }
-        "prompt.render" => {
+    match command.call() {
+        ApiCall::TransactionSetResultUrl(url) => decisions.result_url = Some(url.text.clone()),
+        ApiCall::PromptRender(render) => {
             let mut prompt = Map::new();
-            prompt.insert("id".into(), args.first().cloned().unwrap_or(Value::Null));
-            prompt.insert("options".into(), args.get(1).cloned().unwrap_or(Value::Null));
+            prompt.insert("id".into(), render.id.clone());
+            prompt.insert("options".into(), render.options.clone());
             prompt.insert("by".into(), json!(by));
             decisions.prompts.push(Value::Object(prompt));
         }
-        _ => {}
+        call => {
+            if let Some(Effect::Mfa(mfa)) = Effect::of_call(Trigger::PasswordResetPostChallenge, call) {
+                decisions.mfa = Some(json!({ "provider": mfa.provider, "factors": mfa.factors, "by": by }));
+            }
+        }
     }
 }

@@ -12,8 +12,10 @@
 use serde_json::{json, Map, Value};
 use sha2::Digest;
 
-use super::{arg_str, event_client, event_connection, now_iso, set_key, Chain, ChainEnd, FlowDenial, FlowKind};
+use super::{event_client, event_connection, now_iso, set_key, Chain, ChainEnd, FlowDenial, FlowKind};
 use super::{FlowRequest, FlowResult, FlowSummary};
+use crate::api_call::ApiCall;
+use crate::effects::{Denial, Effect};
 use crate::files;
 use crate::json::json_type;
 use crate::outcome::Command;
@@ -157,34 +159,31 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
 
 /// `access.deny(reason, userMessage)`: the user sees the message, the reason is logged;
 /// `validation.error(code, message)`: that error.
-fn deny(command: &Command) -> FlowDenial {
-    if command.api == "validation.error" {
+fn deny(denial: &Denial) -> FlowDenial {
+    if let Some(code) = &denial.code {
         return FlowDenial {
-            error: arg_str(command, 0).unwrap_or_default().to_owned(),
-            error_description: arg_str(command, 1).unwrap_or_default().to_owned(),
+            error: code.clone(),
+            error_description: denial.reason.clone().unwrap_or_default(),
             reason: None,
             by: String::new(),
         };
     }
-    let reason = arg_str(command, 0).unwrap_or_default().to_owned();
+    let reason = denial.reason.clone().unwrap_or_default();
     FlowDenial {
         error: "access_denied".into(),
-        error_description: arg_str(command, 1).unwrap_or(&reason).to_owned(),
+        error_description: denial.user_message.clone().unwrap_or_else(|| reason.clone()),
         reason: Some(reason),
         by: String::new(),
     }
 }
 
 fn apply(event: &mut Value, command: &Command, user_id: &mut Option<String>) {
-    match (command.api.as_str(), command.args.as_slice()) {
-        ("user.setUserMetadata", [Value::String(key), value, ..]) => {
-            set_key(&mut event["user"]["user_metadata"], key, value)
-        }
-        ("user.setAppMetadata", [Value::String(key), value, ..]) => {
-            set_key(&mut event["user"]["app_metadata"], key, value)
-        }
-        ("user.setUserId", [Value::String(id), ..]) => *user_id = Some(id.clone()),
-        _ => {}
+    if let ApiCall::UserSetUserId(id) = command.call() {
+        *user_id = Some(id.text.clone());
+    } else if let Some(Effect::Metadata { field, key, value }) =
+        Effect::of_call(Trigger::PreUserRegistration, command.call())
+    {
+        set_key(&mut event["user"][field.key()], &key, &value)
     }
 }
 

@@ -14,7 +14,9 @@ use std::time::Instant;
 use serde_json::{json, Map, Value};
 
 use super::FlowSummary;
-use super::{arg_str, event_client, scopes, set_key, Chain, ChainEnd, FlowDenial, FlowKind, FlowRequest, FlowResult};
+use super::{event_client, scopes, set_key, Chain, ChainEnd, FlowDenial, FlowKind, FlowRequest, FlowResult};
+use crate::api_call::ApiCall;
+use crate::effects::{Denial, Effect};
 use crate::files;
 use crate::outcome::{Command, OutcomeError};
 use crate::pipeline::flow::{End, Flow};
@@ -210,43 +212,39 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
 }
 
 /// `access.deny(code, reason)` / `access.rejectInvalidSubjectToken(reason)` (an `invalid_request`).
-fn deny(command: &Command) -> FlowDenial {
-    let (error, description) = if command.api == "access.rejectInvalidSubjectToken" {
-        ("invalid_request", arg_str(command, 0))
-    } else {
-        (arg_str(command, 0).unwrap_or("access_denied"), arg_str(command, 1))
-    };
+fn deny(denial: &Denial) -> FlowDenial {
     FlowDenial {
-        error: error.to_owned(),
-        error_description: description.unwrap_or_default().to_owned(),
+        error: denial.code.clone().unwrap_or_else(|| "access_denied".into()),
+        error_description: denial.reason.clone().unwrap_or_default(),
         reason: None,
         by: String::new(),
     }
 }
 
 fn apply(event: &mut Value, command: &Command, by: &str, exchange: &mut Exchange) {
-    match (command.api.as_str(), command.args.as_slice()) {
-        ("authentication.setUserById", [Value::String(id), ..]) => {
-            exchange.user = Some(UserChoice::ById { id: id.clone(), by: by.to_owned() })
+    match command.call() {
+        ApiCall::AuthenticationSetUserById(id) => {
+            exchange.user = Some(UserChoice::ById { id: id.text.clone(), by: by.to_owned() })
         }
-        ("authentication.setUserByConnection", [Value::String(connection), Value::Object(attributes), options, ..]) => {
+        ApiCall::AuthenticationSetUserByConnection(choice) => {
             exchange.user = Some(UserChoice::ByConnection {
-                connection: connection.clone(),
-                attributes: attributes.clone(),
-                options: options.clone(),
+                connection: choice.connection.clone(),
+                attributes: choice.attributes.clone(),
+                options: choice.options.clone(),
                 by: by.to_owned(),
             })
         }
-        ("authentication.setOrganization", [organization, ..]) => exchange.organization = Some(organization.clone()),
-        ("authentication.setActor", [actor, ..]) => exchange.actor = Some(actor.clone()),
-        (api @ ("user.setAppMetadata" | "user.setUserMetadata"), [Value::String(key), value, ..]) => {
-            let field = if api == "user.setAppMetadata" { Field::App } else { Field::User };
-            exchange.metadata.set(field, key, value.clone());
+        ApiCall::AuthenticationSetOrganization(organization) => {
+            exchange.organization = Some(organization.value.clone())
         }
-        ("transaction.setMetadata", [Value::String(key), value, ..]) => {
-            set_key(&mut event["transaction"]["metadata"], key, value)
-        }
-        _ => {}
+        ApiCall::AuthenticationSetActor(actor) => exchange.actor = Some(actor.value.clone()),
+        call => match Effect::of_call(Trigger::CustomTokenExchange, call) {
+            Some(Effect::Metadata { field, key, value }) => exchange.metadata.set(field, &key, value),
+            Some(Effect::TransactionMetadata { key, value }) => {
+                set_key(&mut event["transaction"]["metadata"], &key, &value)
+            }
+            _ => {}
+        },
     }
 }
 
