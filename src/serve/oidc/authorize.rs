@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use super::authorization::{with_query, Authorization, Refusal};
 use super::login::{self, found};
 use super::pages::{self, UserChoice};
-use super::{random_token, session, Subject};
+use super::{now_ms, random_token, session, Subject};
 use crate::pipeline::users;
 use crate::serve::state::ServeState;
 
@@ -73,7 +73,7 @@ pub async fn authorize(
     let users = tenant_users(&state.root);
     // prompt=login, or a max_age the session's login is older than, asks again.
     let session = session_of(&state, &headers, &users).filter(|subject| {
-        let age_ms = Subject::now(String::new()).authenticated_at - subject.authenticated_at;
+        let age_ms = now_ms() - subject.authenticated_at;
         !authorization.prompt_login
             && authorization
                 .max_age
@@ -82,7 +82,7 @@ pub async fn authorize(
     let mut notice = None;
     if let (true, Some(hint)) = (state.options.auto_login, authorization.login_hint.as_deref()) {
         match users.iter().find(|u| u.user_id == hint || (!u.email.is_empty() && u.email.eq_ignore_ascii_case(hint))) {
-            // The session's user rides on it (unless prompt=login); another logs in afresh.
+            // The session's user rides on it; another user logs in afresh.
             Some(user) => {
                 let subject = match session {
                     Some(subject) if subject.user_id == user.user_id => subject,

@@ -14,7 +14,8 @@ use crate::serve::state::ServeState;
 use crate::serve::token::{authenticate_client, TokenRequest};
 use crate::tenant::Client;
 
-fn client_of(state: &ServeState, request: &TokenRequest) -> Result<Client, OAuthError> {
+/// The application of a token request, its credentials checked.
+pub fn client_of(state: &ServeState, request: &TokenRequest) -> Result<Client, OAuthError> {
     let tenant = state.tenant().map_err(|e| OAuthError::server_error(e.to_string()))?;
     authenticate_client(&tenant, request)
 }

@@ -60,9 +60,14 @@ pub struct Subject {
 impl Subject {
     /// A user who authenticates now.
     pub fn now(user_id: String) -> Subject {
-        let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
-        Subject { user_id, authenticated_at: i64::try_from(ms).unwrap_or(i64::MAX), sso: None }
+        Subject { user_id, authenticated_at: now_ms(), sso: None }
     }
+}
+
+/// The time, in milliseconds since the epoch.
+pub fn now_ms() -> i64 {
+    let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+    i64::try_from(ms).unwrap_or(i64::MAX)
 }
 
 /// A login that ended well, waiting for its code to be redeemed.

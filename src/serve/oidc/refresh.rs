@@ -15,12 +15,13 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Map, Value};
 
 use super::authorization::Authorization;
+use super::grants::client_of;
 use super::{issue, journal, random_token, OidcInner, Subject};
 use crate::pipeline::login::{Protocol, ServedRequest};
 use crate::pipeline::{self, LoginRequest, SimStatus};
 use crate::serve::error::OAuthError;
 use crate::serve::state::ServeState;
-use crate::serve::token::{authenticate_client, TokenRequest};
+use crate::serve::token::TokenRequest;
 use crate::tenant::Client;
 
 /// What a refresh token stands for: the login to run again, and its place in its family.
@@ -110,8 +111,7 @@ fn served(request: &TokenRequest, grant: &RefreshGrant) -> ServedRequest {
 
 /// `grant_type=refresh_token`.
 pub async fn grant(state: &ServeState, request: &TokenRequest) -> Result<Value, OAuthError> {
-    let tenant = state.tenant().map_err(|e| OAuthError::server_error(e.to_string()))?;
-    let client = authenticate_client(&tenant, request)?;
+    let client = client_of(state, request)?;
     let token = request.require("refresh_token")?;
     let grant = take_grant(&mut state.oidc.lock(), token, &client, Instant::now())?;
     let login = LoginRequest {
