@@ -178,3 +178,22 @@ test("a login session logs the browser in to the next application without the pa
     await server.stop();
   }
 });
+
+test("under --tls the session cookie is Secure", async () => {
+  const server = await startServe({ args: ["--tls", "--auto-login"] });
+  // The server's certificate is issued by the tenant's local CA, which this browser does not trust.
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await context.newPage();
+  try {
+    assert.match(server.url, /^https:\/\/localhost:/);
+    await page.goto(`${server.url}/tester/try?client_id=${PORTAL}&login_hint=jane.doe%40example.com`);
+    await page.getByRole("heading", { name: "Login test" }).waitFor();
+    const [cookie] = (await context.cookies(server.url)).filter((c) => c.name === "auth0");
+    assert.equal(cookie.secure, true);
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, "Lax");
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
