@@ -150,6 +150,8 @@ test("a login session logs the browser in to the next application without the pa
     assert.equal(second.aud, TOOLS);
     assert.equal(second.auth_time, first.auth_time, "auth_time: when the user logged in");
     assert.deepEqual(second["https://example.com/sso"], { with_auth0: true, with_dbconn: true, current_clients: [PORTAL] });
+    const [logged] = (await (await fetch(`${server.url}/actionhost/logins`)).json()).logins;
+    assert.equal(logged.sso, true, "/actionhost/logins says so");
 
     const authorize = (params) =>
       `${server.url}/authorize?${new URLSearchParams({

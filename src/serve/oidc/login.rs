@@ -79,7 +79,7 @@ async fn run(
     request: LoginRequest,
 ) -> Response {
     let result = pipeline::simulate(&state.host, &request).await;
-    journal::record(state, &authorization, &subject.user_id, &result);
+    journal::record(state, &authorization, &subject, &result);
     match result {
         Err(error) => pages::error(StatusCode::BAD_REQUEST, "invalid_request", &error.to_string()),
         Ok(simulation) => finish(state, authorization, subject, simulation),

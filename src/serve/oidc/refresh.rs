@@ -125,7 +125,7 @@ pub async fn grant(state: &ServeState, request: &TokenRequest) -> Result<Value, 
         ..Default::default()
     };
     let result = pipeline::simulate(&state.host, &login).await;
-    journal::record(state, &grant.authorization, &grant.subject.user_id, &result);
+    journal::record(state, &grant.authorization, &grant.subject, &result);
     let simulation = result.map_err(|e| OAuthError::invalid_grant(e.to_string()))?;
     match simulation.status {
         SimStatus::Completed => {
