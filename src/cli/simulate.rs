@@ -48,6 +48,7 @@ pub async fn simulate(args: SimulateArgs) -> anyhow::Result<u8> {
         resume: args.resume.clone(),
         query: query(&args.query)?,
         container: args.container.clone(),
+        served: None,
     };
     let host = host(&args)?;
     let result = pipeline::simulate(&host, &request).await?;

@@ -44,6 +44,30 @@ pub const REDIRECT_CALLBACK: &str = "redirect-callback";
 /// Scopes an OIDC login asks for unless told otherwise.
 pub const REQUESTED_SCOPES: [&str; 3] = ["openid", "profile", "email"];
 
+/// The request a login server received for a login (`actionhost serve`): what Rules and Actions
+/// see of it instead of the simulator's defaults (the first callback, `openid profile email`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServedRequest {
+    /// `GET` for `/authorize`, `POST` for `/oauth/token` (`event.request.method`).
+    pub method: String,
+    /// Its query: Rules' `context.request.query`, Actions' `event.request.query`; `response_type`,
+    /// `response_mode`, `state`, `prompt`, `login_hint`, `ui_locales` and `acr_values` also fill
+    /// `event.transaction`.
+    pub query: Map<String, Value>,
+    /// Its form body: `context.request.body`, `event.request.body`.
+    pub body: Map<String, Value>,
+    /// The `redirect_uri` in use (`event.transaction.redirect_uri`, the query's `redirect_uri`).
+    pub redirect_uri: Option<String>,
+    /// The scopes asked (`event.transaction.requested_scopes`).
+    pub scopes: Vec<String>,
+    /// When the user authenticated, in milliseconds since the epoch
+    /// (`context.authentication.methods`, `event.authentication.methods`).
+    pub authenticated_at: i64,
+    /// A login on an existing login session (single sign-on): the client ids of the applications
+    /// the session logged in to before (`context.sso`).
+    pub sso_clients: Option<Vec<String>>,
+}
+
 /// Everything that identifies the login; saved with a suspended flow.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Login {
@@ -64,6 +88,9 @@ pub struct Login {
     /// Shared-container key passed to every step.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
+    /// The request a login server received, when one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub served: Option<ServedRequest>,
 }
 
 impl Login {
@@ -106,6 +133,7 @@ impl Login {
             audience: None,
             roles,
             container: None,
+            served: None,
         }
     }
 
@@ -116,6 +144,9 @@ impl Login {
 
     /// The authorization request's query string parameters.
     fn query(&self) -> Value {
+        if let Some(served) = &self.served {
+            return Value::Object(served.query.clone());
+        }
         let mut query = json!({
             "client_id": self.client_id,
             "response_type": "code",
@@ -183,6 +214,16 @@ pub fn rules_context(login: &Login, profile: &Value, protocol: &str, query: Opti
         Some(query) => Value::Object(query.clone()),
         None => login.query(),
     };
+    if let Some(served) = &login.served {
+        if query.is_none() {
+            context["request"]["body"] = Value::Object(served.body.clone());
+        }
+        context["authentication"]["methods"][0]["timestamp"] = json!(served.authenticated_at);
+        if let Some(clients) = &served.sso_clients {
+            context["sso"] =
+                json!({ "with_auth0": true, "with_dbconn": login.strategy == "auth0", "current_clients": clients });
+        }
+    }
     if let Some(count) = profile.get("logins_count").filter(|c| c.is_u64()) {
         context["stats"]["loginsCount"] = count.clone();
     }
@@ -225,7 +266,31 @@ pub fn actions_event(login: &Login, user: &Value, context: &Value) -> Value {
     if let Some(audience) = &login.audience {
         event["resource_server"] = json!({ "identifier": audience });
     }
+    if let Some(served) = &login.served {
+        served_transaction(&mut event, served);
+    }
     event
+}
+
+/// The request's method and the transaction's fields of a served login's request.
+fn served_transaction(event: &mut Value, served: &ServedRequest) {
+    event["request"]["method"] = json!(served.method);
+    let text = |name: &str| served.query.get(name).and_then(Value::as_str).filter(|v| !v.is_empty());
+    let list = |name: &str| -> Vec<&str> {
+        text(name).map(|v| v.split(' ').filter(|s| !s.is_empty()).collect()).unwrap_or_default()
+    };
+    let transaction = &mut event["transaction"];
+    transaction["requested_scopes"] = json!(served.scopes);
+    for name in ["response_type", "prompt", "ui_locales", "acr_values"] {
+        transaction[name] = json!(list(name));
+    }
+    transaction["response_mode"] = json!(text("response_mode").unwrap_or("query"));
+    for name in ["state", "login_hint"] {
+        match text(name) {
+            Some(value) => transaction[name] = json!(value),
+            None => _ = transaction.as_object_mut().map(|t| t.shift_remove(name)),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -280,6 +345,46 @@ mod tests {
         assert_eq!(event["transaction"]["protocol"], DEFAULT_PROTOCOL.as_str(), "redirect-callback is the Rules' only");
         assert_eq!(event["resource_server"]["identifier"], "https://api");
         assert_eq!(event["authorization"]["roles"], json!(["admin"]));
+    }
+
+    /// A login server's request replaces the defaults: Rules' `context.request` and `context.sso`
+    /// (https://auth0.com/docs/customize/rules/context-object), Actions' `event.request` and
+    /// `event.transaction` (https://auth0.com/docs/customize/actions/explore-triggers/signup-and-login-triggers/login-trigger/post-login-event-object).
+    #[test]
+    fn a_served_request_is_what_the_scripts_see() {
+        let mut login = login();
+        let query = json!({"client_id": "portal-id", "redirect_uri": "https://a.portal/cb", "scope": "openid read:x",
+                           "response_type": "code", "state": "xyz", "prompt": "login consent"});
+        login.callback_url = Some("https://a.portal/cb".into());
+        login.served = Some(ServedRequest {
+            method: "GET".into(),
+            query: query.as_object().unwrap().clone(),
+            body: Map::new(),
+            redirect_uri: Some("https://a.portal/cb".into()),
+            scopes: vec!["openid".into(), "read:x".into()],
+            authenticated_at: 86_400_000,
+            sso_clients: Some(vec!["tools-id".into()]),
+        });
+        let context = rules_context(&login, &json!({}), DEFAULT_PROTOCOL.as_str(), None);
+        assert_eq!(context["request"]["query"], query);
+        assert_eq!(context["request"]["body"], json!({}));
+        assert_eq!(context["sso"], json!({"with_auth0": true, "with_dbconn": false, "current_clients": ["tools-id"]}));
+        assert_eq!(context["authentication"]["methods"][0]["timestamp"], 86_400_000);
+        let event = actions_event(&login, &json!({"user_id": "github|42"}), &context);
+        assert_eq!(event["request"]["query"], query);
+        assert_eq!(event["request"]["method"], "GET");
+        assert_eq!(event["authentication"]["methods"][0]["timestamp"], "1970-01-02T00:00:00.000Z");
+        let transaction = &event["transaction"];
+        assert_eq!(transaction["redirect_uri"], "https://a.portal/cb");
+        assert_eq!(transaction["requested_scopes"], json!(["openid", "read:x"]));
+        assert_eq!(transaction["response_type"], json!(["code"]));
+        assert_eq!(transaction["response_mode"], "query");
+        assert_eq!(transaction["state"], "xyz");
+        assert_eq!(transaction["prompt"], json!(["login", "consent"]));
+        assert!(transaction.get("login_hint").is_none());
+        // A /continue's query replaces the authorization request's.
+        let resumed = rules_context(&login, &json!({}), REDIRECT_CALLBACK, Some(&Map::new()));
+        assert_eq!(resumed["request"]["query"], json!({}));
     }
 
     #[test]

@@ -84,6 +84,9 @@ pub struct LoginRequest {
     /// Shared-container key for every step (see `Request::container`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
+    /// The request a login server received (`serve`); not a flag or a batch field.
+    #[serde(skip)]
+    pub served: Option<login::ServedRequest>,
 }
 
 impl LoginRequest {
@@ -171,7 +174,15 @@ pub async fn simulate(host: &Host, request: &LoginRequest) -> Result<Simulation,
     }
     login.audience = request.audience.clone();
     login.container = request.container.clone();
+    if let Some(served) = &request.served {
+        login.callback_url = served.redirect_uri.clone().or(login.callback_url);
+        login.served = Some(served.clone());
+    }
     let mut flow = Flow::new(login, record.profile);
+    if let Some(served) = &request.served {
+        flow.requested_scopes = served.scopes.clone();
+        flow.scopes = served.scopes.iter().filter(|s| login::REQUESTED_SCOPES.contains(&s.as_str())).cloned().collect();
+    }
     let end = match rules_stage::run(host, &tenant, &mut flow, None).await? {
         RulesEnd::Stop(end) => end,
         RulesEnd::Continue { user, context } => {

@@ -72,6 +72,18 @@ fn basic_credentials(headers: &HeaderMap) -> Result<Option<(String, String)>, OA
     Ok(Some((decode(id).ok_or_else(bad)?, decode(secret).ok_or_else(bad)?)))
 }
 
+/// The application's `client_secret`, when its file has one.
+pub fn client_secret(client: &Client) -> Option<&str> {
+    client.raw.get("client_secret").and_then(Value::as_str)
+}
+
+/// Whether the application is public (cannot keep a secret): `token_endpoint_auth_method: none`,
+/// or no `client_secret` in its file (Deploy CLI exports carry none).
+pub fn is_public(client: &Client) -> bool {
+    client.raw.get("token_endpoint_auth_method").and_then(Value::as_str) == Some("none")
+        || client_secret(client).is_none()
+}
+
 /// The application the request is for, its secret checked: a client whose file has a
 /// `client_secret` must present it (post or Basic); one without (Deploy CLI exports carry no
 /// secrets) or with `token_endpoint_auth_method: none` is treated as public.
@@ -83,8 +95,7 @@ pub fn authenticate_client(tenant: &crate::tenant::Tenant, request: &TokenReques
     let client = tenant
         .client_by_id(client_id)
         .ok_or_else(|| OAuthError::invalid_client(format!("Unknown client: {client_id}")))?;
-    let public = client.raw.get("token_endpoint_auth_method").and_then(Value::as_str) == Some("none");
-    if let (Some(expected), false) = (client.raw.get("client_secret").and_then(Value::as_str), public) {
+    if let (Some(expected), false) = (client_secret(client), is_public(client)) {
         if secret != Some(expected) {
             return Err(OAuthError::invalid_client("Unauthorized"));
         }
@@ -102,7 +113,7 @@ pub async fn token(State(state): State<Arc<ServeState>>, headers: HeaderMap, bod
         None => Err(OAuthError::invalid_request("Missing required parameter: grant_type")),
         Some("client_credentials") => client_credentials::grant(&state, &request).await,
         Some("authorization_code") => oidc::grants::authorization_code(&state, &request).await,
-        Some("refresh_token") => oidc::grants::refresh_token(&state, &request).await,
+        Some("refresh_token") => oidc::refresh::grant(&state, &request).await,
         Some(other) => Err(OAuthError::unsupported_grant_type(other)),
     };
     match result {

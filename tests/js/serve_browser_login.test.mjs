@@ -10,8 +10,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 
+import { addRule, launchChromium, startServe } from "./serve_support.mjs";
 
-import { launchChromium, startServe } from "./serve_support.mjs";
+const PORTAL = "Gd2Customer0Portal0Client0Id002";
+const TOOLS = "Wx1Internal0Tools0Client0Id0001";
+/** RFC 7636 Appendix B's challenge (Internal Tools is public: PKCE). */
+const CHALLENGE = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
 
 let browser;
 before(async () => {
@@ -88,6 +92,110 @@ test("a denied login shows access_denied in the browser, and the page offers to 
     assert.ok(await page.getByRole("link", { name: "Try again" }).isVisible());
   } finally {
     await page.close();
+    await server.stop();
+  }
+});
+
+// A login session (single sign-on, https://auth0.com/docs/authenticate/single-sign-on): after a
+// login the browser holds the session cookie, and the next application's login skips the login
+// page — the Rules still run and see a single sign-on login in context.sso
+// (https://auth0.com/docs/customize/rules/context-object); prompt=none succeeds on the session
+// and prompt=login asks again (https://auth0.com/docs/authenticate/login/max-age-reauthentication
+// for the parameters, OIDC Core §3.1.2.1); /v2/logout ends the session
+// (https://auth0.com/docs/authenticate/login/logout).
+test("a login session logs the browser in to the next application without the page, until logout", async () => {
+  const server = await startServe();
+  addRule(
+    server.tenant,
+    "record-sso",
+    `function recordSso(user, context, callback) {
+  context.idToken["https://example.com/sso"] = context.sso;
+  callback(null, user, context);
+}`,
+  );
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    // Internal Tools' site does not exist offline (and Playwright does not route the target of a
+    // redirect): a tab of the same browser (same cookies) opens `url`, the address the server
+    // sends it to on that site is recorded, and the failed load is ignored.
+    const tools = [];
+    const visit = async (url) => {
+      const tab = await context.newPage();
+      tab.on("request", (request) => {
+        if (request.url().startsWith("https://tools.example.com/")) tools.push(new URL(request.url()));
+      });
+      await tab.goto(url).catch(() => {});
+      await tab.close();
+    };
+    const idToken = async () => JSON.parse(await page.locator("#id-token").textContent());
+    const sessionCookies = async () => (await context.cookies(server.url)).filter((c) => c.name === "auth0");
+
+    await page.goto(`${server.url}/tester/try?client_id=${PORTAL}`);
+    await page.getByRole("button", { name: /Jane Doe/ }).click();
+    await page.getByRole("heading", { name: "Login test" }).waitFor();
+    const first = await idToken();
+    assert.equal(first["https://example.com/sso"].with_auth0, false, "a fresh login");
+    const [cookie] = await sessionCookies();
+    assert.ok(cookie, "the session cookie");
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, "Lax");
+    assert.equal(cookie.secure, false, "Secure only under --tls");
+
+    // Another application: no login page, the same user, the same authentication.
+    await page.goto(`${server.url}/tester/try?client_id=${TOOLS}`);
+    await page.getByRole("heading", { name: "Login test" }).waitFor();
+    const second = await idToken();
+    assert.equal(second.sub, first.sub);
+    assert.equal(second.aud, TOOLS);
+    assert.equal(second.auth_time, first.auth_time, "auth_time: when the user logged in");
+    assert.deepEqual(second["https://example.com/sso"], { with_auth0: true, with_dbconn: true, current_clients: [PORTAL] });
+    const [logged] = (await (await fetch(`${server.url}/actionhost/logins`)).json()).logins;
+    assert.equal(logged.sso, true, "/actionhost/logins says so");
+
+    const authorize = (params) =>
+      `${server.url}/authorize?${new URLSearchParams({
+        client_id: TOOLS,
+        response_type: "code",
+        redirect_uri: "https://tools.example.com/callback",
+        state: "s1",
+        code_challenge: CHALLENGE,
+        code_challenge_method: "S256",
+        ...params,
+      })}`;
+    await visit(authorize({ prompt: "none" }));
+    assert.ok(tools.at(-1).searchParams.get("code"), `prompt=none on a session: ${tools.at(-1)}`);
+    await page.goto(authorize({ prompt: "login" }));
+    await page.getByRole("heading", { name: "Log in to Internal Tools" }).waitFor();
+
+    await visit(`${server.url}/v2/logout?client_id=${TOOLS}&returnTo=${encodeURIComponent("https://tools.example.com")}`);
+    assert.equal(tools.at(-1).href, "https://tools.example.com/");
+    assert.deepEqual(await sessionCookies(), [], "the cookie is removed");
+    await visit(authorize({ prompt: "none" }));
+    assert.equal(tools.at(-1).searchParams.get("error"), "login_required");
+    await page.goto(authorize({}));
+    await page.getByRole("heading", { name: "Log in to Internal Tools" }).waitFor();
+  } finally {
+    await context.close();
+    await server.stop();
+  }
+});
+
+test("under --tls the session cookie is Secure", async () => {
+  const server = await startServe({ args: ["--tls", "--auto-login"] });
+  // The server's certificate is issued by the tenant's local CA, which this browser does not trust.
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  const page = await context.newPage();
+  try {
+    assert.match(server.url, /^https:\/\/localhost:/);
+    await page.goto(`${server.url}/tester/try?client_id=${PORTAL}&login_hint=jane.doe%40example.com`);
+    await page.getByRole("heading", { name: "Login test" }).waitFor();
+    const [cookie] = (await context.cookies(server.url)).filter((c) => c.name === "auth0");
+    assert.equal(cookie.secure, true);
+    assert.equal(cookie.httpOnly, true);
+    assert.equal(cookie.sameSite, "Lax");
+  } finally {
+    await context.close();
     await server.stop();
   }
 });

@@ -202,7 +202,13 @@ test("a wrong PKCE verifier is refused", async () => {
 
 test("without a login_hint the login page lists the tenant's users", async () => {
   const url = new URL(`${server.url}/authorize`);
-  url.search = new URLSearchParams({ client_id: PORTAL.id, response_type: "code", scope: "openid" });
+  url.search = new URLSearchParams({
+    client_id: PORTAL.id,
+    response_type: "code",
+    scope: "openid",
+    code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+    code_challenge_method: "S256",
+  });
   const response = await fetch(url);
   assert.equal(response.status, 200);
   const html = await response.text();

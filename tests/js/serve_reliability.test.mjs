@@ -25,6 +25,9 @@ async function login(server, app) {
     scope: "openid",
     state: "s",
     login_hint: JANE,
+    // Both applications are public: PKCE (RFC 7636 Appendix B's challenge; the code is not redeemed).
+    code_challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    code_challenge_method: "S256",
   });
   const response = await fetch(`${server.url}/authorize?${query}`, { redirect: "manual" });
   assert.equal(response.status, 302, await response.clone().text());

@@ -3,7 +3,7 @@
 // from its first line; `stop()` ends it and removes the copy.
 
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -77,4 +77,39 @@ export function launchChromium() {
       "--disable-sync",
     ],
   });
+}
+
+/** Adds an enabled Rule to a tenant folder, run after the others. */
+export function addRule(tenant, name, code) {
+  writeFileSync(join(tenant, "rules", `${name}.js`), code);
+  const rule = { name, enabled: true, order: 100, stage: "login_success", script: `./${name}.js` };
+  writeFileSync(join(tenant, "rules", `${name}.json`), JSON.stringify(rule, null, 2));
+}
+
+/** Adds a post-login Action to a tenant folder, bound last in the post-login flow. */
+export function addPostLoginAction(tenant, name, code) {
+  mkdirSync(join(tenant, "actions", name), { recursive: true });
+  writeFileSync(join(tenant, "actions", name, "code.js"), code);
+  const action = {
+    name,
+    code: `./actions/${name}/code.js`,
+    runtime: "node22",
+    status: "built",
+    dependencies: [],
+    secrets: [],
+    supported_triggers: [{ id: "post-login", version: "v3" }],
+    deployed: true,
+  };
+  writeFileSync(join(tenant, "actions", `${name}.json`), JSON.stringify(action, null, 2));
+  const triggers = JSON.parse(readFileSync(join(tenant, "triggers", "triggers.json"), "utf8"));
+  triggers["post-login"].push({ action_name: name, display_name: name });
+  writeFileSync(join(tenant, "triggers", "triggers.json"), JSON.stringify(triggers, null, 2));
+}
+
+/** Changes a client file of a tenant folder: `change` gets its object and edits it. */
+export function editClient(tenant, name, change) {
+  const file = join(tenant, "clients", `${name}.json`);
+  const client = JSON.parse(readFileSync(file, "utf8"));
+  change(client);
+  writeFileSync(file, JSON.stringify(client, null, 2));
 }

@@ -6,10 +6,12 @@
 
 use std::collections::HashMap;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
+use super::allowed_url::is_allowed;
 use super::pkce::Challenge;
 pub use crate::pipeline::state::with_query;
+use crate::serve::token::is_public;
 use crate::tenant::Client;
 
 /// What `/authorize` was asked, kept until the code it ends with is redeemed.
@@ -28,6 +30,13 @@ pub struct Authorization {
     pub login_hint: Option<String>,
     /// `prompt=none`: no login page may be shown.
     pub prompt_none: bool,
+    /// `prompt=login`: the user logs in again, whatever login session the browser has.
+    pub prompt_login: bool,
+    /// `max_age`: a login session whose login is older (in seconds) does not serve.
+    pub max_age: Option<u64>,
+    /// The whole query, as Rules (`context.request.query`) and Actions (`event.request.query`)
+    /// see it.
+    pub query: Map<String, Value>,
 }
 
 /// Why an authorization request fails.
@@ -45,18 +54,20 @@ pub fn callbacks(client: &Client) -> Vec<&str> {
 }
 
 /// The `redirect_uri` to use: the given one when it is one of the callbacks, exactly (as Auth0
-/// compares them, a trailing slash and the query included), or the server's own tester callback
-/// (`tester`), which every application accepts; without one, the first callback.
+/// compares them, a trailing slash and the query included) or through a subdomain wildcard
+/// (`allowed_url`), or the server's own tester callback
+/// (`tester`), which every application accepts; without one, the first callback that is not a
+/// wildcard.
 pub fn check_redirect_uri(client: &Client, given: Option<&str>, tester: &str) -> Result<String, String> {
     let allowed = callbacks(client);
     match given {
-        Some(uri) if allowed.contains(&uri) || uri == tester => Ok(uri.to_owned()),
+        Some(uri) if is_allowed(allowed.iter().copied(), uri) || uri == tester => Ok(uri.to_owned()),
         Some(uri) => Err(format!(
             "The provided redirect_uri is not in the list of allowed callback URLs. redirect_uri {uri:?} is not among the Allowed Callback URLs of the application {:?} (callbacks: {}).",
             client.name,
             if allowed.is_empty() { "none".to_owned() } else { allowed.join(", ") }
         )),
-        None => allowed.first().map(|s| (*s).to_owned()).ok_or_else(|| {
+        None => allowed.iter().find(|s| !s.contains('*')).map(|s| (*s).to_owned()).ok_or_else(|| {
             format!("The application {:?} has no Allowed Callback URLs (callbacks): give one in its file.", client.name)
         }),
     }
@@ -102,6 +113,17 @@ impl Authorization {
         }
         let challenge = Challenge::parse(get("code_challenge"), get("code_challenge_method"))
             .map_err(|description| refuse("invalid_request", description))?;
+        // A public application cannot prove who redeems its code but with PKCE
+        // (https://auth0.com/docs/get-started/authentication-and-authorization-flow/authorization-code-flow-with-pkce).
+        if challenge.is_none() && is_public(client) {
+            return Err(refuse(
+                "invalid_request",
+                format!("Missing required parameter: code_challenge ({:?} is a public application, without a client secret: it must use PKCE)", client.name),
+            ));
+        }
+        let prompts: Vec<&str> = get("prompt").unwrap_or_default().split(' ').collect();
+        let mut sorted: Vec<(&String, &String)> = query.iter().collect();
+        sorted.sort();
         let scopes: Vec<String> =
             get("scope").unwrap_or("openid").split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
         Ok(Authorization {
@@ -115,7 +137,10 @@ impl Authorization {
             audience: get("audience").map(str::to_owned),
             challenge,
             login_hint: get("login_hint").map(str::to_owned),
-            prompt_none: get("prompt").is_some_and(|p| p.split(' ').any(|p| p == "none")),
+            prompt_none: prompts.contains(&"none"),
+            prompt_login: prompts.contains(&"login"),
+            max_age: get("max_age").and_then(|age| age.parse().ok()),
+            query: sorted.into_iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect(),
         })
     }
 
@@ -176,6 +201,18 @@ mod tests {
             .contains("no Allowed Callback URLs"));
     }
 
+    /// A subdomain wildcard callback allows one label in its place
+    /// (https://auth0.com/docs/get-started/applications/wildcards-for-subdomains).
+    #[test]
+    fn a_wildcard_callback_allows_its_subdomains() {
+        let client = client(json!(["https://*.portal.example.com/callback"]));
+        let uri = "https://tenant-a.portal.example.com/callback";
+        assert_eq!(check_redirect_uri(&client, Some(uri), TESTER).unwrap(), uri);
+        for bad in ["https://a.b.portal.example.com/callback", "https://portal.example.com/callback"] {
+            assert!(check_redirect_uri(&client, Some(bad), TESTER).is_err(), "{bad}");
+        }
+    }
+
     #[test]
     fn errors_after_the_redirect_uri_is_known_redirect_with_state() {
         let tenant = [client(json!(["https://app/cb"]))];
@@ -204,11 +241,46 @@ mod tests {
         );
         let ok = Authorization::parse(
             &tenant,
-            &query(&[("client_id", "portal-id"), ("response_type", "code"), ("state", "s 1")]),
+            &query(&[
+                ("client_id", "portal-id"),
+                ("response_type", "code"),
+                ("state", "s 1"),
+                ("code_challenge", CHALLENGE),
+            ]),
             TESTER,
         )
         .unwrap();
         assert_eq!(ok.redirect(&[("code", "c")]), "https://app/cb?code=c&state=s+1");
+        assert_eq!(ok.query["state"], "s 1", "the whole query, for Rules and Actions");
+    }
+
+    /// RFC 7636 Appendix B's challenge.
+    const CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+    /// A public application (no secret, or `token_endpoint_auth_method: none`) must use PKCE, as
+    /// Auth0's code flow for applications that cannot keep a secret has it
+    /// (https://auth0.com/docs/get-started/authentication-and-authorization-flow/authorization-code-flow-with-pkce);
+    /// a confidential one may go without.
+    #[test]
+    fn a_public_application_must_use_pkce() {
+        let query = |challenge: Option<&str>| -> HashMap<String, String> {
+            let mut q: HashMap<String, String> =
+                [("client_id", "portal-id"), ("response_type", "code")].map(|(k, v)| (k.into(), v.into())).into();
+            q.extend(challenge.map(|c| ("code_challenge".to_owned(), c.to_owned())));
+            q
+        };
+        let public = client(json!(["https://app/cb"]));
+        let refusal = Authorization::parse(std::slice::from_ref(&public), &query(None), TESTER).unwrap_err();
+        let Refusal::Redirect { error, description, .. } = refusal else { panic!("{refusal:?}") };
+        assert_eq!(error, "invalid_request");
+        assert!(description.contains("code_challenge"), "{description}");
+        assert!(Authorization::parse(&[public], &query(Some(CHALLENGE)), TESTER).is_ok());
+        let mut declared = client(json!(["https://app/cb"]));
+        declared.raw["client_secret"] = json!("s");
+        declared.raw["token_endpoint_auth_method"] = json!("none");
+        assert!(Authorization::parse(&[declared.clone()], &query(None), TESTER).is_err(), "none: public");
+        declared.raw["token_endpoint_auth_method"] = json!("client_secret_post");
+        assert!(Authorization::parse(&[declared], &query(None), TESTER).is_ok(), "confidential");
     }
 
     #[test]

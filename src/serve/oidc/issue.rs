@@ -1,12 +1,14 @@
 //! The tokens the login server issues, made in one place from a completed login's claims (those
 //! `simulate` computes, Rules' and Actions' custom claims included): the claims only this server
 //! knows are set — `iss` (its issuer), `aud` (the client for the ID token; the audience and
-//! `/userinfo` for the access token), `azp`, `nonce`, `auth_time` — the profile claims of scopes
-//! the application did not ask for are dropped, and both are signed RS256 with the tenant's key.
+//! `/userinfo` for the access token), `azp`, `nonce`, `auth_time` (when the user authenticated:
+//! earlier, for a single sign-on login) — the profile claims of scopes the application did not
+//! ask for are dropped, and both are signed RS256 with the tenant's key.
 
 use serde_json::{json, Map, Value};
 
 use super::authorization::Authorization;
+use super::Subject;
 use crate::pipeline::claims::SCOPE_CLAIMS;
 use crate::pipeline::login::REQUESTED_SCOPES;
 use crate::pipeline::Simulation;
@@ -36,6 +38,7 @@ pub fn granted_scopes(authorization: &Authorization, simulation: &Simulation) ->
 pub fn token_response(
     state: &ServeState,
     authorization: &Authorization,
+    subject: &Subject,
     simulation: &Simulation,
     nonce: Option<&str>,
 ) -> Result<Value, String> {
@@ -72,7 +75,7 @@ pub fn token_response(
         claims.insert("iss".into(), json!(issuer));
         claims.insert("aud".into(), json!(authorization.client_id));
         claims.insert("azp".into(), json!(authorization.client_id));
-        claims.insert("auth_time".into(), iat);
+        claims.insert("auth_time".into(), json!(subject.authenticated_at / 1000));
         match nonce {
             Some(nonce) => _ = claims.insert("nonce".into(), json!(nonce)),
             None => _ = claims.shift_remove("nonce"),

@@ -10,7 +10,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use super::authorization::Authorization;
-use super::RECENT_LOGINS;
+use super::{Subject, RECENT_LOGINS};
 use crate::pipeline::{Simulation, StepStatus};
 use crate::request::RequestError;
 use crate::serve::state::{LogFormat, ServeState};
@@ -19,13 +19,13 @@ use crate::serve::state::{LogFormat, ServeState};
 pub fn record(
     state: &ServeState,
     authorization: &Authorization,
-    user_id: &str,
+    subject: &Subject,
     result: &Result<Simulation, RequestError>,
 ) {
-    let entry = entry(authorization, user_id, result);
+    let entry = entry(authorization, subject, result);
     let line = match state.options.log_format {
         LogFormat::Json => entry.to_string(),
-        LogFormat::Human => human(authorization, user_id, result),
+        LogFormat::Human => human(authorization, subject, result),
     };
     eprintln!("{line}");
     let mut oidc = state.oidc.lock();
@@ -35,14 +35,15 @@ pub fn record(
     oidc.logins.push_back(entry);
 }
 
-fn entry(authorization: &Authorization, user_id: &str, result: &Result<Simulation, RequestError>) -> Value {
+fn entry(authorization: &Authorization, subject: &Subject, result: &Result<Simulation, RequestError>) -> Value {
     let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
     let time = crate::dates::iso_from_ms(i64::try_from(ms).unwrap_or(i64::MAX));
     let mut entry = json!({
         "time": time,
         "client_id": authorization.client_id,
         "client": authorization.client_name,
-        "user_id": user_id,
+        "user_id": subject.user_id,
+        "sso": subject.sso.is_some(),
         "redirect_uri": authorization.redirect_uri,
         "scope": authorization.scopes.join(" "),
         "audience": authorization.audience,
@@ -68,9 +69,12 @@ fn entry(authorization: &Authorization, user_id: &str, result: &Result<Simulatio
     entry
 }
 
-fn human(authorization: &Authorization, user_id: &str, result: &Result<Simulation, RequestError>) -> String {
+fn human(authorization: &Authorization, subject: &Subject, result: &Result<Simulation, RequestError>) -> String {
     let mut out = String::new();
-    let _ = write!(out, "login: {user_id} into {} ({})", authorization.client_name, authorization.client_id);
+    let _ = write!(out, "login: {} into {} ({})", subject.user_id, authorization.client_name, authorization.client_id);
+    if subject.sso.is_some() {
+        out.push_str(", single sign-on");
+    }
     let simulation = match result {
         Err(error) => {
             let _ = write!(out, "\n  invalid: {error}");

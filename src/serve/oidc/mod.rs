@@ -1,7 +1,9 @@
-//! The login server (OpenID Connect): discovery, keys, `/authorize` with its login page, the
-//! code and refresh-token grants, `/userinfo`, `/v2/logout`, `/continue`, the list of recent
-//! logins, and the login tester (`/tester/…`). Each login runs the same pipeline as `simulate`.
+//! The login server (OpenID Connect): discovery, keys, `/authorize` with its login page and login
+//! sessions, the code and refresh-token grants, `/userinfo`, `/v2/logout`, `/continue`, the list
+//! of recent logins, and the login tester (`/tester/…`). Each login runs the same pipeline as
+//! `simulate`.
 
+mod allowed_url;
 mod authorization;
 mod authorize;
 mod discovery;
@@ -12,6 +14,8 @@ mod login;
 mod logout;
 mod pages;
 mod pkce;
+pub mod refresh;
+mod session;
 mod store;
 mod tester;
 mod userinfo;
@@ -42,27 +46,44 @@ const CAPACITY: usize = 1000;
 /// How many logins `/actionhost/logins` lists.
 const RECENT_LOGINS: usize = 50;
 
+/// Who a login is for and when they authenticated: on the login page (or with `--auto-login`)
+/// just now, or earlier, for a login on a login session (single sign-on).
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub user_id: String,
+    /// In milliseconds since the epoch (`auth_time`, `authentication.methods`).
+    pub authenticated_at: i64,
+    /// The login session it rides on: its id and the applications it logged in to before.
+    pub sso: Option<(String, Vec<String>)>,
+}
+
+impl Subject {
+    /// A user who authenticates now.
+    pub fn now(user_id: String) -> Subject {
+        Subject { user_id, authenticated_at: now_ms(), sso: None }
+    }
+}
+
+/// The time, in milliseconds since the epoch.
+pub fn now_ms() -> i64 {
+    let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis());
+    i64::try_from(ms).unwrap_or(i64::MAX)
+}
+
 /// A login that ended well, waiting for its code to be redeemed.
 #[derive(Debug, Clone)]
 pub struct IssuedCode {
     pub authorization: Authorization,
-    pub user_id: String,
+    pub subject: Subject,
     /// The token response (`access_token`, `id_token`, `token_type`, `expires_in`, `scope`).
     pub response: Value,
-}
-
-/// What a refresh token stands for: the login to run again.
-#[derive(Debug, Clone)]
-pub struct RefreshGrant {
-    pub authorization: Authorization,
-    pub user_id: String,
 }
 
 /// A login a Rule or an Action suspended with a redirect: the request it answers, its user.
 #[derive(Debug, Clone)]
 pub struct Suspended {
     pub authorization: Authorization,
-    pub user_id: String,
+    pub subject: Subject,
 }
 
 pub struct OidcInner {
@@ -71,7 +92,9 @@ pub struct OidcInner {
     /// Suspended logins, by Auth0's `state` of the redirect.
     pub suspended: Expiring<Suspended>,
     pub codes: Expiring<IssuedCode>,
-    pub refresh_tokens: Expiring<RefreshGrant>,
+    pub refresh_tokens: Expiring<refresh::RefreshGrant>,
+    /// Login sessions, by the id their cookie carries.
+    pub sessions: Expiring<session::Session>,
     /// Logins the tester started, by `state`.
     pub testers: Expiring<tester::TesterLogin>,
     /// The newest login last.
@@ -79,7 +102,7 @@ pub struct OidcInner {
 }
 
 /// What the login server keeps between requests: bounded, expiring, in memory (a restart ends
-/// every pending login, code and refresh token).
+/// every pending login, code, refresh token and login session).
 pub struct OidcState {
     inner: Mutex<OidcInner>,
 }
@@ -92,6 +115,7 @@ impl Default for OidcState {
                 suspended: Expiring::new(SUSPENDED_TTL, CAPACITY),
                 codes: Expiring::new(CODE_TTL, CAPACITY),
                 refresh_tokens: Expiring::new(REFRESH_TTL, CAPACITY),
+                sessions: Expiring::new(session::SESSION_IDLE, CAPACITY),
                 testers: Expiring::new(PENDING_TTL, CAPACITY),
                 logins: VecDeque::new(),
             }),

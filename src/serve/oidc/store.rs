@@ -38,6 +38,11 @@ impl<T> Expiring<T> {
         self.entries.get(key).filter(|(expires, _)| *expires > now).map(|(_, value)| value)
     }
 
+    /// Removes every entry `keep` refuses.
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        self.entries.retain(|_, (_, value)| keep(value));
+    }
+
     #[cfg(test)]
     pub fn len(&self) -> usize {
         self.entries.len()
