@@ -232,7 +232,7 @@ async fn jobs_written_ahead_of_a_job_that_kills_its_worker_still_run_correctly()
             assert!(matches!(outcome.status, Status::Timeout | Status::OutOfMemory), "{index}: {outcome:?}");
         } else {
             assert_eq!(outcome.status, Status::Completed, "{index}: {outcome:?}");
-            assert_eq!(outcome.commands[1].args, [json!("https://example.com/tier"), json!("gold")]);
+            assert_eq!(outcome.commands[1].args(), [json!("https://example.com/tier"), json!("gold")]);
         }
     }
 }
