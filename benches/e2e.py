@@ -12,6 +12,7 @@
 
 Usage: cargo build --release && python3 benches/e2e.py [--requests N] [--soak N] [--logins N]
        python3 benches/e2e.py --only simulate   # just the simulated logins
+       python3 benches/e2e.py --write-requests FILE [--requests N]   # the requests, for cpu_split.py
 """
 
 import argparse
@@ -164,7 +165,12 @@ def main():
     parser.add_argument("--soak", type=int, default=100_000)
     parser.add_argument("--logins", type=int, default=6_000)
     parser.add_argument("--only", choices=["simulate"])
+    parser.add_argument("--write-requests", metavar="FILE", help="write the seed-Action requests (for cpu_split.py) and stop")
     args = parser.parse_args()
+    if args.write_requests:
+        with open(args.write_requests, "wb") as out:
+            out.write(requests(args.requests))
+        return
 
     login_wall, login_rate, per_login = simulated_logins(args.logins)
     login_row = f"| `batch`, {args.logins:,} simulated logins of the example tenant ({per_login:.2f} executions each), {os.cpu_count()} workers | {login_wall:.2f} s, {login_rate:,.0f} logins/s ({login_rate * per_login:,.0f} executions/s) |"
