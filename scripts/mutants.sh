@@ -6,9 +6,11 @@
 # line in the summary printed at the end: caught / (caught + missed + timeouts count as caught),
 # mutants that do not compile (unviable) left out.
 #
-# Each mutant is built with the `mutants` profile (Cargo.toml: unoptimized, incremental, no debug
-# info) and judged by the unit tests alone (`cargo test --lib`): the integration tests take
-# minutes per run. One job at a time, at low priority; the whole core takes hours on 2 cores.
+# Each mutant is built with the release profile, incrementally (CARGO_INCREMENTAL=1: seconds per
+# mutant once the first build is done; a debug build is no faster here, and deno_core's debug
+# assertions refuse the engine's non-ASCII scripts), and judged by the unit tests alone
+# (`cargo test --release --lib`): the integration tests take minutes per run. One job at a time,
+# at low priority; the whole core takes hours on 2 cores.
 #
 #   scripts/mutants.sh                          # every module of the core, one after another
 #   scripts/mutants.sh src/tenant/keywords.rs   # one module
@@ -40,10 +42,13 @@ if ! cargo mutants --version >/dev/null 2>&1; then
   cargo install cargo-mutants --locked
 fi
 
-# The copies cargo-mutants builds in share this tree's target folder: only the crate itself is
-# rebuilt for each mutant, not its dependencies.
+# The copies cargo-mutants builds in share this tree's target folder and the engine's build
+# settings (.cargo/config.toml, made absolute): only the crate itself is rebuilt, not its
+# dependencies.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+export CMAKE_TOOLCHAIN_FILE="${CMAKE_TOOLCHAIN_FILE:-$PWD/.cargo/simde-offline.cmake}"
 export CARGO_BUILD_JOBS="${CARGO_BUILD_JOBS:-1}"
+export CARGO_INCREMENTAL=1
 
 summary=()
 for module in "${modules[@]}"; do
@@ -62,7 +67,7 @@ for module in "${modules[@]}"; do
   mkdir -p "$out"
   echo "== $module" >&2
   # Exit status 2 (missed mutants) and 3 (timeouts) still leave a report to summarize.
-  nice -n 15 cargo mutants "${files[@]}" --jobs 1 --profile mutants --test-tool cargo \
+  nice -n 15 cargo mutants "${files[@]}" --jobs 1 --profile release --test-tool cargo \
     --cargo-test-arg=--lib --minimum-test-timeout 60 --output "$out" --no-shuffle || true
   counts="$out/mutants.out/outcomes.json"
   if [ -f "$counts" ]; then
