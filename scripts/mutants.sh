@@ -9,7 +9,7 @@
 # Each mutant is built with the release profile, incrementally (CARGO_INCREMENTAL=1: seconds per
 # mutant once the first build is done; a debug build is no faster here, and deno_core's debug
 # assertions refuse the engine's non-ASCII scripts), and judged by the unit tests alone
-# (`cargo test --release --lib`): the integration tests take minutes per run. One job at a time,
+# (`--lib`: only the library and its unit tests are built and run): the integration tests take minutes per run. One job at a time,
 # at low priority; the whole core takes hours on 2 cores.
 #
 #   scripts/mutants.sh                          # every module of the core, one after another
@@ -68,7 +68,7 @@ for module in "${modules[@]}"; do
   echo "== $module" >&2
   # Exit status 2 (missed mutants) and 3 (timeouts) still leave a report to summarize.
   nice -n 15 cargo mutants "${files[@]}" --jobs 1 --profile release --test-tool cargo \
-    --cargo-test-arg=--lib --minimum-test-timeout 60 --output "$out" --no-shuffle || true
+    --cargo-arg=--lib --minimum-test-timeout 60 --output "$out" --no-shuffle || true
   counts="$out/mutants.out/outcomes.json"
   if [ -f "$counts" ]; then
     summary+=("$(node -e '

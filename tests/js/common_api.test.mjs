@@ -1,0 +1,121 @@
+// Tests for js_runtime/actions/common/ (run with `node --test tests/js/`): the string measures,
+// value descriptions and call recording every trigger's api shares, and the notification
+// reasons of the email and phone providers, each against Node's own behaviour (its string
+// iterator for code points, Buffer for UTF-8, JSON for recorded arguments).
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { charLength, emit, got, utf8Length } from "../../js_runtime/actions/common/base.js";
+import { createApi } from "../../js_runtime/actions/custom_email_provider/api.js";
+import { defaultEvent, setup } from "./trigger_harness.mjs";
+
+// Surrogate pairs at the edges of both halves' ranges, lone halves, and halves in the wrong
+// order, next to ASCII and to two- and three-byte characters.
+const SAMPLES = [
+  "",
+  "plain ascii",
+  "\u007f\u0080\u07ff\u0800\uffff",
+  "\ud800\udc00", // U+10000, the first pair
+  "\udbff\udfff", // U+10FFFF, the last pair
+  "\ud800\udfff",
+  "\udbff\udc00",
+  "a\ud83d\ude00b", // 😀
+  "\ud800",
+  "\udbff",
+  "\udc00",
+  "\udfff",
+  "x\ud800",
+  "\ud800x",
+  "\udc00\ud800",
+  "\ud7ff\udc00",
+  "\ue000\udc00",
+  "\ud800\ud800\udc00",
+  "\ud800\ue000",
+  "\ud800\udbff",
+];
+
+describe("common: string measures", () => {
+  it("charLength counts code points as Node's string iterator does", () => {
+    for (const s of SAMPLES) {
+      assert.equal(charLength(s), [...s].length, JSON.stringify(s));
+    }
+  });
+
+  it("utf8Length is the length of Node's UTF-8 encoding (a lone surrogate as U+FFFD)", () => {
+    for (const s of SAMPLES) {
+      assert.equal(utf8Length(s), Buffer.byteLength(s, "utf8"), JSON.stringify(s));
+    }
+  });
+});
+
+describe("common: value descriptions in error messages", () => {
+  it("shows a string of up to 60 characters whole, a longer one cut to 57 and an ellipsis", () => {
+    const sixty = "s".repeat(60);
+    assert.equal(got(sixty), JSON.stringify(sixty));
+    assert.equal(got(sixty + "t"), JSON.stringify("s".repeat(57) + "..."));
+  });
+
+  it("names every other kind of value", () => {
+    assert.equal(got(null), "null");
+    assert.equal(got(undefined), "undefined");
+    assert.equal(got(12n), "12");
+    assert.equal(got(false), "false");
+    assert.equal(got(NaN), "NaN");
+    assert.equal(got(() => 1), "a function");
+    assert.equal(got([1]), "an array");
+    assert.equal(got({}), "an object");
+  });
+});
+
+describe("common: recorded arguments", () => {
+  function recorder() {
+    const calls = [];
+    return { calls, s: { ctx: { record: (api, args) => calls.push({ api, args }) } } };
+  }
+
+  it("records a JSON copy of the arguments, as JSON.stringify writes them", () => {
+    const { calls, s } = recorder();
+    const when = new Date(0);
+    const args = [NaN, Infinity, undefined, { a: undefined, when }, "x", null, true];
+    emit(s, "user.setAppMetadata", args);
+    assert.deepEqual(calls[0].args, JSON.parse(JSON.stringify(args)));
+    assert.deepEqual(calls[0].args, [null, null, null, { when: "1970-01-01T00:00:00.000Z" }, "x", null, true]);
+  });
+
+  it("records a number JSON cannot write as null, even when every argument is a primitive", () => {
+    const { calls, s } = recorder();
+    emit(s, "accessToken.setCustomClaim", [NaN]);
+    emit(s, "accessToken.setCustomClaim", [-Infinity]);
+    assert.deepEqual(calls.map((c) => c.args), [JSON.parse(JSON.stringify([NaN])), [null]]);
+  });
+
+  it("refuses arguments JSON cannot write, with JSON's reason", () => {
+    const { s } = recorder();
+    let reason;
+    try {
+      JSON.stringify([1n]);
+    } catch (e) {
+      reason = e.message;
+    }
+    assert.throws(() => emit(s, "user.setAppMetadata", ["k", 1n]), (e) => {
+      assert.ok(e instanceof TypeError);
+      assert.equal(e.message, `api.user.setAppMetadata: arguments must be JSON-serializable (${reason})`);
+      return true;
+    });
+  });
+});
+
+describe("common: notification reasons", () => {
+  // Auth0 truncates a reason longer than 1024 characters; a character is a code point, and
+  // Node's string iterator says where each one ends.
+  const expected = (reason) => [...reason].slice(0, 1024).join("");
+
+  it("keeps the first 1024 code points, whatever the 1024th and 1025th are", () => {
+    for (const tail of SAMPLES) {
+      for (const reason of ["x".repeat(1023) + tail + "zz", "x".repeat(1022) + tail + "zz"]) {
+        const { api, calls } = setup(createApi, { event: defaultEvent("custom_email_provider") });
+        api.notification.drop(reason);
+        assert.equal(calls[0].args[0], expected(reason), JSON.stringify(tail));
+      }
+    }
+  });
+});
