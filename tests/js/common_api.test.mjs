@@ -4,7 +4,8 @@
 // iterator for code points, Buffer for UTF-8, JSON for recorded arguments).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { charLength, emit, got, utf8Length } from "../../js_runtime/actions/common/base.js";
+import { ApiObject, charLength, emit, got, utf8Length } from "../../js_runtime/actions/common/base.js";
+import { borrowMethods } from "../../js_runtime/actions/common/borrow.js";
 import { createApi } from "../../js_runtime/actions/custom_email_provider/api.js";
 import { defaultEvent, setup } from "./trigger_harness.mjs";
 
@@ -116,6 +117,37 @@ describe("common: notification reasons", () => {
         api.notification.drop(reason);
         assert.equal(calls[0].args[0], expected(reason), JSON.stringify(tail));
       }
+    }
+  });
+});
+
+describe("common: borrowed methods", () => {
+  class Source extends ApiObject {
+    method() {
+      return "source";
+    }
+    get accessor() {
+      return 1;
+    }
+  }
+  Source.prototype.data = 5;
+
+  it("gives the target the very function objects of the source, leaving the list given alone", () => {
+    class Target extends ApiObject {}
+    const names = ["method"];
+    borrowMethods(Target, Source, names);
+    assert.equal(Target.prototype.method, Source.prototype.method);
+    assert.ok(!Object.isFrozen(names));
+  });
+
+  it("refuses a name that is no method of the source: missing, an accessor or data", () => {
+    for (const name of ["missing", "accessor", "data"]) {
+      class Target extends ApiObject {}
+      assert.throws(() => borrowMethods(Target, Source, [name]), (e) => {
+        assert.equal(e.message, `borrowMethods: ${name} is no method of the source class`);
+        return true;
+      });
+      assert.ok(!Object.hasOwn(Target.prototype, name));
     }
   });
 });
