@@ -331,6 +331,20 @@ describe("api object model", () => {
     assert.throws(() => Object.create(api).idToken, TypeError);
     assert.deepEqual(calls, []);
   });
+
+  it("every method called on a foreign object names itself as the script wrote it", () => {
+    const { api, calls } = setup();
+    const proto = Object.getPrototypeOf(api);
+    for (const ns of Object.getOwnPropertyNames(proto)) {
+      const o = api[ns];
+      for (const m of Object.getOwnPropertyNames(Object.getPrototypeOf(o))) {
+        const name = `api.${ns}.${m}`;
+        throwsExact(() => o[m].call({}), TypeError,
+          `${name}: must be called on the api object it belongs to (as ${name}), not detached from it or on another object`);
+      }
+    }
+    assert.deepEqual(calls, []);
+  });
 });
 
 describe("api.access", () => {
