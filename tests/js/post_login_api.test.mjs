@@ -1381,6 +1381,39 @@ describe("api.session", () => {
     assert.equal(none.event.session, undefined, "does not invent a session");
   });
 
+  it("revoke, setCookieMode and deleteMetadata refuse arguments of the wrong type, recording nothing", () => {
+    const { api, calls } = setup({ event: sessionEvent() });
+    throwsExact(() => api.session.revoke("x", 5), TypeError,
+      "api.session.revoke: options must be an object like {preserveRefreshTokens} (got 5)");
+    throwsExact(() => api.session.revoke("x", ["a"]), TypeError,
+      "api.session.revoke: options must be an object like {preserveRefreshTokens} (got an array)");
+    throwsExact(() => api.session.setCookieMode(null), Error, "api.session.setCookieMode: mode must be provided");
+    throwsExact(() => api.session.setCookieMode(""), Error, "api.session.setCookieMode: mode must be provided");
+    throwsExact(() => api.session.setCookieMode(1), TypeError, "api.session.setCookieMode: mode must be a string (got 1)");
+    throwsExact(() => api.session.deleteMetadata(1), TypeError, "api.session.deleteMetadata: key must be a string (got 1)");
+    assert.deepEqual(calls, []);
+    api.session.revoke("x", null);
+    assert.deepEqual(calls, [{ api: "session.revoke", args: ["x", {}] }]);
+  });
+
+  it("setCookieMode writes the mode into the event's session cookie, creating the cookie only for a session", () => {
+    const noCookie = baseEvent();
+    noCookie.session = { id: "sess_1" };
+    const a = setup({ event: noCookie });
+    a.api.session.setCookieMode("non-persistent");
+    assert.deepEqual(a.event.session.cookie, { mode: "non-persistent" });
+    const withCookie = sessionEvent();
+    withCookie.session.cookie.extra = "kept";
+    const b = setup({ event: withCookie });
+    b.api.session.setCookieMode("non-persistent");
+    assert.deepEqual(b.event.session.cookie, { mode: "non-persistent", extra: "kept" });
+    const empty = baseEvent();
+    empty.session = {};
+    const c = setup({ event: empty });
+    c.api.session.setCookieMode("persistent");
+    assert.deepEqual(c.event.session, {});
+  });
+
   it("setMetadata throws when event.session is absent", () => {
     const { api, calls } = setup();
     throwsExact(() => api.session.setMetadata("k", "v"), Error,
