@@ -6,8 +6,9 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ApiObject, charLength, emit, got, utf8Length } from "../../js_runtime/actions/common/base.js";
 import { borrowMethods } from "../../js_runtime/actions/common/borrow.js";
+import { signToken, verifyToken } from "../../js_runtime/actions/common/jwt.js";
 import { createApi } from "../../js_runtime/actions/custom_email_provider/api.js";
-import { defaultEvent, setup } from "./trigger_harness.mjs";
+import { defaultEvent, hmacSha256, setup } from "./trigger_harness.mjs";
 
 // Surrogate pairs at the edges of both halves' ranges, lone halves, and halves in the wrong
 // order, next to ASCII and to two- and three-byte characters.
@@ -148,6 +149,72 @@ describe("common: borrowed methods", () => {
         return true;
       });
       assert.ok(!Object.hasOwn(Target.prototype, name));
+    }
+  });
+});
+
+describe("common: session tokens (HS256 JWTs, RFC 7519), against Node's base64url and HMAC", () => {
+  const ctx = { hmacSha256 };
+  const SECRET = "s3cret";
+  const b64u = (text) => Buffer.from(text, "utf8").toString("base64url");
+  const HEADER = b64u('{"alg":"HS256","typ":"JWT"}');
+  const token = (header, claims) => `${header}.${claims}.${hmacSha256(SECRET, `${header}.${claims}`)}`;
+  // Claims of every length modulo 3, with characters whose base64 has "+" and "/", non-ASCII
+  // text alone and mixed, and more than 4096 bytes.
+  const BODIES = [
+    '{"a":1}', '{"ab":1}', '{"abc":1}', '{"s":"???>>>~~~"}', '{"s":"é"}', '{"s":"\u00e9"}',
+    JSON.stringify({ s: "é😀 日本" }), JSON.stringify({ s: "x".repeat(5000) + "é".repeat(3000) }),
+  ];
+
+  it("signs as Node encodes: unpadded base64url of the UTF-8 header and claims, then the HMAC", () => {
+    for (const body of BODIES) {
+      assert.equal(signToken(ctx, SECRET, body), token(HEADER, b64u(body)), body.slice(0, 40));
+    }
+    assert.equal(signToken(ctx, SECRET, "é"), token(HEADER, b64u("é")));
+  });
+
+  it("gives back the claims of a token signed with the secret", () => {
+    for (const body of BODIES) {
+      assert.deepEqual(verifyToken(ctx, SECRET, token(HEADER, b64u(body))), JSON.parse(body));
+    }
+    assert.deepEqual(verifyToken(ctx, SECRET, token(b64u('{"alg":"HS256","typ":"jwt"}'), b64u("{}"))), {});
+    assert.deepEqual(verifyToken(ctx, SECRET, token(b64u('{"alg":"HS256"}'), b64u("{}"))), {});
+  });
+
+  it("refuses a token that is no well-formed HS256 JWT, saying why", () => {
+    const invalid = (reason) => "The session token is invalid: " + reason;
+    const claims = b64u("{}");
+    const cases = [
+      [5, "The token is not a string."],
+      [`${HEADER}.${claims}`, "The token is malformed."],
+      [token(HEADER, claims + "="), "The token is malformed."], // padding is not base64url
+      [token(HEADER, "e+"), "The token is malformed."], // "+" is base64, not base64url
+      [token(HEADER, "éé"), "The token is malformed."],
+      [token(HEADER, "e30xx"), "The token is malformed."], // a length of 4n + 1 holds no whole byte
+      [token(HEADER, "e31"), "The token is malformed."], // unused bits set: not the canonical form
+      [token(HEADER, Buffer.from([0x7b, 0xff, 0x7d]).toString("base64url")), "The token is malformed."], // no UTF-8
+      // Characters outside base64url where a valid one stood, a byte too many, and bytes that
+      // are no UTF-8 inside a JSON string: each still refused.
+      [token(HEADER, "eyJhYmMiOiJ" + "é" + "eCJ9"), "The token is malformed."], // "A" → "é"
+      [token(HEADER, "eyJhYmMiOiJ" + "\u0080" + "eCJ9"), "The token is malformed."],
+      [token(HEADER, "eyJ" + "+" + "IjowfQ"), "The token is malformed."], // "B" → "+"
+      [token(HEADER, "eyJ" + "é" + "IjowfQ"), "The token is malformed."],
+      [token(HEADER, b64u('{"abc":1}') + "A"), "The token is malformed."],
+      [token(HEADER, Buffer.concat([Buffer.from('{"s":"'), Buffer.from([0xff]), Buffer.from('"}')]).toString("base64url")),
+        "The token is malformed."],
+      [token(b64u("[]"), claims), "The token is malformed."],
+      [token(HEADER, b64u("5")), "The token is malformed."],
+      [token(HEADER, b64u("{")), "The token is malformed."],
+      [token(b64u('{"alg":"none"}'), claims), "Unsupported signing algorithm."],
+      [token(b64u('{"alg":"HS256","typ":"JWS"}'), claims), "Unexpected token payload type."],
+      [token(b64u('{"alg":"HS256","typ":5}'), claims), "Unexpected token payload type."],
+      [`${HEADER}.${claims}.${hmacSha256("other", `${HEADER}.${claims}`)}`, "Failed signature validation."],
+    ];
+    for (const [t, reason] of cases) {
+      assert.throws(() => verifyToken(ctx, SECRET, t), (e) => {
+        assert.equal(e.message, invalid(reason), String(t));
+        return true;
+      });
     }
   });
 });
