@@ -73,3 +73,70 @@ pub fn interpret(mut value: Value) -> (Status, Option<CallbackResult>, Option<Ou
     let outcome_error = if status == Status::Error { error } else { None };
     (status, Some(result), outcome_error)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The runner's answer for a Rule that called `callback(error, user, context)`.
+    fn called(error: Value, context: Value, denied: bool) -> Value {
+        json!({"ok": true, "callback": {"error": error, "user": {"user_id": "u"}, "context": context, "denied": denied}})
+    }
+
+    // Auth0's Rules: `callback(null, user, context)` continues the login, a `context.redirect.url`
+    // redirects once every Rule has run, `new UnauthorizedError(…)` denies access, any other error
+    // fails the login.
+    #[test]
+    fn the_callback_decides_the_status() {
+        let (status, result, error) = interpret(called(Value::Null, json!({"clientID": "c"}), false));
+        assert_eq!((status, error), (Status::Completed, None));
+        assert_eq!(result.unwrap().user, json!({"user_id": "u"}));
+
+        let redirect = json!({"redirect": {"url": "https://example.com/mfa"}});
+        assert_eq!(interpret(called(Value::Null, redirect.clone(), false)).0, Status::Redirected);
+        assert_eq!(interpret(called(Value::Null, json!({"redirect": {"url": 5}}), false)).0, Status::Completed);
+
+        let unauthorized = json!({"name": "UnauthorizedError", "message": "blocked"});
+        let (status, result, error) = interpret(called(unauthorized.clone(), redirect, true));
+        assert_eq!((status, error), (Status::Denied, None));
+        assert_eq!(result.unwrap().error.unwrap().message, "blocked");
+
+        let (status, _, error) = interpret(called(json!({"name": "Error", "message": "boom"}), json!({}), false));
+        assert_eq!(status, Status::Error);
+        assert_eq!(error.unwrap().message, "boom");
+    }
+
+    #[test]
+    fn a_failed_run_is_an_error_without_callback() {
+        let (status, result, error) = interpret(json!({"ok": false, "error": {"name": "TypeError", "message": "x"}}));
+        assert_eq!((status, result.is_none()), (Status::Error, true));
+        assert_eq!(error.unwrap().name, "TypeError");
+    }
+
+    fn client_metadata_seen(metadata: Option<&ClientMetadata>, missing: MissingClientMetadata) -> Option<Value> {
+        let mut request = Request::default();
+        let input = build_input(&mut request, "rule.js", metadata, missing).unwrap();
+        input["context"].get("clientMetadata").cloned()
+    }
+
+    #[test]
+    fn client_metadata_is_the_applications_or_what_the_missing_setting_says() {
+        assert_eq!(client_metadata_seen(None, MissingClientMetadata::Absent), None);
+        assert_eq!(client_metadata_seen(None, MissingClientMetadata::Empty), Some(json!({})));
+        let mut metadata = ClientMetadata::new();
+        metadata.insert("tier".into(), json!("gold"));
+        for missing in [MissingClientMetadata::Absent, MissingClientMetadata::Empty] {
+            assert_eq!(client_metadata_seen(Some(&metadata), missing), Some(json!({"tier": "gold"})));
+        }
+    }
+
+    #[test]
+    fn auth0_global_has_the_logins_domain_and_the_file_name() {
+        let mut request = Request::default();
+        let input = build_input(&mut request, "rules/r.js", None, MissingClientMetadata::Absent).unwrap();
+        assert_eq!(input["filename"], "rules/r.js");
+        assert_eq!(input["auth0"]["domain"], input["context"]["request"]["hostname"]);
+        assert!(input["auth0"]["domain"].as_str().is_some_and(|d| !d.is_empty()));
+        assert!(input["user"]["user_id"].is_string());
+    }
+}

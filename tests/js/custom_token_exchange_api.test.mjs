@@ -148,6 +148,37 @@ describe("custom-token-exchange: argument checks in Auth0's words", () => {
     it(what, () => throwsExact(fn, Error, message));
   }
 
+  it("checks every user attribute of setUserByConnection by its type and length", () => {
+    const opts = { creationBehavior: "none", updateBehavior: "none" };
+    const call = (attrs, o = opts, name = "c") => () => run().api.authentication.setUserByConnection(name, attrs, o);
+    const invalid = (problems) => "Invalid setUserByConnection arguments: " + problems;
+    const types = {
+      email: "string", email_verified: "boolean", family_name: "string", given_name: "string",
+      name: "string", nickname: "string", phone_number: "string", phone_verified: "boolean",
+      picture: "string", username: "string", verify_email: "boolean",
+    };
+    for (const [key, type] of Object.entries(types)) {
+      throwsExact(call({ user_id: "u", [key]: 1 }), Error, invalid(`${key} must be ${type}`));
+    }
+    throwsExact(call({ user_id: 1 }), Error, invalid("user_id must be string"));
+    const longest = { family_name: 150, given_name: 150, name: 300, nickname: 300, user_id: 255, username: 128 };
+    for (const [key, max] of Object.entries(longest)) {
+      throwsExact(call({ user_id: "u", [key]: "x".repeat(max + 1) }), Error,
+        invalid(`${key} must NOT have more than ${max} characters`));
+      call({ user_id: "u", [key]: "x".repeat(max) })();
+    }
+    throwsExact(call({ user_id: "u" }, opts, "c".repeat(513)), Error,
+      invalid("connection_name must NOT have more than 512 characters"));
+    call({ user_id: "u" }, opts, "c".repeat(512))();
+    call(Object.fromEntries([["user_id", "u"], ...Array.from({ length: 23 }, (_, i) => [`a${i}`, "x"])]))();
+    throwsExact(call({ user_id: "u" }, 5), Error, invalid("options must be object"));
+    throwsExact(call(["u"]), Error, invalid("user_attributes must be object"));
+    throwsExact(() => api.authentication.setOrganization(), Error,
+      "Invalid setOrganization arguments:  must have required property 'organization_id_or_name'");
+    throwsExact(() => api.access.rejectInvalidSubjectToken(), Error,
+      "Invalid rejectInvalidSubjectToken arguments:  must have required property 'reason'");
+  });
+
   it("records nothing for a rejected call", () => {
     const r = run();
     assert.throws(() => r.api.access.deny("", ""));

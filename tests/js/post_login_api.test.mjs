@@ -331,6 +331,20 @@ describe("api object model", () => {
     assert.throws(() => Object.create(api).idToken, TypeError);
     assert.deepEqual(calls, []);
   });
+
+  it("every method called on a foreign object names itself as the script wrote it", () => {
+    const { api, calls } = setup();
+    const proto = Object.getPrototypeOf(api);
+    for (const ns of Object.getOwnPropertyNames(proto)) {
+      const o = api[ns];
+      for (const m of Object.getOwnPropertyNames(Object.getPrototypeOf(o))) {
+        const name = `api.${ns}.${m}`;
+        throwsExact(() => o[m].call({}), TypeError,
+          `${name}: must be called on the api object it belongs to (as ${name}), not detached from it or on another object`);
+      }
+    }
+    assert.deepEqual(calls, []);
+  });
 });
 
 describe("api.access", () => {
@@ -1365,6 +1379,39 @@ describe("api.session", () => {
     const none = setup();
     none.api.session.setCookieMode("persistent");
     assert.equal(none.event.session, undefined, "does not invent a session");
+  });
+
+  it("revoke, setCookieMode and deleteMetadata refuse arguments of the wrong type, recording nothing", () => {
+    const { api, calls } = setup({ event: sessionEvent() });
+    throwsExact(() => api.session.revoke("x", 5), TypeError,
+      "api.session.revoke: options must be an object like {preserveRefreshTokens} (got 5)");
+    throwsExact(() => api.session.revoke("x", ["a"]), TypeError,
+      "api.session.revoke: options must be an object like {preserveRefreshTokens} (got an array)");
+    throwsExact(() => api.session.setCookieMode(null), Error, "api.session.setCookieMode: mode must be provided");
+    throwsExact(() => api.session.setCookieMode(""), Error, "api.session.setCookieMode: mode must be provided");
+    throwsExact(() => api.session.setCookieMode(1), TypeError, "api.session.setCookieMode: mode must be a string (got 1)");
+    throwsExact(() => api.session.deleteMetadata(1), TypeError, "api.session.deleteMetadata: key must be a string (got 1)");
+    assert.deepEqual(calls, []);
+    api.session.revoke("x", null);
+    assert.deepEqual(calls, [{ api: "session.revoke", args: ["x", {}] }]);
+  });
+
+  it("setCookieMode writes the mode into the event's session cookie, creating the cookie only for a session", () => {
+    const noCookie = baseEvent();
+    noCookie.session = { id: "sess_1" };
+    const a = setup({ event: noCookie });
+    a.api.session.setCookieMode("non-persistent");
+    assert.deepEqual(a.event.session.cookie, { mode: "non-persistent" });
+    const withCookie = sessionEvent();
+    withCookie.session.cookie.extra = "kept";
+    const b = setup({ event: withCookie });
+    b.api.session.setCookieMode("non-persistent");
+    assert.deepEqual(b.event.session.cookie, { mode: "non-persistent", extra: "kept" });
+    const empty = baseEvent();
+    empty.session = {};
+    const c = setup({ event: empty });
+    c.api.session.setCookieMode("persistent");
+    assert.deepEqual(c.event.session, {});
   });
 
   it("setMetadata throws when event.session is absent", () => {
