@@ -1,22 +1,123 @@
-// `require` for user scripts. actionhost provides no npm or Node modules yet, so every request
-// fails the way Node's does (code MODULE_NOT_FOUND) and names the module, with Auth0's
-// `name@version` form recognised.
+// `require` for user scripts: Node's CommonJS loader over the packages the host serves (see
+// src/engine/modules.rs). Each name is resolved by the host, which reads the file and sends its
+// source once per worker and file version; the code compiled from it is kept here for the
+// worker's life, and each execution makes its own module instances from it (a shared container
+// keeps them, as it keeps the script's module), so nothing one execution does to a package
+// reaches the next. Node's built-in modules are not provided: requiring one fails, naming it.
 
-const PROVIDED = new Map();
+import { core } from "ext:core/mod.js";
+import { op_actionhost_require } from "ext:core/ops";
 
-export function createRequire() {
-  return function require(specifier) {
-    if (typeof specifier !== "string") {
-      throw new TypeError(`The "id" argument must be of type string. Received ${typeof specifier}`);
+const evalContext = core.evalContext;
+const { parse } = JSON;
+
+/** Compiled package files by real path: `{version, factory | json | error}`. */
+const compiled = new Map();
+
+/** Node 22's built-in modules (`require('module').builtinModules`, without the internal ones). */
+const BUILTINS = new Set([
+  "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants", "crypto",
+  "dgram", "diagnostics_channel", "dns", "domain", "events", "fs", "http", "http2", "https",
+  "inspector", "module", "net", "os", "path", "perf_hooks", "process", "punycode", "querystring",
+  "readline", "repl", "stream", "string_decoder", "sys", "timers", "tls", "trace_events", "tty",
+  "url", "util", "v8", "vm", "wasi", "worker_threads", "zlib",
+]);
+
+function isBuiltin(specifier) {
+  if (specifier.startsWith("node:")) return true;
+  const slash = specifier.indexOf("/");
+  return BUILTINS.has(slash === -1 ? specifier : specifier.slice(0, slash)) &&
+    (slash === -1 || specifier.startsWith("assert/") || specifier.startsWith("dns/") ||
+      specifier.startsWith("fs/") || specifier.startsWith("path/") || specifier.startsWith("stream/") ||
+      specifier.startsWith("timers/") || specifier.startsWith("util/") || specifier.startsWith("readline/"));
+}
+
+function moduleError(code, message) {
+  const error = new Error(message);
+  error.code = code;
+  return error;
+}
+
+function dirname(path) {
+  const slash = path.lastIndexOf("/");
+  return slash <= 0 ? "/" : path.slice(0, slash);
+}
+
+/** Compiles one served file; a file that does not compile fails the same way every time. */
+function compile(path, format, version, source) {
+  if (format === "json") return { version, json: source };
+  // A hashbang is only valid at the very start of a script, and the wrapper comes before it.
+  const text = source.startsWith("#!") ? `//${source.slice(2)}` : source;
+  const wrapped = `() => (function (exports, require, module, __filename, __dirname) {${text}\n})`;
+  const [factory, failure] = evalContext(wrapped, `file://${encodeURI(path)}`);
+  if (failure !== null) return { version, error: failure.thrown };
+  return { version, factory };
+}
+
+/** The code of the answer's file, compiled once per version. */
+function codeOf({ path, format, version, source }) {
+  let code = compiled.get(path);
+  if (code === undefined || code.version !== version) {
+    if (source === undefined) {
+      throw moduleError("MODULE_NOT_FOUND", `Cannot find module '${path}': its source was not sent`);
     }
-    const name = specifier.replace(/^(@?[^@]+)@[^/]*$/, "$1");
-    const factory = PROVIDED.get(name);
-    if (factory !== undefined) return factory();
-    const error = new Error(
-      `Cannot find module '${specifier}': actionhost does not provide it ` +
-        `(scripts run without npm or Node built-in modules)`,
-    );
-    error.code = "MODULE_NOT_FOUND";
-    throw error;
-  };
+    code = compile(path, format, version, source);
+    compiled.set(path, code);
+  }
+  if (code.error !== undefined) throw code.error;
+  return code;
+}
+
+function makeRequire(from, registry) {
+  function resolveFile(specifier) {
+    if (typeof specifier !== "string") {
+      throw new TypeError(`The "id" argument must be of type string. Received ${specifier === null ? "null" : typeof specifier}`);
+    }
+    if (specifier === "") {
+      throw moduleError("ERR_INVALID_ARG_VALUE", "The argument 'id' must be a non-empty string. Received ''");
+    }
+    if (isBuiltin(specifier)) {
+      throw moduleError(
+        "MODULE_NOT_FOUND",
+        `Cannot find module '${specifier}': actionhost does not provide Node's built-in modules yet`,
+      );
+    }
+    const answer = op_actionhost_require(from === null ? { specifier } : { from, specifier });
+    if (answer.failed !== undefined) throw moduleError(answer.failed.code, answer.failed.message);
+    return answer.found;
+  }
+
+  function require(specifier) {
+    const found = resolveFile(specifier);
+    const kept = registry.get(found.path);
+    if (kept !== undefined) return kept.exports;
+    const code = codeOf(found);
+    const path = found.path;
+    const module = { id: path, path: dirname(path), filename: path, loaded: false, exports: {}, children: [] };
+    registry.set(path, module);
+    try {
+      if (code.json !== undefined) {
+        module.exports = parse(code.json);
+      } else {
+        code.factory().call(module.exports, module.exports, makeRequire(path, registry), module, path, dirname(path));
+      }
+    } catch (error) {
+      registry.delete(path);
+      if (code.json !== undefined && error instanceof SyntaxError) error.message = `${path}: ${error.message}`;
+      throw error;
+    }
+    module.loaded = true;
+    return module.exports;
+  }
+  require.resolve = (specifier) => resolveFile(specifier).path;
+  return require;
+}
+
+/**
+ * A script's `require`. `container`: the shared container the execution runs in, whose module
+ * instances it keeps; without one, the execution's modules are its own.
+ */
+export function createRequire(container) {
+  const registry = container === undefined ? new Map() : (container.packages ??= new Map());
+  return makeRequire(null, registry);
 }

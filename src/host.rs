@@ -188,6 +188,7 @@ impl Host {
             timeout: Duration::from_millis(timeout_ms),
             memory_mb,
             container: request.container.clone(),
+            modules: Some(request.modules.take().unwrap_or_else(|| module_scope(request))),
         };
         Ok((job, trigger, watch))
     }
@@ -278,6 +279,21 @@ fn positive(field: &str, value: Option<u64>) -> Result<Option<u64>, RequestError
     match value {
         Some(0) => Err(RequestError::new(field, "must be greater than 0")),
         other => Ok(other),
+    }
+}
+
+/// Where a script outside a tenant finds packages: `node_modules` folders from its file's
+/// folder upward, or from the current folder for a script given inline.
+fn module_scope(request: &Request) -> crate::engine::ModuleScope {
+    let folder = match &request.script_path {
+        Some(path) => path.parent().map(std::path::Path::to_path_buf).unwrap_or_default(),
+        None => std::path::PathBuf::new(),
+    };
+    let folder = if folder.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { folder };
+    crate::engine::ModuleScope {
+        search_from: std::path::absolute(&folder).unwrap_or(folder),
+        missing_hint: Some("install it with npm in the script's folder or one above it".into()),
+        ..Default::default()
     }
 }
 

@@ -107,6 +107,10 @@ pub struct Request {
     /// script), carried into the outcome's `warnings`.
     #[serde(skip)]
     pub warnings: Vec<String>,
+    /// Where the script's `require` finds packages, when the tenant says (its package cache);
+    /// otherwise `node_modules` folders from the script's folder (or the current one) upward.
+    #[serde(skip)]
+    pub modules: Option<crate::engine::ModuleScope>,
 }
 
 /// A field that is present is `Some`, even when it is `null` (serde's default reads a `null`

@@ -16,7 +16,7 @@ export async function runRule(wrapper, input, container, host) {
       createAuth0(input.auth0),
       UnauthorizedError,
       global,
-      host.createRequire(),
+      host.createRequire(container),
       module,
       module.exports,
     );

@@ -8,6 +8,10 @@
 
 mod embedded_js;
 
+use deno_core::OpState;
+
+use super::modules::{ModuleAnswer, ModuleRequest, ModuleSource};
+
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -66,10 +70,30 @@ fn op_actionhost_url_matches(#[string] pattern: &str, #[string] url: &str) -> bo
     crate::url_pattern::matches(pattern, url)
 }
 
+/// A package the running script requires (see `super::modules`): asked of the worker's
+/// supervisor, the only one that can read files.
+#[deno_core::op2]
+#[serde]
+fn op_actionhost_require(state: &mut OpState, #[serde] request: ModuleRequest) -> ModuleAnswer {
+    match state.try_borrow::<std::rc::Rc<dyn ModuleSource>>() {
+        Some(source) => source.request(request),
+        None => ModuleAnswer::Failed {
+            code: "MODULE_NOT_FOUND".into(),
+            message: format!("Cannot find module '{}'", request.specifier),
+        },
+    }
+}
+
 deno_core::extension!(
     actionhost_runtime,
     deps = [deno_webidl, deno_web],
-    ops = [op_actionhost_hmac_sha256, op_actionhost_random_fill, op_actionhost_url_matches, op_actionhost_json_depth],
+    ops = [
+        op_actionhost_hmac_sha256,
+        op_actionhost_random_fill,
+        op_actionhost_url_matches,
+        op_actionhost_json_depth,
+        op_actionhost_require,
+    ],
     esm_entry_point = "ext:actionhost_runtime/main.js",
     esm = [
         dir "js_runtime",

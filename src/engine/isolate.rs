@@ -112,6 +112,12 @@ impl Isolate {
         })
     }
 
+    /// Where the scripts' `require` of a package is answered (the worker's supervisor). Without
+    /// one, every package is missing.
+    pub fn set_module_source(&mut self, source: Rc<dyn super::modules::ModuleSource>) {
+        self.runtime.op_state().borrow_mut().put(source);
+    }
+
     /// True once a termination may have left the runtime inconsistent; the worker then replaces it.
     pub fn retired(&self) -> bool {
         self.retired
@@ -551,6 +557,7 @@ mod tests {
             timeout: Duration::from_millis(1_000),
             memory_mb: 128,
             container: None,
+            modules: None,
         }
     }
 

@@ -61,6 +61,9 @@ pub struct Job {
     /// Shared-container key: executions with the same key see each other's module and `global`
     /// state (Auth0's container reuse). `None` isolates the execution completely.
     pub container: Option<String>,
+    /// Where the script's `require` finds packages; `None`: it finds none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modules: Option<super::modules::ModuleScope>,
 }
 
 /// An error raised by the script (or by its evaluation), as JavaScript described it.

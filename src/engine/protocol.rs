@@ -1,15 +1,18 @@
 //! The wire between the supervisor and its worker processes. Every message is one frame: a 4-byte
 //! little-endian length, then that many bytes of JSON. The supervisor writes a [`Job`] to the
-//! worker's standard input; the worker writes [`FromWorker`] messages to its result pipe: `Ready`
-//! once after start-up (sandbox applied), then one `Done` per job.
+//! worker's standard input ([`ToWorker`]); the worker writes [`FromWorker`] messages to its result
+//! pipe: `Ready` once after start-up (sandbox applied), then one `Done` per job, and before it any
+//! number of `Module` requests, each answered on the worker's standard input.
 
+use std::borrow::Cow;
 use std::io::{self, Read, Write};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-use super::job::JobResult;
+use super::job::{Job, JobResult};
+use super::modules::{ModuleAnswer, ModuleRequest};
 
 /// The largest frame either side accepts, in bytes. A job carries a script (Auth0 caps an Action
 /// at 100 kB) and its inputs; a result carries logs (256 KiB) and the api commands (bounded by
@@ -26,6 +29,19 @@ pub enum FromWorker {
     /// The answer to the last job. `retiring`: the worker exits after this answer (its isolate
     /// was stopped mid-execution and may be inconsistent).
     Done { result: Box<JobResult>, retiring: bool },
+    /// The running job's script requires a module: the supervisor answers with
+    /// [`ToWorker::Module`] before the worker goes on.
+    Module(ModuleRequest),
+}
+
+/// What a supervisor writes to a worker: `{"job": …}` or `{"module": …}`.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ToWorker<'a> {
+    /// A job to run (after the one running, if any).
+    Job(Cow<'a, Job>),
+    /// The answer to the running job's [`FromWorker::Module`] request.
+    Module(ModuleAnswer),
 }
 
 /// What the worker's OS sandbox enforces, as applied (see `sandbox.rs`).

@@ -25,7 +25,8 @@
 //! backlog is written ahead, so a job waits behind a slow one only when it would have waited in
 //! the queue anyway.
 
-use std::collections::VecDeque;
+use std::borrow::Cow;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{Hash, Hasher};
 use std::os::unix::process::ExitStatusExt;
 use std::path::PathBuf;
@@ -41,7 +42,8 @@ use tokio::time::Instant;
 use super::isolate::engine_error;
 use super::job::{Job, JobResult};
 use super::limits::Termination;
-use super::protocol::{encode_frame, read_frame_async, write_encoded_async, FromWorker};
+use super::modules::ModuleBroker;
+use super::protocol::{encode_frame, read_frame_async, write_encoded_async, FromWorker, ToWorker};
 use super::worker::{process_memory_cap_bytes, WORKER_ARG};
 
 /// How long after a job's deadline the supervisor kills a worker that has not answered. The
@@ -78,6 +80,8 @@ pub struct Supervisor {
     pinned: Vec<mpsc::UnboundedSender<Envelope>>,
     runtime: tokio::runtime::Handle,
     spec: Arc<WorkerSpec>,
+    /// Answers the workers' module requests.
+    broker: Arc<ModuleBroker>,
     /// Bounds how many dedicated workers (jobs with their own heap cap) run at once.
     dedicated: Arc<Semaphore>,
     /// Dropping it ends the supervisor thread, its slots and (killed on drop) their workers.
@@ -100,6 +104,8 @@ impl Supervisor {
             pinned_rx.push(rx);
         }
         let slot_spec = Arc::clone(&spec);
+        let broker = Arc::new(ModuleBroker::new());
+        let slot_broker = Arc::clone(&broker);
         std::thread::Builder::new()
             .name("actionhost-supervisor".into())
             .spawn(move || {
@@ -108,7 +114,7 @@ impl Supervisor {
                 let _ = handle_tx.send(runtime.handle().clone());
                 runtime.block_on(async move {
                     for rx in pinned_rx {
-                        tokio::spawn(slot(Arc::clone(&slot_spec), shared_rx.clone(), rx));
+                        tokio::spawn(slot(Arc::clone(&slot_spec), Arc::clone(&slot_broker), shared_rx.clone(), rx));
                     }
                     let _ = stopped.await;
                 });
@@ -116,20 +122,21 @@ impl Supervisor {
             })
             .expect("spawning the supervisor thread");
         let runtime = handle_rx.recv().expect("the supervisor thread starts");
-        Supervisor { shared, pinned, runtime, spec, dedicated: Arc::new(Semaphore::new(workers)), _stop: stop }
+        Supervisor { shared, pinned, runtime, spec, broker, dedicated: Arc::new(Semaphore::new(workers)), _stop: stop }
     }
 
     /// Runs one job and returns its result; never fails to answer.
     pub async fn run(&self, job: Job) -> JobResult {
         let (reply, answer) = oneshot::channel();
         if job.memory_mb != self.spec.memory_mb {
-            let (spec, permits) = (Arc::clone(&self.spec), Arc::clone(&self.dedicated));
+            let (spec, permits, broker) =
+                (Arc::clone(&self.spec), Arc::clone(&self.dedicated), Arc::clone(&self.broker));
             self.runtime.spawn(async move {
                 let _permit = permits.acquire_owned().await;
                 let envelope = Envelope { job, reply };
                 match Worker::start(&spec, envelope.job.memory_mb).await {
                     Ok(mut worker) => {
-                        worker.run(envelope, &spec, || None).await;
+                        worker.run(envelope, &spec, &broker, || None).await;
                     }
                     Err(error) => {
                         let _ = envelope.reply.send(JobResult::failed(engine_error(error), Duration::ZERO));
@@ -160,6 +167,7 @@ impl Supervisor {
 /// One worker slot: keeps a worker ready and runs the jobs it takes, one after another.
 async fn slot(
     spec: Arc<WorkerSpec>,
+    broker: Arc<ModuleBroker>,
     shared: async_channel::Receiver<Envelope>,
     mut pinned: mpsc::UnboundedReceiver<Envelope>,
 ) {
@@ -190,7 +198,7 @@ async fn slot(
         };
         // Only jobs already waiting are written ahead: `try_recv` never waits.
         let backlog = || pinned.try_recv().ok().or_else(|| shared.try_recv().ok());
-        let (left, keep) = current.run(envelope, &spec, backlog).await;
+        let (left, keep) = current.run(envelope, &spec, &broker, backlog).await;
         unstarted = left;
         if keep {
             worker = Some(current);
@@ -210,6 +218,8 @@ struct Worker {
     memory_cap_bytes: u64,
     /// Resident memory when the worker said it was ready, in bytes.
     ready_rss_bytes: u64,
+    /// The package files this worker was sent (real path → version): it keeps their code.
+    sent: HashMap<PathBuf, String>,
 }
 
 /// Why a worker stopped answering.
@@ -229,7 +239,7 @@ struct Written {
 impl Written {
     /// The job's frame; a job the wire refuses (too large) is answered with the error at once.
     fn encode(envelope: Envelope) -> Option<Written> {
-        match encode_frame(&envelope.job) {
+        match encode_frame(&ToWorker::Job(Cow::Borrowed(&envelope.job))) {
             Ok(frame) => Some(Written { envelope, frame, sent: false }),
             Err(error) => {
                 let message = format!("could not send the job: {error}");
@@ -280,7 +290,17 @@ impl Worker {
         };
         let memory_cap_bytes = process_memory_cap_bytes(memory_mb);
         let ready_rss_bytes = resident_bytes(pid).unwrap_or_default();
-        Ok(Worker { child, jobs, results, pid, stderr, executions: 0, memory_cap_bytes, ready_rss_bytes })
+        Ok(Worker {
+            child,
+            jobs,
+            results,
+            pid,
+            stderr,
+            executions: 0,
+            memory_cap_bytes,
+            ready_rss_bytes,
+            sent: HashMap::new(),
+        })
     }
 
     /// Runs `first`, then each job `backlog` offers while one runs: the offered job is written
@@ -292,6 +312,7 @@ impl Worker {
         &mut self,
         first: Envelope,
         spec: &WorkerSpec,
+        broker: &ModuleBroker,
         mut backlog: impl FnMut() -> Option<Envelope>,
     ) -> (Option<Envelope>, bool) {
         let Some(mut current) = Written::encode(first) else { return (None, true) };
@@ -304,7 +325,14 @@ impl Worker {
                 None
             };
             let deadline = started + current.envelope.job.timeout + KILL_GRACE;
-            let (jobs, results) = (&mut self.jobs, &mut self.results);
+            let (jobs, results, sent) = (&mut self.jobs, &mut self.results, &mut self.sent);
+            let scope = current.envelope.job.modules.as_ref();
+            if scope.is_some() {
+                broker.forget();
+            }
+            // The worker's module requests, from the reader to the writer (the one that owns
+            // the worker's input); the reader drops its end when the answer comes.
+            let (ask, mut asked) = mpsc::unbounded_channel();
             let exchange = async {
                 if !current.sent {
                     write_encoded_async(jobs, &current.frame)
@@ -312,23 +340,42 @@ impl Worker {
                         .map_err(|e| format!("could not send the job: {e}"))?;
                 }
                 // The job ahead goes into the pipe while this one runs; the worker reads it only
-                // after answering, so the answer is read concurrently with that write.
-                let write_ahead = async {
-                    match &ahead {
+                // after answering (or while it waits for a module), so the answer is read
+                // concurrently with that write, and module answers follow it.
+                let write = async {
+                    let ahead_written = match &ahead {
                         Some(next) => write_encoded_async(jobs, &next.frame).await.is_ok(),
                         None => true,
+                    };
+                    while let Some(request) = asked.recv().await {
+                        let answer = match scope {
+                            Some(scope) => broker.answer(scope, sent, &request),
+                            None => super::modules::ModuleAnswer::Failed {
+                                code: "MODULE_NOT_FOUND".into(),
+                                message: format!("Cannot find module '{}'", request.specifier),
+                            },
+                        };
+                        let frame = encode_frame(&ToWorker::Module(answer)).map_err(|e| e.to_string())?;
+                        write_encoded_async(jobs, &frame).await.map_err(|e| format!("could not answer: {e}"))?;
+                    }
+                    Ok::<bool, String>(ahead_written)
+                };
+                let read_answer = async move {
+                    loop {
+                        match read_frame_async::<FromWorker>(results).await {
+                            Ok(Some(FromWorker::Done { result, retiring })) => return Ok((*result, retiring)),
+                            Ok(Some(FromWorker::Module(request))) => {
+                                let _ = ask.send(request);
+                            }
+                            Ok(Some(other)) => return Err(format!("unexpected message {other:?}")),
+                            Ok(None) => return Err("its result pipe closed".into()),
+                            Err(error) => return Err(format!("unreadable answer: {error}")),
+                        }
                     }
                 };
-                let read_answer = async {
-                    match read_frame_async::<FromWorker>(results).await {
-                        Ok(Some(FromWorker::Done { result, retiring })) => Ok((*result, retiring)),
-                        Ok(Some(other)) => Err(format!("unexpected message {other:?}")),
-                        Ok(None) => Err("its result pipe closed".into()),
-                        Err(error) => Err(format!("unreadable answer: {error}")),
-                    }
-                };
-                let (ahead_written, answer) = tokio::join!(write_ahead, read_answer);
-                answer.map(|(result, retiring)| (result, retiring, ahead_written))
+                let (written, answer) = tokio::join!(write, read_answer);
+                let (result, retiring) = answer?;
+                Ok((result, retiring, written.unwrap_or(false)))
             };
             let answer = tokio::select! {
                 answer = exchange => answer.map_err(Stop::Gone),

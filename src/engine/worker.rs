@@ -1,6 +1,7 @@
 //! A worker process: the same binary started with [`WORKER_ARG`]. It creates one isolate, puts
 //! itself in the OS sandbox, says `Ready`, then runs the jobs its supervisor writes to its
-//! standard input one at a time and writes each answer to its result pipe. It exits at the end
+//! standard input one at a time and writes each answer to its result pipe. A script's `require`
+//! of a package is a question on the same pipes (see `modules.rs`): the worker has no files. It exits at the end
 //! of its input, or right after answering a job that stopped its isolate mid-execution (the
 //! supervisor starts a fresh worker: a process exit is the only way to get all of an isolate's
 //! memory back on the QuickJS backend).
@@ -8,13 +9,17 @@
 //! Embedders that start their own binary as the worker program call [`run_if_requested`] first
 //! thing in `main`.
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Write};
+use std::io::{BufReader, BufWriter, StdinLock, Write};
 use std::os::fd::{FromRawFd, OwnedFd};
+use std::rc::Rc;
 
 use super::isolate::{engine_error, Isolate};
 use super::job::{Job, JobResult};
-use super::protocol::{read_frame, write_frame, FromWorker};
+use super::modules::{ModuleAnswer, ModuleRequest, ModuleSource};
+use super::protocol::{read_frame, write_frame, FromWorker, ToWorker};
 use super::sandbox;
 
 /// The first argument that turns the binary into a worker process.
@@ -78,8 +83,11 @@ fn serve(memory_mb: u64, probe: bool, scripts: fn() -> Vec<deno_core::Extension>
             return 1;
         }
     };
-    let mut results = BufWriter::new(results);
-    let mut jobs = BufReader::new(std::io::stdin().lock());
+    let pipes = Rc::new(RefCell::new(Pipes {
+        jobs: BufReader::new(std::io::stdin().lock()),
+        results: BufWriter::new(results),
+        waiting: VecDeque::new(),
+    }));
     let tokio = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(tokio) => tokio,
         Err(error) => {
@@ -95,6 +103,7 @@ fn serve(memory_mb: u64, probe: bool, scripts: fn() -> Vec<deno_core::Extension>
             return 1;
         }
     };
+    isolate.set_module_source(Rc::new(AskSupervisor(Rc::clone(&pipes))));
     // Twice the resident cap: the supervisor's poll is the precise bound, this one holds between polls.
     let data_limit = process_memory_cap_bytes(memory_mb).saturating_mul(2);
     let sandbox = match sandbox::apply(data_limit) {
@@ -106,15 +115,17 @@ fn serve(memory_mb: u64, probe: bool, scripts: fn() -> Vec<deno_core::Extension>
     };
     if probe {
         let found = sandbox::probe();
+        let results = &mut pipes.borrow_mut().results;
         let written =
-            serde_json::to_writer(&mut results, &found).map_err(std::io::Error::other).and_then(|()| results.flush());
+            serde_json::to_writer(&mut *results, &found).map_err(std::io::Error::other).and_then(|()| results.flush());
         return i32::from(written.is_err());
     }
-    if write_frame(&mut results, &FromWorker::Ready { sandbox }).is_err() {
+    if write_frame(&mut pipes.borrow_mut().results, &FromWorker::Ready { sandbox }).is_err() {
         return 1;
     }
     loop {
-        let job: Job = match read_frame(&mut jobs) {
+        let next = pipes.borrow_mut().next_job();
+        let job = match next {
             Ok(Some(job)) => job,
             Ok(None) => return 0,
             Err(error) => {
@@ -125,13 +136,15 @@ fn serve(memory_mb: u64, probe: bool, scripts: fn() -> Vec<deno_core::Extension>
         let result = tokio.block_on(isolate.execute(&job));
         let retiring = isolate.retired();
         let answer = FromWorker::Done { result: Box::new(result), retiring };
-        if let Err(error) = write_frame(&mut results, &answer) {
+        let mut guard = pipes.borrow_mut();
+        let results = &mut guard.results;
+        if let Err(error) = write_frame(results, &answer) {
             // A result the wire refuses (too large) is still answered, as an error.
             let failed = JobResult::failed(
                 engine_error(format!("the result could not be sent to the host: {error}")),
                 Default::default(),
             );
-            if write_frame(&mut results, &FromWorker::Done { result: Box::new(failed), retiring: true }).is_err() {
+            if write_frame(results, &FromWorker::Done { result: Box::new(failed), retiring: true }).is_err() {
                 return 1;
             }
             let _ = results.flush();
@@ -140,5 +153,53 @@ fn serve(memory_mb: u64, probe: bool, scripts: fn() -> Vec<deno_core::Extension>
         if retiring {
             return 0;
         }
+    }
+}
+
+/// The worker's pipes: jobs and module answers come in on standard input; answers and module
+/// requests go out on the result pipe.
+struct Pipes {
+    jobs: BufReader<StdinLock<'static>>,
+    results: BufWriter<File>,
+    /// Jobs read while waiting for a module answer (the supervisor writes jobs ahead).
+    waiting: VecDeque<Job>,
+}
+
+impl Pipes {
+    fn next_job(&mut self) -> std::io::Result<Option<Job>> {
+        if let Some(job) = self.waiting.pop_front() {
+            return Ok(Some(job));
+        }
+        match read_frame::<ToWorker>(&mut self.jobs)? {
+            None => Ok(None),
+            Some(ToWorker::Job(job)) => Ok(Some(job.into_owned())),
+            Some(ToWorker::Module(_)) => {
+                Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "a module answer nobody asked for"))
+            }
+        }
+    }
+
+    fn ask(&mut self, request: ModuleRequest) -> std::io::Result<ModuleAnswer> {
+        write_frame(&mut self.results, &FromWorker::Module(request))?;
+        loop {
+            match read_frame::<ToWorker>(&mut self.jobs)? {
+                Some(ToWorker::Module(answer)) => return Ok(answer),
+                Some(ToWorker::Job(job)) => self.waiting.push_back(job.into_owned()),
+                None => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+            }
+        }
+    }
+}
+
+/// Module requests of the running script, asked of the supervisor over the pipes.
+struct AskSupervisor(Rc<RefCell<Pipes>>);
+
+impl ModuleSource for AskSupervisor {
+    fn request(&self, request: ModuleRequest) -> ModuleAnswer {
+        let specifier = request.specifier.clone();
+        self.0.borrow_mut().ask(request).unwrap_or_else(|error| ModuleAnswer::Failed {
+            code: "MODULE_NOT_FOUND".into(),
+            message: format!("Cannot find module '{specifier}': the supervisor did not answer ({error})"),
+        })
     }
 }
