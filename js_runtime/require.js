@@ -14,22 +14,20 @@ const { parse } = JSON;
 /** Compiled package files by real path: `{version, factory | json | error}`. */
 const compiled = new Map();
 
-/** Node 22's built-in modules (`require('module').builtinModules`, without the internal ones). */
+/** Node 22's built-in modules (`require('module').builtinModules` without the internal ones);
+ * src/engine/modules.rs has the same list. */
 const BUILTINS = new Set([
-  "assert", "async_hooks", "buffer", "child_process", "cluster", "console", "constants", "crypto",
-  "dgram", "diagnostics_channel", "dns", "domain", "events", "fs", "http", "http2", "https",
-  "inspector", "module", "net", "os", "path", "perf_hooks", "process", "punycode", "querystring",
-  "readline", "repl", "stream", "string_decoder", "sys", "timers", "tls", "trace_events", "tty",
-  "url", "util", "v8", "vm", "wasi", "worker_threads", "zlib",
+  "assert", "assert/strict", "async_hooks", "buffer", "child_process", "cluster", "console", "constants",
+  "crypto", "dgram", "diagnostics_channel", "dns", "dns/promises", "domain", "events", "fs", "fs/promises",
+  "http", "http2", "https", "inspector", "module", "net", "os", "path", "path/posix", "path/win32",
+  "perf_hooks", "process", "punycode", "querystring", "readline", "readline/promises", "repl", "stream",
+  "stream/consumers", "stream/promises", "stream/web", "string_decoder", "sys", "timers", "timers/promises",
+  "tls", "trace_events", "tty", "url", "util", "util/types", "v8", "vm", "wasi", "worker_threads", "zlib",
+  "inspector/promises",
 ]);
 
 function isBuiltin(specifier) {
-  if (specifier.startsWith("node:")) return true;
-  const slash = specifier.indexOf("/");
-  return BUILTINS.has(slash === -1 ? specifier : specifier.slice(0, slash)) &&
-    (slash === -1 || specifier.startsWith("assert/") || specifier.startsWith("dns/") ||
-      specifier.startsWith("fs/") || specifier.startsWith("path/") || specifier.startsWith("stream/") ||
-      specifier.startsWith("timers/") || specifier.startsWith("util/") || specifier.startsWith("readline/"));
+  return specifier.startsWith("node:") || BUILTINS.has(specifier);
 }
 
 function moduleError(code, message) {

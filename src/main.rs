@@ -42,6 +42,7 @@ async fn one_shot(command: cli::args::Command) -> anyhow::Result<u8> {
             cli::args::Command::Run(args) => cli::run(args).await,
             cli::args::Command::Batch(args) => cli::batch(args).await,
             cli::args::Command::Clients(command) => cli::clients(command),
+            cli::args::Command::Deps(command) => cli::deps(command),
             cli::args::Command::Simulate(args) => cli::simulate(args).await,
             cli::args::Command::Test(args) => cli::test(args).await,
             cli::args::Command::Event(args) => cli::event(args),

@@ -17,6 +17,8 @@ mod actions_api;
 mod rules;
 // Fixed clock, seeded randomness and HTTP mocks.
 mod determinism;
+// npm packages: require from node_modules and the tenant's cache, deps install.
+mod packages;
 // Tenants: running their scripts, listing applications, managing application metadata.
 mod tenant;
 // The Outcome JSON shape.

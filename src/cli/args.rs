@@ -30,6 +30,9 @@ pub enum Command {
     Simulate(SimulateArgs),
     /// Run the cases of case files (*.cases.yaml, *.cases.json) and report failures
     Test(TestArgs),
+    /// Install the npm packages the tenant's Actions declare and its Rules require
+    #[command(subcommand)]
+    Deps(DepsCommand),
     /// Serve the tenant as a local Auth0: Management API, login server, Application Metadata pages
     Serve(ServeArgs),
     /// Print a trigger's default inputs as JSON: the Action's event, or a Rule's {user, context}
@@ -268,6 +271,39 @@ impl SimulateArgs {
             || self.send_phone_message
             || self.token_exchange
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DepsCommand {
+    /// Install every Action's declared dependencies and every package the Rules require into
+    /// the tenant's package cache (.actionhost/packages), with npm
+    Install(DepsInstallArgs),
+    /// List what the tenant's scripts need and whether it is installed
+    List(DepsListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DepsInstallArgs {
+    #[command(flatten)]
+    pub tenant: TenantArgs,
+    /// Install again what is already installed
+    #[arg(long)]
+    pub force: bool,
+    /// The npm program
+    #[arg(long, value_name = "PATH", default_value = "npm")]
+    pub npm: PathBuf,
+    /// Let packages run their install scripts (npm's lifecycle scripts run on this machine, not in the sandbox)
+    #[arg(long)]
+    pub allow_install_scripts: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DepsListArgs {
+    #[command(flatten)]
+    pub tenant: TenantArgs,
+    /// Print JSON instead of a table
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Subcommand)]

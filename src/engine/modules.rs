@@ -16,6 +16,70 @@ use std::path::{Path, PathBuf};
 use oxc_resolver::{ModuleType, ResolveError, ResolveOptions, Resolver};
 use serde::{Deserialize, Serialize};
 
+/// Node 22's built-in modules (`require('module').builtinModules` without the internal ones);
+/// `js_runtime/require.js` has the same list.
+pub const NODE_BUILTINS: [&str; 54] = [
+    "assert",
+    "assert/strict",
+    "async_hooks",
+    "buffer",
+    "child_process",
+    "cluster",
+    "console",
+    "constants",
+    "crypto",
+    "dgram",
+    "diagnostics_channel",
+    "dns",
+    "dns/promises",
+    "domain",
+    "events",
+    "fs",
+    "fs/promises",
+    "http",
+    "http2",
+    "https",
+    "inspector",
+    "module",
+    "net",
+    "os",
+    "path",
+    "path/posix",
+    "path/win32",
+    "perf_hooks",
+    "process",
+    "punycode",
+    "querystring",
+    "readline",
+    "readline/promises",
+    "repl",
+    "stream",
+    "stream/consumers",
+    "stream/promises",
+    "stream/web",
+    "string_decoder",
+    "sys",
+    "timers",
+    "timers/promises",
+    "tls",
+    "trace_events",
+    "tty",
+    "url",
+    "util",
+    "util/types",
+    "v8",
+    "vm",
+    "wasi",
+    "worker_threads",
+    "zlib",
+    "inspector/promises",
+];
+
+/// Whether `require(specifier)` names one of Node's built-in modules (`x` or `node:x`).
+pub fn is_node_builtin(specifier: &str) -> bool {
+    specifier.starts_with("node:") || NODE_BUILTINS.contains(&specifier)
+}
+
 /// The largest package file served, in bytes.
 pub const MAX_MODULE_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -445,6 +509,20 @@ mod tests {
         let mut sent = HashMap::new();
         assert_eq!(failure(&broker.answer(&scope, &mut sent, &script_asks("esm"))).0, "ERR_REQUIRE_ESM");
         assert_eq!(failure(&broker.answer(&scope, &mut sent, &script_asks("addon"))).0, "ERR_DLOPEN_FAILED");
+    }
+
+    #[test]
+    fn the_javascript_loader_knows_the_same_built_in_modules() {
+        let loader = include_str!("../../js_runtime/require.js");
+        let start = loader.find("const BUILTINS = new Set([").expect("the list") + "const BUILTINS = new Set([".len();
+        let list = &loader[start..start + loader[start..].find("]);").expect("its end")];
+        let mut javascript: Vec<&str> =
+            list.split(',').map(|name| name.trim().trim_matches('"')).filter(|n| !n.is_empty()).collect();
+        javascript.sort_unstable();
+        let mut rust = NODE_BUILTINS.to_vec();
+        rust.sort_unstable();
+        assert_eq!(javascript, rust);
+        assert!(is_node_builtin("node:anything") && is_node_builtin("fs/promises") && !is_node_builtin("lodash"));
     }
 
     #[test]

@@ -46,6 +46,7 @@ pub async fn run(
             phase: Some(phase),
             rules_executed: Some(flow.rules_executed.clone()),
             secrets: Some(action.secrets.clone()),
+            modules: Some(crate::tenant::packages::action_scope(tenant, action)),
             ..step_request(tenant, &flow.login, Trigger::PostLogin, &action.code, &action.code_path)
         };
         let outcome = host.run(request).await?;

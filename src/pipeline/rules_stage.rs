@@ -60,6 +60,7 @@ pub async fn run(
         let request = Request {
             user: Some(user.clone()),
             context: Some(context.clone()),
+            modules: Some(crate::tenant::packages::rule_scope(tenant, rule)),
             ..step_request(tenant, &flow.login, Trigger::Rule, &rule.script, &rule.script_path)
         };
         let outcome = host.run(request).await?;

@@ -34,6 +34,7 @@ pub fn apply(request: &Request, tenant: &Tenant) -> Result<Request, RequestError
         secrets.extend(request.secrets.clone().unwrap_or_default());
         resolved.warnings.extend(crate::warnings::unset_secret_reads(action, &secrets));
         resolved.secrets = Some(secrets);
+        resolved.modules = Some(super::packages::action_scope(tenant, action));
     }
     if let Some(name) = &request.rule {
         let rule = tenant.rule(name).map_err(|e| RequestError::new("rule", e.to_string()))?;
@@ -41,6 +42,7 @@ pub fn apply(request: &Request, tenant: &Tenant) -> Result<Request, RequestError
         resolved.script_name = Some(rule.script_path.display().to_string());
         resolved.warnings.extend(rule.warnings.iter().cloned());
         resolved.trigger = Some(Trigger::Rule);
+        resolved.modules = Some(super::packages::rule_scope(tenant, rule));
     }
     let mut configuration = tenant.rules_configs.clone();
     configuration.extend(request.configuration.clone().unwrap_or_default());

@@ -12,6 +12,7 @@ pub mod grants;
 mod keywords;
 mod model;
 mod origin;
+pub mod packages;
 mod parse;
 pub(crate) mod store;
 mod yaml;

@@ -442,6 +442,7 @@ impl Chain<'_> {
                     .and_then(|c| c.client_metadata.clone())
                     .map(Value::Object),
                 container: self.container.clone(),
+                modules: Some(crate::tenant::packages::action_scope(self.tenant, action)),
                 ..Default::default()
             };
             let outcome = self.host.run(request).await?;

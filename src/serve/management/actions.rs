@@ -114,6 +114,7 @@ pub async fn test(
         event: Some(Value::Object(payload)),
         merge_defaults: Some(true),
         secrets: Some(action.secrets.clone()),
+        modules: Some(crate::tenant::packages::action_scope(&tenant, action)),
         ..Default::default()
     };
     let outcome = state.host.run(request).await.map_err(|e| ApiError::invalid_body(e.to_string()))?;

@@ -1,0 +1,204 @@
+//! npm packages: `require` finds them as Node does (in `node_modules` folders from the script's
+//! folder upward, and in the tenant's package cache that `actionhost deps install` fills), each
+//! execution gets its own module instances unless it shares a container, and a package can read
+//! nothing outside `node_modules`. Expected values are computed by hand from the packages' code
+//! (and, for `ms`, from its documentation: `ms('2 days')` is 172800000, `ms('1h')` 3600000).
+
+use std::path::{Path, PathBuf};
+
+use actionhost::{Limits, Request, Status};
+use serde_json::{json, Value};
+
+use crate::util::*;
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A repository: `node_modules/greet` (CommonJS, a JSON file, a dependency of its own and a
+/// module-level counter) and an Action in `actions/`.
+fn repository(action: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        &root.join("node_modules/greet/package.json"),
+        r#"{"name": "greet", "version": "1.0.0", "main": "lib/index.js"}"#,
+    );
+    write(
+        &root.join("node_modules/greet/lib/index.js"),
+        "const words = require('./words.json');\nconst pad = require('pad');\nlet calls = 0;\n\
+         exports.hello = (name) => pad(`${words.hello}, ${name}`);\nexports.count = () => ++calls;\n\
+         exports.where = () => [__filename.endsWith('/greet/lib/index.js'), module.id === __filename];\n",
+    );
+    write(&root.join("node_modules/greet/lib/words.json"), r#"{"hello": "Bonjour"}"#);
+    write(&root.join("node_modules/greet/node_modules/pad/index.js"), "module.exports = (text) => `[${text}]`;");
+    write(&root.join("node_modules/broken/index.js"), "module.exports = 1;\nconst = 2;\n");
+    // A file outside node_modules, reachable through a link planted inside it.
+    write(&root.join("secret.js"), "module.exports = \"the host's secret\";");
+    std::os::unix::fs::symlink(root.join("secret.js"), root.join("node_modules/greet/lib/leak.js")).unwrap();
+    let script = root.join("actions/greeter.js");
+    write(&script, action);
+    (dir, script)
+}
+
+fn action_at(script: &Path) -> Request {
+    Request { script_path: Some(script.to_path_buf()), ..Default::default() }
+}
+
+fn claim(outcome: &actionhost::Outcome, name: &str) -> Value {
+    outcome
+        .commands
+        .iter()
+        .find_map(|command| {
+            let value = serde_json::to_value(command).unwrap();
+            (value["args"][0] == json!(name)).then(|| value["args"][1].clone())
+        })
+        .unwrap_or_else(|| panic!("no claim {name}: {:?} {:?}", outcome.commands, outcome.error))
+}
+
+const GREETER: &str = "exports.onExecutePostLogin = async (event, api) => {\n\
+    const greet = require('greet');\n\
+    api.idToken.setCustomClaim('hello', greet.hello('Ada'));\n\
+    api.idToken.setCustomClaim('count', greet.count());\n\
+    api.idToken.setCustomClaim('where', greet.where());\n\
+    api.idToken.setCustomClaim('same', require('greet') === greet && require('greet/lib/words.json').hello);\n\
+    greet.planted = 'by an earlier execution';\n\
+};";
+
+#[tokio::test]
+async fn a_package_above_the_script_is_required_like_node() {
+    let (_dir, script) = repository(GREETER);
+    let outcome = run(action_at(&script)).await;
+    assert_eq!(outcome.status, Status::Completed, "{:?}", outcome.error);
+    assert_eq!(claim(&outcome, "hello"), json!("[Bonjour, Ada]"));
+    assert_eq!(claim(&outcome, "where"), json!([true, true]));
+    assert_eq!(claim(&outcome, "same"), json!("Bonjour"));
+}
+
+#[tokio::test]
+async fn module_state_stays_in_its_execution_unless_a_container_is_shared() {
+    let (_dir, script) = repository(
+        "exports.onExecutePostLogin = async (event, api) => {\n\
+         const greet = require('greet');\n\
+         api.idToken.setCustomClaim('count', greet.count());\n\
+         api.idToken.setCustomClaim('planted', greet.planted ?? null);\n\
+         greet.planted = 'yes';\n};",
+    );
+    let host = single_worker_host(Limits::default());
+    for _ in 0..3 {
+        let outcome = host.run(action_at(&script)).await.unwrap();
+        assert_eq!((claim(&outcome, "count"), claim(&outcome, "planted")), (json!(1), Value::Null));
+    }
+    let shared = || Request { container: Some("c".into()), ..action_at(&script) };
+    let first = host.run(shared()).await.unwrap();
+    let second = host.run(shared()).await.unwrap();
+    assert_eq!((claim(&first, "count"), claim(&first, "planted")), (json!(1), Value::Null));
+    assert_eq!((claim(&second, "count"), claim(&second, "planted")), (json!(2), json!("yes")));
+}
+
+#[tokio::test]
+async fn jobs_queued_behind_scripts_that_require_packages_all_run_right() {
+    // One worker and many jobs at once: the supervisor writes jobs ahead into the worker's
+    // pipe while the running one asks for modules on the same pipe.
+    let (_dir, script) = repository(GREETER);
+    let host = single_worker_host(Limits::default());
+    let runs = (0..40).map(|index| {
+        let request = if index % 2 == 0 {
+            action_at(&script)
+        } else {
+            inline(&format!(
+                "exports.onExecutePostLogin = async (event, api) => {{ api.idToken.setCustomClaim('n', {index}); }};"
+            ))
+        };
+        host.run(request)
+    });
+    for (index, outcome) in futures::future::join_all(runs).await.into_iter().enumerate() {
+        let outcome = outcome.unwrap();
+        assert_eq!(outcome.status, Status::Completed, "job {index}: {:?}", outcome.error);
+        if index % 2 == 0 {
+            assert_eq!((claim(&outcome, "hello"), claim(&outcome, "count")), (json!("[Bonjour, Ada]"), json!(1)));
+        } else {
+            assert_eq!(claim(&outcome, "n"), json!(index));
+        }
+    }
+}
+
+#[tokio::test]
+async fn what_cannot_be_loaded_fails_the_way_node_says_and_names_the_file() {
+    let (_dir, script) = repository(
+        "exports.onExecutePostLogin = async (event, api) => {\n\
+         const codes = {};\n\
+         for (const name of ['nope', 'greet/lib/leak', './helper', 'crypto', 'node:fs']) {\n\
+           try { require(name); codes[name] = 'loaded'; } catch (e) { codes[name] = e.code; }\n\
+         }\n\
+         api.idToken.setCustomClaim('codes', codes);\n\
+         require('broken');\n};",
+    );
+    let outcome = run(action_at(&script)).await;
+    assert_eq!(
+        claim(&outcome, "codes"),
+        json!({"nope": "MODULE_NOT_FOUND", "greet/lib/leak": "ERR_ACCESS_DENIED", "./helper": "MODULE_NOT_FOUND",
+               "crypto": "MODULE_NOT_FOUND", "node:fs": "MODULE_NOT_FOUND"})
+    );
+    assert_eq!(outcome.status, Status::Error);
+    let error = outcome.error.expect("the syntax error");
+    assert_eq!(error.name, "SyntaxError");
+    let stack = error.stack.unwrap_or_default();
+    assert!(stack.contains("node_modules/broken/index.js"), "{stack}");
+}
+
+#[test]
+fn deps_install_fills_the_tenant_cache_that_actions_and_rules_require_from() {
+    // A dependency declared by one of the example tenant's Actions and a versioned `require`
+    // in one of its Rules, installed from the npm registry.
+    let (_dir, tenant) = tenant_copy();
+    let action_file = tenant.join("actions/enrich-profile.json");
+    let mut action: Value = serde_json::from_str(&std::fs::read_to_string(&action_file).unwrap()).unwrap();
+    action["dependencies"] = json!([{"name": "ms", "version": "2.1.3"}]);
+    std::fs::write(&action_file, action.to_string()).unwrap();
+    let code = tenant.join("actions/enrich-profile/code.js");
+    let source = std::fs::read_to_string(&code).unwrap().replace(
+        "exports.onExecutePostLogin = async (event, api) => {",
+        "exports.onExecutePostLogin = async (event, api) => {\n  api.idToken.setCustomClaim('ttl', require('ms')('2 days'));",
+    );
+    std::fs::write(&code, source).unwrap();
+    let rule = tenant.join("rules/add-roles-claim.js");
+    let source = std::fs::read_to_string(&rule).unwrap().replacen(
+        "  callback(null, user, context);",
+        "  context.idToken.ttl = require('ms@2.1.2')('1h');\n  callback(null, user, context);",
+        1,
+    );
+    std::fs::write(&rule, source).unwrap();
+    let tenant_arg = tenant.to_str().unwrap();
+
+    // Before the install, the script says which command installs what it lacks.
+    let before = run_binary(&["run", "--tenant", tenant_arg, "--action", "enrich-profile"], None);
+    assert!(
+        stdout(&before).contains("Cannot find module 'ms'") && stdout(&before).contains("actionhost deps install"),
+        "{}",
+        stdout(&before)
+    );
+
+    let install = run_binary(&["deps", "install", "--tenant", tenant_arg], None);
+    assert!(install.status.success(), "{}{}", stdout(&install), stderr(&install));
+    assert!(
+        stdout(&install).contains("installed   ms@2.1.2 (2.1.2, for rule add-roles-claim)"),
+        "{}",
+        stdout(&install)
+    );
+    assert!(tenant.join(".actionhost/packages/ms@2.1.3/node_modules/ms/package.json").is_file());
+    let again = run_binary(&["deps", "install", "--tenant", tenant_arg], None);
+    assert!(stdout(&again).contains("up to date  ms@2.1.3"), "{}", stdout(&again));
+
+    let action_run = run_binary(&["run", "--tenant", tenant_arg, "--action", "enrich-profile", "--json"], None);
+    let outcome: Value = serde_json::from_str(&stdout(&action_run)).unwrap();
+    assert_eq!(outcome["status"], json!("completed"), "{outcome}");
+    assert!(
+        outcome["commands"].as_array().unwrap().iter().any(|c| c["args"] == json!(["ttl", 172_800_000])),
+        "{outcome}"
+    );
+    let rule_run = run_binary(&["run", "--tenant", tenant_arg, "--rule", "add-roles-claim", "--json"], None);
+    let outcome: Value = serde_json::from_str(&stdout(&rule_run)).unwrap();
+    assert_eq!(outcome["callback"]["context"]["idToken"]["ttl"], json!(3_600_000), "{outcome}");
+}
