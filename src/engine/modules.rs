@@ -201,7 +201,7 @@ impl ModuleBroker {
                         ),
                     );
                 }
-                match self.from_script(scope, specifier) {
+                match self.resolve_for_script(scope, specifier) {
                     Some(path) => path,
                     None => return not_found(),
                 }
@@ -234,7 +234,7 @@ impl ModuleBroker {
 
     /// A script's bare `require`: the job's named package folder first, then Node's search
     /// from the script's folder.
-    fn from_script(&self, scope: &ModuleScope, specifier: &str) -> Option<(PathBuf, Option<ModuleType>)> {
+    fn resolve_for_script(&self, scope: &ModuleScope, specifier: &str) -> Option<(PathBuf, Option<ModuleType>)> {
         let (package, rest) = split_versioned(specifier);
         let name = package_name(package);
         if let Some(folder) = scope.packages.get(package) {
