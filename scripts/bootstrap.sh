@@ -2,8 +2,9 @@
 # Installs what building actionhost needs on a fresh Debian machine and is missing here:
 # cmake and libsimde-dev (the QuickJS engine's WebAssembly runtime builds offline against
 # Debian's simde, see .cargo/simde-offline.cmake), a C compiler, Node.js for the JS tests,
-# Chromium for the browser tests of `serve`, and the npm packages of tests/js (the clients
-# those tests use: the auth0 SDK, an OIDC client, a browser driver).
+# Chromium for the browser tests of `serve`, the npm packages of tests/js (the clients
+# those tests use: the auth0 SDK, an OIDC client, a browser driver) and those of tests/compat
+# (the packages public Auth0 Rules and Action templates require).
 set -euo pipefail
 
 missing=()
@@ -39,8 +40,11 @@ for component in rustfmt clippy; do
   fi
 done
 
-# The Node clients of the serve tests, from the npm registry, reinstalled when the lock file changes.
-if [ ! tests/js/node_modules/.package-lock.json -nt tests/js/package-lock.json ]; then
-  echo "bootstrap: installing the npm packages of tests/js" >&2
-  (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# From the npm registry, reinstalled when a lock file changes: the Node clients of the serve tests
+# (tests/js), and the packages the conformance suite's scripts require (tests/compat).
+for folder in tests/js tests/compat; do
+  if [ ! $folder/node_modules/.package-lock.json -nt $folder/package-lock.json ]; then
+    echo "bootstrap: installing the npm packages of $folder" >&2
+    (cd $folder && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+done

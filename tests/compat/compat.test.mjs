@@ -1,0 +1,134 @@
+// The conformance suite: every script in tests/compat/scripts runs under Node (node_harness.cjs,
+// TZ=UTC, the clock frozen) and under `actionhost run --json` with the same clock, event, user
+// and context, and what it reports must be identical. Scripts known to differ today are listed
+// in KNOWN_FAILURES with the reason; such a script must still differ, so that the list stays true
+// (when one starts giving Node's result, take it off the list).
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, "../..");
+const actionhost = process.env.ACTIONHOST ?? join(root, "target/release/actionhost");
+const scriptsDir = join(here, "scripts");
+const fixtures = join(here, "fixtures");
+
+/** Auth0 runs scripts in UTC; the clock both sides see. */
+const NOW = "2024-03-10T12:00:00.000Z";
+
+/** Scripts whose result differs from Node's today, and why. */
+const KNOWN_FAILURES = new Map([
+  // Packages that need Node's built-in modules, which actionhost does not provide yet.
+  ["auth0_rule_management_client.js", "the auth0 SDK requires buffer"],
+  ["axios_action_client.js", "axios requires util, http, https, stream …"],
+  ["jose_action_sign_verify.js", "jose requires node:buffer and node:crypto"],
+  ["jsonwebtoken_action_verify_errors.js", "jsonwebtoken (through jws) requires buffer and crypto"],
+  ["jsonwebtoken_rule_sign.js", "jsonwebtoken (through jws) requires buffer and crypto"],
+  ["node_fetch_rule_headers.js", "node-fetch requires stream, http, url, zlib"],
+  ["request_rule_swallow_error.js", "request requires net, http, https, tls …"],
+  ["uuid_rule_nonce.js", "uuid requires crypto"],
+  ["require_builtin_crypto_rule.js", "crypto is a built-in module"],
+  ["require_builtin_node_crypto.js", "node:crypto is a built-in module"],
+  ["require_builtin_querystring_rule.js", "querystring is a built-in module"],
+  ["require_builtin_url_rule.js", "url is a built-in module"],
+  // Differences of the loader or the engine.
+  [
+    "require_missing_package.js",
+    "actionhost adds a hint to Node's message: \"Cannot find module 'x' (install it with npm in the script's folder or one above it)\"",
+  ],
+  [
+    "require_versioned_rule.js",
+    "actionhost adds the same hint to the message of a versioned name no package cache holds",
+  ],
+  [
+    "require_missing_subpath.js",
+    "a subpath a package's \"exports\" does not export fails with MODULE_NOT_FOUND, where Node says ERR_PACKAGE_PATH_NOT_EXPORTED",
+  ],
+  [
+    "moment_timezone_action_guess.js",
+    "Date's toString names the UTC zone \"(UTC)\" where Node says \"(Coordinated Universal Time)\", so moment.tz.guess() scores Etc/UTC first",
+  ],
+]);
+
+const scripts = readdirSync(scriptsDir).filter((name) => name.endsWith(".js")).sort();
+
+/** A Rule is a function expression; anything else is an Action module. */
+const isRule = (file) => /^\s*(async\s+)?function\b/.test(readFileSync(file, "utf8"));
+
+async function underNode(file, rule) {
+  const { stdout } = await run(
+    process.execPath,
+    [join(here, "node_harness.cjs"), rule ? "rule" : "action", file, String(Date.parse(NOW))],
+    { env: { ...process.env, TZ: "UTC" }, timeout: 60_000 },
+  );
+  return JSON.parse(stdout);
+}
+
+async function underActionhost(file, rule) {
+  const inputs = rule
+    ? ["--user", join(fixtures, "user.json"), "--context", join(fixtures, "context.json")]
+    : ["--event", join(fixtures, "event.json")];
+  const args = ["run", file, "--json", "--now", NOW, "--seed", "1", ...inputs];
+  // A script that fails makes `run` exit non-zero; its outcome is still the JSON on stdout.
+  const { stdout } = await run(actionhost, args, { env: { ...process.env, TZ: "UTC" }, timeout: 60_000 }).catch(
+    (failure) => failure,
+  );
+  const outcome = JSON.parse(stdout);
+  let result = null;
+  if (rule) {
+    result = outcome.callback?.context?.idToken?.result ?? null;
+  } else {
+    const claims = outcome.commands.filter(
+      (command) => command.api === "idToken.setCustomClaim" && command.args[0] === "result",
+    );
+    if (claims.length > 0) result = claims.at(-1).args[1];
+  }
+  const error = outcome.callback?.error?.message ?? outcome.error?.message ?? null;
+  return { result, error };
+}
+
+const tally = { same: [], different: [] };
+
+test("the known failures name scripts that exist", () => {
+  for (const name of KNOWN_FAILURES.keys()) assert.ok(scripts.includes(name), `${name} is not in tests/compat/scripts`);
+});
+
+test("actionhost is built", () => {
+  assert.ok(existsSync(actionhost), `${actionhost} is missing: run cargo build --release first`);
+});
+
+for (const name of scripts) {
+  test(name, async (t) => {
+    const file = join(scriptsDir, name);
+    const rule = isRule(file);
+    const [node, ours] = await Promise.all([underNode(file, rule), underActionhost(file, rule)]);
+    assert.equal(node.error, null, `the script must run under Node (${node.error})`);
+    let difference = null;
+    try {
+      assert.deepStrictEqual(ours, node);
+    } catch (thrown) {
+      difference = thrown;
+    }
+    (difference === null ? tally.same : tally.different).push(name);
+    if (!KNOWN_FAILURES.has(name)) {
+      if (difference !== null) throw difference;
+    } else if (difference === null) {
+      assert.fail(`${name} now gives Node's result: take it off KNOWN_FAILURES in compat.test.mjs`);
+    } else {
+      t.diagnostic(`known failure: ${KNOWN_FAILURES.get(name)}`);
+      t.diagnostic(`node:       ${JSON.stringify(node)}`);
+      t.diagnostic(`actionhost: ${JSON.stringify(ours)}`);
+    }
+  });
+}
+
+after(() => {
+  const total = tally.same.length + tally.different.length;
+  console.log(`compat: ${tally.same.length} of ${total} scripts give Node's result`);
+  console.log(`compat: different from Node: ${tally.different.join(", ") || "none"}`);
+});
