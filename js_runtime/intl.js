@@ -389,6 +389,24 @@ function unsupported(name) {
 }
 
 /** Installs `Intl` and the locale-sensitive methods of Date, Number and String (QuickJS's stub only). */
+/**
+ * `Date#toString` and `#toTimeString` end with the zone's long English name in Node
+ * ("GMT+0000 (Coordinated Universal Time)"); QuickJS gives its abbreviation ("(UTC)").
+ */
+function nameZonesLikeNode() {
+  for (const method of ["toString", "toTimeString"]) {
+    const native = Date.prototype[method];
+    if (!native.call(new Date(0)).endsWith(" (UTC)")) continue;
+    const named = {
+      [method]() {
+        const text = native.call(this);
+        return text.endsWith(" (UTC)") ? `${text.slice(0, -5)}(Coordinated Universal Time)` : text;
+      },
+    }[method];
+    Object.defineProperty(Date.prototype, method, { value: named, writable: true, enumerable: false, configurable: true });
+  }
+}
+
 export function install() {
   if (nativeIntlWorks()) return;
   const intl = {};
@@ -413,6 +431,7 @@ export function install() {
   Object.defineProperty(intl, Symbol.toStringTag, { value: "Intl", configurable: true });
   Object.defineProperty(globalThis, "Intl", { value: intl, writable: true, enumerable: false, configurable: true });
 
+  nameZonesLikeNode();
   defineMethods(Date.prototype, {
     toLocaleString: dateToLocale("any", "all"),
     toLocaleDateString: dateToLocale("date", "date"),

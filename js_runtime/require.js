@@ -43,9 +43,11 @@ function dirname(path) {
 
 /** Compiles one served file; a file that does not compile fails the same way every time. */
 function compile(path, format, version, source) {
-  if (format === "json") return { version, json: source };
+  // Node strips a byte order mark from both.
+  const unmarked = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
+  if (format === "json") return { version, json: unmarked };
   // A hashbang is only valid at the very start of a script, and the wrapper comes before it.
-  const text = source.startsWith("#!") ? `//${source.slice(2)}` : source;
+  const text = unmarked.startsWith("#!") ? `//${unmarked.slice(2)}` : unmarked;
   const wrapped = `() => (function (exports, require, module, __filename, __dirname) {${text}\n})`;
   const [factory, failure] = evalContext(wrapped, `file://${encodeURI(path)}`);
   if (failure !== null) return { version, error: failure.thrown };
@@ -66,7 +68,8 @@ function codeOf({ path, format, version, source }) {
   return code;
 }
 
-function makeRequire(from, registry) {
+/** `registry`: the execution's modules by file name (Node's `require.cache`); `parent`: the requiring module. */
+function makeRequire(from, registry, parent) {
   function resolveFile(specifier) {
     if (typeof specifier !== "string") {
       throw new TypeError(`The "id" argument must be of type string. Received ${specifier === null ? "null" : typeof specifier}`);
@@ -87,28 +90,49 @@ function makeRequire(from, registry) {
 
   function require(specifier) {
     const found = resolveFile(specifier);
-    const kept = registry.get(found.path);
-    if (kept !== undefined) return kept.exports;
-    const code = codeOf(found);
     const path = found.path;
-    const module = { id: path, path: dirname(path), filename: path, loaded: false, exports: {}, children: [] };
-    registry.set(path, module);
+    const kept = registry[path];
+    if (kept !== undefined) {
+      if (parent !== undefined && !parent.children.includes(kept)) parent.children.push(kept);
+      return kept.exports;
+    }
+    const code = codeOf(found);
+    const module = { id: path, path: dirname(path), filename: path, loaded: false, exports: {}, children: [], paths: [] };
+    const moduleRequire = makeRequire(path, registry, module);
+    module.require = moduleRequire;
+    registry[path] = module;
+    parent?.children.push(module);
     try {
       if (code.json !== undefined) {
         module.exports = parse(code.json);
       } else {
-        code.factory().call(module.exports, module.exports, makeRequire(path, registry), module, path, dirname(path));
+        code.factory().call(module.exports, module.exports, moduleRequire, module, path, dirname(path));
       }
     } catch (error) {
-      registry.delete(path);
+      delete registry[path];
+      if (parent !== undefined) parent.children.splice(parent.children.indexOf(module), 1);
       if (code.json !== undefined && error instanceof SyntaxError) error.message = `${path}: ${error.message}`;
       throw error;
     }
     module.loaded = true;
     return module.exports;
   }
-  require.resolve = (specifier) => resolveFile(specifier).path;
+  const resolve = (specifier) => resolveFile(specifier).path;
+  // Where the loader looks, as Node lists it; null for a built-in module.
+  resolve.paths = (specifier) => (isBuiltin(String(specifier)) ? null : nodeModulesPaths(from));
+  require.resolve = resolve;
+  require.cache = registry;
+  require.main = undefined;
   return require;
+}
+
+function nodeModulesPaths(from) {
+  if (from === null) return [];
+  const paths = [];
+  for (let folder = dirname(from); ; folder = dirname(folder)) {
+    if (!folder.endsWith("/node_modules")) paths.push(`${folder === "/" ? "" : folder}/node_modules`);
+    if (folder === "/") return paths;
+  }
 }
 
 /**
@@ -116,6 +140,6 @@ function makeRequire(from, registry) {
  * instances it keeps; without one, the execution's modules are its own.
  */
 export function createRequire(container) {
-  const registry = container === undefined ? new Map() : (container.packages ??= new Map());
-  return makeRequire(null, registry);
+  const registry = container === undefined ? { __proto__: null } : (container.packages ??= { __proto__: null });
+  return makeRequire(null, registry, undefined);
 }

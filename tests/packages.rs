@@ -202,3 +202,40 @@ fn deps_install_fills_the_tenant_cache_that_actions_and_rules_require_from() {
     let outcome: Value = serde_json::from_str(&stdout(&rule_run)).unwrap();
     assert_eq!(outcome["callback"]["context"]["idToken"]["ttl"], json!(3_600_000), "{outcome}");
 }
+
+#[tokio::test]
+async fn the_loader_agrees_with_node_on_marks_extensions_and_its_bookkeeping() {
+    // The same package and Action under Node (tests/compat/node_harness.cjs) and actionhost.
+    let dir = tempfile::tempdir().unwrap();
+    let package = dir.path().join("node_modules/quirks");
+    write(&package.join("package.json"), r#"{"name": "quirks"}"#);
+    write(
+        &package.join("index.js"),
+        "\u{feff}const data = require('./data.json');\nconst helper = require('./helper.txt');\n\
+         const short = (path) => path.slice(path.indexOf('quirks'));\n\
+         exports.report = () => ({ data, helper, loaded: module.loaded, own: typeof module.require,\n\
+           cached: Object.keys(require.cache).filter((k) => k.includes('quirks')).map(short).sort(),\n\
+           children: module.children.map((c) => short(c.id)),\n\
+           paths: require.resolve.paths('x').filter((p) => p.includes('quirks')).map(short),\n\
+           builtinPaths: require.resolve.paths('node:fs'), resolved: short(require.resolve('./data.json')) });\n",
+    );
+    write(&package.join("data.json"), "\u{feff}{\"marked\": true}");
+    write(&package.join("helper.txt"), "module.exports = 'text files load as JavaScript';");
+    let script = dir.path().join("action.js");
+    write(
+        &script,
+        "exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('result', require('quirks').report()); };",
+    );
+    let harness = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/compat/node_harness.cjs");
+    let node = std::process::Command::new("node")
+        .arg(harness)
+        .args(["action", script.to_str().unwrap(), "0"])
+        .env("TZ", "UTC")
+        .output()
+        .expect("node runs");
+    assert!(node.status.success(), "{}", String::from_utf8_lossy(&node.stderr));
+    let expected: Value = serde_json::from_slice(&node.stdout).unwrap();
+    assert_eq!(expected["error"], Value::Null, "{expected}");
+    let outcome = run(action_at(&script)).await;
+    assert_eq!(claim(&outcome, "result"), expected["result"]);
+}

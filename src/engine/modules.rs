@@ -185,9 +185,14 @@ impl ModuleBroker {
         request: &ModuleRequest,
     ) -> ModuleAnswer {
         let specifier = request.specifier.as_str();
+        // Node's message: the name, then the require stack; then how to install what is missing.
+        let requirer = request.from.as_deref().unwrap_or("the script");
         let not_found = || {
-            let hint = scope.missing_hint.as_deref().map(|hint| format!(" ({hint})")).unwrap_or_default();
-            ModuleAnswer::failed("MODULE_NOT_FOUND", format!("Cannot find module '{specifier}'{hint}"))
+            let hint = scope.missing_hint.as_deref().map(|hint| format!("\n({hint})")).unwrap_or_default();
+            ModuleAnswer::failed(
+                "MODULE_NOT_FOUND",
+                format!("Cannot find module '{specifier}'\nRequire stack:\n- {requirer}{hint}"),
+            )
         };
         let roots = allowed_roots(scope);
         let resolved = match &request.from {
@@ -202,8 +207,9 @@ impl ModuleBroker {
                     );
                 }
                 match self.resolve_for_script(scope, specifier) {
-                    Some(path) => path,
-                    None => return not_found(),
+                    Ok(path) => path,
+                    Err(Some(error)) => return resolve_failure(specifier, error, not_found),
+                    Err(None) => return not_found(),
                 }
             }
             Some(from) => {
@@ -219,13 +225,7 @@ impl ModuleBroker {
                 let Some(directory) = from.parent() else { return not_found() };
                 match self.resolver.resolve(directory, specifier) {
                     Ok(resolution) => (resolution.path().to_path_buf(), resolution.module_type()),
-                    Err(ResolveError::NotFound(_)) => return not_found(),
-                    Err(error) => {
-                        return ModuleAnswer::failed(
-                            "MODULE_NOT_FOUND",
-                            format!("Cannot find module '{specifier}': {error}"),
-                        )
-                    }
+                    Err(error) => return resolve_failure(specifier, error, not_found),
                 }
             }
         };
@@ -233,23 +233,30 @@ impl ModuleBroker {
     }
 
     /// A script's bare `require`: the job's named package folder first, then Node's search
-    /// from the script's folder.
-    fn resolve_for_script(&self, scope: &ModuleScope, specifier: &str) -> Option<(PathBuf, Option<ModuleType>)> {
+    /// from the script's folder. `Err(None)`: found nowhere.
+    fn resolve_for_script(
+        &self,
+        scope: &ModuleScope,
+        specifier: &str,
+    ) -> Result<(PathBuf, Option<ModuleType>), Option<ResolveError>> {
         let (package, rest) = split_versioned(specifier);
         let name = package_name(package);
         if let Some(folder) = scope.packages.get(package) {
-            if let Ok(resolution) = self.resolver.resolve(folder, &format!("{name}{rest}")) {
-                return Some((resolution.path().to_path_buf(), resolution.module_type()));
+            match self.resolver.resolve(folder, &format!("{name}{rest}")) {
+                Ok(resolution) => return Ok((resolution.path().to_path_buf(), resolution.module_type())),
+                Err(ResolveError::NotFound(_)) => {}
+                Err(error) => return Err(Some(error)),
             }
         }
         if name != package {
             // `name@version` that the cache does not hold: Node has no such package either.
-            return None;
+            return Err(None);
         }
-        self.resolver
-            .resolve(&scope.search_from, specifier)
-            .ok()
-            .map(|resolution| (resolution.path().to_path_buf(), resolution.module_type()))
+        match self.resolver.resolve(&scope.search_from, specifier) {
+            Ok(resolution) => Ok((resolution.path().to_path_buf(), resolution.module_type())),
+            Err(ResolveError::NotFound(_)) => Err(None),
+            Err(error) => Err(Some(error)),
+        }
     }
 
     fn serve(
@@ -273,28 +280,16 @@ impl ModuleBroker {
         }
         let format = match real.extension().and_then(|e| e.to_str()) {
             Some("json") => ModuleFormat::Json,
-            Some("js" | "cjs") if module_type != Some(ModuleType::Module) => ModuleFormat::Commonjs,
-            Some("js" | "mjs") => {
-                return ModuleAnswer::failed(
-                    "ERR_REQUIRE_ESM",
-                    format!(
-                        "'{specifier}' resolves to the ES module {}; actionhost loads CommonJS packages only",
-                        real.display()
-                    ),
-                )
-            }
+            Some("mjs") => return esm(specifier, &real),
+            Some("js") if module_type == Some(ModuleType::Module) => return esm(specifier, &real),
             Some("node") => {
                 return ModuleAnswer::failed(
                     "ERR_DLOPEN_FAILED",
                     format!("'{specifier}' is a native add-on ({}); scripts cannot load native code", real.display()),
                 )
             }
-            _ => {
-                return ModuleAnswer::failed(
-                    "ERR_UNKNOWN_FILE_EXTENSION",
-                    format!("'{specifier}' resolves to {}, which is not JavaScript or JSON", real.display()),
-                )
-            }
+            // Node loads every other extension as CommonJS.
+            _ => ModuleFormat::Commonjs,
         };
         let metadata = match std::fs::metadata(&real) {
             Ok(metadata) if metadata.len() <= MAX_MODULE_BYTES => metadata,
@@ -327,6 +322,25 @@ impl ModuleBroker {
         };
         ModuleAnswer::Found { path: real.display().to_string(), format, version, source }
     }
+}
+
+/// A resolver failure as Node reports it: an unexported subpath with Node's code, the rest as not found.
+fn resolve_failure(specifier: &str, error: ResolveError, not_found: impl Fn() -> ModuleAnswer) -> ModuleAnswer {
+    match error {
+        ResolveError::PackagePathNotExported { subpath, package_json_path, .. } => ModuleAnswer::failed(
+            "ERR_PACKAGE_PATH_NOT_EXPORTED",
+            format!("Package subpath '{subpath}' is not defined by \"exports\" in {}", package_json_path.display()),
+        ),
+        ResolveError::NotFound(_) => not_found(),
+        other => ModuleAnswer::failed("MODULE_NOT_FOUND", format!("Cannot find module '{specifier}': {other}")),
+    }
+}
+
+fn esm(specifier: &str, real: &Path) -> ModuleAnswer {
+    ModuleAnswer::failed(
+        "ERR_REQUIRE_ESM",
+        format!("'{specifier}' resolves to the ES module {}; actionhost loads CommonJS packages only", real.display()),
+    )
 }
 
 /// Whether `specifier` names a file rather than a package (`./x`, `../x`, `/x`).
@@ -491,7 +505,10 @@ mod tests {
         // A version the cache lacks is not silently replaced by another.
         let (code, message) = failure(&broker.answer(&scope, &mut sent, &script_asks("pkg@2.0.0")));
         assert_eq!(code, "MODULE_NOT_FOUND");
-        assert_eq!(message, "Cannot find module 'pkg@2.0.0' (run `actionhost deps install`)");
+        assert_eq!(
+            message,
+            "Cannot find module 'pkg@2.0.0'\nRequire stack:\n- the script\n(run `actionhost deps install`)"
+        );
         // A declared name maps to its folder ahead of the search.
         scope.packages.insert("pkg".into(), cache);
         assert!(found_path(&broker.answer(&scope, &mut sent, &script_asks("pkg")))

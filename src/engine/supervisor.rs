@@ -260,6 +260,8 @@ impl Worker {
             // The engine library would otherwise read and write a compiled-code cache under
             // ~/.cache at run time: bytecode from disk is code the worker would trust.
             .env("V82JSC_NO_BC_CACHE", "1")
+            // Auth0 runs scripts in UTC, whatever this machine's zone.
+            .env("TZ", "UTC")
             .current_dir("/")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -36,23 +36,6 @@ const KNOWN_FAILURES = new Map([
   ["require_builtin_node_crypto.js", "node:crypto is a built-in module"],
   ["require_builtin_querystring_rule.js", "querystring is a built-in module"],
   ["require_builtin_url_rule.js", "url is a built-in module"],
-  // Differences of the loader or the engine.
-  [
-    "require_missing_package.js",
-    "actionhost adds a hint to Node's message: \"Cannot find module 'x' (install it with npm in the script's folder or one above it)\"",
-  ],
-  [
-    "require_versioned_rule.js",
-    "actionhost adds the same hint to the message of a versioned name no package cache holds",
-  ],
-  [
-    "require_missing_subpath.js",
-    "a subpath a package's \"exports\" does not export fails with MODULE_NOT_FOUND, where Node says ERR_PACKAGE_PATH_NOT_EXPORTED",
-  ],
-  [
-    "moment_timezone_action_guess.js",
-    "Date's toString names the UTC zone \"(UTC)\" where Node says \"(Coordinated Universal Time)\", so moment.tz.guess() scores Etc/UTC first",
-  ],
 ]);
 
 const scripts = readdirSync(scriptsDir).filter((name) => name.endsWith(".js")).sort();
