@@ -1,7 +1,9 @@
-// Web globals from deno_web (timers, URL, encoding, base64, structuredClone), installed on
-// globalThis. Timers are wrapped so that each execution's timers can be cancelled when it ends,
-// string callbacks are refused (as Node does), and a throwing callback fails the execution that
-// started it instead of the event loop.
+// Web globals from deno_web (timers, URL, encoding, base64, structuredClone, events and
+// AbortController, Blob and File, streams, compression streams), installed on globalThis as
+// Node 22 has them, with Node's `setImmediate`. Timers are wrapped so that each execution's timers
+// can be cancelled when it ends, string callbacks are refused (as Node does), and a throwing
+// callback fails the execution that started it instead of the event loop; `AbortSignal.timeout`
+// and `setImmediate` use those timers, so nothing an execution schedules runs in the next one.
 
 import { core } from "ext:core/mod.js";
 import * as execution from "ext:actionhost_runtime/execution.js";
@@ -11,7 +13,13 @@ const web = {
   ...core.loadExtScript("ext:deno_web/05_base64.js"),
   ...core.loadExtScript("ext:deno_web/08_text_encoding.js"),
   ...core.loadExtScript("ext:deno_web/02_structured_clone.js"),
+  ...core.loadExtScript("ext:deno_web/02_event.js"),
+  ...core.loadExtScript("ext:deno_web/03_abort_signal.js"),
+  ...core.loadExtScript("ext:deno_web/06_streams.js"),
+  ...core.loadExtScript("ext:deno_web/09_file.js"),
+  ...core.loadExtScript("ext:deno_web/14_compression.js"),
 };
+const { DOMException } = core.loadExtScript("ext:deno_web/01_dom_exception.js");
 const {
   setTimeout: webSetTimeout,
   setInterval: webSetInterval,
@@ -64,6 +72,68 @@ function clearInterval(id) {
   webClearInterval(id);
 }
 
+/** Node's `Immediate`: what `setImmediate` returns and `clearImmediate` takes. */
+class Immediate {
+  #id;
+  constructor(id) {
+    this.#id = id;
+  }
+  static idOf(immediate) {
+    return immediate !== null && typeof immediate === "object" && #id in immediate ? immediate.#id : undefined;
+  }
+  hasRef() {
+    return true;
+  }
+  ref() {
+    return this;
+  }
+  unref() {
+    return this;
+  }
+}
+
+function setImmediate(callback, ...args) {
+  checkCallback(callback);
+  return new Immediate(setTimeout(callback, 0, ...args));
+}
+
+function clearImmediate(immediate) {
+  const id = Immediate.idOf(immediate);
+  if (id !== undefined) clearTimeout(id);
+}
+
+/** An error with Node's `code`. */
+function nodeError(Type, code, message) {
+  const error = new Type(message);
+  error.code = code;
+  return error;
+}
+
+/** How Node's ERR_INVALID_ARG_TYPE describes the value it received. */
+function received(value) {
+  if (value === null || value === undefined) return `Received ${value}`;
+  if (typeof value === "function") return `Received function ${value.name}`;
+  if (typeof value === "object") return `Received an instance of ${value.constructor?.name ?? "Object"}`;
+  const shown = typeof value === "string" ? `'${value.length > 25 ? `${value.slice(0, 25)}...` : value}'` : String(value);
+  return `Received type ${typeof value} (${shown})`;
+}
+
+/** `AbortSignal.timeout` on the execution's own timers (deno_web's would outlive it), with Node's checks. */
+function timeoutSignal(delay) {
+  if (typeof delay !== "number") {
+    throw nodeError(TypeError, "ERR_INVALID_ARG_TYPE", `The "delay" argument must be of type number. ${received(delay)}`);
+  }
+  if (!Number.isInteger(delay)) {
+    throw nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "delay" is out of range. It must be an integer. Received ${delay}`);
+  }
+  if (delay < 0 || delay > 4294967295) {
+    throw nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "delay" is out of range. It must be >= 0 && <= 4294967295. Received ${delay}`);
+  }
+  const controller = new web.AbortController();
+  setTimeout(() => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), delay);
+  return controller.signal;
+}
+
 /** Cancels every timer the given execution started and left pending. */
 export function cancelTimers(rec) {
   for (const id of rec.timers) webClearInterval(id);
@@ -74,7 +144,34 @@ export function cancelTimers(rec) {
 export const nextTurn = (callback) => defer(callback);
 
 export function install() {
+  Object.defineProperty(web.AbortSignal, "timeout", { value: timeoutSignal, writable: true, enumerable: false, configurable: true });
   const globals = {
+    Event: web.Event,
+    EventTarget: web.EventTarget,
+    CustomEvent: web.CustomEvent,
+    AbortController: web.AbortController,
+    AbortSignal: web.AbortSignal,
+    Blob: web.Blob,
+    File: web.File,
+    ReadableStream: web.ReadableStream,
+    ReadableStreamDefaultReader: web.ReadableStreamDefaultReader,
+    ReadableStreamBYOBReader: web.ReadableStreamBYOBReader,
+    ReadableStreamBYOBRequest: web.ReadableStreamBYOBRequest,
+    ReadableByteStreamController: web.ReadableByteStreamController,
+    ReadableStreamDefaultController: web.ReadableStreamDefaultController,
+    TransformStream: web.TransformStream,
+    TransformStreamDefaultController: web.TransformStreamDefaultController,
+    WritableStream: web.WritableStream,
+    WritableStreamDefaultWriter: web.WritableStreamDefaultWriter,
+    WritableStreamDefaultController: web.WritableStreamDefaultController,
+    ByteLengthQueuingStrategy: web.ByteLengthQueuingStrategy,
+    CountQueuingStrategy: web.CountQueuingStrategy,
+    TextEncoderStream: web.TextEncoderStream,
+    TextDecoderStream: web.TextDecoderStream,
+    CompressionStream: web.CompressionStream,
+    DecompressionStream: web.DecompressionStream,
+    setImmediate,
+    clearImmediate,
     URL: web.URL,
     URLSearchParams: web.URLSearchParams,
     atob: web.atob,

@@ -217,3 +217,21 @@ async fn host_functions_carry_nothing_from_one_execution_to_the_next() {
         assert_eq!(outcome.returned, json!({"deny": null, "getter": null, "setCustomClaim": null, "inspect": null}));
     }
 }
+
+#[tokio::test]
+async fn what_an_execution_schedules_through_web_globals_never_runs_in_the_next() {
+    // An abort listener behind `AbortSignal.timeout`, an immediate and a stream's pull all
+    // outlive their execution; none of them may record into the next one.
+    let host = single_worker_host(Limits::default());
+    let scheduler = "exports.onExecutePostLogin = async (event, api) => {\n\
+        AbortSignal.timeout(30).addEventListener('abort', () => api.idToken.setCustomClaim('leak', 'timeout'));\n\
+        const immediate = setImmediate(() => {}); setImmediate(() => setTimeout(() => api.idToken.setCustomClaim('leak', 'immediate'), 30));\n\
+        new ReadableStream({ pull() { return new Promise((r) => setTimeout(r, 30)).then(() => api.idToken.setCustomClaim('leak', 'stream')); } });\n\
+        clearImmediate(immediate);\n};";
+    let first = host.run(inline(scheduler)).await.unwrap();
+    assert_eq!(first.status, Status::Completed, "{:?}", first.error);
+    let waiter = "exports.onExecutePostLogin = async (event, api) => { await new Promise((r) => setTimeout(r, 150)); api.idToken.setCustomClaim('done', true); };";
+    let second = host.run(inline(waiter)).await.unwrap();
+    assert_eq!(apis(&second), ["idToken.setCustomClaim"]);
+    assert_eq!(second.commands[0].args()[0], json!("done"));
+}
