@@ -282,6 +282,25 @@ fn unknown_keys_are_errors_with_file_and_line() {
 }
 
 #[test]
+fn a_misspelt_api_name_in_expected_commands_is_an_error_naming_the_line() {
+    // Without the check, the case would only fail later as "expected commands differ".
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("typo.cases.yaml"),
+        format!(
+            "script: {}\ncases:\n  - name: x\n    expect:\n      commands:\n        - api: access.denny\n",
+            fixture("tenant/actions/require-verified-email/code.js").display()
+        ),
+    )
+    .unwrap();
+    let output = run_in(dir.path(), &["test"]);
+    assert_eq!(output.status.code(), Some(2));
+    let error = stderr(&output);
+    assert!(error.starts_with("actionhost: typo.cases.yaml:"), "{error}");
+    assert!(error.contains("access.denny") && error.contains("access.deny"), "{error}");
+}
+
+#[test]
 fn case_file_mistakes_name_the_line() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("x.cases.yaml");

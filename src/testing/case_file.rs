@@ -570,5 +570,7 @@ mod schema_tests {
         assert_eq!(listed, fields::<Expect>());
         let triggers: Vec<&str> = crate::trigger::Trigger::ALL.iter().map(|t| t.as_str()).collect();
         assert_eq!(schema["properties"]["trigger"]["enum"], serde_json::json!(triggers), "the schema's triggers");
+        let apis: Vec<&str> = crate::api_call::ApiName::ALL.iter().map(|a| a.as_str()).collect();
+        assert_eq!(schema["$defs"]["command"]["properties"]["api"]["enum"], serde_json::json!(apis), "the api names");
     }
 }

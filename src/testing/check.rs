@@ -184,7 +184,7 @@ fn list<E, A>(
 }
 
 fn command_matches(expected: &CommandExpect, actual: &Command) -> bool {
-    expected.api == actual.name().as_str()
+    expected.api == actual.name()
         && expected
             .args
             .as_ref()
@@ -193,7 +193,7 @@ fn command_matches(expected: &CommandExpect, actual: &Command) -> bool {
 
 fn render_command_expect(command: &CommandExpect) -> String {
     match &command.args {
-        Some(args) => render_call(&command.api, args),
+        Some(args) => render_call(command.api.as_str(), args),
         None => format!("{}(…)", command.api),
     }
 }

@@ -111,7 +111,8 @@ pub struct Claims {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CommandExpect {
-    pub api: String,
+    /// A name the `api` records (a misspelt one is refused when the case file is read).
+    pub api: crate::api_call::ApiName,
     /// Any arguments when absent.
     #[serde(default)]
     pub args: Option<Vec<Value>>,
