@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 pub use crate::trigger::Trigger;
 
 /// Which handler of an Action runs (`onExecute…` or, after a redirect, `onContinue…`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Phase {
     /// `onExecutePostLogin` (`onExecute…` of the trigger).

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use actionhost::pipeline::login::Protocol;
 use actionhost::{MissingClientMetadata, Phase, Trigger};
@@ -87,8 +87,44 @@ pub struct EngineArgs {
     #[arg(long, value_name = "N", default_value_t = actionhost::engine::DEFAULT_MEMORY_MB, value_parser = clap::value_parser!(u64).range(8..))]
     pub memory_mb: u64,
     /// What a Rule sees as context.clientMetadata when the application has no metadata
-    #[arg(long, value_enum, default_value_t = MissingClientMetadata::Absent)]
-    pub missing_client_metadata: MissingClientMetadata,
+    #[arg(long, value_enum, default_value_t = MissingMetadataArg::Absent)]
+    pub missing_client_metadata: MissingMetadataArg,
+}
+
+/// `--missing-client-metadata` ([`MissingClientMetadata`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MissingMetadataArg {
+    /// `context.clientMetadata` is `undefined` (the documented legacy behaviour; default).
+    Absent,
+    /// `context.clientMetadata` is `{}`.
+    Empty,
+}
+
+impl From<MissingMetadataArg> for MissingClientMetadata {
+    fn from(arg: MissingMetadataArg) -> MissingClientMetadata {
+        match arg {
+            MissingMetadataArg::Absent => MissingClientMetadata::Absent,
+            MissingMetadataArg::Empty => MissingClientMetadata::Empty,
+        }
+    }
+}
+
+/// `--phase` ([`Phase`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PhaseArg {
+    /// `onExecutePostLogin` (`onExecute…` of the trigger)
+    Execute,
+    /// `onContinuePostLogin` (`onContinue…` of the trigger), after a redirect
+    Continue,
+}
+
+impl From<PhaseArg> for Phase {
+    fn from(arg: PhaseArg) -> Phase {
+        match arg {
+            PhaseArg::Execute => Phase::Execute,
+            PhaseArg::Continue => Phase::Continue,
+        }
+    }
 }
 
 /// The worker pool of a command that runs many scripts at once.
@@ -119,8 +155,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "ID")]
     pub trigger: Option<Trigger>,
     /// Which Action handler runs: execute (onExecute…) or continue (onContinue…, after a redirect)
-    #[arg(long, value_enum, default_value_t = Phase::Execute)]
-    pub phase: Phase,
+    #[arg(long, value_enum, default_value_t = PhaseArg::Execute)]
+    pub phase: PhaseArg,
     /// JSON file deep-merged into the trigger's default event (- reads standard input)
     #[arg(long, value_name = "FILE")]
     pub event: Option<PathBuf>,

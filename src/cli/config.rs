@@ -21,7 +21,7 @@ impl HostConfigBuilder {
             config: HostConfig {
                 workers: 1,
                 limits: Limits { timeout_ms: engine.timeout_ms, memory_mb: engine.memory_mb },
-                missing_client_metadata: engine.missing_client_metadata,
+                missing_client_metadata: engine.missing_client_metadata.into(),
                 ..HostConfig::default()
             },
         }

@@ -44,7 +44,7 @@ async fn run_request(args: &RunArgs) -> anyhow::Result<u8> {
         action: args.action.clone(),
         rule: args.rule.clone(),
         trigger: args.trigger,
-        phase: Some(args.phase),
+        phase: Some(args.phase.into()),
         event: args.event.as_deref().map(|p| read_json("--event", p)).transpose()?,
         user: args.user.as_deref().map(|p| read_json("--user", p)).transpose()?,
         context: args.context.as_deref().map(|p| read_json("--context", p)).transpose()?,

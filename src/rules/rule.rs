@@ -14,7 +14,7 @@ pub(crate) const RULE_PARAMETERS: &str = "configuration, auth0, UnauthorizedErro
 
 /// What `context.clientMetadata` is for an application that never had metadata. Auth0's docs
 /// say it may be absent on older applications; captured contexts show `{}`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum MissingClientMetadata {
     /// `context.clientMetadata` is `undefined` (the documented legacy behaviour; default).
