@@ -2,6 +2,8 @@
 //! script, inferring the trigger, building the trigger's inputs, validating the application's
 //! metadata), runs it on the worker pool and reads the result back as an [`Outcome`].
 
+#![deny(missing_docs)]
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -31,6 +33,7 @@ pub(crate) fn script_extensions() -> Vec<deno_core::Extension> {
 /// The smallest heap an isolate can start with.
 pub const MIN_MEMORY_MB: u64 = 8;
 
+/// How a [`Host`] runs scripts: its worker pool, default limits and choices.
 #[derive(Debug, Clone)]
 pub struct HostConfig {
     /// Worker threads, each with its own isolate. Defaults to the number of CPUs.
@@ -73,6 +76,7 @@ impl Default for HostConfig {
     }
 }
 
+/// Runs requests in supervised, sandboxed worker processes and answers each with an [`Outcome`].
 pub struct Host {
     pool: Supervisor,
     config: HostConfig,

@@ -1,12 +1,15 @@
 //! The result of one execution, the same JSON shape for every consumer (CLI, batch, tests,
 //! pipeline). Documented field by field in `docs/outcome.md`.
 
+#![deny(missing_docs)]
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::closed_set::closed_set;
 use crate::trigger::Trigger;
 
+/// How an execution ended (the outcome's `status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -26,6 +29,7 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status as the Outcome JSON spells it.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Completed => "completed",
@@ -49,10 +53,15 @@ pub use crate::api_call::Command;
 /// One `fetch` a script made and the status its mock answered (`null`: no mock matched).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HttpRequest {
+    /// `GET`, `POST`, … (upper case).
     pub method: String,
+    /// The absolute URL requested.
     pub url: String,
+    /// The request's headers, names in lower case.
     pub headers: serde_json::Map<String, Value>,
+    /// The request body as text, when it had one.
     pub body: Option<String>,
+    /// The status the matching mock answered; `None` when no mock matched.
     pub status: Option<u16>,
 }
 
@@ -60,24 +69,34 @@ closed_set! {
     /// The console method a line was written with (`console.trace` writes `debug`, `console.dir`
     /// writes `log`, a failed `console.assert` writes `error`).
     pub enum LogLevel("level") {
+        /// `console.log`, `console.dir`.
         Log => "log",
+        /// `console.info`.
         Info => "info",
+        /// `console.warn`.
         Warn => "warn",
+        /// `console.error`, a failed `console.assert`.
         Error => "error",
+        /// `console.debug`, `console.trace`.
         Debug => "debug",
     }
 }
 
+/// One console line the script wrote.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LogLine {
+    /// The console method it was written with.
     pub level: LogLevel,
+    /// The arguments formatted as Node's console formats them.
     pub message: String,
 }
 
+/// Why an execution failed or was denied, as JavaScript described the error.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutcomeError {
     /// `SyntaxError`, `TypeError`, `UnauthorizedError`, `TimeoutError`, `InvalidRequest`, …
     pub name: String,
+    /// The error's message.
     pub message: String,
     /// The JavaScript stack, with the script's own file name and line numbers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,13 +104,16 @@ pub struct OutcomeError {
     /// Extra properties of errors passed to a Rule's callback (`code`, `statusCode`, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub code: Option<Value>,
+    /// The error's `statusCode` property.
     #[serde(default, rename = "statusCode", skip_serializing_if = "Option::is_none")]
     pub status_code: Option<Value>,
+    /// The error's `description` property.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Value>,
 }
 
 impl OutcomeError {
+    /// An error with this name and message and no other property.
     pub fn new(name: &str, message: impl Into<String>) -> OutcomeError {
         OutcomeError {
             name: name.into(),
@@ -123,16 +145,23 @@ impl OutcomeError {
 /// What a Rule passed to `callback`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CallbackResult {
+    /// The error given as the first argument, if any.
     pub error: Option<OutcomeError>,
+    /// The user given back (the input user when the Rule gave none).
     pub user: Value,
+    /// The context given back (the input context when the Rule gave none).
     pub context: Value,
 }
 
+/// What one execution did: the Outcome JSON (`docs/outcome.md`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Outcome {
+    /// The request's `id`, copied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Value>,
+    /// How the execution ended.
     pub status: Status,
+    /// The trigger that ran (absent for a request that could not run).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<Trigger>,
     /// The script's file name (`<inline>` for source text given in the request).
@@ -140,15 +169,21 @@ pub struct Outcome {
     pub script: Option<String>,
     /// What an Action's handler resolved to (`null` when nothing or not an Action).
     pub returned: Value,
+    /// The api calls the script made, in order.
     pub commands: Vec<Command>,
     /// The `fetch` requests the script made (answered by the request's HTTP mocks).
     #[serde(default)]
     pub requests: Vec<HttpRequest>,
+    /// What a Rule passed to `callback` (absent for Actions and when it never called back).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub callback: Option<CallbackResult>,
+    /// The console lines, in order.
     pub logs: Vec<LogLine>,
+    /// True when console output passed the limit and was cut.
     pub logs_truncated: bool,
+    /// Why the execution failed or was denied.
     pub error: Option<OutcomeError>,
+    /// The engine's time for the execution, in milliseconds.
     pub duration_ms: f64,
     /// What the script did that a user needs to see although it ran (an unmapped keyword, a
     /// secret read while unset, a deprecated api, a secret-looking metadata value in an ID-token

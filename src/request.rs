@@ -1,6 +1,8 @@
 //! A request to run one script: what the CLI builds from its flags and what `actionhost batch`
 //! reads from each JSON line. Field names are the JSON names; unknown fields are refused.
 
+#![deny(missing_docs)]
+
 use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
@@ -19,6 +21,7 @@ pub enum Phase {
     Continue,
 }
 
+/// One script to run and its inputs (a `batch` line; `docs/outcome.md#batch-request-lines`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Request {
@@ -34,6 +37,7 @@ pub struct Request {
     /// Inferred from the script when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<Trigger>,
+    /// Which handler of an Action runs (`execute` when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<Phase>,
     /// Overrides deep-merged into the trigger's default event (`null` kept as for `user`).
@@ -59,8 +63,10 @@ pub struct Request {
     /// Rules settings (`configuration`) / the Action's `event.configuration`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<Map<String, Value>>,
+    /// The execution's wall-clock limit, in milliseconds (the host's default when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<u64>,
+    /// The execution's heap cap, in MiB (the host's default when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_mb: Option<u64>,
     /// A tenant in the Deploy CLI directory or YAML format (a directory or a tenant.yaml file).
@@ -131,6 +137,7 @@ pub struct HttpMock {
     /// 200 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
+    /// Headers of the answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub headers: Option<Map<String, Value>>,
     /// A JSON body (sent with `content-type: application/json`).
@@ -148,11 +155,14 @@ pub struct HttpMock {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{field}: {message}")]
 pub struct RequestError {
+    /// The request field (or file) at fault.
     pub field: String,
+    /// What is wrong with it.
     pub message: String,
 }
 
 impl RequestError {
+    /// An error about `field`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> RequestError {
         RequestError { field: field.into(), message: message.into() }
     }
