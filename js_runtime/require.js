@@ -3,10 +3,12 @@
 // source once per worker and file version; the code compiled from it is kept here for the
 // worker's life, and each execution makes its own module instances from it (a shared container
 // keeps them, as it keeps the script's module), so nothing one execution does to a package
-// reaches the next. Node's built-in modules are not provided: requiring one fails, naming it.
+// reaches the next. Node's built-in modules come from js_runtime/node/ when the binary was built
+// with them (feature `node-builtins`), loaded on the first `require` of one; otherwise requiring
+// one fails, naming it.
 
 import { core } from "ext:core/mod.js";
-import { op_actionhost_require } from "ext:core/ops";
+import { op_actionhost_has_node_builtins, op_actionhost_require } from "ext:core/ops";
 
 const evalContext = core.evalContext;
 const { parse } = JSON;
@@ -30,6 +32,44 @@ function isBuiltin(specifier) {
     (slash === -1 || specifier.startsWith("assert/") || specifier.startsWith("dns/") ||
       specifier.startsWith("fs/") || specifier.startsWith("path/") || specifier.startsWith("stream/") ||
       specifier.startsWith("timers/") || specifier.startsWith("util/") || specifier.startsWith("readline/"));
+}
+
+/** `ext:actionhost_node/setup.js` once a built-in was required; null before. */
+let nodeBuiltins = null;
+
+/** Node's built-in module `specifier`, loaded on first use. */
+function builtin(specifier) {
+  if (nodeBuiltins === null) {
+    if (!op_actionhost_has_node_builtins()) {
+      throw moduleError(
+        "MODULE_NOT_FOUND",
+        `Cannot find module '${specifier}': this actionhost was built without Node's built-in modules (cargo feature node-builtins)`,
+      );
+    }
+    nodeBuiltins = core.createLazyLoader("ext:actionhost_node/setup.js")();
+  }
+  return nodeBuiltins.load(specifier);
+}
+
+/**
+ * deno_web scripts the built-ins load that add to objects lockdown freezes (09_file.js adds
+ * `URL.createObjectURL` / `revokeObjectURL`): evaluated at set-up, before lockdown, when the
+ * binary has the built-ins.
+ */
+const PATCHING_SCRIPTS = ["ext:deno_web/09_file.js"];
+
+/** Called by set-up before lockdown. */
+export function prepareBuiltins() {
+  if (!op_actionhost_has_node_builtins()) return;
+  for (const specifier of PATCHING_SCRIPTS) core.loadExtScript(specifier);
+}
+
+/**
+ * After an execution: puts back what it changed in the built-in modules. Returns why the
+ * isolate cannot be reused, or null.
+ */
+export function restoreBuiltins() {
+  return nodeBuiltins === null ? null : nodeBuiltins.restore();
 }
 
 function moduleError(code, message) {
@@ -76,12 +116,7 @@ function makeRequire(from, registry) {
     if (specifier === "") {
       throw moduleError("ERR_INVALID_ARG_VALUE", "The argument 'id' must be a non-empty string. Received ''");
     }
-    if (isBuiltin(specifier)) {
-      throw moduleError(
-        "MODULE_NOT_FOUND",
-        `Cannot find module '${specifier}': actionhost does not provide Node's built-in modules yet`,
-      );
-    }
+    if (isBuiltin(specifier)) return { builtin: specifier };
     const answer = op_actionhost_require(from === null ? { specifier } : { from, specifier });
     if (answer.failed !== undefined) throw moduleError(answer.failed.code, answer.failed.message);
     return answer.found;
@@ -89,6 +124,7 @@ function makeRequire(from, registry) {
 
   function require(specifier) {
     const found = resolveFile(specifier);
+    if (found.builtin !== undefined) return builtin(found.builtin);
     const kept = registry.get(found.path);
     if (kept !== undefined) return kept.exports;
     const code = codeOf(found);
@@ -109,7 +145,10 @@ function makeRequire(from, registry) {
     module.loaded = true;
     return module.exports;
   }
-  require.resolve = (specifier) => resolveFile(specifier).path;
+  require.resolve = (specifier) => {
+    const found = resolveFile(specifier);
+    return found.builtin ?? found.path;
+  };
   return require;
 }
 
