@@ -58,10 +58,21 @@ function builtin(specifier) {
  */
 const PATCHING_SCRIPTS = ["ext:deno_web/09_file.js"];
 
+/** Node's globals that are built-in modules' objects: each loads its module on first use. */
+const LAZY_GLOBALS = {
+  Buffer: () => builtin("buffer").Buffer,
+  process: () => builtin("process"),
+  setImmediate: () => builtin("timers").setImmediate,
+  clearImmediate: () => builtin("timers").clearImmediate,
+};
+
 /** Called by set-up before lockdown. */
 export function prepareBuiltins() {
   if (!op_actionhost_has_node_builtins()) return;
   for (const specifier of PATCHING_SCRIPTS) core.loadExtScript(specifier);
+  for (const [name, get] of Object.entries(LAZY_GLOBALS)) {
+    Object.defineProperty(globalThis, name, { get, enumerable: false, configurable: true });
+  }
 }
 
 /**

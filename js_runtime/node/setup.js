@@ -11,6 +11,24 @@
 import { core, internals } from "ext:core/mod.js";
 import * as state from "ext:actionhost_node/state.js";
 
+const SANDBOX = "scripts have no file system, processes or network in actionhost";
+
+/**
+ * What a refused op (src/engine/node/allow_list.rs) or a denied permission throws: Node's shape
+ * for an operation the system does not permit (`code` EPERM), saying why.
+ */
+class NotPermitted extends Error {
+  constructor(message, options) {
+    const detail = String(message ?? "").replace(/, run again with the --allow-\w+ flag$/, "");
+    super(`EPERM: operation not permitted: ${SANDBOX}${detail.startsWith("this operation") ? "" : ` (${detail})`}`, options);
+    this.code = "EPERM";
+    this.errno = -1;
+  }
+}
+
+// The error class of ops the allow-list refuses (src/engine/node/stubs.rs).
+core.registerErrorClass("ActionhostNotPermitted", NotPermitted);
+
 /** Deno's error classes (deno_runtime's 01_errors.js), registered for op errors. */
 const errors = { __proto__: null };
 for (const name of [
@@ -36,7 +54,7 @@ for (const name of [
 
 function refused(what) {
   return () => {
-    throw new errors.NotCapable(`${what}: scripts have no file system, processes or network in actionhost`);
+    throw new NotPermitted(what);
   };
 }
 

@@ -5,6 +5,10 @@
 
 use deno_error::JsErrorBox;
 
+/// The JavaScript error class of a refusal (`js_runtime/node/setup.js` registers it: Node's
+/// shape, code EPERM).
+const REFUSED_CLASS: &str = "ActionhostNotPermitted";
+
 /// What a script meets when a polyfill calls an op the sandbox refuses.
 const REFUSED: &str =
     "this operation is not available: scripts have no file system, processes or network in actionhost";
@@ -12,7 +16,7 @@ const REFUSED: &str =
 /// The implementation of every refused op: a slow op (no fast path) that throws.
 #[deno_core::op2(nofast)]
 pub fn op_actionhost_node_refused() -> Result<(), JsErrorBox> {
-    Err(JsErrorBox::new("NotCapable", REFUSED))
+    Err(JsErrorBox::new(REFUSED_CLASS, REFUSED))
 }
 
 /// The implementation of ops that ask deno_node's npm resolver, which actionhost does not give
