@@ -8,9 +8,11 @@
 //! `ext:actionhost_node/setup.js` (`js_runtime/node/`), which loads node:module and answers from
 //! it. Underneath: permissions that deny everything (`permissions`), an allow-list of deno_node's
 //! ops with every other op replaced by one that throws (`allow_list`), stub ops for the imports
-//! of crates left out (`stubs`), and the worker process's OS sandbox.
+//! of crates left out (`stubs`), a module loader that refuses scripts' dynamic imports
+//! (`imports`), and the worker process's OS sandbox.
 
 mod allow_list;
+mod imports;
 mod permissions;
 mod stubs;
 
@@ -22,6 +24,7 @@ use std::sync::Arc;
 use deno_core::{Extension, ExtensionFileSource};
 use sys_traits::impls::RealSys;
 
+pub use imports::EngineModulesOnly;
 use permissions::{NoNpmPackages, NoPackageFolders};
 
 /// `(path inside js_runtime/node/, text)` of actionhost's own modules for the Node layer.
