@@ -14,6 +14,14 @@
 //! deno_core version Cargo.lock pins and the backend the enabled features select.
 //!
 //! It also reruns the build when a file of `js_runtime/` is added or changed.
+//!
+//! With the feature `node-builtins`, `build/node_polyfills.rs` also transpiles Deno's Node layer
+//! and writes `node_js.rs` (the polyfills and the scripts of the extensions they need), and the
+//! modules of `js_runtime/node/` are listed in `node_runtime_js.rs`.
+
+#[cfg(feature = "node-builtins")]
+#[path = "build/node_polyfills.rs"]
+mod node_polyfills;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -24,6 +32,7 @@ const PACKAGES: [&str; 2] = ["deno_webidl", "deno_web"];
 fn main() {
     println!("cargo:rerun-if-changed=js_runtime");
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=build");
     println!("cargo:rerun-if-env-changed=CARGO_HOME");
     if let Err(message) = generate() {
         eprintln!("error: {message}");
@@ -47,7 +56,12 @@ fn generate() -> Result<(), String> {
     let deno_core = locked_version(&lock, &lock_path, "deno_core")?;
     // deno_core's own choice: QuickJS when its `quickjs` feature is on, V8 otherwise.
     let backend = if std::env::var_os("CARGO_FEATURE_QUICKJS").is_some() { "QuickJS" } else { "V8" };
-    println!("cargo:rustc-env=ACTIONHOST_ENGINE=deno_core {deno_core}, {backend} backend");
+    // With the feature node-builtins, `--version` names the Node layer too (tests/js read it).
+    let node = match std::env::var_os("CARGO_FEATURE_NODE_BUILTINS") {
+        Some(_) => format!(", Node built-ins from deno_node {}", locked_version(&lock, &lock_path, "deno_node")?),
+        None => String::new(),
+    };
+    println!("cargo:rustc-env=ACTIONHOST_ENGINE=deno_core {deno_core}, {backend} backend{node}");
 
     let mut files = Vec::new();
     for name in PACKAGES {
@@ -70,6 +84,15 @@ fn generate() -> Result<(), String> {
         let root = manifest_dir.join("js_runtime").join(folder);
         let files = js_files(&root, &root, true, &format!("ext:{extension}"))?;
         write_table(&files, &format!("{folder}_js.rs"))?;
+    }
+
+    #[cfg(feature = "node-builtins")]
+    {
+        let out_dir = PathBuf::from(env("OUT_DIR")?);
+        let files = node_polyfills::generate(&lock, &lock_path, &registry, &out_dir)?;
+        write_table(&files, "node_js.rs")?;
+        let root = manifest_dir.join("js_runtime").join("node");
+        write_table(&js_files(&root, &root, true, "ext:actionhost_node")?, "node_runtime_js.rs")?;
     }
     Ok(())
 }

@@ -88,6 +88,13 @@ function harden(roots) {
 
 export function lockdown(extraRoots) {
   tameOverrides(Function.prototype, true);
+  // Subclasses of built-ins that assign their own methods over the inherited ones: Node's Buffer
+  // (a Uint8Array: `from`, `of`, `slice`, `toString` …), Node's environment-flags set (a Set:
+  // `keys`, `[Symbol.iterator]`); so may any script's subclass.
+  const TypedArray = Object.getPrototypeOf(Int8Array);
+  for (const object of [TypedArray, TypedArray.prototype, Uint8Array, Uint8Array.prototype, Set.prototype, Map.prototype]) {
+    tameOverrides(object, true);
+  }
   for (const ctor of [Error, TypeError, RangeError, SyntaxError, ReferenceError, EvalError, URIError, AggregateError]) {
     tameOverrides(ctor.prototype, true);
   }

@@ -8,7 +8,7 @@ import { op_actionhost_hmac_sha256, op_actionhost_random_fill } from "ext:core/o
 import * as execution from "ext:actionhost_runtime/execution.js";
 import { cancelTimers, install as installWebGlobals, nextTurn } from "ext:actionhost_runtime/web_globals.js";
 import { createConsole, inspectHookFunctions } from "ext:actionhost_runtime/console.js";
-import { createRequire } from "ext:actionhost_runtime/require.js";
+import { createRequire, prepareBuiltins, restoreBuiltins } from "ext:actionhost_runtime/require.js";
 import * as clock from "ext:actionhost_runtime/clock.js";
 import * as http from "ext:actionhost_runtime/http.js";
 import { describeError, toJsonText } from "ext:actionhost_runtime/json.js";
@@ -24,6 +24,7 @@ import {
 
 installWebGlobals();
 installIntl();
+prepareBuiltins();
 clock.install((bytes) => op_actionhost_random_fill(bytes));
 http.install(globalThis.setTimeout);
 Object.defineProperty(globalThis, "console", {
@@ -158,7 +159,7 @@ const runner = {
     const rec = execution.current();
     execution.end();
     if (rec !== null) cancelTimers(rec);
-    const damage = restoreGlobals(baseline);
+    const damage = restoreGlobals(baseline) ?? restoreBuiltins();
     clock.configure({});
     http.configure([]);
     const snapshot = execution.snapshotText();

@@ -3,10 +3,12 @@
 // source once per worker and file version; the code compiled from it is kept here for the
 // worker's life, and each execution makes its own module instances from it (a shared container
 // keeps them, as it keeps the script's module), so nothing one execution does to a package
-// reaches the next. Node's built-in modules are not provided: requiring one fails, naming it.
+// reaches the next. Node's built-in modules come from js_runtime/node/ when the binary was built
+// with them (feature `node-builtins`), loaded on the first `require` of one; otherwise requiring
+// one fails, naming it.
 
 import { core } from "ext:core/mod.js";
-import { op_actionhost_require } from "ext:core/ops";
+import { op_actionhost_has_node_builtins, op_actionhost_require } from "ext:core/ops";
 
 const evalContext = core.evalContext;
 const { parse } = JSON;
@@ -28,6 +30,53 @@ const BUILTINS = new Set([
 
 function isBuiltin(specifier) {
   return specifier.startsWith("node:") || BUILTINS.has(specifier);
+}
+
+/** `ext:actionhost_node/setup.js` once a built-in was required; null before. */
+let nodeBuiltins = null;
+
+/** Node's built-in module `specifier`, loaded on first use. */
+function builtin(specifier) {
+  if (nodeBuiltins === null) {
+    if (!op_actionhost_has_node_builtins()) {
+      throw moduleError(
+        "MODULE_NOT_FOUND",
+        `Cannot find module '${specifier}': this actionhost was built without Node's built-in modules (cargo feature node-builtins)`,
+      );
+    }
+    nodeBuiltins = core.createLazyLoader("ext:actionhost_node/setup.js")();
+  }
+  return nodeBuiltins.load(specifier);
+}
+
+/**
+ * deno_web scripts the built-ins load that add to objects lockdown freezes (09_file.js adds
+ * `URL.createObjectURL` / `revokeObjectURL`): evaluated at set-up, before lockdown, when the
+ * binary has the built-ins.
+ */
+const PATCHING_SCRIPTS = ["ext:deno_web/09_file.js"];
+
+/** Node's globals that are built-in modules' objects: each loads its module on first use. */
+const LAZY_GLOBALS = {
+  Buffer: () => builtin("buffer").Buffer,
+  process: () => builtin("process"),
+};
+
+/** Called by set-up before lockdown. */
+export function prepareBuiltins() {
+  if (!op_actionhost_has_node_builtins()) return;
+  for (const specifier of PATCHING_SCRIPTS) core.loadExtScript(specifier);
+  for (const [name, get] of Object.entries(LAZY_GLOBALS)) {
+    Object.defineProperty(globalThis, name, { get, enumerable: false, configurable: true });
+  }
+}
+
+/**
+ * After an execution: puts back what it changed in the built-in modules. Returns why the
+ * isolate cannot be reused, or null.
+ */
+export function restoreBuiltins() {
+  return nodeBuiltins === null ? null : nodeBuiltins.restore();
 }
 
 function moduleError(code, message) {
@@ -77,12 +126,7 @@ function makeRequire(from, registry, parent) {
     if (specifier === "") {
       throw moduleError("ERR_INVALID_ARG_VALUE", "The argument 'id' must be a non-empty string. Received ''");
     }
-    if (isBuiltin(specifier)) {
-      throw moduleError(
-        "MODULE_NOT_FOUND",
-        `Cannot find module '${specifier}': actionhost does not provide Node's built-in modules yet`,
-      );
-    }
+    if (isBuiltin(specifier)) return { builtin: specifier };
     const answer = op_actionhost_require(from === null ? { specifier } : { from, specifier });
     if (answer.failed !== undefined) throw moduleError(answer.failed.code, answer.failed.message);
     return answer.found;
@@ -90,6 +134,7 @@ function makeRequire(from, registry, parent) {
 
   function require(specifier) {
     const found = resolveFile(specifier);
+    if (found.builtin !== undefined) return builtin(found.builtin);
     const path = found.path;
     const kept = registry[path];
     if (kept !== undefined) {
@@ -117,7 +162,10 @@ function makeRequire(from, registry, parent) {
     module.loaded = true;
     return module.exports;
   }
-  const resolve = (specifier) => resolveFile(specifier).path;
+  const resolve = (specifier) => {
+    const found = resolveFile(specifier);
+    return found.builtin ?? found.path;
+  };
   // Where the loader looks, as Node lists it; null for a built-in module.
   resolve.paths = (specifier) => (isBuiltin(String(specifier)) ? null : nodeModulesPaths(from));
   require.resolve = resolve;

@@ -4,7 +4,8 @@
 //! an extension of the modules that register runners (the Auth0 scripts' own). The ops are captured by
 //! `js_runtime/main.js` before `Deno` is removed, so scripts reach them only through
 //! `api.redirect.encodeToken/validateToken` and `crypto.getRandomValues`. Every extension's
-//! scripts are embedded in the binary (see `embedded_js`).
+//! scripts are embedded in the binary (see `embedded_js`). With the feature `node-builtins`, the
+//! extensions of Node's built-in modules (`super::node`) come after `actionhost_runtime`.
 
 mod embedded_js;
 
@@ -84,6 +85,13 @@ fn op_actionhost_require(state: &mut OpState, #[serde] request: ModuleRequest) -
     }
 }
 
+/// Whether this binary has Node's built-in modules (`js_runtime/require.js` asks before loading
+/// them: the cargo feature `node-builtins`).
+#[deno_core::op2(fast)]
+fn op_actionhost_has_node_builtins() -> bool {
+    cfg!(feature = "node-builtins")
+}
+
 deno_core::extension!(
     actionhost_runtime,
     deps = [deno_webidl, deno_web],
@@ -93,6 +101,7 @@ deno_core::extension!(
         op_actionhost_url_matches,
         op_actionhost_json_depth,
         op_actionhost_require,
+        op_actionhost_has_node_builtins,
     ],
     esm_entry_point = "ext:actionhost_runtime/main.js",
     esm = [
@@ -149,7 +158,8 @@ fn with_intl_ops(mut extension: deno_core::Extension) -> deno_core::Extension {
 /// The extensions as their `extension!` declares them: scripts named by their path on the build
 /// machine.
 fn extensions_as_declared() -> Vec<deno_core::Extension> {
-    vec![
+    #[allow(unused_mut)]
+    let mut extensions = vec![
         deno_webidl::deno_webidl::init(),
         deno_web::deno_web::init(
             std::sync::Arc::new(deno_web::BlobStore::default()),
@@ -158,7 +168,10 @@ fn extensions_as_declared() -> Vec<deno_core::Extension> {
             deno_web::InMemoryBroadcastChannel::default(),
         ),
         with_intl_ops(actionhost_runtime::init()),
-    ]
+    ];
+    #[cfg(feature = "node-builtins")]
+    extensions.extend(super::node::extensions_as_declared());
+    extensions
 }
 
 #[cfg(test)]

@@ -71,6 +71,8 @@ impl Isolate {
         let mut runtime = JsRuntime::try_new(RuntimeOptions {
             extensions: extension::extensions(scripts),
             create_params: Some(v8::CreateParams::default().heap_limits(0, heap_bytes)),
+            #[cfg(feature = "node-builtins")]
+            module_loader: Some(Rc::new(super::node::EngineModulesOnly)),
             ..Default::default()
         })?;
         let handle = runtime.v8_isolate().thread_safe_handle();

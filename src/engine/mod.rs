@@ -8,6 +8,8 @@ mod isolate;
 mod job;
 mod limits;
 mod modules;
+#[cfg(feature = "node-builtins")]
+mod node;
 mod protocol;
 mod sandbox;
 mod supervisor;

@@ -69,7 +69,7 @@ fn create(tenant_root: &Path, paths: &TlsFiles) -> Result<(), TenantError> {
         files::write_inside(tenant_root, path, text.as_bytes(), mode).map_err(|e| TenantError::write(&e))
     };
     write(&paths.key, leaf_key.serialize_pem(), Mode::Exactly(0o600))?;
-    write(&paths.cert, leaf.pem() + &ca_cert.pem(), Mode::default())?;
+    write(&paths.cert, leaf.pem() + ca_cert.pem().as_str(), Mode::default())?;
     write(&paths.ca, ca_cert.pem(), Mode::default())?;
     Ok(())
 }
