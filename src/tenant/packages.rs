@@ -223,6 +223,44 @@ mod tests {
     }
 
     #[test]
+    fn scopes_map_declared_and_installed_versions_to_their_cache_folders() {
+        let tree = crate::tenant::testutil::Tree::new();
+        crate::tenant::testutil::sample_directory(&tree);
+        let tenant = tree.load("dir").unwrap();
+        let cache = cache_folder(&tenant.root);
+        for folder in
+            ["ms@2.1.2", "ms@2.1.10", "@auth0+rule-utilities@0.2.0", "uuid@latest", "uuid@8.3.2", ".install-ms@9-1"]
+        {
+            std::fs::create_dir_all(cache.join(folder)).unwrap();
+        }
+        // The sample Action declares lodash 4.17.21: its bare name maps to that folder.
+        let action = tenant.action("gate").unwrap();
+        let scope = action_scope(&tenant, action);
+        assert_eq!(scope.packages.get("lodash"), Some(&cache.join("lodash@4.17.21")));
+        assert!(scope.search_from.is_absolute() && scope.search_from.ends_with("actions/gate"));
+        assert!(scope.missing_hint.unwrap().contains("actionhost deps install --tenant"));
+        // A Rule sees every installed version by its pinned name, and each bare name maps to the
+        // bare require's install (`latest`) or else the highest version; staging folders are not packages.
+        let scope = rule_scope(&tenant, &tenant.rules[0]);
+        assert_eq!(scope.packages.get("ms"), Some(&cache.join("ms@2.1.10")));
+        assert_eq!(scope.packages.get("ms@2.1.2"), Some(&cache.join("ms@2.1.2")));
+        assert_eq!(scope.packages.get("uuid"), Some(&cache.join("uuid@latest")));
+        assert_eq!(scope.packages.get("@auth0/rule-utilities@0.2.0"), Some(&cache.join("@auth0+rule-utilities@0.2.0")));
+        assert_eq!(scope.packages.get("@auth0/rule-utilities"), Some(&cache.join("@auth0+rule-utilities@0.2.0")));
+        assert_eq!(scope.packages.len(), 8, "{:?}", scope.packages.keys().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_malformed_dependency_is_an_error_naming_the_action() {
+        let tree = crate::tenant::testutil::Tree::new();
+        crate::tenant::testutil::sample_directory(&tree);
+        let mut tenant = tree.load("dir").unwrap();
+        tenant.actions[0].dependencies = vec![serde_json::json!({"name": "lodash"})];
+        let error = needed(&tenant).unwrap_err().to_string();
+        assert!(error.contains("dependencies[0] of action") && error.contains("\"version\""), "{error}");
+    }
+
+    #[test]
     fn versions_rank_numerically() {
         assert!(version_rank("1.10.0") > version_rank("1.9.3"));
         assert!(version_rank("2.0.0") > version_rank("1.99.99"));
