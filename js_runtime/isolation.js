@@ -65,7 +65,8 @@ function tameOverrides(object, allKeys) {
 }
 
 /** Freezes every object reachable from `roots` through properties and prototypes. */
-function harden(roots) {
+/** Freezes `roots` and everything reachable from them (after lockdown: what loads later). */
+export function harden(roots) {
   const seen = new Set();
   const queue = [...roots];
   while (queue.length > 0) {

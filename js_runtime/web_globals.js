@@ -4,9 +4,12 @@
 // can be cancelled when it ends, string callbacks are refused (as Node does), and a throwing
 // callback fails the execution that started it instead of the event loop; `AbortSignal.timeout`
 // and `setImmediate` use those timers, so nothing an execution schedules runs in the next one.
+// The streams (deno_web's largest script, about 15 ms to evaluate on QuickJS) load when a script
+// first names one or calls `Blob#stream`, and are frozen then, as lockdown froze the rest.
 
 import { core } from "ext:core/mod.js";
 import * as execution from "ext:actionhost_runtime/execution.js";
+import { harden } from "ext:actionhost_runtime/isolation.js";
 
 const web = {
   ...core.loadExtScript("ext:deno_web/00_url.js"),
@@ -15,10 +18,47 @@ const web = {
   ...core.loadExtScript("ext:deno_web/02_structured_clone.js"),
   ...core.loadExtScript("ext:deno_web/02_event.js"),
   ...core.loadExtScript("ext:deno_web/03_abort_signal.js"),
-  ...core.loadExtScript("ext:deno_web/06_streams.js"),
   ...core.loadExtScript("ext:deno_web/09_file.js"),
-  ...core.loadExtScript("ext:deno_web/14_compression.js"),
 };
+
+/** The globals the streams provide (`TextEncoderStream` and `TextDecoderStream` build on them). */
+const STREAM_GLOBALS = [
+  "ReadableStream",
+  "ReadableStreamDefaultReader",
+  "ReadableStreamBYOBReader",
+  "ReadableStreamBYOBRequest",
+  "ReadableByteStreamController",
+  "ReadableStreamDefaultController",
+  "TransformStream",
+  "TransformStreamDefaultController",
+  "WritableStream",
+  "WritableStreamDefaultWriter",
+  "WritableStreamDefaultController",
+  "ByteLengthQueuingStrategy",
+  "CountQueuingStrategy",
+  "TextEncoderStream",
+  "TextDecoderStream",
+  "CompressionStream",
+  "DecompressionStream",
+];
+
+let streams = null;
+
+/** The stream classes, loaded and frozen on first use (with what only their instances reach). */
+function loadStreams() {
+  if (streams === null) {
+    const loaded = {
+      ...core.loadExtScript("ext:deno_web/06_streams.js"),
+      ...core.loadExtScript("ext:deno_web/14_compression.js"),
+      TextEncoderStream: web.TextEncoderStream,
+      TextDecoderStream: web.TextDecoderStream,
+    };
+    streams = Object.fromEntries(STREAM_GLOBALS.map((name) => [name, loaded[name]]));
+    const iterator = Object.getPrototypeOf(new loaded.ReadableStream().values());
+    harden([...Object.values(streams), iterator, Object.getPrototypeOf(iterator)]);
+  }
+  return streams;
+}
 const { DOMException } = core.loadExtScript("ext:deno_web/01_dom_exception.js");
 const {
   setTimeout: webSetTimeout,
@@ -153,23 +193,6 @@ export function install() {
     AbortSignal: web.AbortSignal,
     Blob: web.Blob,
     File: web.File,
-    ReadableStream: web.ReadableStream,
-    ReadableStreamDefaultReader: web.ReadableStreamDefaultReader,
-    ReadableStreamBYOBReader: web.ReadableStreamBYOBReader,
-    ReadableStreamBYOBRequest: web.ReadableStreamBYOBRequest,
-    ReadableByteStreamController: web.ReadableByteStreamController,
-    ReadableStreamDefaultController: web.ReadableStreamDefaultController,
-    TransformStream: web.TransformStream,
-    TransformStreamDefaultController: web.TransformStreamDefaultController,
-    WritableStream: web.WritableStream,
-    WritableStreamDefaultWriter: web.WritableStreamDefaultWriter,
-    WritableStreamDefaultController: web.WritableStreamDefaultController,
-    ByteLengthQueuingStrategy: web.ByteLengthQueuingStrategy,
-    CountQueuingStrategy: web.CountQueuingStrategy,
-    TextEncoderStream: web.TextEncoderStream,
-    TextDecoderStream: web.TextDecoderStream,
-    CompressionStream: web.CompressionStream,
-    DecompressionStream: web.DecompressionStream,
     setImmediate,
     clearImmediate,
     URL: web.URL,
@@ -192,4 +215,20 @@ export function install() {
       configurable: true,
     });
   }
+  for (const name of STREAM_GLOBALS) {
+    Object.defineProperty(globalThis, name, { get: () => loadStreams()[name], enumerable: false, configurable: true });
+  }
+  // `Blob#stream` makes a ReadableStream: the classes are loaded (and frozen) first.
+  const blobStream = web.Blob.prototype.stream;
+  Object.defineProperty(web.Blob.prototype, "stream", {
+    value: {
+      stream() {
+        loadStreams();
+        return blobStream.call(this);
+      },
+    }.stream,
+    writable: true,
+    enumerable: false,
+    configurable: true,
+  });
 }

@@ -235,3 +235,27 @@ async fn what_an_execution_schedules_through_web_globals_never_runs_in_the_next(
     assert_eq!(apis(&second), ["idToken.setCustomClaim"]);
     assert_eq!(second.commands[0].args()[0], json!("done"));
 }
+
+#[tokio::test]
+async fn the_streams_loaded_on_first_use_are_frozen_like_every_built_in() {
+    // The stream classes load when a script first needs them (a global, `Blob#stream`), inside
+    // an execution: what that execution does to them must not reach the next one.
+    let host = single_worker_host(Limits::default());
+    let planter = "exports.onExecutePostLogin = async (event, api) => {\n\
+        const viaBlob = Object.getPrototypeOf(new Blob(['x']).stream());\n\
+        try { viaBlob.planted = 'blob'; } catch {}\n\
+        try { ReadableStream.prototype.getReader = () => 'hijacked'; } catch {}\n\
+        try { Object.getPrototypeOf(new ReadableStream().values()).next = () => 'hijacked'; } catch {}\n\
+        try { TextDecoderStream.prototype.planted = 'text'; } catch {}\n};";
+    let first = host.run(inline(planter)).await.unwrap();
+    assert_eq!(first.status, Status::Completed, "{:?}", first.error);
+    let probe = "exports.onExecutePostLogin = async (event, api) => {\n\
+        const stream = new Blob(['ok']).stream();\n\
+        const reader = stream.getReader();\n\
+        const { value } = await reader.read();\n\
+        api.idToken.setCustomClaim('seen', [String(ReadableStream.prototype.planted), String(TextDecoderStream.prototype.planted),\n\
+          typeof reader, new TextDecoder().decode(value), typeof new ReadableStream().values().next]);\n};";
+    let second = host.run(inline(probe)).await.unwrap();
+    assert_eq!(second.status, Status::Completed, "{:?}", second.error);
+    assert_eq!(second.commands[0].args()[1], json!(["undefined", "undefined", "object", "ok", "function"]));
+}
