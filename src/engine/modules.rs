@@ -213,15 +213,15 @@ impl ModuleBroker {
                 }
             }
             Some(from) => {
-                let from = Path::new(from);
-                // The asking module must be one this broker may serve, so a worker cannot
-                // start a lookup anywhere else.
-                if !inside_roots(from, &roots) {
+                // The asking module must be one this broker may serve (its real path, so `..`
+                // and links cannot dress up another), so a worker cannot start a lookup anywhere else.
+                let real = std::fs::canonicalize(from).ok().filter(|real| inside_roots(real, &roots));
+                let Some(from) = real else {
                     return ModuleAnswer::failed(
                         "ERR_ACCESS_DENIED",
-                        format!("'{}' is not a package file actionhost serves", from.display()),
+                        format!("'{from}' is not a package file actionhost serves"),
                     );
-                }
+                };
                 let Some(directory) = from.parent() else { return not_found() };
                 match self.resolver.resolve(directory, specifier) {
                     Ok(resolution) => (resolution.path().to_path_buf(), resolution.module_type()),
@@ -485,6 +485,13 @@ mod tests {
             specifier: "./node_modules/pkg".into(),
         };
         assert_eq!(failure(&broker.answer(&scope, &mut sent, &outside)).0, "ERR_ACCESS_DENIED");
+        // Nor from a path that only looks inside (`..` back out of node_modules): not even
+        // whether a file exists there is told.
+        let dressed = ModuleRequest {
+            from: Some(dir.path().join("node_modules/../secret.js").display().to_string()),
+            specifier: "./no-such-file".into(),
+        };
+        assert_eq!(failure(&broker.answer(&scope, &mut sent, &dressed)).0, "ERR_ACCESS_DENIED");
         assert!(sent.is_empty(), "nothing was sent: {sent:?}");
     }
 
