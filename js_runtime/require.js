@@ -49,13 +49,6 @@ function builtin(specifier) {
   return nodeBuiltins.load(specifier);
 }
 
-/**
- * deno_web scripts the built-ins load that add to objects lockdown freezes (09_file.js adds
- * `URL.createObjectURL` / `revokeObjectURL`): evaluated at set-up, before lockdown, when the
- * binary has the built-ins.
- */
-const PATCHING_SCRIPTS = ["ext:deno_web/09_file.js"];
-
 /** Node's globals that are built-in modules' objects: each loads its module on first use. */
 const LAZY_GLOBALS = {
   Buffer: () => builtin("buffer").Buffer,
@@ -65,7 +58,6 @@ const LAZY_GLOBALS = {
 /** Called by set-up before lockdown. */
 export function prepareBuiltins() {
   if (!op_actionhost_has_node_builtins()) return;
-  for (const specifier of PATCHING_SCRIPTS) core.loadExtScript(specifier);
   for (const [name, get] of Object.entries(LAZY_GLOBALS)) {
     Object.defineProperty(globalThis, name, { get, enumerable: false, configurable: true });
   }

@@ -18,6 +18,7 @@ const web = {
   ...core.loadExtScript("ext:deno_web/02_structured_clone.js"),
   ...core.loadExtScript("ext:deno_web/02_event.js"),
   ...core.loadExtScript("ext:deno_web/03_abort_signal.js"),
+  // Before lockdown in every build: it adds `URL.createObjectURL` / `revokeObjectURL` to `URL`.
   ...core.loadExtScript("ext:deno_web/09_file.js"),
 };
 

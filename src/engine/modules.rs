@@ -353,7 +353,7 @@ fn is_path_specifier(specifier: &str) -> bool {
 }
 
 /// `axios@0.21.1/lib/x` → (`axios@0.21.1`, `/lib/x`); `@scope/name@1/x` → (`@scope/name@1`, `/x`).
-fn split_versioned(specifier: &str) -> (&str, &str) {
+pub fn split_versioned(specifier: &str) -> (&str, &str) {
     let segments = if specifier.starts_with('@') { 2 } else { 1 };
     let mut end = 0;
     for (index, segment) in specifier.split('/').enumerate() {
@@ -365,14 +365,18 @@ fn split_versioned(specifier: &str) -> (&str, &str) {
     specifier.split_at(end.min(specifier.len()))
 }
 
+/// `axios@0.21.1` → (`axios`, `0.21.1`); `@auth0/x@1` → (`@auth0/x`, `1`); `lodash` → (`lodash`, none).
+pub fn split_version(package: &str) -> (&str, Option<&str>) {
+    let from = usize::from(package.starts_with('@'));
+    match package[from..].find('@') {
+        Some(at) => (&package[..from + at], Some(&package[from + at + 1..])),
+        None => (package, None),
+    }
+}
+
 /// The package name of `name` or `name@version`.
 fn package_name(package: &str) -> &str {
-    let scoped = package.starts_with('@');
-    let search_from = usize::from(scoped);
-    match package[search_from..].find('@') {
-        Some(at) => &package[..search_from + at],
-        None => package,
-    }
+    split_version(package).0
 }
 
 /// The folders whose files may be served: every `node_modules` from the script's folder

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::{Action, Rule, Tenant, TenantError};
-use crate::engine::ModuleScope;
+use crate::engine::{split_version, split_versioned, ModuleScope};
 
 /// The version a bare `require` in a Rule installs.
 pub const LATEST: &str = "latest";
@@ -103,28 +103,12 @@ pub fn required_packages(script: &str) -> Vec<String> {
         if specifier.starts_with('.') || specifier.starts_with('/') || crate::engine::is_node_builtin(specifier) {
             continue;
         }
-        let package = package_of(specifier);
+        let package = split_versioned(specifier).0;
         if !packages.iter().any(|known| known == package) {
             packages.push(package.to_owned());
         }
     }
     packages
-}
-
-/// The package part of a specifier: `lodash/fp` → `lodash`, `@a/b@1/x` → `@a/b@1`.
-fn package_of(specifier: &str) -> &str {
-    let segments = if specifier.starts_with('@') { 2 } else { 1 };
-    let end = specifier.match_indices('/').nth(segments - 1).map_or(specifier.len(), |(at, _)| at);
-    &specifier[..end]
-}
-
-/// `axios@0.21.1` → (`axios`, `0.21.1`); `@auth0/x@1` → (`@auth0/x`, `1`); `lodash` → (`lodash`, none).
-fn split_version(package: &str) -> (&str, Option<&str>) {
-    let from = usize::from(package.starts_with('@'));
-    match package[from..].find('@') {
-        Some(at) => (&package[..from + at], Some(&package[from + at + 1..])),
-        None => (package, None),
-    }
 }
 
 /// What an Action's `require` finds: its declared versions, then `node_modules` folders from its folder upward.
