@@ -1,15 +1,13 @@
 //! docs/outcome.schema.json against real outcomes: every Action and Rule of the example tenant
 //! (every trigger), every case of `fixtures/cases`, and executions that end in each status
 //! (completed, denied, redirected, error, timeout, out of memory), with HTTP requests, truncated
-//! logs, error codes, Rule callbacks and invalid batch lines, as `actionhost batch` and
-//! `actionhost run --json` print them. The schema closes the sets outcome.md closes, so an
+//! logs, error codes, Rule callbacks and invalid batch lines, as `actionhost batch`,
+//! `actionhost run --json` and `actionhost test --reporter json` print them. The schema closes the sets outcome.md closes, so an
 //! undocumented field fails.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use actionhost::tenant::Keywords;
-use actionhost::testing::{discover, inputs, Loader};
 use serde_json::{json, Value};
 
 use crate::util::*;
@@ -71,22 +69,18 @@ fn request_lines() -> Vec<Value> {
     lines
 }
 
-/// Outcomes of every case of `fixtures/cases`, run through the library as `actionhost test` runs them.
+/// Outcomes of every case of `fixtures/cases`, as `actionhost test --reporter json` reports them.
 fn case_outcomes() -> Vec<(String, Value)> {
-    let files = discover(&[fixture("cases")]).unwrap();
-    assert!(files.len() >= 10, "{files:?}");
-    let mut loader = Loader::new(Keywords::default());
-    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let output = run_binary(&["test", "fixtures/cases", "--reporter", "json", "--workers", "2"], None);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let cases = report["cases"].as_array().unwrap();
+    assert!(cases.len() >= 10, "{report}");
     let mut outcomes = Vec::new();
-    for path in files {
-        let file = loader.load(&path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-        for case in &file.cases {
-            for subject in &file.subjects {
-                let (request, _) = inputs::request(&file, subject, case).unwrap();
-                let outcome = runtime.block_on(run(request));
-                let name = format!("{}: {} ({})", path.display(), case.name(), subject.label);
-                outcomes.push((name, serde_json::to_value(&outcome).unwrap()));
-            }
+    for case in cases {
+        for outcome in case["outcomes"].as_array().unwrap() {
+            let name = format!("{}:{} {} ({})", case["file"], case["line"], case["name"], outcome["script"]);
+            outcomes.push((name, outcome.clone()));
         }
     }
     outcomes

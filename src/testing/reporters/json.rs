@@ -1,7 +1,8 @@
 //! The JSON report: one document with the counts and every case, its result, where it is, and
 //! for a failure each failing field with its explanation and the actual value; case files that
 //! could not be loaded are listed under `broken` (each with `file`, `line` and `message`). Every
-//! case has `warnings` (`[]` when none) and, when `--deny-warnings` failed it, `denied_warnings`.
+//! case has `warnings` (`[]` when none), `outcomes` (the Outcome of each script it ran, `[]` when
+//! none) and, when `--deny-warnings` failed it, `denied_warnings`.
 
 use serde_json::{json, Value};
 
@@ -22,6 +23,7 @@ pub fn render(files: &[CaseFile], report: &Report) -> String {
                 "result": match result.verdict { Verdict::Passed => "passed", Verdict::Failed => "failed", Verdict::Skipped(_) => "skipped" },
                 "duration_ms": result.duration.as_secs_f64() * 1000.0,
                 "warnings": result.warnings,
+                "outcomes": result.sides.iter().filter_map(|side| side.outcome.as_ref()).collect::<Vec<_>>(),
             });
             if result.denied_warnings() {
                 case["denied_warnings"] = json!(true);
