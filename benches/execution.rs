@@ -7,16 +7,15 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::json;
 
-use actionhost::{Host, HostConfig, Request, Status};
+use actionhost::{Host, HostConfig, Request, Script, Status};
 
 fn request(script: &str, metadata: Option<serde_json::Value>) -> Request {
     let path = format!("{}/fixtures/tenant/{script}", env!("CARGO_MANIFEST_DIR"));
     Request {
-        script_path: Some(path.into()),
         client_metadata: metadata,
         event: Some(json!({"user": {"email_verified": false}})),
         user: Some(json!({"email_verified": false})),
-        ..Default::default()
+        ..Request::new(Script::path(path))
     }
 }
 

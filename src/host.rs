@@ -10,10 +10,10 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::actions;
-use crate::engine::{Job, JobResult, Limits, Script, ScriptError, ScriptKind, Supervisor, Termination, WorkerSpec};
+use crate::engine::{self, Job, JobResult, Limits, ScriptError, ScriptKind, Supervisor, Termination, WorkerSpec};
 use crate::infer::infer_trigger;
 use crate::outcome::{Command, HttpRequest, LogLine, Outcome, OutcomeError, Status};
-use crate::request::{Request, RequestError};
+use crate::request::{Prepared, Request, RequestError, Script};
 use crate::rules::rule::{self, MissingClientMetadata};
 use crate::tenant::{self, client_metadata, Keywords, TenantCache};
 use crate::trigger::Trigger;
@@ -101,17 +101,26 @@ impl Host {
     /// Runs one request. A request that cannot be run (bad field, unreadable script) is an
     /// `Err` naming the field; everything the script does, including failing, is an `Outcome`.
     pub async fn run(&self, request: Request) -> Result<Outcome, RequestError> {
-        let given = GivenInputs::of(&request);
-        let mut request = self.resolve_tenant(request)?;
-        let (job, trigger, watch) = self.prepare(&mut request)?;
+        self.run_prepared(request.into()).await
+    }
+
+    /// Runs a request prepared by the caller, which has the tenant's script at hand (its
+    /// package scope, its warnings); a tenant the request names is still applied.
+    pub(crate) async fn run_prepared(&self, prepared: Prepared) -> Result<Outcome, RequestError> {
+        let given = GivenInputs::of(&prepared.request);
+        let Prepared { request, modules, mut warnings } = prepared;
+        let mut prepared = self.resolve_tenant(request)?;
+        prepared.modules = prepared.modules.or(modules);
+        warnings.append(&mut prepared.warnings);
+        let (job, trigger, watch) = self.prepare(&mut prepared)?;
         given.check(trigger)?;
         let script = job.script.filename.clone();
         let timeout_ms = job.timeout.as_millis();
         let memory_mb = job.memory_mb;
         let result = self.pool.run(job).await;
-        let mut outcome = read_result(request.id, trigger, script, result, timeout_ms, memory_mb);
+        let mut outcome = read_result(prepared.request.id, trigger, script, result, timeout_ms, memory_mb);
         let found = watch.finish(&outcome);
-        outcome.warnings = std::mem::take(&mut request.warnings);
+        outcome.warnings = warnings;
         outcome.warnings.extend(found);
         Ok(outcome)
     }
@@ -133,26 +142,21 @@ impl Host {
     }
 
     /// A request naming a tenant becomes a plain request carrying what the tenant holds.
-    fn resolve_tenant(&self, request: Request) -> Result<Request, RequestError> {
+    fn resolve_tenant(&self, request: Request) -> Result<Prepared, RequestError> {
         let Some(path) = &request.tenant else {
-            for (field, given) in [
-                ("client", request.client.is_some()),
-                ("action", request.action.is_some()),
-                ("rule", request.rule.is_some()),
-            ] {
-                if given {
-                    return Err(RequestError::new(field, "needs a tenant (--tenant DIR)"));
-                }
+            if request.client.is_some() {
+                return Err(RequestError::new("client", NEEDS_A_TENANT));
             }
-            return Ok(request);
+            return Ok(request.into());
         };
         let tenant = self.tenant(path)?;
         tenant::apply(&request, &tenant)
     }
 
     /// The job for a request; the request's event, user and context move into it.
-    fn prepare(&self, request: &mut Request) -> Result<(Job, Trigger, Watch), RequestError> {
-        let script = load_script(request)?;
+    fn prepare(&self, prepared: &mut Prepared) -> Result<(Job, Trigger, Watch), RequestError> {
+        let request = &mut prepared.request;
+        let script = load_script(&request.script)?;
         let trigger = match request.trigger {
             Some(trigger) => trigger,
             None => infer_trigger(&script.source).map_err(|e| RequestError::new(&script.filename, e.to_string()))?,
@@ -192,7 +196,7 @@ impl Host {
             timeout: Duration::from_millis(timeout_ms),
             memory_mb,
             container: request.container.clone(),
-            modules: Some(request.modules.take().unwrap_or_else(|| module_scope(request))),
+            modules: Some(prepared.modules.take().unwrap_or_else(|| module_scope(&request.script))),
         };
         Ok((job, trigger, watch))
     }
@@ -288,10 +292,10 @@ fn positive(field: &str, value: Option<u64>) -> Result<Option<u64>, RequestError
 
 /// Where a script outside a tenant finds packages: `node_modules` folders from its file's
 /// folder upward, or from the current folder for a script given inline.
-fn module_scope(request: &Request) -> crate::engine::ModuleScope {
-    let folder = match &request.script_path {
-        Some(path) => path.parent().map(std::path::Path::to_path_buf).unwrap_or_default(),
-        None => std::path::PathBuf::new(),
+fn module_scope(script: &Script) -> crate::engine::ModuleScope {
+    let folder = match script {
+        Script::Path(path) => path.parent().map(std::path::Path::to_path_buf).unwrap_or_default(),
+        _ => std::path::PathBuf::new(),
     };
     let folder = if folder.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { folder };
     crate::engine::ModuleScope {
@@ -301,19 +305,23 @@ fn module_scope(request: &Request) -> crate::engine::ModuleScope {
     }
 }
 
-fn load_script(request: &Request) -> Result<Script, RequestError> {
-    match (&request.script_path, &request.script) {
-        (Some(_), Some(_)) => Err(RequestError::new("script", "give either script_path or script, not both")),
-        (None, None) => Err(RequestError::new("script_path", "missing: give script_path or script")),
-        (None, Some(source)) => Ok(Script {
-            filename: request.script_name.clone().unwrap_or_else(|| "<inline>".into()),
-            source: source.clone(),
-        }),
-        (Some(path), None) => {
+/// What a request naming the tenant's application, Action or Rule without a tenant is told.
+const NEEDS_A_TENANT: &str = "needs a tenant (--tenant DIR)";
+
+/// The script's file name and source. A tenant's Action or Rule was made source text when the
+/// tenant was applied, so one left here had no tenant to come from.
+fn load_script(script: &Script) -> Result<engine::Script, RequestError> {
+    match script {
+        Script::Inline { source, name } => {
+            Ok(engine::Script { filename: name.clone().unwrap_or_else(|| "<inline>".into()), source: source.clone() })
+        }
+        Script::Path(path) => {
             let source = crate::files::read_text(path)
                 .map_err(|e| RequestError::new("script_path", format!("cannot read {e}")))?;
-            Ok(Script { filename: path.display().to_string(), source })
+            Ok(engine::Script { filename: path.display().to_string(), source })
         }
+        Script::Action(_) => Err(RequestError::new("action", NEEDS_A_TENANT)),
+        Script::Rule(_) => Err(RequestError::new("rule", NEEDS_A_TENANT)),
     }
 }
 

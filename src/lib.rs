@@ -3,11 +3,10 @@
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
-//! use actionhost::{Host, HostConfig, Request};
+//! use actionhost::{Host, HostConfig, Request, Script};
 //! let host = Host::new(HostConfig::default());
-//! let outcome = host
-//!     .run(Request { script_path: Some("fixtures/tenant/actions/require-verified-email/code.js".into()), ..Default::default() })
-//!     .await?;
+//! let script = Script::path("fixtures/tenant/actions/require-verified-email/code.js");
+//! let outcome = host.run(Request::new(script)).await?;
 //! println!("{}", outcome.status.as_str());
 //! # Ok(()) }
 //! ```
@@ -38,6 +37,6 @@ pub(crate) mod warnings;
 pub use engine::{Limits, KILL_GRACE, PROCESS_OVERHEAD_MB, WORKER_ARG};
 pub use host::{run_if_requested, Host, HostConfig};
 pub use outcome::{CallbackResult, Command, HttpRequest, LogLevel, LogLine, Outcome, OutcomeError, Status};
-pub use request::{HttpMock, Phase, Request, RequestError};
+pub use request::{HttpMock, Phase, Request, RequestError, Script};
 pub use rules::rule::MissingClientMetadata;
 pub use trigger::Trigger;

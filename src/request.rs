@@ -1,5 +1,6 @@
 //! A request to run one script: what the CLI builds from its flags and what `actionhost batch`
-//! reads from each JSON line. Field names are the JSON names; unknown fields are refused.
+//! reads from each JSON line. Field names are the JSON names, but for the script, which a line
+//! names by one of four fields ([`Script`]); unknown fields and contradictory ones are refused.
 
 #![deny(missing_docs)]
 
@@ -21,108 +22,308 @@ pub enum Phase {
     Continue,
 }
 
+/// Which script a [`Request`] runs. In a `batch` line it is given by exactly one of the fields
+/// `script_path`, `script` (with `script_name`), `action` and `rule`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Script {
+    /// A script file, relative to the current directory (`script_path`).
+    Path(PathBuf),
+    /// The script's source text (`script`).
+    Inline {
+        /// The source text.
+        source: String,
+        /// The file name the source is reported under in stacks and outcomes (`script_name`;
+        /// `<inline>` when absent).
+        name: Option<String>,
+    },
+    /// The Action of this name (or id) in the request's `tenant` (`action`): its code, its
+    /// secrets, the trigger it supports.
+    Action(String),
+    /// The Rule of this name in the request's `tenant` (`rule`): its script, with the tenant's
+    /// Rules configuration.
+    Rule(String),
+}
+
+impl Script {
+    /// A script file.
+    pub fn path(path: impl Into<PathBuf>) -> Script {
+        Script::Path(path.into())
+    }
+
+    /// Source text, reported as `<inline>`.
+    pub fn inline(source: impl Into<String>) -> Script {
+        Script::Inline { source: source.into(), name: None }
+    }
+}
+
 /// One script to run and its inputs (a `batch` line; `docs/outcome.md#batch-request-lines`).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// The fields are named as in JSON, but for [`Request::script`], which a line gives by one of
+/// `script_path`, `script` (and `script_name`), `action` or `rule`.
+///
+/// ```
+/// use actionhost::{Request, Script};
+/// let request = Request { seed: Some(7), ..Request::new(Script::path("code.js")) };
+/// let line: Request = serde_json::from_str(r#"{"script_path": "code.js", "seed": 7}"#).unwrap();
+/// assert_eq!(line.script, request.script);
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(try_from = "RequestLine", into = "RequestLine")]
 pub struct Request {
     /// Copied to the outcome, so a caller can match answers to requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<Value>,
-    /// Path of the script file (relative to the current directory).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub script_path: Option<PathBuf>,
-    /// The script's source text, instead of `script_path`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub script: Option<String>,
+    /// The script to run.
+    pub script: Script,
     /// Inferred from the script when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trigger: Option<Trigger>,
     /// Which handler of an Action runs (`execute` when absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<Phase>,
     /// Overrides deep-merged into the trigger's default event (`null` kept as for `user`).
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub event: Option<Value>,
     /// `false`: `event`, `user` and `context` are complete objects, used as given instead of
     /// being deep-merged into the defaults (a login simulation passes each step's state so).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_defaults: Option<bool>,
     /// Overrides deep-merged into the default Rules `user`. An explicit `null` is kept (as
     /// `Some(Value::Null)`), so that with `merge_defaults: false` the script gets `null`.
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub user: Option<Value>,
     /// Overrides deep-merged into the default Rules `context` (`null` kept as for `user`).
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     pub context: Option<Value>,
     /// The application's metadata (`event.client.metadata` / `context.clientMetadata`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_metadata: Option<Value>,
     /// The Action's secrets (`event.secrets`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secrets: Option<Map<String, Value>>,
     /// Rules settings (`configuration`) / the Action's `event.configuration`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub configuration: Option<Map<String, Value>>,
     /// The execution's wall-clock limit, in milliseconds (the host's default when absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timeout_ms: Option<u64>,
     /// The execution's heap cap, in MiB (the host's default when absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub memory_mb: Option<u64>,
-    /// A tenant in the Deploy CLI directory or YAML format (a directory or a tenant.yaml file).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A tenant in the Deploy CLI directory or YAML format (a directory or a tenant.yaml file):
+    /// where [`Script::Action`] and [`Script::Rule`] are found, and whose Rules configuration
+    /// any script gets.
     pub tenant: Option<PathBuf>,
     /// The application (name or client_id) of `tenant` the login is for.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client: Option<String>,
-    /// Runs this Action of `tenant` (its code, its secrets).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<String>,
-    /// Runs this Rule of `tenant` (its script, the tenant's Rules configuration).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
-    /// The file name `script` is reported under (defaults to `<inline>`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub script_name: Option<String>,
     /// A fixed clock for the execution: `Date`, `Date.now()` and `new Date()` give this instant
     /// (an ISO 8601 string or epoch milliseconds) and `performance.now()` gives 0.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub now: Option<Value>,
     /// Seeds `Math.random`, `crypto.getRandomValues` and `crypto.randomUUID`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
     /// Answers for `fetch`; a request none of them matches fails the execution.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub http: Option<Vec<HttpMock>>,
     /// Names (or ids) of the Rules that ran earlier in the login, for `api.rules.wasExecuted`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules_executed: Option<Vec<String>>,
     /// Auth0's shared-container behaviour: executions naming the same container keep the
     /// Action's module state and the Rule's `global` object between them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub container: Option<String>,
     /// Query parameters set on the login request (`event.request.query` of an Action whose
-    /// event has a request, `context.request.query` of a Rule): `actionhost run --query`.
-    #[serde(skip)]
+    /// event has a request, `context.request.query` of a Rule): `actionhost run --query`. Not
+    /// part of a `batch` line.
     pub query: Option<Map<String, Value>>,
     /// Deep-merged into the login request's body (`event.request.body` /
-    /// `context.request.body`): `actionhost run --body`.
-    #[serde(skip)]
+    /// `context.request.body`): `actionhost run --body`. Not part of a `batch` line.
     pub body: Option<Map<String, Value>>,
-    /// Warnings found while the request was prepared (an unmapped keyword in the tenant's
-    /// script), carried into the outcome's `warnings`.
-    #[serde(skip)]
-    pub warnings: Vec<String>,
-    /// Where the script's `require` finds packages, when the tenant says (its package cache);
-    /// otherwise `node_modules` folders from the script's folder (or the current one) upward.
-    #[serde(skip)]
+}
+
+impl Request {
+    /// A request to run `script` with the defaults: every other field absent.
+    pub fn new(script: Script) -> Request {
+        Request {
+            id: None,
+            script,
+            trigger: None,
+            phase: None,
+            event: None,
+            merge_defaults: None,
+            user: None,
+            context: None,
+            client_metadata: None,
+            secrets: None,
+            configuration: None,
+            timeout_ms: None,
+            memory_mb: None,
+            tenant: None,
+            client: None,
+            now: None,
+            seed: None,
+            http: None,
+            rules_executed: None,
+            container: None,
+            query: None,
+            body: None,
+        }
+    }
+}
+
+/// A request with what was found while it was prepared: where its script's `require` finds
+/// packages when the tenant says (its package cache), and warnings (an unmapped keyword in the
+/// tenant's script) carried into the outcome's `warnings`.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared {
+    pub request: Request,
+    /// Otherwise `node_modules` folders from the script's folder (or the current one) upward.
     pub modules: Option<crate::engine::ModuleScope>,
+    pub warnings: Vec<String>,
+}
+
+impl From<Request> for Prepared {
+    fn from(request: Request) -> Prepared {
+        Prepared { request, modules: None, warnings: Vec::new() }
+    }
+}
+
+/// A `batch` line as written: the script is one of four fields. Field order is the order an
+/// unknown field's error lists them in.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RequestLine {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    script_path: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    script: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    trigger: Option<Trigger>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    phase: Option<Phase>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    event: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    merge_defaults: Option<bool>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    user: Option<Value>,
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    context: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client_metadata: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    secrets: Option<Map<String, Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    configuration: Option<Map<String, Value>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    timeout_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    memory_mb: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    tenant: Option<PathBuf>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    client: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    action: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    script_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    now: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    seed: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    http: Option<Vec<HttpMock>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    rules_executed: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    container: Option<String>,
 }
 
 /// A field that is present is `Some`, even when it is `null` (serde's default reads a `null`
 /// `Option` as `None`).
 fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
     Value::deserialize(deserializer).map(Some)
+}
+
+/// The fields that name the script, in the order a contradiction is reported.
+const SCRIPT_FIELDS: &str = "script_path, script, action and rule";
+
+impl TryFrom<RequestLine> for Request {
+    type Error = RequestError;
+
+    fn try_from(line: RequestLine) -> Result<Request, RequestError> {
+        let named = [
+            ("script_path", line.script_path.is_some()),
+            ("script", line.script.is_some()),
+            ("action", line.action.is_some()),
+            ("rule", line.rule.is_some()),
+        ];
+        let mut given = named.iter().filter(|(_, given)| *given).map(|(field, _)| *field);
+        if let (Some(first), Some(second)) = (given.next(), given.next()) {
+            return Err(RequestError::new(second, format!("give only one of {SCRIPT_FIELDS} ({first} is given too)")));
+        }
+        if line.script_name.is_some() && line.script.is_none() {
+            return Err(RequestError::new("script_name", "names the source given as script; give it only with script"));
+        }
+        let script = match (line.script_path, line.script, line.action, line.rule) {
+            (Some(path), ..) => Script::Path(path),
+            (_, Some(source), ..) => Script::Inline { source, name: line.script_name },
+            (.., Some(action), _) => Script::Action(action),
+            (.., Some(rule)) => Script::Rule(rule),
+            (None, None, None, None) => {
+                return Err(RequestError::new("script_path", "missing: give script_path, script, action or rule"))
+            }
+        };
+        Ok(Request {
+            id: line.id,
+            script,
+            trigger: line.trigger,
+            phase: line.phase,
+            event: line.event,
+            merge_defaults: line.merge_defaults,
+            user: line.user,
+            context: line.context,
+            client_metadata: line.client_metadata,
+            secrets: line.secrets,
+            configuration: line.configuration,
+            timeout_ms: line.timeout_ms,
+            memory_mb: line.memory_mb,
+            tenant: line.tenant,
+            client: line.client,
+            now: line.now,
+            seed: line.seed,
+            http: line.http,
+            rules_executed: line.rules_executed,
+            container: line.container,
+            query: None,
+            body: None,
+        })
+    }
+}
+
+impl From<Request> for RequestLine {
+    fn from(request: Request) -> RequestLine {
+        let (mut script_path, mut script, mut script_name, mut action, mut rule) = (None, None, None, None, None);
+        match request.script {
+            Script::Path(path) => script_path = Some(path),
+            Script::Inline { source, name } => (script, script_name) = (Some(source), name),
+            Script::Action(name) => action = Some(name),
+            Script::Rule(name) => rule = Some(name),
+        }
+        RequestLine {
+            id: request.id,
+            script_path,
+            script,
+            trigger: request.trigger,
+            phase: request.phase,
+            event: request.event,
+            merge_defaults: request.merge_defaults,
+            user: request.user,
+            context: request.context,
+            client_metadata: request.client_metadata,
+            secrets: request.secrets,
+            configuration: request.configuration,
+            timeout_ms: request.timeout_ms,
+            memory_mb: request.memory_mb,
+            tenant: request.tenant,
+            client: request.client,
+            action,
+            rule,
+            script_name,
+            now: request.now,
+            seed: request.seed,
+            http: request.http,
+            rules_executed: request.rules_executed,
+            container: request.container,
+        }
+    }
 }
 
 /// One canned HTTP answer: the first mock whose method and URL match a `fetch` answers it.
@@ -203,4 +404,60 @@ pub(crate) fn layered_input(
     let mut value = default();
     crate::json::deep_merge(&mut value, &overrides);
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn line(value: Value) -> Result<Request, String> {
+        serde_json::from_value(value).map_err(|e| e.to_string())
+    }
+
+    // docs/outcome.md: "exactly one of `script_path`, `script`, `action`, `rule` is required".
+    #[test]
+    fn a_line_names_its_script_by_exactly_one_field() {
+        assert_eq!(line(json!({"script_path": "a.js"})).unwrap().script, Script::path("a.js"));
+        assert_eq!(
+            line(json!({"script": "x", "script_name": "b.js"})).unwrap().script,
+            Script::Inline { source: "x".into(), name: Some("b.js".into()) }
+        );
+        assert_eq!(line(json!({"action": "a"})).unwrap().script, Script::Action("a".into()));
+        assert_eq!(line(json!({"rule": "r", "tenant": "t"})).unwrap().script, Script::Rule("r".into()));
+        assert_eq!(
+            line(json!({"id": 1})).unwrap_err(),
+            "script_path: missing: give script_path, script, action or rule"
+        );
+        assert_eq!(
+            line(json!({"rule": "r", "script_path": "a.js"})).unwrap_err(),
+            "rule: give only one of script_path, script, action and rule (script_path is given too)"
+        );
+        assert_eq!(
+            line(json!({"script": "x", "action": "a", "rule": "r"})).unwrap_err(),
+            "action: give only one of script_path, script, action and rule (script is given too)"
+        );
+        assert_eq!(
+            line(json!({"script_path": "a.js", "script_name": "b.js"})).unwrap_err(),
+            "script_name: names the source given as script; give it only with script"
+        );
+    }
+
+    #[test]
+    fn a_line_reads_back_as_written() {
+        for written in [
+            json!({"id": 1, "script_path": "a.js", "event": null, "seed": 3}),
+            json!({"script": "x", "script_name": "b.js", "user": {}}),
+            json!({"tenant": "t", "client": "c", "action": "a", "secrets": {"K": "v"}}),
+            json!({"tenant": "t", "rule": "r", "container": "c"}),
+        ] {
+            assert_eq!(serde_json::to_value(line(written.clone()).unwrap()).unwrap(), written);
+        }
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_listing_the_known_ones() {
+        let error = line(json!({"script_path": "a.js", "timeout": 5})).unwrap_err();
+        assert!(error.starts_with("unknown field `timeout`, expected one of `id`, `script_path`, `script`, `trigger`"));
+    }
 }

@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use actionhost::{Limits, Request, Status};
+use actionhost::{Limits, Request, Script, Status};
 use serde_json::{json, Value};
 
 use crate::util::*;
@@ -43,7 +43,7 @@ fn repository(action: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn action_at(script: &Path) -> Request {
-    Request { script_path: Some(script.to_path_buf()), ..Default::default() }
+    Request::new(Script::path(script))
 }
 
 fn claim(outcome: &actionhost::Outcome, name: &str) -> Value {

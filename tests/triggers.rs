@@ -5,7 +5,7 @@
 //! refused; tenant Actions run as the trigger their `supported_triggers` names; batch lines take
 //! any trigger; application metadata reaches `event.client.metadata` where the event has a client.
 
-use actionhost::{Phase, Request, Status, Trigger};
+use actionhost::{Phase, Request, Script, Status, Trigger};
 use serde_json::{json, Value};
 
 use crate::util::*;
@@ -471,9 +471,8 @@ async fn tenant_actions_run_as_the_trigger_their_supported_triggers_name() {
             let outcome = host()
                 .run(Request {
                     tenant: Some(fixture(tenant)),
-                    action: Some(action.into()),
                     http: Some(legacy_session_mock()),
-                    ..Default::default()
+                    ..Request::new(Script::Action(action.into()))
                 })
                 .await
                 .unwrap_or_else(|e| panic!("{tenant} {action}: {e}"));
@@ -484,9 +483,8 @@ async fn tenant_actions_run_as_the_trigger_their_supported_triggers_name() {
     // The credentials-exchange Action sees the client's metadata and denies as Auth0 would.
     let outcome = run(Request {
         tenant: Some(fixture("tenant")),
-        action: Some("m2m-token-policy".into()),
         event: Some(json!({"resource_server": {"identifier": "https://api.example.com/billing"}})),
-        ..Default::default()
+        ..Request::new(Script::Action("m2m-token-policy".into()))
     })
     .await;
     assert_eq!(outcome.status, Status::Denied);

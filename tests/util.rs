@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
-use actionhost::{Host, HostConfig, Limits, Outcome, Request};
+use actionhost::{Host, HostConfig, Limits, Outcome, Request, Script};
 use serde_json::Value;
 
 /// One host for the whole test binary: two workers, default limits.
@@ -34,11 +34,11 @@ pub fn read_json(path: &str) -> Value {
 }
 
 pub fn script_request(path: &str) -> Request {
-    Request { script_path: Some(fixture(path)), ..Default::default() }
+    Request::new(Script::Path(fixture(path)))
 }
 
 pub fn inline(source: &str) -> Request {
-    Request { script: Some(source.to_owned()), ..Default::default() }
+    Request::new(Script::inline(source))
 }
 
 pub async fn run(request: Request) -> Outcome {

@@ -11,7 +11,7 @@ use super::print;
 use super::HostConfigBuilder;
 use actionhost::files;
 use actionhost::tenant::client_metadata::parse_pair;
-use actionhost::{Host, Outcome, Request};
+use actionhost::{Host, Outcome, Request, Script};
 
 /// Exit code: 0 the script ran (completed, denied, redirected), 1 it failed; usage errors are
 /// returned as `Err` (exit 2). With `--json`, a request that cannot run is also an `InvalidRequest`
@@ -37,12 +37,16 @@ async fn run_request(args: &RunArgs) -> anyhow::Result<u8> {
     if from_stdin.len() > 1 {
         bail!("{}: only one input can be read from standard input (-)", from_stdin.join(", "));
     }
+    // clap requires exactly one of them.
+    let script = match (&args.script, &args.action, &args.rule) {
+        (Some(path), ..) => Script::Path(path.clone()),
+        (_, Some(action), _) => Script::Action(action.clone()),
+        (.., Some(rule)) => Script::Rule(rule.clone()),
+        (None, None, None) => bail!("give a script, --action or --rule"),
+    };
     let request = Request {
-        script_path: args.script.clone(),
         tenant: args.tenant.tenant.clone(),
         client: args.client.clone(),
-        action: args.action.clone(),
-        rule: args.rule.clone(),
         trigger: args.trigger,
         phase: Some(args.phase.into()),
         event: args.event.as_deref().map(|p| read_json("--event", p)).transpose()?,
@@ -56,7 +60,7 @@ async fn run_request(args: &RunArgs) -> anyhow::Result<u8> {
         seed: args.seed,
         http: args.http.as_deref().map(read_mocks).transpose()?,
         configuration: pairs("--configuration", &args.configuration)?,
-        ..Default::default()
+        ..Request::new(script)
     };
     let host = Host::new(HostConfigBuilder::new(&args.engine).keywords(super::keywords(&args.tenant)?).build());
     let outcome = host.run(request).await?;

@@ -14,7 +14,7 @@ use super::step_request;
 use super::transcript::{diff, Step, StepKind};
 use crate::effects::{Effect, Effects};
 use crate::outcome::{OutcomeError, Status};
-use crate::request::{Phase, Request, RequestError, Trigger};
+use crate::request::{Phase, Prepared, Request, RequestError, Trigger};
 use crate::tenant::Tenant;
 use crate::Host;
 
@@ -46,10 +46,10 @@ pub async fn run(
             phase: Some(phase),
             rules_executed: Some(flow.rules_executed.clone()),
             secrets: Some(action.secrets.clone()),
-            modules: Some(crate::tenant::packages::action_scope(tenant, action)),
             ..step_request(tenant, &flow.login, Trigger::PostLogin, &action.code, &action.code_path)
         };
-        let outcome = host.run(request).await?;
+        let modules = Some(crate::tenant::packages::action_scope(tenant, action));
+        let outcome = host.run_prepared(Prepared { modules, ..request.into() }).await?;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         let unset = crate::warnings::unset_secret_reads(action, &action.secrets);
         flow.warnings

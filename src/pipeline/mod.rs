@@ -30,7 +30,7 @@ pub use result::{Denial, LoginSummary, Redirect, SimStatus, Simulation, Token, T
 pub use tokens::Signing;
 pub use transcript::{Change, ChangeOp, Step, StepKind, StepStatus};
 
-use crate::request::{RequestError, Trigger};
+use crate::request::{RequestError, Script, Trigger};
 use crate::tenant::Tenant;
 use crate::{Host, Request};
 use flow::Flow;
@@ -107,14 +107,12 @@ fn step_request(
 ) -> Request {
     let client = tenant.client(&login.client).ok();
     Request {
-        script: Some(script.to_owned()),
-        script_name: Some(script_path.display().to_string()),
         trigger: Some(trigger),
         configuration: Some(tenant.rules_configs.clone()),
         client_metadata: client.and_then(|c| c.client_metadata.clone()).map(Value::Object),
         merge_defaults: Some(false),
         container: login.container.clone(),
-        ..Default::default()
+        ..Request::new(Script::Inline { source: script.to_owned(), name: Some(script_path.display().to_string()) })
     }
 }
 

@@ -14,7 +14,7 @@ use super::step_request;
 use super::transcript::{diff, Step, StepKind};
 use crate::effects::{self, Effect, ScopeChange, Token};
 use crate::outcome::{OutcomeError, Status};
-use crate::request::{Request, RequestError, Trigger};
+use crate::request::{Prepared, Request, RequestError, Trigger};
 use crate::tenant::{RuleStage, Tenant};
 use crate::{Host, MissingClientMetadata};
 
@@ -60,10 +60,10 @@ pub async fn run(
         let request = Request {
             user: Some(user.clone()),
             context: Some(context.clone()),
-            modules: Some(crate::tenant::packages::rule_scope(tenant, rule)),
             ..step_request(tenant, &flow.login, Trigger::Rule, &rule.script, &rule.script_path)
         };
-        let outcome = host.run(request).await?;
+        let modules = Some(crate::tenant::packages::rule_scope(tenant, rule));
+        let outcome = host.run_prepared(Prepared { modules, ..request.into() }).await?;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         flow.warnings.extend(rule.warnings.iter().chain(&outcome.warnings).map(|w| format!("{by}: {w}")));
         for (command, effect) in

@@ -114,7 +114,7 @@ mod tests {
     }
 
     fn client_metadata_seen(metadata: Option<&ClientMetadata>, missing: MissingClientMetadata) -> Option<Value> {
-        let mut request = Request::default();
+        let mut request = Request::new(crate::request::Script::inline(""));
         let input = build_input(&mut request, "rule.js", metadata, missing).unwrap();
         input["context"].get("clientMetadata").cloned()
     }
@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn auth0_global_has_the_logins_domain_and_the_file_name() {
-        let mut request = Request::default();
+        let mut request = Request::new(crate::request::Script::inline(""));
         let input = build_input(&mut request, "rules/r.js", None, MissingClientMetadata::Absent).unwrap();
         assert_eq!(input["filename"], "rules/r.js");
         assert_eq!(input["auth0"]["domain"], input["context"]["request"]["hostname"]);

@@ -7,57 +7,55 @@ use serde_json::{json, Map, Value};
 
 use super::{Client, Tenant};
 use crate::json::deep_merge;
-use crate::request::{Request, RequestError, Trigger};
+use crate::request::{Prepared, Request, RequestError, Script, Trigger};
 
-pub fn apply(request: &Request, tenant: &Tenant) -> Result<Request, RequestError> {
-    let mut resolved = request.clone();
-    resolved.tenant = None;
-    resolved.client = None;
-    resolved.action = None;
-    resolved.rule = None;
-    let named_scripts =
-        [request.action.is_some(), request.rule.is_some(), request.script.is_some(), request.script_path.is_some()];
-    if named_scripts.iter().filter(|given| **given).count() > 1 {
-        return Err(RequestError::new("script", "give only one of script_path, script, action and rule"));
-    }
-    if let Some(name) = &request.action {
-        let action = tenant.action(name).map_err(|e| RequestError::new("action", e.to_string()))?;
-        resolved.script = Some(action.code.clone());
-        resolved.script_name = Some(action.code_path.display().to_string());
-        resolved.warnings.extend(action.warnings.iter().cloned());
-        // The trigger the Action says it supports (Auth0 runs it only for those), unless the
-        // request names one.
-        let supported = action.supported_triggers.first().map(|(id, _)| id.as_str()).unwrap_or("post-login");
-        let trigger = Trigger::action_from_id(supported).map_err(|msg| RequestError::new("action", msg))?;
-        resolved.trigger = Some(request.trigger.unwrap_or(trigger));
-        let mut secrets = action.secrets.clone();
-        secrets.extend(request.secrets.clone().unwrap_or_default());
-        resolved.warnings.extend(crate::warnings::unset_secret_reads(action, &secrets));
-        resolved.secrets = Some(secrets);
-        resolved.modules = Some(super::packages::action_scope(tenant, action));
-    }
-    if let Some(name) = &request.rule {
-        let rule = tenant.rule(name).map_err(|e| RequestError::new("rule", e.to_string()))?;
-        resolved.script = Some(rule.script.clone());
-        resolved.script_name = Some(rule.script_path.display().to_string());
-        resolved.warnings.extend(rule.warnings.iter().cloned());
-        resolved.trigger = Some(Trigger::Rule);
-        resolved.modules = Some(super::packages::rule_scope(tenant, rule));
+/// `request` with `tenant` applied: a plain request, with the package scope and the warnings of
+/// the tenant's Action or Rule it names.
+pub(crate) fn apply(request: &Request, tenant: &Tenant) -> Result<Prepared, RequestError> {
+    let mut resolved = Prepared::from(request.clone());
+    resolved.request.tenant = None;
+    resolved.request.client = None;
+    match &request.script {
+        Script::Action(name) => {
+            let action = tenant.action(name).map_err(|e| RequestError::new("action", e.to_string()))?;
+            resolved.request.script =
+                Script::Inline { source: action.code.clone(), name: Some(action.code_path.display().to_string()) };
+            resolved.warnings.extend(action.warnings.iter().cloned());
+            // The trigger the Action says it supports (Auth0 runs it only for those), unless the
+            // request names one.
+            let supported = action.supported_triggers.first().map(|(id, _)| id.as_str()).unwrap_or("post-login");
+            let trigger = Trigger::action_from_id(supported).map_err(|msg| RequestError::new("action", msg))?;
+            resolved.request.trigger = Some(request.trigger.unwrap_or(trigger));
+            let mut secrets = action.secrets.clone();
+            secrets.extend(request.secrets.clone().unwrap_or_default());
+            resolved.warnings.extend(crate::warnings::unset_secret_reads(action, &secrets));
+            resolved.request.secrets = Some(secrets);
+            resolved.modules = Some(super::packages::action_scope(tenant, action));
+        }
+        Script::Rule(name) => {
+            let rule = tenant.rule(name).map_err(|e| RequestError::new("rule", e.to_string()))?;
+            resolved.request.script =
+                Script::Inline { source: rule.script.clone(), name: Some(rule.script_path.display().to_string()) };
+            resolved.warnings.extend(rule.warnings.iter().cloned());
+            resolved.request.trigger = Some(Trigger::Rule);
+            resolved.modules = Some(super::packages::rule_scope(tenant, rule));
+        }
+        Script::Path(_) | Script::Inline { .. } => {}
     }
     let mut configuration = tenant.rules_configs.clone();
     configuration.extend(request.configuration.clone().unwrap_or_default());
-    resolved.configuration = Some(configuration);
+    resolved.request.configuration = Some(configuration);
     if let Some(name) = &request.client {
         let client = tenant.client(name).map_err(|e| RequestError::new("client", e.to_string()))?;
         // The application's part of the inputs of the trigger that runs (both while unknown).
-        if resolved.trigger != Some(Trigger::Rule) {
-            resolved.event = Some(layered(event_client(client), request.event.as_ref()));
+        if resolved.request.trigger != Some(Trigger::Rule) {
+            resolved.request.event = Some(layered(event_client(client), request.event.as_ref()));
         }
-        if resolved.trigger.is_none_or(|trigger| !trigger.is_action()) {
-            resolved.context = Some(layered(context_client(client), request.context.as_ref()));
+        if resolved.request.trigger.is_none_or(|trigger| !trigger.is_action()) {
+            resolved.request.context = Some(layered(context_client(client), request.context.as_ref()));
         }
-        if resolved.client_metadata.is_none() {
-            resolved.client_metadata = client.client_metadata.clone().map(Value::Object);
+        if resolved.request.client_metadata.is_none() {
+            resolved.request.client_metadata = client.client_metadata.clone().map(Value::Object);
         }
     }
     Ok(resolved)

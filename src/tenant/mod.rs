@@ -17,7 +17,7 @@ mod parse;
 pub(crate) mod store;
 mod yaml;
 
-pub use apply::apply;
+pub(crate) use apply::apply;
 pub use cache::TenantCache;
 pub use error::TenantError;
 pub use grants::ClientGrant;

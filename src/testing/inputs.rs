@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value};
 
 use super::case_file::{CaseFile, CaseSpec, Subject, Target, DEFAULT_NOW};
 use crate::json::deep_merge;
-use crate::request::{Request, RequestError, Trigger};
+use crate::request::{Prepared, Request, RequestError, Script, Trigger};
 
 /// What a script started from, to tell what it changed.
 #[derive(Debug, Clone, Default)]
@@ -19,8 +19,15 @@ pub struct Base {
     pub user_metadata: Map<String, Value>,
 }
 
-pub fn request(file: &CaseFile, subject: &Subject, case: &CaseSpec) -> Result<(Request, Base), RequestError> {
+pub(crate) fn request(file: &CaseFile, subject: &Subject, case: &CaseSpec) -> Result<(Prepared, Base), RequestError> {
     let pair = file.is_pair();
+    let script = match &subject.target {
+        Target::File { path, source } => {
+            Script::Inline { source: source.clone(), name: Some(path.display().to_string()) }
+        }
+        Target::Action(name) => Script::Action(name.clone()),
+        Target::Rule(name) => Script::Rule(name.clone()),
+    };
     let mut request = Request {
         trigger: Some(subject.trigger),
         phase: case.phase,
@@ -30,16 +37,8 @@ pub fn request(file: &CaseFile, subject: &Subject, case: &CaseSpec) -> Result<(R
         http: case.http.clone(),
         rules_executed: case.rules_executed.clone(),
         timeout_ms: case.timeout_ms,
-        ..Default::default()
+        ..Request::new(script)
     };
-    match &subject.target {
-        Target::File { path, source } => {
-            request.script = Some(source.clone());
-            request.script_name = Some(path.display().to_string());
-        }
-        Target::Action(name) => request.action = Some(name.clone()),
-        Target::Rule(name) => request.rule = Some(name.clone()),
-    }
     let event = event_overrides(case, pair);
     let mut base = Base::default();
     let object = |value: &Value| value.as_object().cloned().unwrap_or_default();
@@ -71,11 +70,14 @@ pub fn request(file: &CaseFile, subject: &Subject, case: &CaseSpec) -> Result<(R
             request.configuration = case.configuration.clone();
         }
     }
-    if let Some(tenant) = &file.tenant {
-        request.client = case.client.clone();
-        request = crate::tenant::apply(&request, tenant)?;
-    }
-    Ok((request, base))
+    let prepared = match &file.tenant {
+        Some(tenant) => {
+            request.client = case.client.clone();
+            crate::tenant::apply(&request, tenant)?
+        }
+        None => request.into(),
+    };
+    Ok((prepared, base))
 }
 
 /// The access token's scopes before the script changes them: for credentials-exchange the

@@ -202,7 +202,7 @@ async fn run_case(
         let mut side =
             Side { label: subject.label.clone(), outcome: None, effects: None, invalid: None, mismatches: Vec::new() };
         match inputs::request(file, subject, case) {
-            Ok((request, base)) => match host.run(request).await {
+            Ok((request, base)) => match host.run_prepared(request).await {
                 Ok(outcome) => {
                     side.effects = Some(effects::of(&outcome, &base));
                     side.outcome = Some(outcome);

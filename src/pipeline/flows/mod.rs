@@ -28,7 +28,7 @@ use super::transcript::{diff, Step, StepKind};
 use super::users;
 use crate::effects::{Denial, Effect, Effects};
 use crate::outcome::{Command, OutcomeError, Status};
-use crate::request::{Phase, RequestError, Trigger};
+use crate::request::{Phase, Prepared, RequestError, Script, Trigger};
 use crate::tenant::{Client, Tenant};
 use crate::{Host, Request};
 
@@ -426,9 +426,9 @@ impl Chain<'_> {
             let phase = if continue_query.is_some() && index == start { Phase::Continue } else { Phase::Execute };
             let by = format!("action {}", action.name);
             let started = Instant::now();
+            let script =
+                Script::Inline { source: action.code.clone(), name: Some(action.code_path.display().to_string()) };
             let request = Request {
-                script: Some(action.code.clone()),
-                script_name: Some(action.code_path.display().to_string()),
                 trigger: Some(self.trigger),
                 phase: Some(phase),
                 event: Some(event.clone()),
@@ -442,10 +442,10 @@ impl Chain<'_> {
                     .and_then(|c| c.client_metadata.clone())
                     .map(Value::Object),
                 container: self.container.clone(),
-                modules: Some(crate::tenant::packages::action_scope(self.tenant, action)),
-                ..Default::default()
+                ..Request::new(script)
             };
-            let outcome = self.host.run(request).await?;
+            let modules = Some(crate::tenant::packages::action_scope(self.tenant, action));
+            let outcome = self.host.run_prepared(Prepared { modules, ..request.into() }).await?;
             let ms = started.elapsed().as_secs_f64() * 1000.0;
             let mut step = Step::ran(StepKind::Action, &action.name, Some(phase), &outcome, ms, vec![]);
             step.resumed = self.resumed;

@@ -17,6 +17,7 @@ use super::auth::Caller;
 use super::body::{self, Body};
 use super::tenant;
 use crate::request::Phase;
+use crate::request::{Prepared, Script};
 use crate::serve::error::ApiError;
 use crate::serve::state::ServeState;
 use crate::tenant::Action;
@@ -106,18 +107,21 @@ pub async fn test(
     let tenant = tenant(&state)?;
     let action = find(&tenant.actions, &id)?;
     let trigger = test_trigger(action)?;
+    let script = Script::Inline { source: action.code.clone(), name: Some(action.code_path.display().to_string()) };
     let request = Request {
-        script: Some(action.code.clone()),
-        script_name: Some(action.code_path.display().to_string()),
         trigger: Some(trigger),
         phase: Some(Phase::Execute),
         event: Some(Value::Object(payload)),
         merge_defaults: Some(true),
         secrets: Some(action.secrets.clone()),
-        modules: Some(crate::tenant::packages::action_scope(&tenant, action)),
-        ..Default::default()
+        ..Request::new(script)
     };
-    let outcome = state.host.run(request).await.map_err(|e| ApiError::invalid_body(e.to_string()))?;
+    let modules = Some(crate::tenant::packages::action_scope(&tenant, action));
+    let outcome = state
+        .host
+        .run_prepared(Prepared { modules, ..request.into() })
+        .await
+        .map_err(|e| ApiError::invalid_body(e.to_string()))?;
     let mut result = Map::new();
     result.insert("status".into(), json!(outcome.status));
     result.insert("commands".into(), json!(outcome.commands));
