@@ -110,7 +110,7 @@ macro_rules! api_calls {
         closed_set! {
             /// The name of a recorded api call, as the JavaScript records it.
             pub enum ApiName("api command") {
-                $( $variant => $name, )+
+                $( #[doc = concat!("`", $name, "`")] $variant => $name, )+
             }
         }
 
@@ -228,7 +228,8 @@ pub enum CommandError {
     Arguments { name: ApiName, reason: String },
 }
 
-/// One recorded call: what it means ([`ApiCall`]) and its arguments as recorded.
+/// One recorded call: its name ([`ApiName`]) and its arguments as recorded (`{"api", "args"}`
+/// in JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "Recorded", into = "Recorded")]
 pub struct Command {
@@ -245,7 +246,7 @@ struct Recorded {
 
 impl Command {
     /// Reads the call `name(args…)` as recorded.
-    pub fn parse(name: &str, args: Vec<Value>) -> Result<Command, CommandError> {
+    pub(crate) fn parse(name: &str, args: Vec<Value>) -> Result<Command, CommandError> {
         let api: ApiName = name.parse().map_err(|_| CommandError::Unknown(name.to_owned()))?;
         let call = ApiCall::read(api, Value::Array(args.clone()))
             .map_err(|e| CommandError::Arguments { name: api, reason: e.to_string() })?;
@@ -253,7 +254,7 @@ impl Command {
     }
 
     /// What the call means.
-    pub fn call(&self) -> &ApiCall {
+    pub(crate) fn call(&self) -> &ApiCall {
         &self.call
     }
 

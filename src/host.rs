@@ -44,7 +44,7 @@ pub struct HostConfig {
     pub missing_client_metadata: MissingClientMetadata,
     /// Deploy CLI keyword replacements applied to tenant files.
     pub keywords: Keywords,
-    /// The program started as a worker process (with [`crate::engine::WORKER_ARG`]); its `main`
+    /// The program started as a worker process (with [`crate::WORKER_ARG`]); its `main`
     /// must call [`crate::run_if_requested`] first. Defaults to `ACTIONHOST_WORKER_PROGRAM`
     /// when set, else the running executable.
     pub worker_program: PathBuf,
@@ -132,7 +132,7 @@ impl Host {
     }
 
     /// The tenant at `path`, loaded once and reloaded when one of its files changes.
-    pub fn tenant(&self, path: &std::path::Path) -> Result<std::sync::Arc<tenant::Tenant>, RequestError> {
+    pub(crate) fn tenant(&self, path: &std::path::Path) -> Result<std::sync::Arc<tenant::Tenant>, RequestError> {
         self.tenants.get(path).map_err(|e| RequestError::new("tenant", e.to_string()))
     }
 

@@ -11,32 +11,39 @@
 //! # Ok(()) }
 //! ```
 
-pub mod actions;
-pub mod api_call;
+#![deny(missing_docs)]
+
+pub(crate) mod actions;
+pub(crate) mod api_call;
+pub(crate) mod cli;
 pub(crate) mod closed_set;
 pub(crate) mod dates;
-pub mod effects;
-pub mod engine;
-pub mod files;
+pub(crate) mod effects;
+pub(crate) mod engine;
+pub(crate) mod files;
 pub(crate) mod host;
 pub(crate) mod infer;
 pub(crate) mod json;
 pub(crate) mod located;
 pub(crate) mod mapping;
 pub(crate) mod outcome;
-pub mod pipeline;
+pub(crate) mod pipeline;
 pub(crate) mod request;
 pub(crate) mod rules;
-pub mod serve;
-pub mod tenant;
-pub mod testing;
+pub(crate) mod serve;
+pub(crate) mod tenant;
+pub(crate) mod testing;
 pub(crate) mod trigger;
-pub mod url_pattern;
+pub(crate) mod url_pattern;
 pub(crate) mod warnings;
 
+pub use api_call::{ApiName, Command};
+pub use cli::main;
+pub use closed_set::UnknownValue;
 pub use engine::{Limits, KILL_GRACE, PROCESS_OVERHEAD_MB, WORKER_ARG};
 pub use host::{run_if_requested, Host, HostConfig};
-pub use outcome::{CallbackResult, Command, HttpRequest, LogLevel, LogLine, Outcome, OutcomeError, Status};
+pub use outcome::{CallbackResult, HttpRequest, LogLevel, LogLine, Outcome, OutcomeError, Status};
 pub use request::{HttpMock, Phase, Request, RequestError, Script};
 pub use rules::rule::MissingClientMetadata;
-pub use trigger::Trigger;
+pub use tenant::Keywords;
+pub use trigger::{Trigger, UnknownTrigger};

@@ -114,7 +114,7 @@ pub struct OutcomeError {
 
 impl OutcomeError {
     /// An error with this name and message and no other property.
-    pub fn new(name: &str, message: impl Into<String>) -> OutcomeError {
+    pub(crate) fn new(name: &str, message: impl Into<String>) -> OutcomeError {
         OutcomeError {
             name: name.into(),
             message: message.into(),
@@ -194,7 +194,7 @@ pub struct Outcome {
 
 impl Outcome {
     /// The outcome of a request that could not be run at all.
-    pub fn invalid_request(id: Option<Value>, message: impl Into<String>) -> Outcome {
+    pub(crate) fn invalid_request(id: Option<Value>, message: impl Into<String>) -> Outcome {
         Outcome {
             id,
             status: Status::Error,

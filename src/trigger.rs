@@ -87,13 +87,13 @@ impl Trigger {
     }
 
     /// The known ids, comma-separated, for messages.
-    pub fn known_ids() -> String {
+    pub(crate) fn known_ids() -> String {
         Trigger::ALL.map(Trigger::as_str).join(", ")
     }
 
     /// The Actions trigger of Auth0's id `id` (the ids of `supported_triggers` and
     /// `triggers.json`), or a message listing the known ids.
-    pub fn action_from_id(id: &str) -> Result<Trigger, String> {
+    pub(crate) fn action_from_id(id: &str) -> Result<Trigger, String> {
         match id.parse::<Trigger>() {
             Ok(trigger) if trigger.is_action() => Ok(trigger),
             _ => {

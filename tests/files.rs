@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use actionhost::tenant::{update_client_metadata, Keywords, MetadataChange};
 use serde_json::{json, Value};
 
 use crate::util::*;
@@ -44,23 +43,6 @@ fn run_bounded(args: &[&str], limit: Duration) -> (Output, Duration) {
         std::thread::sleep(Duration::from_millis(20));
     }
     (child.wait_with_output().unwrap(), started.elapsed())
-}
-
-#[test]
-fn a_link_planted_under_the_old_temporary_name_is_not_followed() {
-    let (dir, root) = tenant_copy();
-    let outside = outside_file(dir.path(), "victim.txt", "secret\n");
-    // The name the writer used to pick for this process: `.<name>.<pid>.tmp`.
-    let planted = root.join(format!("clients/.Customer Portal.json.{}.tmp", std::process::id()));
-    symlink(&outside, &planted).unwrap();
-    let change = MetadataChange::Set(vec![("PLANTED".into(), "no".into())]);
-    let metadata = update_client_metadata(&root, "Customer Portal", change, &Keywords::default()).unwrap();
-    assert_eq!(metadata["PLANTED"], "no");
-    assert_untouched(&outside, "secret\n");
-    let client = root.join("clients/Customer Portal.json");
-    assert!(std::fs::symlink_metadata(&client).unwrap().is_file());
-    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&client).unwrap()).unwrap();
-    assert_eq!(saved["client_metadata"]["PLANTED"], "no");
 }
 
 #[test]

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use actionhost::pipeline::login::Protocol;
-use actionhost::{MissingClientMetadata, Phase, Trigger};
+use crate::pipeline::login::Protocol;
+use crate::{MissingClientMetadata, Phase, Trigger};
 
 /// `--version`: the crate's version and the JavaScript engine it was built with (from build.rs).
 pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("ACTIONHOST_ENGINE"), ")");
@@ -81,10 +81,10 @@ pub struct TenantArgs {
 #[derive(Debug, Args)]
 pub struct EngineArgs {
     /// Wall-clock limit of one execution, in milliseconds
-    #[arg(long, value_name = "N", default_value_t = actionhost::engine::DEFAULT_TIMEOUT_MS, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, value_name = "N", default_value_t = crate::engine::DEFAULT_TIMEOUT_MS, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout_ms: u64,
     /// Heap limit of the JavaScript engine, in MiB
-    #[arg(long, value_name = "N", default_value_t = actionhost::engine::DEFAULT_MEMORY_MB, value_parser = clap::value_parser!(u64).range(8..))]
+    #[arg(long, value_name = "N", default_value_t = crate::engine::DEFAULT_MEMORY_MB, value_parser = clap::value_parser!(u64).range(8..))]
     pub memory_mb: u64,
     /// What a Rule sees as context.clientMetadata when the application has no metadata
     #[arg(long, value_enum, default_value_t = MissingMetadataArg::Absent)]
@@ -452,7 +452,7 @@ fn parse_reporter(text: &str) -> Result<ReporterSpec, String> {
     Ok(ReporterSpec { reporter, file })
 }
 
-fn parse_shard(text: &str) -> Result<actionhost::testing::Shard, String> {
+fn parse_shard(text: &str) -> Result<crate::testing::Shard, String> {
     text.parse()
 }
 
@@ -485,7 +485,7 @@ pub struct TestArgs {
     pub deny_warnings: bool,
     /// Run shard I of N (1-based): the cases sorted by file and name, every Nth from the Ith
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
-    pub shard: Option<actionhost::testing::Shard>,
+    pub shard: Option<crate::testing::Shard>,
     /// Keyword replacements for tenant files (JSON; AUTH0_KEYWORD_REPLACE_MAPPINGS is read too)
     #[arg(long, value_name = "FILE")]
     pub keywords: Option<PathBuf>,
@@ -514,7 +514,7 @@ pub struct ServeArgs {
     pub tls: bool,
     /// How each login is logged on stderr: human or json
     #[arg(long, value_name = "F", default_value = "human")]
-    pub log_format: actionhost::serve::LogFormat,
+    pub log_format: crate::serve::LogFormat,
     #[command(flatten)]
     pub pool: PoolArgs,
     #[command(flatten)]

@@ -9,9 +9,9 @@ use std::io::{BufRead, Write};
 
 use super::args::BatchArgs;
 use super::HostConfigBuilder;
-use actionhost::pipeline::flows::{self, FlowRequest, FlowResult};
-use actionhost::pipeline::{self, LoginRequest, Simulation};
-use actionhost::{Host, Outcome, Request};
+use crate::pipeline::flows::{self, FlowRequest, FlowResult};
+use crate::pipeline::{self, LoginRequest, Simulation};
+use crate::{Host, Outcome, Request};
 
 /// How many requests may wait in the pool per worker, so input keeps flowing while workers run.
 const IN_FLIGHT_PER_WORKER: usize = 8;

@@ -9,8 +9,8 @@ use serde_json::{json, Map, Value};
 
 use super::args::{ClientArgs, ClientsCommand, ClientsListArgs, MetadataCommand};
 use super::{keywords, tenant_path};
-use actionhost::tenant::client_metadata::parse_pair;
-use actionhost::tenant::{update_client_metadata, MetadataChange, Tenant};
+use crate::tenant::client_metadata::parse_pair;
+use crate::tenant::{update_client_metadata, MetadataChange, Tenant};
 
 pub fn clients(command: ClientsCommand) -> anyhow::Result<u8> {
     match command {

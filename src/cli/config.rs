@@ -2,8 +2,8 @@
 //! (`--timeout-ms`, `--memory-mb`, `--missing-client-metadata`), the size of the worker pool and
 //! the tenant's keyword replacements, each read in one place.
 
-use actionhost::tenant::Keywords;
-use actionhost::{HostConfig, Limits};
+use crate::tenant::Keywords;
+use crate::{HostConfig, Limits};
 
 use super::args::{EngineArgs, PoolArgs};
 
@@ -84,7 +84,7 @@ mod tests {
         let Command::Run(run) = parse(&["run", "x.js", "--missing-client-metadata", "empty"]) else { panic!() };
         let config = HostConfigBuilder::new(&run.engine).build();
         assert_eq!(config.workers, 1);
-        assert_eq!(config.missing_client_metadata, actionhost::MissingClientMetadata::Empty);
+        assert_eq!(config.missing_client_metadata, crate::MissingClientMetadata::Empty);
         let Command::Batch(batch) = parse(&["batch"]) else { panic!() };
         let config = HostConfigBuilder::new(&batch.engine).pool(&batch.pool).build();
         assert_eq!(config.workers, HostConfig::default().workers);

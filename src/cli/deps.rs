@@ -17,9 +17,9 @@ use serde_json::{json, Value};
 
 use super::args::{DepsCommand, DepsInstallArgs, DepsListArgs};
 use super::{keywords, tenant_path};
-use actionhost::files::check_inside;
-use actionhost::tenant::packages::{self, Needed};
-use actionhost::tenant::Tenant;
+use crate::files::check_inside;
+use crate::tenant::packages::{self, Needed};
+use crate::tenant::Tenant;
 
 pub fn deps(command: DepsCommand) -> anyhow::Result<u8> {
     match command {

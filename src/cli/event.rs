@@ -7,8 +7,8 @@ use std::io::Write;
 use serde_json::json;
 
 use super::args::EventArgs;
-use actionhost::actions::{self, post_login_event};
-use actionhost::Trigger;
+use crate::actions::{self, post_login_event};
+use crate::Trigger;
 
 pub fn event(args: EventArgs) -> anyhow::Result<u8> {
     let inputs = match actions::spec(args.trigger) {

@@ -6,8 +6,8 @@ use std::fmt::Write;
 
 use serde_json::Value;
 
-use actionhost::effects::{Effect, Effects};
-use actionhost::{Outcome, Status, Trigger};
+use crate::effects::{Effect, Effects};
+use crate::{Outcome, Status, Trigger};
 
 pub fn human(outcome: &Outcome) -> String {
     let mut out = String::new();

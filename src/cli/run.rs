@@ -9,9 +9,9 @@ use serde_json::{Map, Value};
 use super::args::RunArgs;
 use super::print;
 use super::HostConfigBuilder;
-use actionhost::files;
-use actionhost::tenant::client_metadata::parse_pair;
-use actionhost::{Host, Outcome, Request, Script};
+use crate::files;
+use crate::tenant::client_metadata::parse_pair;
+use crate::{Host, Outcome, Request, Script};
 
 /// Exit code: 0 the script ran (completed, denied, redirected), 1 it failed; usage errors are
 /// returned as `Err` (exit 2). With `--json`, a request that cannot run is also an `InvalidRequest`
@@ -76,7 +76,7 @@ fn clock_value(text: &str) -> Value {
 }
 
 /// `--http FILE`: the mocks, read as a batch line's `http` is.
-fn read_mocks(path: &Path) -> anyhow::Result<Vec<actionhost::HttpMock>> {
+fn read_mocks(path: &Path) -> anyhow::Result<Vec<crate::HttpMock>> {
     let value = read_json("--http", path)?;
     serde_json::from_value(value).with_context(|| format!("--http {}: not a JSON array of HTTP mocks", path.display()))
 }

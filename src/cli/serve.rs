@@ -5,8 +5,8 @@ use std::io::Write;
 
 use super::args::ServeArgs;
 use super::HostConfigBuilder;
-use actionhost::serve::{self, ServeOptions, ServeState};
-use actionhost::Host;
+use crate::serve::{self, ServeOptions, ServeState};
+use crate::Host;
 
 pub async fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     let options = ServeOptions {

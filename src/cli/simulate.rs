@@ -12,10 +12,10 @@ use serde_json::{Map, Value};
 use super::args::SimulateArgs;
 use super::simulate_print;
 use super::HostConfigBuilder;
-use actionhost::pipeline::flows::{self, FlowRequest};
-use actionhost::pipeline::{self, LoginRequest, SimStatus};
-use actionhost::tenant::client_metadata::parse_pair;
-use actionhost::Host;
+use crate::pipeline::flows::{self, FlowRequest};
+use crate::pipeline::{self, LoginRequest, SimStatus};
+use crate::tenant::client_metadata::parse_pair;
+use crate::Host;
 
 pub async fn simulate(args: SimulateArgs) -> anyhow::Result<u8> {
     if args.names_flow() || args.resume.as_deref().is_some_and(flows::is_flow_state) {

@@ -6,8 +6,8 @@ use std::fmt::Write;
 
 use serde_json::{Map, Value};
 
-use actionhost::pipeline::flows::FlowResult;
-use actionhost::pipeline::{ChangeOp, SimStatus, Simulation, Step, StepStatus};
+use crate::pipeline::flows::FlowResult;
+use crate::pipeline::{ChangeOp, SimStatus, Simulation, Step, StepStatus};
 
 pub fn human(result: &Simulation) -> String {
     let mut out = String::new();
@@ -84,7 +84,7 @@ pub fn human(result: &Simulation) -> String {
 fn step_lines(out: &mut String, number: usize, step: &Step, width: usize) {
     let title = format!("{} {}", step.kind.as_str(), step.name);
     let phase = match step.phase {
-        Some(actionhost::Phase::Continue) => " (continue)",
+        Some(crate::Phase::Continue) => " (continue)",
         _ => "",
     };
     if step.status == StepStatus::Skipped {

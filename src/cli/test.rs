@@ -2,7 +2,7 @@
 //! terminal), optionally records actual outcomes (`--update`), and writes each report asked for
 //! (`--reporter NAME[=FILE]`, repeatable). A case file that cannot be loaded is reported as a
 //! failed suite while the other files run. `--shard I/N` runs one part of the cases
-//! ([`actionhost::testing::Shard`]). Exit code 0 when every case passed, 1 when one failed
+//! ([`crate::testing::Shard`]). Exit code 0 when every case passed, 1 when one failed
 //! or `--filter` matched no case, 2 when a case file is unusable. `--watch` then runs again
 //! the case files each change affects (`super::watch`).
 
@@ -12,13 +12,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 use super::args::{Reporter, ReporterSpec, TestArgs};
-use actionhost::files::{self, Mode};
-use actionhost::tenant::Keywords;
-use actionhost::testing::case_file::Target;
-use actionhost::testing::reporters::{github, human, json, junit, tap};
-use actionhost::testing::runner::{self, Broken, Verdict};
-use actionhost::testing::{discover, update, CaseFile, Loader, Options};
-use actionhost::Host;
+use crate::files::{self, Mode};
+use crate::tenant::Keywords;
+use crate::testing::case_file::Target;
+use crate::testing::reporters::{github, human, json, junit, tap};
+use crate::testing::runner::{self, Broken, Verdict};
+use crate::testing::{discover, update, CaseFile, Loader, Options};
+use crate::Host;
 
 /// Cases in flight per worker, so each worker always has the next one waiting.
 const IN_FLIGHT_PER_WORKER: usize = 8;

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use actionhost::files::{write_atomic, Mode};
+use crate::files::{write_atomic, Mode};
 
 use super::args::TypesArgs;
 

@@ -20,7 +20,7 @@ use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 use super::args::Reporter;
 use super::test::{Loaded, Suite};
-use actionhost::testing::discover::{discover, is_case_file};
+use crate::testing::discover::{discover, is_case_file};
 
 /// How long a burst of changes (an editor's save, a `git checkout`) is gathered into one run.
 const DEBOUNCE: Duration = Duration::from_millis(200);

@@ -8,6 +8,8 @@ pub const DEFAULT_TIMEOUT_MS: u64 = 20_000;
 /// Auth0 documents no memory limit; 128 MiB is what comparable hosts (Cloudflare Workers) grant.
 pub const DEFAULT_MEMORY_MB: u64 = 128;
 
+/// Resource limits of one execution: a [`crate::HostConfig`]'s defaults, which a
+/// [`crate::Request`] may override.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Limits {
     /// Wall-clock budget of one execution, in milliseconds.

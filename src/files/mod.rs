@@ -20,5 +20,5 @@ mod write;
 
 pub use confine::{check_inside, write_inside};
 pub use error::FileError;
-pub use input::{is_stdin, read_bytes, read_stdin_text, read_text, MAX_INPUT_BYTES};
+pub use input::{is_stdin, read_bytes, read_stdin_text, read_text};
 pub use write::{write_atomic, Mode};

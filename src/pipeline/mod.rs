@@ -24,11 +24,10 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-pub use error::TokenError;
-pub use flow::{Mfa, Resume};
-pub use result::{Denial, LoginSummary, Redirect, SimStatus, Simulation, Token, Tokens};
+pub use flow::Resume;
+pub use result::{SimStatus, Simulation, Token, Tokens};
 pub use tokens::Signing;
-pub use transcript::{Change, ChangeOp, Step, StepKind, StepStatus};
+pub use transcript::{ChangeOp, Step, StepStatus};
 
 use crate::request::{RequestError, Script, Trigger};
 use crate::tenant::Tenant;

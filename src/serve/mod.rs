@@ -28,7 +28,7 @@ use axum::routing::post;
 use axum::Router;
 use futures::StreamExt;
 
-pub use error::{ApiError, OAuthError};
+pub use error::ApiError;
 pub use state::{LogFormat, ServeOptions, ServeState};
 
 use crate::Host;

@@ -14,10 +14,13 @@ use super::TenantError;
 /// The variable (and config-file key) holding the mappings, as the Deploy CLI names it.
 pub const MAPPINGS_VAR: &str = "AUTH0_KEYWORD_REPLACE_MAPPINGS";
 
-/// Keyword mappings: placeholder key → value.
+/// Deploy CLI keyword mappings, placeholder key → value (the object of
+/// `AUTH0_KEYWORD_REPLACE_MAPPINGS`): `##KEY##` and `@@KEY@@` in tenant files and case files
+/// are replaced by the key's value. None by default.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Keywords(Map<String, Value>);
 
+/// The mappings of a JSON object, as `AUTH0_KEYWORD_REPLACE_MAPPINGS` holds them.
 impl From<Map<String, Value>> for Keywords {
     fn from(map: Map<String, Value>) -> Keywords {
         Keywords(map)
@@ -26,7 +29,7 @@ impl From<Map<String, Value>> for Keywords {
 
 impl Keywords {
     /// Reads `AUTH0_KEYWORD_REPLACE_MAPPINGS` (a JSON object); absent means no mappings.
-    pub fn from_env() -> Result<Keywords, TenantError> {
+    pub(crate) fn from_env() -> Result<Keywords, TenantError> {
         Keywords::from_var(std::env::var(MAPPINGS_VAR))
     }
 
@@ -49,7 +52,7 @@ impl Keywords {
 
     /// Reads a JSON file holding either the mappings object itself or a Deploy CLI config object
     /// with an `AUTH0_KEYWORD_REPLACE_MAPPINGS` member (then only that member is used).
-    pub fn from_file(path: &Path) -> Result<Keywords, TenantError> {
+    pub(crate) fn from_file(path: &Path) -> Result<Keywords, TenantError> {
         let text = crate::files::read_text(path).map_err(|e| TenantError::read(&e))?;
         let value: Value = serde_json::from_str(&text).map_err(|err| TenantError::json(path, &text, &err))?;
         let Value::Object(mut map) = value else {
@@ -68,23 +71,19 @@ impl Keywords {
     }
 
     /// Both sets of mappings; `other` wins on a shared key.
-    pub fn merge(mut self, other: Keywords) -> Keywords {
+    pub(crate) fn merge(mut self, other: Keywords) -> Keywords {
         self.0.extend(other.0);
         self
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// The mapping of `key`, as a `##KEY##` replacement would write it (a string as it is,
     /// anything else as JSON).
-    pub fn literal(&self, key: &str) -> Option<String> {
+    pub(crate) fn literal(&self, key: &str) -> Option<String> {
         self.0.get(key).map(|value| render(value, true))
     }
 
     /// The placeholders of `text` that have no mapping: (1-based line, `##KEY##` or `@@KEY@@`).
-    pub fn unmapped(&self, text: &str) -> Vec<(usize, String)> {
+    pub(crate) fn unmapped(&self, text: &str) -> Vec<(usize, String)> {
         let mut found = Vec::new();
         for (index, line) in text.lines().enumerate() {
             let mut rest = line;
@@ -106,7 +105,7 @@ impl Keywords {
 
     /// [`Keywords::apply`], warning on standard error of each placeholder of `file` left
     /// unmapped: `warning: FILE:LINE: ##KEY## has no keyword mapping; left as written`.
-    pub fn apply_file(&self, file: &Path, text: &str) -> String {
+    pub(crate) fn apply_file(&self, file: &Path, text: &str) -> String {
         for warning in self.unmapped_warnings(file, text) {
             eprintln!("warning: {warning}");
         }
@@ -115,7 +114,7 @@ impl Keywords {
 
     /// Each placeholder of `file` left unmapped, as a warning:
     /// `FILE:LINE: ##KEY## has no keyword mapping; left as written`.
-    pub fn unmapped_warnings(&self, file: &Path, text: &str) -> Vec<String> {
+    pub(crate) fn unmapped_warnings(&self, file: &Path, text: &str) -> Vec<String> {
         self.unmapped(text)
             .into_iter()
             .map(|(line, key)| format!("{}:{line}: {key} has no keyword mapping; left as written", file.display()))
@@ -125,7 +124,7 @@ impl Keywords {
     /// Replaces known placeholders in one pass (a replacement is never scanned again):
     /// `##KEY##` → the value literally (a string without quotes, anything else as JSON),
     /// `@@KEY@@` → the value as JSON. Unknown keys stay as written.
-    pub fn apply(&self, text: &str) -> String {
+    pub(crate) fn apply(&self, text: &str) -> String {
         if self.0.is_empty() {
             return text.to_owned();
         }
@@ -272,7 +271,7 @@ mod tests {
         // reading of it is tested in tests/tenant.rs.
         let k = Keywords::from_var(Ok(r#"{"ENV": "ci"}"#.into()));
         assert_eq!(k.unwrap(), kw(json!({"ENV": "ci"})));
-        assert!(Keywords::from_var(Err(std::env::VarError::NotPresent)).unwrap().is_empty());
+        assert_eq!(Keywords::from_var(Err(std::env::VarError::NotPresent)).unwrap(), Keywords::default());
         let not_unicode = std::env::VarError::NotUnicode(std::ffi::OsString::from("x"));
         let err = Keywords::from_var(Err(not_unicode)).unwrap_err();
         assert_eq!(err.file.to_str(), Some("$AUTH0_KEYWORD_REPLACE_MAPPINGS"));

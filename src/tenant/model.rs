@@ -148,11 +148,6 @@ impl Tenant {
         })
     }
 
-    /// Enabled rules in execution order.
-    pub fn enabled_rules(&self) -> impl Iterator<Item = &Rule> {
-        self.rules.iter().filter(|r| r.enabled)
-    }
-
     /// Actions bound to a trigger, in order (resolved from `triggers`). A known trigger without
     /// bindings gives an empty list; an unknown trigger id is an error.
     pub fn trigger_actions(&self, trigger: &str) -> Result<Vec<&Action>, TenantError> {
@@ -299,8 +294,6 @@ mod tests {
         assert!(t.rule("x").unwrap_err().message.contains("(known: first, second, late)"));
         assert!(t.action("x").unwrap_err().message.contains("(known: gate, tag)"));
 
-        let enabled: Vec<&str> = t.enabled_rules().map(|r| r.name.as_str()).collect();
-        assert_eq!(enabled, ["first", "second"]);
         let bound: Vec<&str> = t.trigger_actions("post-login").unwrap().iter().map(|a| a.name.as_str()).collect();
         assert_eq!(bound, ["tag", "gate"]);
         assert!(t.trigger_actions("credentials-exchange").unwrap().is_empty());

@@ -184,6 +184,26 @@ mod tests {
         assert!(hidden.is_empty(), "{hidden:?}");
     }
 
+    /// A symbolic link planted under the name the writer once gave its temporary file
+    /// (`.<name>.<pid>.tmp`) is neither followed nor written through.
+    #[test]
+    fn a_link_planted_under_the_old_temporary_name_is_not_followed() {
+        use std::os::unix::fs::PermissionsExt;
+        let tree = tenant();
+        let outside = tree.join("victim.txt");
+        fs::write(&outside, "secret\n").unwrap();
+        fs::set_permissions(&outside, fs::Permissions::from_mode(0o600)).unwrap();
+        let planted = tree.join(&format!("dir/clients/.Portal.json.{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&outside, &planted).unwrap();
+        let m = update(&tree, "Portal", set(&[("PLANTED", "no")])).unwrap();
+        assert_eq!(m["PLANTED"], "no");
+        assert_eq!(fs::read_to_string(&outside).unwrap(), "secret\n");
+        assert_eq!(fs::metadata(&outside).unwrap().permissions().mode() & 0o7777, 0o600);
+        assert!(fs::symlink_metadata(tree.join(PORTAL)).unwrap().is_file());
+        let saved: Value = serde_json::from_str(&tree.read(PORTAL)).unwrap();
+        assert_eq!(saved["client_metadata"]["PLANTED"], "no");
+    }
+
     #[test]
     fn set_unset_patch_merge() {
         let tree = tenant();

@@ -237,7 +237,7 @@ fn request_matches(expected: &RequestExpect, actual: &HttpRequest) -> bool {
 
 /// `*` matches any run of characters, as in HTTP mocks.
 fn glob(pattern: &str, text: &str) -> bool {
-    super::url_pattern::matches(pattern, text)
+    crate::url_pattern::matches(pattern, text)
 }
 
 fn render_request_expect(request: &RequestExpect) -> String {

@@ -160,14 +160,6 @@ pub enum ListExpect<T> {
     Contains(Vec<T>),
 }
 
-impl<T> ListExpect<T> {
-    pub fn items(&self) -> &[T] {
-        match self {
-            ListExpect::Exactly(items) | ListExpect::Contains(items) => items,
-        }
-    }
-}
-
 /// `null` → `Some(None)`, absent → `None` (with `#[serde(default)]`).
 fn nullable<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(deserializer).map(Some)

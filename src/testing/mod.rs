@@ -19,9 +19,8 @@ pub mod runner;
 pub mod shard;
 pub mod simulate_case;
 pub mod update;
-pub use crate::url_pattern;
 
 pub use case_file::{CaseFile, CaseFileError, Loader};
 pub use discover::discover;
-pub use runner::{run, Options, Report, Verdict};
+pub use runner::Options;
 pub use shard::Shard;
