@@ -26,9 +26,9 @@ const HANDLERS: [(Trigger, &str, Option<&str>); 11] = [
     (Trigger::SendPhoneMessage, "onExecuteSendPhoneMessage", None),
     (Trigger::PasswordResetPostChallenge, "onExecutePostChallenge", Some("onContinuePostChallenge")),
     (Trigger::CustomTokenExchange, "onExecuteCustomTokenExchange", None),
+    (Trigger::EventStream, "onExecuteEventStream", None),
     (Trigger::CustomEmailProvider, "onExecuteCustomEmailProvider", None),
     (Trigger::CustomPhoneProvider, "onExecuteCustomPhoneProvider", None),
-    (Trigger::EventStream, "onExecuteEventStream", None),
 ];
 
 #[test]
@@ -425,7 +425,9 @@ async fn the_continue_phase_is_refused_for_triggers_without_a_continue_handler()
 
 #[tokio::test]
 async fn client_metadata_reaches_event_client_metadata_where_the_event_has_a_client() {
-    // Where Auth0's docs give the event a client.
+    // Where Auth0's docs give the event a client (each trigger's event object reference; the
+    // custom providers' at customize/email/…/action-triggers-custom-email-provider-event-object
+    // and customize/phone-messages/…/actions-triggers-custom-phone-provider-event-object).
     let with_client = [
         Trigger::PostLogin,
         Trigger::CredentialsExchange,
@@ -433,6 +435,8 @@ async fn client_metadata_reaches_event_client_metadata_where_the_event_has_a_cli
         Trigger::SendPhoneMessage,
         Trigger::PasswordResetPostChallenge,
         Trigger::CustomTokenExchange,
+        Trigger::CustomEmailProvider,
+        Trigger::CustomPhoneProvider,
     ];
     for (trigger, execute, _) in HANDLERS {
         let request = Request {
