@@ -79,10 +79,7 @@ fn op_actionhost_url_matches(#[string] pattern: &str, #[string] url: &str) -> bo
 fn op_actionhost_require(state: &mut OpState, #[serde] request: ModuleRequest) -> ModuleAnswer {
     match state.try_borrow::<std::rc::Rc<dyn ModuleSource>>() {
         Some(source) => source.request(request),
-        None => ModuleAnswer::Failed {
-            code: "MODULE_NOT_FOUND".into(),
-            message: format!("Cannot find module '{}'", request.specifier),
-        },
+        None => ModuleAnswer::not_found(&request.specifier, None),
     }
 }
 
