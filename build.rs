@@ -3,7 +3,7 @@
 //! deno_core's `extension!` records script files by their absolute path and reads them when an
 //! isolate starts (or, for lazily loaded ones, later). This script writes
 //! `$OUT_DIR/embedded_js.rs`: a table of `include_str!` of the engine's own `.js` files (the top of
-//! `js_runtime/`) and of those of the deno_web and deno_webidl packages, found in cargo's registry
+//! `js_runtime/`) and of those of the deno_web, deno_webidl and deno_crypto packages, found in cargo's registry
 //! at the versions Cargo.lock pins; `src/engine/extension/embedded_js.rs` puts that text in place
 //! of the paths. It also writes one table per folder of Auth0 scripts (`js_runtime/actions/` →
 //! `actions_js.rs`, `js_runtime/rules/` → `rules_js.rs`) of `(module specifier, text)`, from which
@@ -27,7 +27,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The packages whose extensions read their scripts from their own source folder.
-const PACKAGES: [&str; 2] = ["deno_webidl", "deno_web"];
+const PACKAGES: [&str; 3] = ["deno_webidl", "deno_web", "deno_crypto"];
 
 fn main() {
     println!("cargo:rerun-if-changed=js_runtime");

@@ -7,7 +7,7 @@
 //! snapshot build replaces is replaced, and the free name `Deno` is bound inside the file (see
 //! [`bind_deno`]); the result is written under `$OUT_DIR/node/` and listed in
 //! `$OUT_DIR/node_js.rs` with the top-level scripts of the extensions deno_node needs (deno_io,
-//! deno_fs, deno_crypto, deno_os, deno_process, deno_net), for `src/engine/node/sources.rs` to put
+//! deno_fs, deno_os, deno_process, deno_net), for `src/engine/node/sources.rs` to put
 //! in place of the paths deno_core records.
 
 use std::path::{Path, PathBuf};
@@ -18,7 +18,7 @@ use super::{locked_version, package_folder, Embedded};
 const NODE_VERSION: &str = "22.12.0";
 
 /// Packages whose top-level scripts the node extensions declare.
-const PLAIN_PACKAGES: [&str; 6] = ["deno_io", "deno_fs", "deno_crypto", "deno_os", "deno_process", "deno_net"];
+const PLAIN_PACKAGES: [&str; 5] = ["deno_io", "deno_fs", "deno_os", "deno_process", "deno_net"];
 
 /// The name under which `src/engine/node/` hands the polyfills their `Deno` object.
 const DENO_BINDING: &str = "__bootstrap.internals.actionhostDeno";

@@ -78,7 +78,7 @@ function createDate() {
   return Date_;
 }
 
-function createCrypto(randomFill) {
+function createCrypto(randomFill, webCrypto) {
   const fill = (view) => {
     if (!ArrayBuffer.isView(view) || view instanceof Float32Array || view instanceof Float64Array || view instanceof DataView) {
       throw new TypeError("crypto.getRandomValues: argument must be an integer TypedArray");
@@ -96,6 +96,9 @@ function createCrypto(randomFill) {
   };
   const hex = (b) => b.toString(16).padStart(2, "0");
   return {
+    get subtle() {
+      return webCrypto().subtle;
+    },
     getRandomValues: fill,
     randomUUID() {
       const b = fill(new Uint8Array(16));
@@ -108,8 +111,8 @@ function createCrypto(randomFill) {
 }
 
 /** Installs the clock-aware `Date`, `Date.now`, `performance.now`, `Math.random` and `crypto`. */
-export function install(randomFill) {
-  const globals = { Date: createDate(), crypto: createCrypto(randomFill) };
+export function install(randomFill, webCrypto) {
+  const globals = { Date: createDate(), crypto: createCrypto(randomFill, webCrypto) };
   for (const [name, value] of Object.entries(globals)) {
     Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
   }

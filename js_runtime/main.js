@@ -6,7 +6,7 @@
 import { core } from "ext:core/mod.js";
 import { op_actionhost_hmac_sha256, op_actionhost_random_fill } from "ext:core/ops";
 import * as execution from "ext:actionhost_runtime/execution.js";
-import { cancelTimers, install as installWebGlobals, nextTurn } from "ext:actionhost_runtime/web_globals.js";
+import { cancelTimers, install as installWebGlobals, loadWebCrypto, nextTurn } from "ext:actionhost_runtime/web_globals.js";
 import { createConsole, inspectHookFunctions } from "ext:actionhost_runtime/console.js";
 import { createRequire, prepareBuiltins, restoreBuiltins } from "ext:actionhost_runtime/require.js";
 import * as clock from "ext:actionhost_runtime/clock.js";
@@ -25,7 +25,7 @@ import {
 installWebGlobals();
 installIntl();
 prepareBuiltins();
-clock.install((bytes) => op_actionhost_random_fill(bytes));
+clock.install((bytes) => op_actionhost_random_fill(bytes), loadWebCrypto);
 http.install(globalThis.setTimeout);
 Object.defineProperty(globalThis, "console", {
   value: createConsole(),

@@ -60,7 +60,28 @@ function loadStreams() {
   }
   return streams;
 }
+
+let webCrypto = null;
+
+/**
+ * Web Crypto (`crypto.subtle`, `CryptoKey`, `SubtleCrypto`) from deno_crypto, loaded and frozen
+ * on first use: most scripts never touch it, and its script would cost every worker's start.
+ */
+export function loadWebCrypto() {
+  if (webCrypto === null) {
+    const loaded = core.loadExtScript("ext:deno_crypto/00_crypto.js");
+    const subtle = loaded.crypto.subtle;
+    webCrypto = { Crypto: loaded.Crypto, CryptoKey: loaded.CryptoKey, SubtleCrypto: loaded.SubtleCrypto, subtle };
+    harden([loaded.Crypto, loaded.CryptoKey, loaded.SubtleCrypto, subtle]);
+  }
+  return webCrypto;
+}
+
 const { DOMException } = core.loadExtScript("ext:deno_web/01_dom_exception.js");
+// Ops (deno_crypto's) fail with errors of these classes: the script sees the DOMException of that name.
+for (const name of ["DataError", "InvalidAccessError", "NotSupportedError", "OperationError", "QuotaExceededError", "SyntaxError", "TypeMismatchError"]) {
+  core.registerErrorBuilder(`DOMException${name}`, (message) => new DOMException(message, name));
+}
 const {
   setTimeout: webSetTimeout,
   setInterval: webSetInterval,
@@ -190,6 +211,7 @@ export function install() {
     Event: web.Event,
     EventTarget: web.EventTarget,
     CustomEvent: web.CustomEvent,
+    DOMException,
     AbortController: web.AbortController,
     AbortSignal: web.AbortSignal,
     Blob: web.Blob,
@@ -215,6 +237,9 @@ export function install() {
       enumerable: false,
       configurable: true,
     });
+  }
+  for (const name of ["CryptoKey", "SubtleCrypto"]) {
+    Object.defineProperty(globalThis, name, { get: () => loadWebCrypto()[name], enumerable: false, configurable: true });
   }
   for (const name of STREAM_GLOBALS) {
     Object.defineProperty(globalThis, name, { get: () => loadStreams()[name], enumerable: false, configurable: true });

@@ -259,3 +259,26 @@ async fn the_streams_loaded_on_first_use_are_frozen_like_every_built_in() {
     assert_eq!(second.status, Status::Completed, "{:?}", second.error);
     assert_eq!(second.commands[0].args()[1], json!(["undefined", "undefined", "object", "ok", "function"]));
 }
+
+#[tokio::test]
+async fn web_crypto_loaded_on_first_use_is_frozen_like_every_built_in() {
+    // `crypto.subtle`, `CryptoKey` and `SubtleCrypto` load when a script first touches one,
+    // inside an execution: what that execution does to them must not reach the next one.
+    let host = single_worker_host(Limits::default());
+    let planter = "exports.onExecutePostLogin = async (event, api) => {\n\
+        try { crypto.subtle.digest = async () => new Uint8Array([1]).buffer; } catch {}\n\
+        try { SubtleCrypto.prototype.sign = async () => 'forged'; } catch {}\n\
+        try { CryptoKey.prototype.planted = 'key'; } catch {}\n\
+        try { Object.defineProperty(crypto, 'subtle', { value: { digest: async () => 'hijacked' } }); } catch {}\n};";
+    let first = host.run(inline(planter)).await.unwrap();
+    assert_eq!(first.status, Status::Completed, "{:?}", first.error);
+    let probe = "exports.onExecutePostLogin = async (event, api) => {\n\
+        const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode('abc'));\n\
+        const key = await crypto.subtle.importKey('raw', new Uint8Array(16), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);\n\
+        const mac = await crypto.subtle.sign('HMAC', key, new Uint8Array(1));\n\
+        api.idToken.setCustomClaim('seen', [new Uint8Array(digest)[0], String(CryptoKey.prototype.planted), mac.byteLength]);\n};";
+    let second = host.run(inline(probe)).await.unwrap();
+    assert_eq!(second.status, Status::Completed, "{:?}", second.error);
+    // SHA-256("abc") begins with 0xba (FIPS 180-2, appendix B.1); an HMAC-SHA-256 is 32 bytes.
+    assert_eq!(second.commands[0].args()[1], json!([0xba, "undefined", 32]));
+}

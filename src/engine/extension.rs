@@ -4,7 +4,8 @@
 //! an extension of the modules that register runners (the Auth0 scripts' own). The ops are captured by
 //! `js_runtime/main.js` before `Deno` is removed, so scripts reach them only through
 //! `api.redirect.encodeToken/validateToken` and `crypto.getRandomValues`. Every extension's
-//! scripts are embedded in the binary (see `embedded_js`). With the feature `node-builtins`, the
+//! scripts are embedded in the binary (see `embedded_js`). deno_crypto's extension gives Web
+//! Crypto (`crypto.subtle`), loaded by `js_runtime/web_globals.js` on first use. With the feature `node-builtins`, the
 //! extensions of Node's built-in modules (`super::node`) come after `actionhost_runtime`.
 
 mod embedded_js;
@@ -78,10 +79,7 @@ fn op_actionhost_url_matches(#[string] pattern: &str, #[string] url: &str) -> bo
 fn op_actionhost_require(state: &mut OpState, #[serde] request: ModuleRequest) -> ModuleAnswer {
     match state.try_borrow::<std::rc::Rc<dyn ModuleSource>>() {
         Some(source) => source.request(request),
-        None => ModuleAnswer::Failed {
-            code: "MODULE_NOT_FOUND".into(),
-            message: format!("Cannot find module '{}'", request.specifier),
-        },
+        None => ModuleAnswer::not_found(&request.specifier, None),
     }
 }
 
@@ -94,7 +92,7 @@ fn op_actionhost_has_node_builtins() -> bool {
 
 deno_core::extension!(
     actionhost_runtime,
-    deps = [deno_webidl, deno_web],
+    deps = [deno_webidl, deno_web, deno_crypto],
     ops = [
         op_actionhost_hmac_sha256,
         op_actionhost_random_fill,
@@ -167,6 +165,7 @@ fn extensions_as_declared() -> Vec<deno_core::Extension> {
             false,
             deno_web::InMemoryBroadcastChannel::default(),
         ),
+        deno_crypto::deno_crypto::init(None),
         with_intl_ops(actionhost_runtime::init()),
     ];
     #[cfg(feature = "node-builtins")]

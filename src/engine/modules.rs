@@ -137,6 +137,12 @@ impl ModuleAnswer {
     fn failed(code: &str, message: String) -> ModuleAnswer {
         ModuleAnswer::Failed { code: code.to_owned(), message }
     }
+
+    /// Node's `MODULE_NOT_FOUND` for `specifier`, with `why` after it when there is one.
+    pub fn not_found(specifier: &str, why: Option<&str>) -> ModuleAnswer {
+        let why = why.map(|why| format!(": {why}")).unwrap_or_default();
+        ModuleAnswer::failed("MODULE_NOT_FOUND", format!("Cannot find module '{specifier}'{why}"))
+    }
 }
 
 /// Something that answers a worker's module requests (the worker's pipe to its supervisor).
@@ -176,11 +182,13 @@ impl ModuleBroker {
         self.resolver.clear_cache();
     }
 
-    /// Answers one request of a job with `scope`; `sent` is what this worker already has
-    /// (real path → version), updated when a source is sent.
+    /// Answers one request of a job with `scope`, whose [`allowed_roots`] are `roots` (found
+    /// once per job); `sent` is what this worker already has (real path → version), updated
+    /// when a source is sent.
     pub fn answer(
         &self,
         scope: &ModuleScope,
+        roots: &[PathBuf],
         sent: &mut HashMap<PathBuf, String>,
         request: &ModuleRequest,
     ) -> ModuleAnswer {
@@ -194,7 +202,6 @@ impl ModuleBroker {
                 format!("Cannot find module '{specifier}'\nRequire stack:\n- {requirer}{hint}"),
             )
         };
-        let roots = allowed_roots(scope);
         let resolved = match &request.from {
             None => {
                 if is_path_specifier(specifier) {
@@ -215,7 +222,7 @@ impl ModuleBroker {
             Some(from) => {
                 // The asking module must be one this broker may serve (its real path, so `..`
                 // and links cannot dress up another), so a worker cannot start a lookup anywhere else.
-                let real = std::fs::canonicalize(from).ok().filter(|real| inside_roots(real, &roots));
+                let real = std::fs::canonicalize(from).ok().filter(|real| inside_roots(real, roots));
                 let Some(from) = real else {
                     return ModuleAnswer::failed(
                         "ERR_ACCESS_DENIED",
@@ -229,7 +236,7 @@ impl ModuleBroker {
                 }
             }
         };
-        self.serve(resolved, &roots, sent, specifier)
+        self.serve(resolved, roots, sent, specifier)
     }
 
     /// A script's bare `require`: the job's named package folder first, then Node's search
@@ -267,7 +274,7 @@ impl ModuleBroker {
         specifier: &str,
     ) -> ModuleAnswer {
         let Ok(real) = std::fs::canonicalize(&path) else {
-            return ModuleAnswer::failed("MODULE_NOT_FOUND", format!("Cannot find module '{specifier}'"));
+            return ModuleAnswer::not_found(specifier, None);
         };
         if !inside_roots(&real, roots) {
             return ModuleAnswer::failed(
@@ -332,7 +339,7 @@ fn resolve_failure(specifier: &str, error: ResolveError, not_found: impl Fn() ->
             format!("Package subpath '{subpath}' is not defined by \"exports\" in {}", package_json_path.display()),
         ),
         ResolveError::NotFound(_) => not_found(),
-        other => ModuleAnswer::failed("MODULE_NOT_FOUND", format!("Cannot find module '{specifier}': {other}")),
+        other => ModuleAnswer::not_found(specifier, Some(&other.to_string())),
     }
 }
 
@@ -381,7 +388,7 @@ fn package_name(package: &str) -> &str {
 
 /// The folders whose files may be served: every `node_modules` from the script's folder
 /// upward and each named package folder's `node_modules`, as real paths.
-fn allowed_roots(scope: &ModuleScope) -> Vec<PathBuf> {
+pub fn allowed_roots(scope: &ModuleScope) -> Vec<PathBuf> {
     let upward = scope.search_from.ancestors().map(|folder| folder.join("node_modules"));
     let named = scope.packages.values().map(|folder| folder.join("node_modules"));
     upward.chain(named).filter_map(|folder| std::fs::canonicalize(folder).ok()).collect()
@@ -400,6 +407,16 @@ fn file_version(metadata: &std::fs::Metadata) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One request, with the scope's roots found as the supervisor finds them for a job.
+    fn ask(
+        broker: &ModuleBroker,
+        scope: &ModuleScope,
+        sent: &mut HashMap<PathBuf, String>,
+        request: &ModuleRequest,
+    ) -> ModuleAnswer {
+        broker.answer(scope, &allowed_roots(scope), sent, request)
+    }
 
     fn write(path: &Path, text: &str) {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -442,7 +459,7 @@ mod tests {
         let (dir, scope) = repository();
         let broker = ModuleBroker::new();
         let mut sent = HashMap::new();
-        let answer = broker.answer(&scope, &mut sent, &script_asks("pkg"));
+        let answer = ask(&broker, &scope, &mut sent, &script_asks("pkg"));
         let main = found_path(&answer).to_owned();
         assert!(main.ends_with("node_modules/pkg/lib/main.js"), "{main}");
         assert!(
@@ -450,18 +467,18 @@ mod tests {
         );
         // The package's own relative require resolves beside it.
         let util =
-            broker.answer(&scope, &mut sent, &ModuleRequest { from: Some(main.clone()), specifier: "./util".into() });
+            ask(&broker, &scope, &mut sent, &ModuleRequest { from: Some(main.clone()), specifier: "./util".into() });
         assert!(found_path(&util).ends_with("pkg/lib/util.js"));
         // The same version again: no source.
-        let again = broker.answer(&scope, &mut sent, &script_asks("pkg"));
+        let again = ask(&broker, &scope, &mut sent, &script_asks("pkg"));
         assert!(matches!(again, ModuleAnswer::Found { source: None, .. }));
         // Edited: sent again.
         write(&dir.path().join("node_modules/pkg/lib/main.js"), "module.exports = 2; // longer");
         broker.forget();
-        let edited = broker.answer(&scope, &mut sent, &script_asks("pkg"));
+        let edited = ask(&broker, &scope, &mut sent, &script_asks("pkg"));
         assert!(matches!(edited, ModuleAnswer::Found { source: Some(s), .. } if s.contains("longer")));
         // JSON files are JSON.
-        let json = broker.answer(&scope, &mut sent, &script_asks("pkg/package.json"));
+        let json = ask(&broker, &scope, &mut sent, &script_asks("pkg/package.json"));
         assert!(matches!(json, ModuleAnswer::Found { format: ModuleFormat::Json, .. }));
     }
 
@@ -471,31 +488,31 @@ mod tests {
         let broker = ModuleBroker::new();
         let mut sent = HashMap::new();
         // The script cannot require files (Auth0 scripts are single files).
-        let (code, message) = failure(&broker.answer(&scope, &mut sent, &script_asks("../../secret.js")));
+        let (code, message) = failure(&ask(&broker, &scope, &mut sent, &script_asks("../../secret.js")));
         assert_eq!(code, "MODULE_NOT_FOUND");
         assert!(message.contains("single file"), "{message}");
         // A package file cannot reach out of node_modules.
         let main = dir.path().join("node_modules/pkg/lib/main.js").canonicalize().unwrap().display().to_string();
         let escape = ModuleRequest { from: Some(main.clone()), specifier: "../../../secret.js".into() };
-        assert_eq!(failure(&broker.answer(&scope, &mut sent, &escape)).0, "ERR_ACCESS_DENIED");
+        assert_eq!(failure(&ask(&broker, &scope, &mut sent, &escape)).0, "ERR_ACCESS_DENIED");
         // Nor through a symlink inside node_modules.
         std::os::unix::fs::symlink(dir.path().join("secret.js"), dir.path().join("node_modules/pkg/lib/link.js"))
             .unwrap();
         let link = ModuleRequest { from: Some(main), specifier: "./link".into() };
-        assert_eq!(failure(&broker.answer(&scope, &mut sent, &link)).0, "ERR_ACCESS_DENIED");
+        assert_eq!(failure(&ask(&broker, &scope, &mut sent, &link)).0, "ERR_ACCESS_DENIED");
         // A lookup cannot start from a file the broker would not serve.
         let outside = ModuleRequest {
             from: Some(dir.path().join("secret.js").display().to_string()),
             specifier: "./node_modules/pkg".into(),
         };
-        assert_eq!(failure(&broker.answer(&scope, &mut sent, &outside)).0, "ERR_ACCESS_DENIED");
+        assert_eq!(failure(&ask(&broker, &scope, &mut sent, &outside)).0, "ERR_ACCESS_DENIED");
         // Nor from a path that only looks inside (`..` back out of node_modules): not even
         // whether a file exists there is told.
         let dressed = ModuleRequest {
             from: Some(dir.path().join("node_modules/../secret.js").display().to_string()),
             specifier: "./no-such-file".into(),
         };
-        assert_eq!(failure(&broker.answer(&scope, &mut sent, &dressed)).0, "ERR_ACCESS_DENIED");
+        assert_eq!(failure(&ask(&broker, &scope, &mut sent, &dressed)).0, "ERR_ACCESS_DENIED");
         assert!(sent.is_empty(), "nothing was sent: {sent:?}");
     }
 
@@ -509,12 +526,12 @@ mod tests {
         scope.missing_hint = Some("run `actionhost deps install`".into());
         let broker = ModuleBroker::new();
         let mut sent = HashMap::new();
-        let versioned = broker.answer(&scope, &mut sent, &script_asks("pkg@1.0.0"));
+        let versioned = ask(&broker, &scope, &mut sent, &script_asks("pkg@1.0.0"));
         assert!(found_path(&versioned).contains(".actionhost/packages/pkg@1.0.0/node_modules/pkg/index.js"));
         // The bare name still finds the repository's node_modules.
-        assert!(found_path(&broker.answer(&scope, &mut sent, &script_asks("pkg"))).ends_with("pkg/lib/main.js"));
+        assert!(found_path(&ask(&broker, &scope, &mut sent, &script_asks("pkg"))).ends_with("pkg/lib/main.js"));
         // A version the cache lacks is not silently replaced by another.
-        let (code, message) = failure(&broker.answer(&scope, &mut sent, &script_asks("pkg@2.0.0")));
+        let (code, message) = failure(&ask(&broker, &scope, &mut sent, &script_asks("pkg@2.0.0")));
         assert_eq!(code, "MODULE_NOT_FOUND");
         assert_eq!(
             message,
@@ -522,7 +539,7 @@ mod tests {
         );
         // A declared name maps to its folder ahead of the search.
         scope.packages.insert("pkg".into(), cache);
-        assert!(found_path(&broker.answer(&scope, &mut sent, &script_asks("pkg")))
+        assert!(found_path(&ask(&broker, &scope, &mut sent, &script_asks("pkg")))
             .ends_with("pkg@1.0.0/node_modules/pkg/index.js"));
     }
 
@@ -535,8 +552,8 @@ mod tests {
         write(&dir.path().join("node_modules/addon/build/a.node"), "\x7fELF");
         let broker = ModuleBroker::new();
         let mut sent = HashMap::new();
-        assert_eq!(failure(&broker.answer(&scope, &mut sent, &script_asks("esm"))).0, "ERR_REQUIRE_ESM");
-        assert_eq!(failure(&broker.answer(&scope, &mut sent, &script_asks("addon"))).0, "ERR_DLOPEN_FAILED");
+        assert_eq!(failure(&ask(&broker, &scope, &mut sent, &script_asks("esm"))).0, "ERR_REQUIRE_ESM");
+        assert_eq!(failure(&ask(&broker, &scope, &mut sent, &script_asks("addon"))).0, "ERR_DLOPEN_FAILED");
     }
 
     #[test]

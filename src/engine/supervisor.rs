@@ -42,7 +42,7 @@ use tokio::time::Instant;
 use super::isolate::engine_error;
 use super::job::{Job, JobResult};
 use super::limits::Termination;
-use super::modules::ModuleBroker;
+use super::modules::{allowed_roots, ModuleAnswer, ModuleBroker};
 use super::protocol::{encode_frame, read_frame_async, write_encoded_async, FromWorker, ToWorker};
 use super::worker::{process_memory_cap_bytes, WORKER_ARG};
 
@@ -349,13 +349,14 @@ impl Worker {
                         Some(next) => write_encoded_async(jobs, &next.frame).await.is_ok(),
                         None => true,
                     };
+                    // The folders this job may read, found at its first request.
+                    let roots = std::cell::OnceCell::new();
                     while let Some(request) = asked.recv().await {
                         let answer = match scope {
-                            Some(scope) => broker.answer(scope, sent, &request),
-                            None => super::modules::ModuleAnswer::Failed {
-                                code: "MODULE_NOT_FOUND".into(),
-                                message: format!("Cannot find module '{}'", request.specifier),
-                            },
+                            Some(scope) => {
+                                broker.answer(scope, roots.get_or_init(|| allowed_roots(scope)), sent, &request)
+                            }
+                            None => ModuleAnswer::not_found(&request.specifier, None),
                         };
                         let frame = encode_frame(&ToWorker::Module(answer)).map_err(|e| e.to_string())?;
                         write_encoded_async(jobs, &frame).await.map_err(|e| format!("could not answer: {e}"))?;

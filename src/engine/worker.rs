@@ -197,9 +197,8 @@ struct AskSupervisor(Rc<RefCell<Pipes>>);
 impl ModuleSource for AskSupervisor {
     fn request(&self, request: ModuleRequest) -> ModuleAnswer {
         let specifier = request.specifier.clone();
-        self.0.borrow_mut().ask(request).unwrap_or_else(|error| ModuleAnswer::Failed {
-            code: "MODULE_NOT_FOUND".into(),
-            message: format!("Cannot find module '{specifier}': the supervisor did not answer ({error})"),
+        self.0.borrow_mut().ask(request).unwrap_or_else(|error| {
+            ModuleAnswer::not_found(&specifier, Some(&format!("the supervisor did not answer ({error})")))
         })
     }
 }

@@ -42,7 +42,6 @@ fn own(name: &str) -> Arc<str> {
 pub fn extensions_as_declared() -> Vec<Extension> {
     let fs: deno_fs::FileSystemRc = Rc::new(deno_fs::RealFs);
     let mut extensions = vec![
-        deno_crypto::deno_crypto::init(None),
         // No standard input, output or error: the worker's are the supervisor's pipes.
         deno_io::deno_io::init(None),
         deno_fs::deno_fs::init(fs.clone()),
