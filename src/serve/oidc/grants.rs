@@ -57,7 +57,9 @@ pub async fn authorization_code(state: &ServeState, request: &TokenRequest) -> R
     }
     let mut response = issued.response.clone();
     if authorization.asked("offline_access") && allows_refresh(&client) {
-        let token = issue_token(&mut state.oidc.lock(), authorization, &issued.subject, None);
+        let granted: Vec<String> =
+            response["scope"].as_str().unwrap_or_default().split_whitespace().map(str::to_owned).collect();
+        let token = issue_token(&mut state.oidc.lock(), authorization, &issued.subject, &granted, None);
         response["refresh_token"] = json!(token);
     }
     Ok(response)
