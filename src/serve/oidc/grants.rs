@@ -52,6 +52,8 @@ pub async fn authorization_code(state: &ServeState, request: &TokenRequest) -> R
             OAuthError::invalid_grant("Missing code_verifier: the authorization request had a code_challenge")
         })?;
         if !challenge.verify(verifier) {
+            // Auth0's words for a verifier that does not answer the challenge, as its users
+            // quote them (https://viralsfire.com/post/auth0-failed-to-verify-code-verifier-error).
             return Err(OAuthError::invalid_grant("Failed to verify code verifier"));
         }
     }
