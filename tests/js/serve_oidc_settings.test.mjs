@@ -230,6 +230,8 @@ test("a refresh may ask for fewer scopes than were granted, never more", async (
   const all = await client.refreshTokenGrant(config, tokens.refresh_token);
   assert.deepEqual(all.scope.split(" ").sort(), granted);
   assert.equal(all.claims().name, "Jane Doe");
+  const blank = await client.refreshTokenGrant(config, tokens.refresh_token, { scope: " " });
+  assert.deepEqual(blank.scope.split(" ").sort(), granted, "a blank scope asks for none");
 });
 
 // "Organization URL placeholders": a callback with {organization_name} is evaluated only when the

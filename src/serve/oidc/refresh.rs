@@ -148,7 +148,8 @@ fn served(request: &TokenRequest, authorization: &Authorization, subject: &Subje
 pub async fn grant(state: &ServeState, request: &TokenRequest) -> Result<Value, OAuthError> {
     let client = client_of(state, request)?;
     let token = request.require("refresh_token")?;
-    let asked = request.get("scope");
+    // A blank `scope` asks for none: the original scopes.
+    let asked = request.get("scope").filter(|s| !s.trim().is_empty());
     let (grant, authorization) = take_grant(&mut state.oidc.lock(), token, &client, asked, Instant::now())?;
     let login = LoginRequest {
         tenant: Some(state.tenant.clone()),
