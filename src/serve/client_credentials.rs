@@ -118,21 +118,12 @@ pub fn is_management_api(identifier: &str) -> bool {
 /// The scopes of the token: the requested ones, each of which the grant must hold, or all the
 /// granted ones when none is requested.
 pub fn granted_scopes(grant: &ClientGrant, requested: Option<&str>) -> Result<Vec<String>, OAuthError> {
-    let Some(requested) = requested.filter(|r| !r.trim().is_empty()) else {
-        return Ok(grant.scope.clone());
-    };
-    let mut scopes: Vec<String> = Vec::new();
-    for scope in requested.split_whitespace() {
-        if !scopes.iter().any(|s| s == scope) {
-            scopes.push(scope.to_owned());
+    match super::scope::subset(requested, &grant.scope) {
+        Ok(scopes) => Ok(scopes.unwrap_or_else(|| grant.scope.clone())),
+        Err(missing) => {
+            Err(OAuthError::access_denied(format!("Client has not been granted scopes: {}", missing.join(", "))))
         }
     }
-    let missing: Vec<&str> =
-        scopes.iter().map(String::as_str).filter(|s| !grant.scope.iter().any(|g| g == s)).collect();
-    if !missing.is_empty() {
-        return Err(OAuthError::access_denied(format!("Client has not been granted scopes: {}", missing.join(", "))));
-    }
-    Ok(scopes)
 }
 
 /// Auth0's claims of a client-credentials access token, then the custom claims.

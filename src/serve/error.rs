@@ -100,6 +100,11 @@ impl OAuthError {
         OAuthError::new(StatusCode::FORBIDDEN, "invalid_grant", description)
     }
 
+    /// A `scope` outside what may be asked (RFC 6749 §5.2: 400).
+    pub fn invalid_scope(description: impl Into<String>) -> OAuthError {
+        OAuthError::new(StatusCode::BAD_REQUEST, "invalid_scope", description)
+    }
+
     pub fn unsupported_grant_type(grant_type: &str) -> OAuthError {
         OAuthError::new(
             StatusCode::FORBIDDEN,

@@ -9,6 +9,7 @@ mod dashboard;
 pub mod error;
 mod management;
 mod oidc;
+mod scope;
 pub mod state;
 pub mod tls;
 mod token;

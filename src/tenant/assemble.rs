@@ -20,6 +20,7 @@ pub(crate) struct Parts {
     pub actions: Vec<(Action, Site)>,
     pub triggers: Bindings,
     pub grants: Vec<super::grants::RawGrant>,
+    pub organizations: Vec<(super::Organization, Site)>,
 }
 
 pub(crate) fn assemble(parts: Parts, root: PathBuf, format: TenantFormat) -> Result<Tenant, TenantError> {
@@ -29,6 +30,7 @@ pub(crate) fn assemble(parts: Parts, root: PathBuf, format: TenantFormat) -> Res
     unique("rule name", parts.rules.iter().map(|(r, s, _)| (r.name.as_str(), s)))?;
     unique("rules config key", parts.configs.iter().map(|((k, _), s)| (k.as_str(), s)))?;
     unique("action name", parts.actions.iter().map(|(a, s)| (a.name.as_str(), s)))?;
+    unique("organization name", parts.organizations.iter().map(|(o, s)| (o.name.as_str(), s)))?;
 
     let mut orders: HashMap<i64, (&Rule, &Site)> = HashMap::new();
     for (rule, _, site) in &parts.rules {
@@ -78,6 +80,7 @@ pub(crate) fn assemble(parts: Parts, root: PathBuf, format: TenantFormat) -> Res
         actions: parts.actions.into_iter().map(|(a, _)| a).collect(),
         triggers,
         client_grants,
+        organizations: parts.organizations.into_iter().map(|(o, _)| o).collect(),
     })
 }
 

@@ -1,6 +1,6 @@
 //! The Deploy CLI directory format: `clients/*.json`, `rules/*.json` (+ scripts),
 //! `rules-configs/*.json`, `actions/*.json` (+ code), `triggers/triggers.json`,
-//! `grants/*.json`.
+//! `grants/*.json`, `organizations/*.json`.
 //!
 //! Every folder is optional. Files are read in name order; hidden files (a leading `.`, such as
 //! the temporary files of atomic writes) and files of other types are ignored. A `rules/*.js`
@@ -43,6 +43,10 @@ pub(crate) fn load(root: &Path, keywords: &Keywords) -> Result<Parts, TenantErro
     for file in json_files(&root.join("grants"))? {
         let (text, value) = read_json(&file, keywords)?;
         parts.grants.push(super::grants::parse(&value, origin(&file, &text))?);
+    }
+    for file in json_files(&root.join("organizations"))? {
+        let (text, value) = read_json(&file, keywords)?;
+        parts.organizations.push(parse::organization(&value, origin(&file, &text))?);
     }
     let triggers = root.join("triggers").join("triggers.json");
     if triggers.is_file() {

@@ -1,6 +1,6 @@
 //! Tenant configuration as the Auth0 Deploy CLI exports it (directory or YAML format): its
 //! applications and their metadata, Rules with their configuration, Actions and trigger
-//! bindings, plus writing application metadata back.
+//! bindings, client grants, organizations, plus writing application metadata back.
 
 mod apply;
 mod assemble;
@@ -22,7 +22,7 @@ pub use cache::TenantCache;
 pub use error::TenantError;
 pub use grants::ClientGrant;
 pub use keywords::Keywords;
-pub use model::{Action, Client, Rule, RuleStage, Tenant, TenantFormat};
+pub use model::{Action, Client, Organization, Rule, RuleStage, Tenant, TenantFormat};
 pub use store::{update_client_metadata, MetadataChange};
 
 #[cfg(test)]

@@ -35,6 +35,31 @@ pub struct Tenant {
     pub triggers: BTreeMap<String, Vec<String>>,
     /// Client grants (`grants/`, `clientGrants:`): which application may get tokens for which API.
     pub client_grants: Vec<super::ClientGrant>,
+    /// Organizations (`organizations/`, `organizations:`), in file order.
+    pub organizations: Vec<Organization>,
+}
+
+/// An organization: one of the business customers a tenant's applications serve. The Deploy
+/// CLI writes one `organizations/<name>.json` per organization (`name` required; `id`, the
+/// `org_…` identifier, only in files that kept it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Organization {
+    pub name: String,
+    pub id: Option<String>,
+    /// The file it came from.
+    pub file: PathBuf,
+}
+
+impl Organization {
+    /// The organization of `organizations` an `/authorize` request's `organization` parameter
+    /// names: by its `id`, or by its `name` (as Auth0 accepts with organization names allowed in
+    /// the Authentication API).
+    pub fn find<'a>(organizations: &'a [Organization], id_or_name: &str) -> Option<&'a Organization> {
+        organizations
+            .iter()
+            .find(|o| o.id.as_deref() == Some(id_or_name))
+            .or_else(|| organizations.iter().find(|o| o.name == id_or_name))
+    }
 }
 
 /// An application.
@@ -311,6 +336,38 @@ mod tests {
         assert_eq!(dir.client_grants.len(), 2);
         assert!(dir.client("Legacy Mobile App").unwrap().client_metadata.is_none());
         assert_eq!(comparable(dir), comparable(yaml));
+    }
+
+    /// The Deploy CLI's `organizations/<name>.json` (directory) and `organizations:` (YAML), each
+    /// with a required `name`; an `/authorize` request names one by id or by name.
+    #[test]
+    fn organizations_in_both_formats() {
+        let tree = Tree::new();
+        sample_directory(&tree);
+        tree.write("dir/organizations/acme.json", r#"{"name": "acme", "display_name": "Acme", "id": "org_1"}"#);
+        tree.write("dir/organizations/globex.json", r#"{"name": "globex"}"#);
+        let dir = tree.load("dir").unwrap();
+        let names: Vec<&str> = dir.organizations.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["acme", "globex"]);
+        assert_eq!(dir.organizations[0].file, tree.join("dir/organizations/acme.json"));
+        let find = |key: &str| Organization::find(&dir.organizations, key).map(|o| o.name.as_str());
+        assert_eq!(find("org_1"), Some("acme"));
+        assert_eq!(find("globex"), Some("globex"));
+        assert_eq!((find("org_2"), find("Acme")), (None, None));
+
+        tree.write("dir/organizations/other.json", "{\n  \"name\": \"acme\"\n}");
+        let err = tree.load_err("dir");
+        assert_eq!((err.file.clone(), err.line), (tree.join("dir/organizations/other.json"), Some(2)));
+        assert!(err.message.starts_with("duplicate organization name \"acme\""), "{err}");
+        tree.write("dir/organizations/other.json", r#"{"display_name": "Other"}"#);
+        assert_eq!(tree.load_err("dir").message, "organization is missing required field \"name\"");
+
+        tree.write("y/tenant.yaml", "organizations:\n  - name: acme\n  - name: 7\n");
+        let err = tree.load_err("y");
+        assert_eq!(err.line, Some(3));
+        assert_eq!(err.message, "organization field \"name\" must be a string, found a number (7)");
+        tree.write("y/tenant.yaml", "organizations:\n  - name: acme\n    id: org_1\n");
+        assert_eq!(tree.load("y").unwrap().organizations[0].id.as_deref(), Some("org_1"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 
 use super::client_metadata;
 use super::origin::{Origin, Site};
-use super::{Action, Client, Keywords, Rule, RuleStage, TenantError};
+use super::{Action, Client, Keywords, Organization, Rule, RuleStage, TenantError};
 use crate::files;
 use crate::trigger::Trigger;
 
@@ -98,6 +98,17 @@ pub(crate) fn client(value: &Value, origin: Origin) -> Result<(Client, Site), Te
         .transpose()?;
     let client = Client { name, client_id, client_metadata, file: origin.file.to_path_buf(), raw: value.clone() };
     Ok((client, origin.site(Some("name"))))
+}
+
+/// An `organizations/*.json` object or an `organizations:` entry: its `name` and optional `id`.
+pub(crate) fn organization(value: &Value, origin: Origin) -> Result<(Organization, Site), TenantError> {
+    let f = Fields::new(value, origin, "organization")?;
+    let name = f.string("name")?;
+    if name.is_empty() {
+        return Err(f.err("name", "organization field \"name\" must not be empty"));
+    }
+    let organization = Organization { name, id: f.opt_string("id")?, file: origin.file.to_path_buf() };
+    Ok((organization, origin.site(Some("name"))))
 }
 
 /// A rule and the sites of its `name` and `order`; `script` resolves against `base` and must

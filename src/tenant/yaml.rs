@@ -1,6 +1,6 @@
 //! The Deploy CLI YAML format: one `tenant.yaml` with `clients`, `rules`,
-//! `rulesConfigs`, `actions`, `triggers` and `clientGrants` sections (each optional; other
-//! sections ignored).
+//! `rulesConfigs`, `actions`, `triggers`, `clientGrants` and `organizations` sections (each
+//! optional; other sections ignored).
 //! Rule `script` and action `code` paths are relative to the YAML file's folder, which is the
 //! tenant folder: they must stay inside it (`..` and symbolic links resolved).
 
@@ -41,6 +41,9 @@ pub(crate) fn load(file: &Path, keywords: &Keywords) -> Result<Parts, TenantErro
     }
     for (value, at) in section("clientGrants")? {
         parts.grants.push(super::grants::parse(value, at)?);
+    }
+    for (value, at) in section("organizations")? {
+        parts.organizations.push(parse::organization(value, at)?);
     }
     if let Some(triggers) = doc.get("triggers").filter(|v| !v.is_null()) {
         parts.triggers = parse::triggers(triggers, top.at_key("triggers"))?;

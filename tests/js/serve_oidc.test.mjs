@@ -190,12 +190,17 @@ test("a code is redeemed once", async () => {
   });
 });
 
+// In Auth0's words, as its users quote the answer
+// (https://viralsfire.com/post/auth0-failed-to-verify-code-verifier-error); 403, as Auth0 answers
+// invalid_grant (https://community.auth0.com/t/authorisation-code-flow-error-403/73029).
 test("a wrong PKCE verifier is refused", async () => {
   const config = await configure(PORTAL);
   const { checks, location } = await authorize(config, PORTAL, JANE);
   const wrong = { ...checks, pkceCodeVerifier: client.randomPKCECodeVerifier() };
   await assert.rejects(client.authorizationCodeGrant(config, location, wrong), (error) => {
+    assert.equal(error.status, 403);
     assert.equal(error.error, "invalid_grant");
+    assert.equal(error.error_description, "Failed to verify code verifier");
     return true;
   });
 });

@@ -1,10 +1,13 @@
 // The login server of `actionhost serve` under the application settings Auth0 reads, driven by
 // the openid-client library (v6): what the Rules and Actions see of the application's real
-// authorization request, callback and logout URLs with subdomain wildcards, PKCE required of
-// public applications only, and refresh token rotation with reuse detection. Each behaviour is
-// Auth0's, as documented at the URL beside its test.
+// authorization request, callback and logout URLs with subdomain wildcards and organization
+// placeholders, PKCE required of public applications only, refresh token rotation with reuse
+// detection, and refreshes asking for fewer scopes. Each behaviour is Auth0's, as documented at
+// the URL beside its test.
 
 import assert from "node:assert/strict";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, before, test } from "node:test";
 
 import * as client from "openid-client";
@@ -15,6 +18,8 @@ const PORTAL = { id: "Gd2Customer0Portal0Client0Id002", callback: "https://eu.po
 const TOOLS = { id: "Wx1Internal0Tools0Client0Id0001", callback: "https://tools.example.com/callback", secret: "tools-secret" };
 const JANE = "jane.doe@example.com"; // verified, enterprise plan, terms accepted
 const REPORTS = "https://api.example.com/reports";
+// Internal Tools in the context of the organization "acme" (organizations/acme.json).
+const ACME_TOOLS = { ...TOOLS, callback: "https://acme.tools.example.com/callback" };
 
 let server;
 
@@ -39,8 +44,13 @@ before(async () => {
     response_type: event.transaction.response_type,
     state: event.transaction.state,
     query: event.request.query,
+    body: event.request.body,
     resource_server: event.resource_server ? event.resource_server.identifier : null,
   });
+  // The reports API's scope, whatever the application asked.
+  if (event.resource_server && event.resource_server.identifier === "${REPORTS}") {
+    api.accessToken.addScope("read:reports");
+  }
 };`,
   );
   editClient(server.tenant, "Customer Portal", (portal) => {
@@ -50,7 +60,12 @@ before(async () => {
   editClient(server.tenant, "Internal Tools", (tools) => {
     tools.client_secret = TOOLS.secret; // confidential
     tools.refresh_token = { rotation_type: "rotating", leeway: 0 };
+    tools.callbacks.push("https://{organization_name}.tools.example.com/callback");
+    tools.organization_usage = "allow";
   });
+  // An organization as the Deploy CLI exports it (organizations/<name>.json).
+  mkdirSync(join(server.tenant, "organizations"));
+  writeFileSync(join(server.tenant, "organizations", "acme.json"), JSON.stringify({ name: "acme", display_name: "Acme", id: "org_acme0000000001" }));
 });
 
 after(() => server?.stop());
@@ -174,5 +189,79 @@ test("non-rotating refresh tokens serve again and are not replaced", async () =>
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token);
     assert.equal(refreshed.refresh_token, undefined);
     assert.equal(refreshed.claims().sub, tokens.claims().sub);
+  }
+});
+
+/** The claims of a JWT, unverified (the library verified the ID token; this reads the access token). */
+const claimsOf = (jwt) => JSON.parse(Buffer.from(jwt.split(".")[1], "base64url").toString());
+
+// The refresh token grant's scope: "If omitted, the original scopes will be used; otherwise, you
+// can request a reduced set of scopes"
+// (https://auth0.com/docs/api/authentication/refresh-token/refresh-token). Asking for a scope the
+// refresh token was not granted is refused; Auth0 documents no error for it, so it is RFC 6749's
+// invalid_scope (§5.2, "exceeds the scope granted by the resource owner"), status 400.
+test("a refresh may ask for fewer scopes than were granted, never more", async () => {
+  const { config, tokens } = await login(PORTAL, { scope: "openid profile email offline_access", audience: REPORTS });
+  const granted = ["email", "offline_access", "openid", "profile", "read:reports"];
+  assert.deepEqual(tokens.scope.split(" ").sort(), granted, "the Action added the reports API's scope");
+
+  const fewer = await client.refreshTokenGrant(config, tokens.refresh_token, { scope: "openid email" });
+  assert.equal(fewer.scope, "openid email", "only the scopes asked, though the Action adds read:reports again");
+  assert.equal(claimsOf(fewer.access_token).scope, "openid email");
+  const claims = fewer.claims();
+  assert.equal(claims.email, JANE);
+  assert.equal(claims.name, undefined, "no profile claims: profile was not asked");
+  const saw = claims["https://example.com/action_saw"];
+  assert.deepEqual(saw.requested_scopes, ["openid", "email"], "the Actions see the scopes asked");
+  assert.equal(saw.body.scope, "openid email");
+  assert.equal(saw.body.refresh_token, undefined);
+
+  const api = await client.refreshTokenGrant(config, tokens.refresh_token, { scope: "read:reports" });
+  assert.equal(api.scope, "read:reports");
+  assert.equal(api.id_token, undefined, "no ID token without openid");
+
+  await assert.rejects(client.refreshTokenGrant(config, tokens.refresh_token, { scope: "openid write:reports" }), (error) => {
+    assert.equal(error.status, 400);
+    assert.equal(error.error, "invalid_scope");
+    assert.match(error.error_description, /write:reports/);
+    return true;
+  });
+  // The refresh token keeps the scopes it was granted with.
+  const all = await client.refreshTokenGrant(config, tokens.refresh_token);
+  assert.deepEqual(all.scope.split(" ").sort(), granted);
+  assert.equal(all.claims().name, "Jane Doe");
+  const blank = await client.refreshTokenGrant(config, tokens.refresh_token, { scope: " " });
+  assert.deepEqual(blank.scope.split(" ").sort(), granted, "a blank scope asks for none");
+});
+
+// "Organization URL placeholders": a callback with {organization_name} is evaluated only when the
+// application's organization_usage is allow or require and the transaction is in the context of
+// an organization (/authorize?organization=…), the organization's name in the placeholder's place
+// (https://auth0.com/docs/get-started/applications/wildcards-for-subdomains). The organization is
+// named by its id, or by its name as Auth0 accepts with organization names allowed
+// (https://auth0.com/docs/manage-users/organizations/configure-organizations/use-org-name-authentication-api).
+test("an {organization_name} callback allows the organization's own URL, in its context only", async () => {
+  for (const organization of ["org_acme0000000001", "acme"]) {
+    const { location, tokens } = await login(ACME_TOOLS, { organization });
+    assert.equal(`${location.origin}${location.pathname}`, ACME_TOOLS.callback, organization);
+    assert.equal(tokens.claims().aud, TOOLS.id);
+  }
+  const mismatch = async (redirect_uri, organization) => {
+    const url = new URL(`${server.url}/authorize`);
+    url.search = new URLSearchParams({ client_id: TOOLS.id, response_type: "code", redirect_uri, ...(organization && { organization }) });
+    const response = await fetch(url, { redirect: "manual" });
+    assert.equal(response.status, 400, `${redirect_uri} ${organization}`);
+    assert.match(await response.text(), /Callback URL mismatch/);
+  };
+  await mismatch(ACME_TOOLS.callback, undefined);
+  await mismatch(ACME_TOOLS.callback, "org_globex000000001");
+  await mismatch("https://globex.tools.example.com/callback", "org_acme0000000001");
+  await mismatch("https://{organization_name}.tools.example.com/callback", "org_acme0000000001");
+  // The application must take organizations.
+  editClient(server.tenant, "Internal Tools", (tools) => delete tools.organization_usage);
+  try {
+    await mismatch(ACME_TOOLS.callback, "org_acme0000000001");
+  } finally {
+    editClient(server.tenant, "Internal Tools", (tools) => (tools.organization_usage = "allow"));
   }
 });

@@ -8,12 +8,25 @@
 //! (port, path, query) must be the same. A pattern breaking a rule is compared exactly, so it
 //! only allows itself. `globset`'s `*` of [`crate::url_pattern`] spans dots and slashes, so it
 //! cannot say this; the URLs are read by the `url` crate.
+//!
+//! A URL with the `{organization_name}` placeholder (`https://{organization_name}.example.com/cb`)
+//! is evaluated only in the context of an organization, as Auth0's "How URL evaluation works"
+//! says (same page): then it allows the URL with the organization's name in the placeholder's
+//! place, exactly; without one it allows nothing (not even itself, as written).
 
 use url::Url;
 
-/// Whether `candidate` is allowed by the list `allowed`.
-pub fn is_allowed<'a>(allowed: impl IntoIterator<Item = &'a str>, candidate: &str) -> bool {
-    allowed.into_iter().any(|pattern| pattern == candidate || wildcard_matches(pattern, candidate))
+/// Auth0's organization placeholder.
+pub const ORGANIZATION_NAME: &str = "{organization_name}";
+
+/// Whether `candidate` is allowed by the list `allowed`, in the context of the organization
+/// named `organization` when there is one.
+pub fn is_allowed<'a>(allowed: impl IntoIterator<Item = &'a str>, candidate: &str, organization: Option<&str>) -> bool {
+    allowed.into_iter().any(|pattern| match (pattern.contains(ORGANIZATION_NAME), organization) {
+        (true, Some(name)) => pattern.replace(ORGANIZATION_NAME, name) == candidate,
+        (true, None) => false,
+        (false, _) => pattern == candidate || wildcard_matches(pattern, candidate),
+    })
 }
 
 /// Whether `pattern` is a valid subdomain wildcard that allows `candidate`.
@@ -59,7 +72,7 @@ mod tests {
     use super::is_allowed;
 
     fn allows(pattern: &str, candidate: &str) -> bool {
-        is_allowed([pattern], candidate)
+        is_allowed([pattern], candidate, None)
     }
 
     /// The examples of Auth0's "Subdomain URL placeholders" page.
@@ -103,7 +116,33 @@ mod tests {
         assert!(allows("https://app.example.com/cb", "https://app.example.com/cb"));
         assert!(!allows("https://app.example.com/cb", "https://APP.example.com/cb"));
         assert!(!allows("https://app.example.com/cb", "https://app.example.com/cb/"));
-        assert!(is_allowed(["https://a/cb", "https://*.example.com/cb"], "https://x.example.com/cb"));
-        assert!(!is_allowed([], "https://a/cb"));
+        assert!(is_allowed(["https://a/cb", "https://*.example.com/cb"], "https://x.example.com/cb", None));
+        assert!(!is_allowed([], "https://a/cb", None));
+    }
+
+    /// "Organization URL placeholders": evaluated only in the context of an organization, with
+    /// its name in the placeholder's place
+    /// (https://auth0.com/docs/get-started/applications/wildcards-for-subdomains).
+    #[test]
+    fn the_organization_placeholder_stands_for_the_organizations_name() {
+        let pattern = "https://{organization_name}.example.com/callback";
+        let acme = |candidate: &str| is_allowed([pattern], candidate, Some("acme"));
+        assert!(acme("https://acme.example.com/callback"));
+        assert!(!acme("https://globex.example.com/callback"), "another organization's");
+        assert!(!acme("https://acme.example.com/callback/"), "the rest compares exactly");
+        assert!(!acme("https://x.acme.example.com/callback"));
+        assert!(!acme(pattern), "not as written");
+        assert!(is_allowed(
+            ["https://app.example.com/{organization_name}/cb"],
+            "https://app.example.com/acme/cb",
+            Some("acme")
+        ));
+        // Without an organization, the placeholder is not evaluated: it allows nothing.
+        assert!(!is_allowed([pattern], "https://acme.example.com/callback", None));
+        assert!(!is_allowed([pattern], pattern, None));
+        // The other URLs are evaluated as well.
+        let both = ["https://*.example.com/callback", pattern];
+        assert!(is_allowed(both, "https://company-a.example.com/callback", None), "the wildcard's doing");
+        assert!(is_allowed(["https://app/cb"], "https://app/cb", Some("acme")));
     }
 }

@@ -8,11 +8,11 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::allowed_url::is_allowed;
+use super::allowed_url::{is_allowed, ORGANIZATION_NAME};
 use super::pkce::Challenge;
 pub use crate::pipeline::state::with_query;
 use crate::serve::token::is_public;
-use crate::tenant::Client;
+use crate::tenant::{Client, Organization};
 
 /// What `/authorize` was asked, kept until the code it ends with is redeemed.
 #[derive(Debug, Clone)]
@@ -53,30 +53,57 @@ pub fn callbacks(client: &Client) -> Vec<&str> {
     client.raw["callbacks"].as_array().into_iter().flatten().filter_map(Value::as_str).collect()
 }
 
+/// The name of the organization an authorization request is in the context of, for the
+/// `{organization_name}` placeholder: its `organization` parameter names one of the tenant's
+/// organizations (by id or name) and the application takes organizations (`organization_usage`
+/// `allow` or `require`) — the two conditions of Auth0's "How URL evaluation works"
+/// (<https://auth0.com/docs/get-started/applications/wildcards-for-subdomains>).
+pub fn organization_context<'a>(
+    client: &Client,
+    organizations: &'a [Organization],
+    parameter: Option<&str>,
+) -> Option<&'a str> {
+    let usage = client.raw["organization_usage"].as_str();
+    if !matches!(usage, Some("allow" | "require")) {
+        return None;
+    }
+    Organization::find(organizations, parameter?).map(|o| o.name.as_str())
+}
+
 /// The `redirect_uri` to use: the given one when it is one of the callbacks, exactly (as Auth0
-/// compares them, a trailing slash and the query included) or through a subdomain wildcard
-/// (`allowed_url`), or the server's own tester callback
-/// (`tester`), which every application accepts; without one, the first callback that is not a
-/// wildcard.
-pub fn check_redirect_uri(client: &Client, given: Option<&str>, tester: &str) -> Result<String, String> {
+/// compares them, a trailing slash and the query included), through a subdomain wildcard or,
+/// in the context of an `organization`, its name in place of `{organization_name}`
+/// (`allowed_url`), or the server's own tester callback (`tester`), which every application
+/// accepts; without one, the first callback that has neither.
+pub fn check_redirect_uri(
+    client: &Client,
+    given: Option<&str>,
+    tester: &str,
+    organization: Option<&str>,
+) -> Result<String, String> {
     let allowed = callbacks(client);
     match given {
-        Some(uri) if is_allowed(allowed.iter().copied(), uri) || uri == tester => Ok(uri.to_owned()),
+        Some(uri) if is_allowed(allowed.iter().copied(), uri, organization) || uri == tester => Ok(uri.to_owned()),
         Some(uri) => Err(format!(
             "The provided redirect_uri is not in the list of allowed callback URLs. redirect_uri {uri:?} is not among the Allowed Callback URLs of the application {:?} (callbacks: {}).",
             client.name,
             if allowed.is_empty() { "none".to_owned() } else { allowed.join(", ") }
         )),
-        None => allowed.iter().find(|s| !s.contains('*')).map(|s| (*s).to_owned()).ok_or_else(|| {
+        None => allowed.iter().find(|s| !s.contains('*') && !s.contains(ORGANIZATION_NAME)).map(|s| (*s).to_owned()).ok_or_else(|| {
             format!("The application {:?} has no Allowed Callback URLs (callbacks): give one in its file.", client.name)
         }),
     }
 }
 
 impl Authorization {
-    /// Reads the query of `/authorize` against the tenant's applications.
+    /// Reads the query of `/authorize` against the tenant's applications and organizations.
     /// `tester` is the server's tester callback (see `check_redirect_uri`).
-    pub fn parse(clients: &[Client], query: &HashMap<String, String>, tester: &str) -> Result<Authorization, Refusal> {
+    pub fn parse(
+        clients: &[Client],
+        organizations: &[Organization],
+        query: &HashMap<String, String>,
+        tester: &str,
+    ) -> Result<Authorization, Refusal> {
         let get = |name: &str| query.get(name).map(String::as_str).filter(|v| !v.is_empty());
         let page = |title: &str, message: String| Refusal::Page { title: title.to_owned(), message };
         let client_id =
@@ -87,7 +114,8 @@ impl Authorization {
                 format!("Unknown client: {client_id} (no application of the tenant has this client_id)"),
             )
         })?;
-        let redirect_uri = check_redirect_uri(client, get("redirect_uri"), tester)
+        let organization = organization_context(client, organizations, get("organization"));
+        let redirect_uri = check_redirect_uri(client, get("redirect_uri"), tester, organization)
             .map_err(|message| page("Callback URL mismatch", message))?;
         let state = get("state").map(str::to_owned);
         let refuse = |error: &'static str, description: String| Refusal::Redirect {
@@ -166,8 +194,8 @@ mod tests {
     #[test]
     fn the_tester_callback_is_accepted_for_any_application() {
         let client = client(json!(["https://app/cb"]));
-        assert_eq!(check_redirect_uri(&client, Some(TESTER), TESTER).unwrap(), TESTER);
-        assert!(check_redirect_uri(&client, Some("http://127.0.0.1:4000/tester/callback2"), TESTER).is_err());
+        assert_eq!(check_redirect_uri(&client, Some(TESTER), TESTER, None).unwrap(), TESTER);
+        assert!(check_redirect_uri(&client, Some("http://127.0.0.1:4000/tester/callback2"), TESTER, None).is_err());
     }
 
     fn client(callbacks: Value) -> Client {
@@ -184,19 +212,19 @@ mod tests {
     fn a_redirect_uri_must_be_one_of_the_callbacks_exactly() {
         let client = client(json!(["https://app/cb", "http://localhost:3000/cb"]));
         assert_eq!(
-            check_redirect_uri(&client, Some("http://localhost:3000/cb"), TESTER).unwrap(),
+            check_redirect_uri(&client, Some("http://localhost:3000/cb"), TESTER, None).unwrap(),
             "http://localhost:3000/cb"
         );
         for bad in ["https://app/cb/", "https://app/cb?x=1", "https://app/c", "https://evil/cb", "HTTPS://APP/CB"] {
-            let error = check_redirect_uri(&client, Some(bad), TESTER).unwrap_err();
+            let error = check_redirect_uri(&client, Some(bad), TESTER, None).unwrap_err();
             assert!(error.contains(bad) && error.contains("https://app/cb"), "{bad}: {error}");
         }
         assert_eq!(
-            check_redirect_uri(&client, None, TESTER).unwrap(),
+            check_redirect_uri(&client, None, TESTER, None).unwrap(),
             "https://app/cb",
             "the first callback by default"
         );
-        assert!(check_redirect_uri(&self::client(json!([])), None, TESTER)
+        assert!(check_redirect_uri(&self::client(json!([])), None, TESTER, None)
             .unwrap_err()
             .contains("no Allowed Callback URLs"));
     }
@@ -207,10 +235,61 @@ mod tests {
     fn a_wildcard_callback_allows_its_subdomains() {
         let client = client(json!(["https://*.portal.example.com/callback"]));
         let uri = "https://tenant-a.portal.example.com/callback";
-        assert_eq!(check_redirect_uri(&client, Some(uri), TESTER).unwrap(), uri);
+        assert_eq!(check_redirect_uri(&client, Some(uri), TESTER, None).unwrap(), uri);
         for bad in ["https://a.b.portal.example.com/callback", "https://portal.example.com/callback"] {
-            assert!(check_redirect_uri(&client, Some(bad), TESTER).is_err(), "{bad}");
+            assert!(check_redirect_uri(&client, Some(bad), TESTER, None).is_err(), "{bad}");
         }
+    }
+
+    /// `{organization_name}` is evaluated only when the application has `organization_usage`
+    /// `allow` or `require` and the request names an organization
+    /// (https://auth0.com/docs/get-started/applications/wildcards-for-subdomains).
+    #[test]
+    fn an_organization_callback_needs_the_organization_and_the_applications_usage() {
+        let organizations = [
+            Organization { name: "acme".into(), id: Some("org_1".into()), file: Default::default() },
+            Organization { name: "globex".into(), id: None, file: Default::default() },
+        ];
+        let mut client = client(json!(["https://{organization_name}.example.com/callback", "https://app/cb"]));
+        let context = |client: &Client, parameter| organization_context(client, &organizations, parameter);
+        assert_eq!(context(&client, Some("org_1")), None, "organization_usage unset: deny");
+        for usage in ["allow", "require"] {
+            client.raw["organization_usage"] = json!(usage);
+            assert_eq!(context(&client, Some("org_1")), Some("acme"), "by id");
+            assert_eq!(context(&client, Some("globex")), Some("globex"), "by name");
+            assert_eq!(context(&client, Some("org_9")), None, "not an organization of the tenant");
+            assert_eq!(context(&client, None), None);
+        }
+        client.raw["organization_usage"] = json!("deny");
+        assert_eq!(context(&client, Some("org_1")), None);
+
+        let uri = "https://acme.example.com/callback";
+        assert_eq!(check_redirect_uri(&client, Some(uri), TESTER, Some("acme")).unwrap(), uri);
+        assert!(check_redirect_uri(&client, Some(uri), TESTER, Some("globex")).is_err());
+        assert!(check_redirect_uri(&client, Some(uri), TESTER, None).is_err());
+        assert_eq!(
+            check_redirect_uri(&client, None, TESTER, Some("acme")).unwrap(),
+            "https://app/cb",
+            "never the default"
+        );
+
+        client.raw["organization_usage"] = json!("allow");
+        let query: HashMap<String, String> = [
+            ("client_id", "portal-id"),
+            ("response_type", "code"),
+            ("code_challenge", CHALLENGE),
+            ("redirect_uri", uri),
+        ]
+        .map(|(k, v)| (k.into(), v.into()))
+        .into();
+        let refusal = Authorization::parse(std::slice::from_ref(&client), &organizations, &query, TESTER).unwrap_err();
+        assert!(matches!(refusal, Refusal::Page { ref title, .. } if title == "Callback URL mismatch"), "{refusal:?}");
+        let mut with_organization = query.clone();
+        with_organization.insert("organization".into(), "org_1".into());
+        let ok =
+            Authorization::parse(std::slice::from_ref(&client), &organizations, &with_organization, TESTER).unwrap();
+        assert_eq!(ok.redirect_uri, uri);
+        assert_eq!(ok.query["organization"], "org_1", "Rules and Actions see the parameter");
     }
 
     #[test]
@@ -221,15 +300,17 @@ mod tests {
         };
         let refusal = Authorization::parse(
             &tenant,
+            &[],
             &query(&[("client_id", "portal-id"), ("redirect_uri", "https://evil/cb")]),
             TESTER,
         )
         .unwrap_err();
         assert!(matches!(refusal, Refusal::Page { .. }), "a bad redirect_uri is never redirected to");
-        let refusal = Authorization::parse(&tenant, &query(&[("client_id", "nobody")]), TESTER).unwrap_err();
+        let refusal = Authorization::parse(&tenant, &[], &query(&[("client_id", "nobody")]), TESTER).unwrap_err();
         assert!(matches!(refusal, Refusal::Page { ref message, .. } if message.contains("nobody")));
         let refusal = Authorization::parse(
             &tenant,
+            &[],
             &query(&[("client_id", "portal-id"), ("response_type", "token"), ("state", "s 1")]),
             TESTER,
         )
@@ -241,6 +322,7 @@ mod tests {
         );
         let ok = Authorization::parse(
             &tenant,
+            &[],
             &query(&[
                 ("client_id", "portal-id"),
                 ("response_type", "code"),
@@ -270,17 +352,17 @@ mod tests {
             q
         };
         let public = client(json!(["https://app/cb"]));
-        let refusal = Authorization::parse(std::slice::from_ref(&public), &query(None), TESTER).unwrap_err();
+        let refusal = Authorization::parse(std::slice::from_ref(&public), &[], &query(None), TESTER).unwrap_err();
         let Refusal::Redirect { error, description, .. } = refusal else { panic!("{refusal:?}") };
         assert_eq!(error, "invalid_request");
         assert!(description.contains("code_challenge"), "{description}");
-        assert!(Authorization::parse(&[public], &query(Some(CHALLENGE)), TESTER).is_ok());
+        assert!(Authorization::parse(&[public], &[], &query(Some(CHALLENGE)), TESTER).is_ok());
         let mut declared = client(json!(["https://app/cb"]));
         declared.raw["client_secret"] = json!("s");
         declared.raw["token_endpoint_auth_method"] = json!("none");
-        assert!(Authorization::parse(&[declared.clone()], &query(None), TESTER).is_err(), "none: public");
+        assert!(Authorization::parse(&[declared.clone()], &[], &query(None), TESTER).is_err(), "none: public");
         declared.raw["token_endpoint_auth_method"] = json!("client_secret_post");
-        assert!(Authorization::parse(&[declared], &query(None), TESTER).is_ok(), "confidential");
+        assert!(Authorization::parse(&[declared], &[], &query(None), TESTER).is_ok(), "confidential");
     }
 
     #[test]

@@ -57,6 +57,7 @@ pub async fn authorize(
     };
     let authorization = match Authorization::parse(
         &tenant.clients,
+        &tenant.organizations,
         &query,
         &format!("{}{}", state.base_url, super::tester::CALLBACK_PATH),
     ) {

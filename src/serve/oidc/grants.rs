@@ -52,12 +52,16 @@ pub async fn authorization_code(state: &ServeState, request: &TokenRequest) -> R
             OAuthError::invalid_grant("Missing code_verifier: the authorization request had a code_challenge")
         })?;
         if !challenge.verify(verifier) {
+            // Auth0's words for a verifier that does not answer the challenge, as its users
+            // quote them (https://viralsfire.com/post/auth0-failed-to-verify-code-verifier-error).
             return Err(OAuthError::invalid_grant("Failed to verify code verifier"));
         }
     }
     let mut response = issued.response.clone();
     if authorization.asked("offline_access") && allows_refresh(&client) {
-        let token = issue_token(&mut state.oidc.lock(), authorization, &issued.subject, None);
+        let granted: Vec<String> =
+            response["scope"].as_str().unwrap_or_default().split_whitespace().map(str::to_owned).collect();
+        let token = issue_token(&mut state.oidc.lock(), authorization, &issued.subject, &granted, None);
         response["refresh_token"] = json!(token);
     }
     Ok(response)

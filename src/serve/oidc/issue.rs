@@ -34,16 +34,17 @@ pub fn granted_scopes(authorization: &Authorization, simulation: &Simulation) ->
     scopes
 }
 
-/// The token response of a completed login (`refresh_token` is added by the grant).
+/// The token response of a completed login, granting `scopes` (`refresh_token` is added by the
+/// grant).
 pub fn token_response(
     state: &ServeState,
     authorization: &Authorization,
     subject: &Subject,
     simulation: &Simulation,
     nonce: Option<&str>,
+    scopes: &[String],
 ) -> Result<Value, String> {
     let tokens = simulation.tokens.as_ref().ok_or("the login issued no tokens")?;
-    let scopes = granted_scopes(authorization, simulation);
     let issuer = state.issuer();
     let userinfo = format!("{issuer}userinfo");
     let mut access = tokens.access_token.claims.clone();

@@ -93,7 +93,8 @@ fn finish(state: &ServeState, authorization: Authorization, subject: Subject, si
     match simulation.status {
         SimStatus::Completed => {
             let nonce = authorization.nonce.as_deref();
-            match issue::token_response(state, &authorization, &subject, &simulation, nonce) {
+            let scopes = issue::granted_scopes(&authorization, &simulation);
+            match issue::token_response(state, &authorization, &subject, &simulation, nonce, &scopes) {
                 Ok(response) => {
                     let code = random_token();
                     let location = authorization.redirect(&[("code", &code)]);

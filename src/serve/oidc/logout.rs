@@ -1,7 +1,8 @@
 //! `/v2/logout` (Auth0's logout endpoint): ends the browser's login session (its cookie removed),
 //! then sends the browser to `returnTo` — allowed only when it is one of the `client_id`
 //! application's Allowed Logout URLs (`allowed_logout_urls`, subdomain wildcards included), as
-//! Auth0 checks it. A refused `returnTo` ends nothing.
+//! Auth0 checks it. A refused `returnTo` ends nothing. A logout request names no organization,
+//! so an Allowed Logout URL with `{organization_name}` allows nothing here.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -43,7 +44,7 @@ pub async fn logout(
     };
     let allowed: Vec<&str> =
         client.raw["allowed_logout_urls"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
-    if !is_allowed(allowed.iter().copied(), return_to) {
+    if !is_allowed(allowed.iter().copied(), return_to, None) {
         return refuse(format!(
             "The \"returnTo\" querystring parameter {return_to:?} is not defined as a valid URL in \"Allowed Logout URLs\" of the application {:?} (allowed_logout_urls: {}).",
             client.name,

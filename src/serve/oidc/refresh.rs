@@ -9,6 +9,16 @@
 //! 0 by default) revokes the whole family — every later token with it — as a token stolen and
 //! replayed would, and is `invalid_grant`. A non-rotating refresh token serves until it expires
 //! and the exchange answers no new one.
+//!
+//! A `scope` parameter asks for a subset of the scopes granted with the refresh token (Auth0's
+//! refresh token grant: "If omitted, the original scopes will be used; otherwise, you can request
+//! a reduced set of scopes", <https://auth0.com/docs/api/authentication/refresh-token/refresh-token>).
+//! Rules and Actions then see the scopes asked (`event.transaction.requested_scopes`, and the
+//! parameter in `event.request.body.scope`), and the tokens carry no scope outside them. A scope
+//! outside the granted set is refused before the token is used: Auth0 documents no error for it,
+//! so it is RFC 6749's — `invalid_scope` (§5.2: "exceeds the scope granted by the resource
+//! owner"), 400. The refresh token itself keeps the scopes it was granted with (RFC 6749 §6), so a
+//! later exchange may ask for them all again.
 
 use std::time::{Duration, Instant};
 
@@ -20,6 +30,7 @@ use super::{issue, journal, random_token, OidcInner, Subject};
 use crate::pipeline::login::{Protocol, ServedRequest};
 use crate::pipeline::{self, LoginRequest, SimStatus};
 use crate::serve::error::OAuthError;
+use crate::serve::scope::subset;
 use crate::serve::state::ServeState;
 use crate::serve::token::TokenRequest;
 use crate::tenant::Client;
@@ -29,6 +40,9 @@ use crate::tenant::Client;
 pub struct RefreshGrant {
     pub authorization: Authorization,
     pub subject: Subject,
+    /// The scopes granted with it (the `scope` of the code's token response): an exchange may
+    /// ask for fewer, never for more.
+    pub granted: Vec<String>,
     /// The family: the tokens rotated from one code's refresh token.
     pub family: String,
     /// When it was exchanged (a rotating token is then retired).
@@ -49,17 +63,19 @@ pub fn allows_refresh(client: &Client) -> bool {
     }
 }
 
-/// A new refresh token for the login, in `family` (a new family when `None`).
+/// A new refresh token for the login, granted `granted`, in `family` (a new family when `None`).
 pub fn issue_token(
     oidc: &mut OidcInner,
     authorization: &Authorization,
     subject: &Subject,
+    granted: &[String],
     family: Option<String>,
 ) -> String {
     let token = random_token();
     let grant = RefreshGrant {
         authorization: authorization.clone(),
         subject: subject.clone(),
+        granted: granted.to_vec(),
         family: family.unwrap_or_else(random_token),
         used: None,
     };
@@ -67,33 +83,52 @@ pub fn issue_token(
     token
 }
 
-/// The grant of `token` as this exchange may use it: a rotating token is retired by the
-/// exchange; one retired before (past the leeway) revokes its family.
-fn take_grant(oidc: &mut OidcInner, token: &str, client: &Client, now: Instant) -> Result<RefreshGrant, OAuthError> {
+/// The grant of `token` as this exchange may use it, and the login to run again: the
+/// authorization request with the scopes `asked` (a subset of those granted), or with its own
+/// when none are asked. A rotating token is retired by the exchange; one retired before (past the
+/// leeway) revokes its family. A request refused here leaves the token as it was.
+fn take_grant(
+    oidc: &mut OidcInner,
+    token: &str,
+    client: &Client,
+    asked: Option<&str>,
+    now: Instant,
+) -> Result<(RefreshGrant, Authorization), OAuthError> {
     let unknown = || OAuthError::invalid_grant("Unknown or invalid refresh token.");
     let mut grant = oidc.refresh_tokens.get(token, now).cloned().ok_or_else(unknown)?;
     if client.client_id.as_deref() != Some(grant.authorization.client_id.as_str()) {
         return Err(OAuthError::invalid_grant("The refresh token was issued to another client"));
     }
-    if let Some(leeway) = rotation(client) {
-        match grant.used {
-            Some(used) if now.duration_since(used) >= leeway => {
-                let family = grant.family.clone();
-                oidc.refresh_tokens.retain(|g| g.family != family);
-                return Err(unknown());
-            }
-            Some(_) => {}
-            None => {
-                grant.used = Some(now);
-                oidc.refresh_tokens.insert(token.to_owned(), grant.clone(), now);
-            }
+    let leeway = rotation(client);
+    if let (Some(leeway), Some(used)) = (leeway, grant.used) {
+        if now.duration_since(used) >= leeway {
+            let family = grant.family.clone();
+            oidc.refresh_tokens.retain(|g| g.family != family);
+            return Err(unknown());
         }
     }
-    Ok(grant)
+    let mut authorization = grant.authorization.clone();
+    match subset(asked, &grant.granted) {
+        Ok(Some(scopes)) => authorization.scopes = scopes,
+        Ok(None) => {}
+        Err(missing) => {
+            return Err(OAuthError::invalid_scope(format!(
+                "The refresh token was not granted the scopes {} (granted: {})",
+                missing.join(", "),
+                grant.granted.join(" ")
+            )))
+        }
+    }
+    if leeway.is_some() && grant.used.is_none() {
+        grant.used = Some(now);
+        oidc.refresh_tokens.insert(token.to_owned(), grant.clone(), now);
+    }
+    Ok((grant, authorization))
 }
 
-/// The request Rules and Actions see: the token request's form, without its credentials.
-fn served(request: &TokenRequest, grant: &RefreshGrant) -> ServedRequest {
+/// The request Rules and Actions see: the token request's form, without its credentials, and the
+/// scopes `authorization` asks.
+fn served(request: &TokenRequest, authorization: &Authorization, subject: &Subject) -> ServedRequest {
     let mut fields: Vec<(&String, &String)> =
         request.fields.iter().filter(|(k, _)| !matches!(k.as_str(), "client_secret" | "refresh_token")).collect();
     fields.sort();
@@ -102,9 +137,9 @@ fn served(request: &TokenRequest, grant: &RefreshGrant) -> ServedRequest {
         method: "POST".into(),
         query: Map::new(),
         body,
-        redirect_uri: Some(grant.authorization.redirect_uri.clone()),
-        scopes: grant.authorization.scopes.clone(),
-        authenticated_at: grant.subject.authenticated_at,
+        redirect_uri: Some(authorization.redirect_uri.clone()),
+        scopes: authorization.scopes.clone(),
+        authenticated_at: subject.authenticated_at,
         sso_clients: None,
     }
 }
@@ -113,27 +148,39 @@ fn served(request: &TokenRequest, grant: &RefreshGrant) -> ServedRequest {
 pub async fn grant(state: &ServeState, request: &TokenRequest) -> Result<Value, OAuthError> {
     let client = client_of(state, request)?;
     let token = request.require("refresh_token")?;
-    let grant = take_grant(&mut state.oidc.lock(), token, &client, Instant::now())?;
+    // A blank `scope` asks for none: the original scopes.
+    let asked = request.get("scope").filter(|s| !s.trim().is_empty());
+    let (grant, authorization) = take_grant(&mut state.oidc.lock(), token, &client, asked, Instant::now())?;
     let login = LoginRequest {
         tenant: Some(state.tenant.clone()),
-        client: Some(grant.authorization.client_id.clone()),
+        client: Some(authorization.client_id.clone()),
         user_id: Some(grant.subject.user_id.clone()),
-        audience: grant.authorization.audience.clone(),
+        audience: authorization.audience.clone(),
         protocol: Some(Protocol::Oauth2RefreshToken),
         persist: true,
-        served: Some(served(request, &grant)),
+        served: Some(served(request, &authorization, &grant.subject)),
         ..Default::default()
     };
     let result = pipeline::simulate(&state.host, &login).await;
-    journal::record(state, &grant.authorization, &grant.subject, &result);
+    journal::record(state, &authorization, &grant.subject, &result);
     let simulation = result.map_err(|e| OAuthError::invalid_grant(e.to_string()))?;
     match simulation.status {
         SimStatus::Completed => {
-            let mut response = issue::token_response(state, &grant.authorization, &grant.subject, &simulation, None)
+            let mut scopes = issue::granted_scopes(&authorization, &simulation);
+            // Scopes asked: the tokens carry none outside them, whatever the Actions add.
+            if asked.is_some() {
+                scopes.retain(|s| authorization.asked(s));
+            }
+            let mut response = issue::token_response(state, &authorization, &grant.subject, &simulation, None, &scopes)
                 .map_err(OAuthError::server_error)?;
             if rotation(&client).is_some() {
-                let token =
-                    issue_token(&mut state.oidc.lock(), &grant.authorization, &grant.subject, Some(grant.family));
+                let token = issue_token(
+                    &mut state.oidc.lock(),
+                    &grant.authorization,
+                    &grant.subject,
+                    &grant.granted,
+                    Some(grant.family),
+                );
                 response["refresh_token"] = json!(token);
             }
             Ok(response)
@@ -185,6 +232,39 @@ mod tests {
         }
     }
 
+    /// The scopes the code's token response granted.
+    fn granted() -> Vec<String> {
+        ["openid", "profile", "email", "read:reports", "offline_access"].map(String::from).to_vec()
+    }
+
+    /// Auth0's refresh token grant: "If omitted, the original scopes will be used; otherwise, you
+    /// can request a reduced set of scopes"
+    /// (https://auth0.com/docs/api/authentication/refresh-token/refresh-token); never more
+    /// (RFC 6749 §6), refused as `invalid_scope` (RFC 6749 §5.2).
+    #[test]
+    fn a_refresh_may_ask_for_fewer_scopes_never_more() {
+        let state = OidcState::default();
+        let mut oidc = state.lock();
+        let client = client(json!({ "rotation_type": "rotating" }));
+        let subject = Subject::now("auth0|1".into());
+        let token = issue_token(&mut oidc, &authorization(), &subject, &granted(), None);
+        let now = Instant::now();
+        let error = take_grant(&mut oidc, &token, &client, Some("openid write:reports admin"), now).unwrap_err();
+        assert_eq!((error.status.as_u16(), error.error), (400, "invalid_scope"));
+        assert!(error.description.contains("write:reports, admin"), "{}", error.description);
+        let (grant, asked) = take_grant(&mut oidc, &token, &client, Some("read:reports openid"), now)
+            .expect("a refused request leaves a rotating token unused");
+        assert_eq!(asked.scopes, ["read:reports", "openid"], "the scopes asked, in their order");
+        assert_eq!(grant.authorization.scopes, ["openid", "offline_access"], "the token keeps its own");
+        assert_eq!(grant.granted, granted());
+        let plain = Client { raw: json!({}), ..client };
+        let token = issue_token(&mut oidc, &authorization(), &subject, &granted(), None);
+        let (_, all) = take_grant(&mut oidc, &token, &plain, None, now).unwrap();
+        assert_eq!(all.scopes, ["openid", "offline_access"], "none asked: the original request's");
+        let (_, blank) = take_grant(&mut oidc, &token, &plain, Some(" "), now).unwrap();
+        assert_eq!(blank.scopes, ["openid", "offline_access"], "a blank scope asks for none");
+    }
+
     /// Auth0's automatic reuse detection: a rotated-out token used again revokes its family,
     /// the newest token included.
     #[test]
@@ -193,15 +273,15 @@ mod tests {
         let mut oidc = state.lock();
         let client = client(json!({ "rotation_type": "rotating" }));
         let subject = Subject::now("auth0|1".into());
-        let first = issue_token(&mut oidc, &authorization(), &subject, None);
-        let unrelated = issue_token(&mut oidc, &authorization(), &subject, None);
+        let first = issue_token(&mut oidc, &authorization(), &subject, &granted(), None);
+        let unrelated = issue_token(&mut oidc, &authorization(), &subject, &granted(), None);
         let now = Instant::now();
-        let grant = take_grant(&mut oidc, &first, &client, now).unwrap();
-        let second = issue_token(&mut oidc, &authorization(), &subject, Some(grant.family));
-        let error = take_grant(&mut oidc, &first, &client, now).unwrap_err();
+        let (grant, _) = take_grant(&mut oidc, &first, &client, None, now).unwrap();
+        let second = issue_token(&mut oidc, &authorization(), &subject, &granted(), Some(grant.family));
+        let error = take_grant(&mut oidc, &first, &client, None, now).unwrap_err();
         assert_eq!(error.error, "invalid_grant");
-        assert!(take_grant(&mut oidc, &second, &client, now).is_err(), "the newest token is revoked too");
-        assert!(take_grant(&mut oidc, &unrelated, &client, now).is_ok(), "another family is untouched");
+        assert!(take_grant(&mut oidc, &second, &client, None, now).is_err(), "the newest token is revoked too");
+        assert!(take_grant(&mut oidc, &unrelated, &client, None, now).is_ok(), "another family is untouched");
     }
 
     #[test]
@@ -209,11 +289,11 @@ mod tests {
         let state = OidcState::default();
         let mut oidc = state.lock();
         let client = client(json!({ "rotation_type": "rotating", "leeway": 10 }));
-        let token = issue_token(&mut oidc, &authorization(), &Subject::now("auth0|1".into()), None);
+        let token = issue_token(&mut oidc, &authorization(), &Subject::now("auth0|1".into()), &granted(), None);
         let now = Instant::now();
-        assert!(take_grant(&mut oidc, &token, &client, now).is_ok());
-        assert!(take_grant(&mut oidc, &token, &client, now + Duration::from_secs(9)).is_ok());
-        assert!(take_grant(&mut oidc, &token, &client, now + Duration::from_secs(10)).is_err());
+        assert!(take_grant(&mut oidc, &token, &client, None, now).is_ok());
+        assert!(take_grant(&mut oidc, &token, &client, None, now + Duration::from_secs(9)).is_ok());
+        assert!(take_grant(&mut oidc, &token, &client, None, now + Duration::from_secs(10)).is_err());
     }
 
     #[test]
@@ -221,13 +301,13 @@ mod tests {
         let state = OidcState::default();
         let mut oidc = state.lock();
         let client = client(json!({ "rotation_type": "non-rotating" }));
-        let token = issue_token(&mut oidc, &authorization(), &Subject::now("auth0|1".into()), None);
+        let token = issue_token(&mut oidc, &authorization(), &Subject::now("auth0|1".into()), &granted(), None);
         let now = Instant::now();
         for _ in 0..3 {
-            assert!(take_grant(&mut oidc, &token, &client, now).is_ok());
+            assert!(take_grant(&mut oidc, &token, &client, None, now).is_ok());
         }
         let other = Client { client_id: Some("other".into()), ..client };
-        assert!(take_grant(&mut oidc, &token, &other, now).is_err(), "only by its application");
+        assert!(take_grant(&mut oidc, &token, &other, None, now).is_err(), "only by its application");
     }
 
     #[test]
@@ -241,13 +321,7 @@ mod tests {
             ]),
             basic: None,
         };
-        let grant = RefreshGrant {
-            authorization: authorization(),
-            subject: Subject::now("auth0|1".into()),
-            family: "f".into(),
-            used: None,
-        };
-        let served = served(&request, &grant);
+        let served = served(&request, &authorization(), &Subject::now("auth0|1".into()));
         assert_eq!(Value::Object(served.body), json!({"client_id": "app", "grant_type": "refresh_token"}));
         assert_eq!(served.method, "POST");
         assert_eq!(served.scopes, ["openid", "offline_access"]);
