@@ -62,11 +62,22 @@ pub struct Isolate {
     retired: bool,
 }
 
+/// Why an isolate could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum IsolateError {
+    /// deno_core could not create the runtime or run the engine's own set-up script.
+    #[error("{0}")]
+    Runtime(String),
+    /// The set-up script did not hand over the runner's functions (`None`: not as a list).
+    #[error("the engine's set-up gave no runner function{}", .0.map(|i| format!(" at index {i}")).unwrap_or_default())]
+    Runner(Option<u32>),
+}
+
 impl Isolate {
     /// Creates and locks down a runtime. Must be called inside a tokio runtime context.
     /// `scripts`: the extensions that register the runners jobs name (see
     /// [`extension::script_extension`]).
-    pub fn new(memory_mb: u64, scripts: Vec<deno_core::Extension>) -> anyhow::Result<Isolate> {
+    pub fn new(memory_mb: u64, scripts: Vec<deno_core::Extension>) -> Result<Isolate, IsolateError> {
         let heap_bytes = usize::try_from(memory_mb.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX);
         let mut runtime = JsRuntime::try_new(RuntimeOptions {
             extensions: extension::extensions(scripts),
@@ -74,7 +85,8 @@ impl Isolate {
             #[cfg(feature = "node-builtins")]
             module_loader: Some(Rc::new(super::node::EngineModulesOnly)),
             ..Default::default()
-        })?;
+        })
+        .map_err(|e| IsolateError::Runtime(e.to_string()))?;
         let handle = runtime.v8_isolate().thread_safe_handle();
         let out_of_memory = Rc::new(Cell::new(false));
         let flag = Rc::clone(&out_of_memory);
@@ -89,14 +101,18 @@ impl Isolate {
             current.saturating_add(current / 4)
         });
         runtime.v8_isolate().set_prepare_stack_trace_callback(bounded_prepare_stack_trace);
-        let runner = runtime.execute_script("actionhost:runner", TAKE_RUNNER).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let runner = runtime
+            .execute_script("actionhost:runner", TAKE_RUNNER)
+            .map_err(|e| IsolateError::Runtime(e.to_string()))?;
         let (run, finish, begin) = {
             deno_core::scope!(scope, &mut runtime);
-            let array = v8::Local::<v8::Array>::try_from(v8::Local::new(scope, runner))?;
-            let function = |scope: &mut v8::PinScope, index| -> anyhow::Result<v8::Global<v8::Function>> {
-                let value =
-                    array.get_index(scope, index).ok_or_else(|| anyhow::anyhow!("runner entry {index} missing"))?;
-                Ok(v8::Global::new(scope, v8::Local::<v8::Function>::try_from(value)?))
+            let array = v8::Local::<v8::Array>::try_from(v8::Local::new(scope, runner))
+                .map_err(|_| IsolateError::Runner(None))?;
+            let function = |scope: &mut v8::PinScope, index| -> Result<v8::Global<v8::Function>, IsolateError> {
+                let value = array.get_index(scope, index).ok_or(IsolateError::Runner(Some(index)))?;
+                let function =
+                    v8::Local::<v8::Function>::try_from(value).map_err(|_| IsolateError::Runner(Some(index)))?;
+                Ok(v8::Global::new(scope, function))
             };
             (function(scope, 0)?, function(scope, 1)?, function(scope, 2)?)
         };

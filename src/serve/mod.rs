@@ -19,7 +19,6 @@ use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::Context;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
 use axum::http::{header, StatusCode, Uri};
@@ -85,12 +84,35 @@ pub struct Bound {
     pub ca_certificate: Option<std::path::PathBuf>,
 }
 
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The address could not be bound (in use, not local, no permission).
+    #[error("cannot listen on {address}: {source}")]
+    Listen {
+        /// The address asked for.
+        address: SocketAddr,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// The tenant folder could not be loaded.
+    #[error(transparent)]
+    Request(#[from] crate::RequestError),
+    /// The tenant's certificate files (`--tls`) could not be read or written.
+    #[error(transparent)]
+    Tenant(#[from] crate::tenant::TenantError),
+    /// The server stopped with an I/O error.
+    #[error("the server stopped: {0}")]
+    Stopped(std::io::Error),
+}
+
 /// Binds the address of `options`; with `--tls`, makes or loads the tenant's certificate.
-pub fn bind(host: &Host, options: &ServeOptions) -> anyhow::Result<Bound> {
+pub fn bind(host: &Host, options: &ServeOptions) -> Result<Bound, ServeError> {
     let address = SocketAddr::new(options.host, options.port);
-    let listener = TcpListener::bind(address).with_context(|| format!("cannot listen on {address}"))?;
-    listener.set_nonblocking(true)?;
-    let port = listener.local_addr()?.port();
+    let cannot_listen = |source| ServeError::Listen { address, source };
+    let listener = TcpListener::bind(address).map_err(cannot_listen)?;
+    listener.set_nonblocking(true).map_err(cannot_listen)?;
+    let port = listener.local_addr().map_err(cannot_listen)?.port();
     let (scheme, tls, ca_certificate) = if options.tls {
         let tenant = host.tenant(&options.tenant)?;
         let files = tls::ensure(&tenant.root)?;
@@ -112,7 +134,7 @@ pub async fn serve(
     bound: Bound,
     state: ServeState,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
+) -> Result<(), ServeError> {
     let app = router(Arc::new(state)).into_make_service_with_connect_info::<SocketAddr>();
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();
@@ -135,7 +157,7 @@ pub async fn serve(
             }
         }
     };
-    served.await.context("the server stopped")
+    served.await.map_err(ServeError::Stopped)
 }
 
 fn limit_slow_clients(builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>) {
