@@ -93,13 +93,10 @@ impl Trigger {
 
     /// The Actions trigger of Auth0's id `id` (the ids of `supported_triggers` and
     /// `triggers.json`), or a message listing the known ids.
-    pub(crate) fn action_from_id(id: &str) -> Result<Trigger, String> {
+    pub(crate) fn action_from_id(id: &str) -> Result<Trigger, UnknownActionTrigger> {
         match id.parse::<Trigger>() {
             Ok(trigger) if trigger.is_action() => Ok(trigger),
-            _ => {
-                let known: Vec<&str> = Trigger::actions().map(Trigger::as_str).collect();
-                Err(format!("unknown trigger id {id:?}; known: {}", known.join(", ")))
-            }
+            _ => Err(UnknownActionTrigger { given: id.to_owned() }),
         }
     }
 }
@@ -108,6 +105,13 @@ impl fmt::Display for Trigger {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// An id that names no Actions trigger (an Action's `supported_triggers`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown trigger id {given:?}; known: {}", Trigger::actions().map(Trigger::as_str).collect::<Vec<_>>().join(", "))]
+pub(crate) struct UnknownActionTrigger {
+    given: String,
 }
 
 /// A trigger id that names no trigger.

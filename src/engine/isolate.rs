@@ -283,7 +283,7 @@ impl Isolate {
     }
 
     /// Calls the runner's `finish(drain)` and reads its JSON text; `Err` says why it could not.
-    fn call_finish(&mut self, drain: bool) -> Result<Value, String> {
+    fn call_finish(&mut self, drain: bool) -> Result<Value, ReadError> {
         deno_core::scope!(scope, &mut self.runtime);
         v8::tc_scope!(let scope, scope);
         let finish = v8::Local::new(scope, &self.finish);
@@ -291,17 +291,15 @@ impl Isolate {
         let drain = v8::Boolean::new(scope, drain).into();
         match finish.call(scope, undefined, &[drain]) {
             Some(snapshot) => json_from_v8(scope, snapshot),
-            None if scope.has_terminated() => Err("the execution was stopped while its results were collected".into()),
+            None if scope.has_terminated() => Err(ReadError::Stopped),
             // The exception comes from the host's own code; a string is read without calling anything.
-            None => Err(scope
-                .exception()
-                .filter(|e| e.is_string())
-                .map(|e| e.to_rust_string_lossy(scope))
-                .unwrap_or_else(|| "finish failed".into())),
+            None => Err(ReadError::Threw(
+                scope.exception().filter(|e| e.is_string()).map(|e| e.to_rust_string_lossy(scope)),
+            )),
         }
     }
 
-    fn json_of(&mut self, value: v8::Global<v8::Value>) -> Result<Value, String> {
+    fn json_of(&mut self, value: v8::Global<v8::Value>) -> Result<Value, ReadError> {
         deno_core::scope!(scope, &mut self.runtime);
         let local = v8::Local::new(scope, value);
         json_from_v8(scope, local)
@@ -427,17 +425,34 @@ fn first_line_columns(text: &str, filename: &str, offset: usize) -> String {
 /// with serde_v8, integers stay integers, and reading it calls no script code). Anything the
 /// host cannot read (not text, not JSON, nested deeper than serde_json's 128 levels) is an
 /// error that says so, never a silent `null`.
-fn json_from_v8<'s>(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::Value>) -> Result<Value, String> {
+fn json_from_v8<'s>(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::Value>) -> Result<Value, ReadError> {
     if !value.is_string() {
-        return Err("the runner did not return JSON text".into());
+        return Err(ReadError::NotText);
     }
     let text = value.to_rust_string_lossy(scope);
-    serde_json::from_str(&text).map_err(|error| match error.to_string() {
-        message if message.contains("recursion limit") => {
-            format!("it is nested deeper than the 128 levels the host reads ({message})")
+    serde_json::from_str(&text).map_err(|error| {
+        let message = error.to_string();
+        if message.contains("recursion limit") {
+            ReadError::TooDeep(message)
+        } else {
+            ReadError::NotJson { message, bytes: text.len() }
         }
-        message => format!("it is not valid JSON ({message}; {} bytes)", text.len()),
     })
+}
+
+/// Why the host could not read what the engine's runner handed back.
+#[derive(Debug, thiserror::Error)]
+enum ReadError {
+    #[error("the runner did not return JSON text")]
+    NotText,
+    #[error("it is nested deeper than the 128 levels the host reads ({0})")]
+    TooDeep(String),
+    #[error("it is not valid JSON ({message}; {bytes} bytes)")]
+    NotJson { message: String, bytes: usize },
+    #[error("the execution was stopped while its results were collected")]
+    Stopped,
+    #[error("{}", .0.as_deref().unwrap_or("finish failed"))]
+    Threw(Option<String>),
 }
 
 /// Formats `error.stack` as deno_core does, but never from an unbounded name or message: a

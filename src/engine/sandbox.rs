@@ -23,24 +23,35 @@ use seccompiler::{
 
 use super::protocol::SandboxReport;
 
+/// Why the sandbox could not be applied: the layer that failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// A resource limit could not be set.
+    #[error("setrlimit({name}): {source}")]
+    Limit { name: &'static str, source: std::io::Error },
+    /// The seccomp filter could not be built or installed.
+    #[error("seccomp: {0}")]
+    Seccomp(String),
+}
+
 /// Applies the whole sandbox to the calling process. Errors name the layer that failed.
-pub fn apply(data_limit_bytes: u64) -> Result<SandboxReport, String> {
+pub fn apply(data_limit_bytes: u64) -> Result<SandboxReport, SandboxError> {
     set_limits(data_limit_bytes)?;
     let landlock = restrict_file_system();
     install_seccomp()?;
     Ok(SandboxReport { seccomp: true, landlock })
 }
 
-fn set_limit(resource: libc::__rlimit_resource_t, value: u64, name: &str) -> Result<(), String> {
+fn set_limit(resource: libc::__rlimit_resource_t, value: u64, name: &'static str) -> Result<(), SandboxError> {
     let limit = libc::rlimit { rlim_cur: value, rlim_max: value };
     // SAFETY: setrlimit reads the struct we pass and nothing else.
     if unsafe { libc::setrlimit(resource, &limit) } != 0 {
-        return Err(format!("setrlimit({name}): {}", std::io::Error::last_os_error()));
+        return Err(SandboxError::Limit { name, source: std::io::Error::last_os_error() });
     }
     Ok(())
 }
 
-fn set_limits(data_limit_bytes: u64) -> Result<(), String> {
+fn set_limits(data_limit_bytes: u64) -> Result<(), SandboxError> {
     set_limit(libc::RLIMIT_CORE, 0, "RLIMIT_CORE")?;
     set_limit(libc::RLIMIT_FSIZE, 0, "RLIMIT_FSIZE")?;
     set_limit(libc::RLIMIT_DATA, data_limit_bytes, "RLIMIT_DATA")
@@ -188,17 +199,20 @@ fn rule(conditions: Vec<SeccompCondition>) -> SeccompRule {
     SeccompRule::new(conditions).expect("a valid seccomp rule")
 }
 
-fn target_arch() -> Result<TargetArch, String> {
-    TargetArch::try_from(std::env::consts::ARCH).map_err(|e| format!("seccomp: {e}"))
+fn seccomp_error(error: impl std::fmt::Display) -> SandboxError {
+    SandboxError::Seccomp(error.to_string())
 }
 
-fn compile(rules: BTreeMap<i64, Vec<SeccompRule>>, action: SeccompAction) -> Result<BpfProgram, String> {
-    let filter =
-        SeccompFilter::new(rules, SeccompAction::Allow, action, target_arch()?).map_err(|e| format!("seccomp: {e}"))?;
-    BpfProgram::try_from(filter).map_err(|e| format!("seccomp: {e}"))
+fn target_arch() -> Result<TargetArch, SandboxError> {
+    TargetArch::try_from(std::env::consts::ARCH).map_err(seccomp_error)
 }
 
-fn install_seccomp() -> Result<(), String> {
+fn compile(rules: BTreeMap<i64, Vec<SeccompRule>>, action: SeccompAction) -> Result<BpfProgram, SandboxError> {
+    let filter = SeccompFilter::new(rules, SeccompAction::Allow, action, target_arch()?).map_err(seccomp_error)?;
+    BpfProgram::try_from(filter).map_err(seccomp_error)
+}
+
+fn install_seccomp() -> Result<(), SandboxError> {
     let pid = u64::from(std::process::id());
     let mut refused: BTreeMap<i64, Vec<SeccompRule>> = refused_calls().into_iter().map(|call| (call, vec![])).collect();
     // New processes: `clone` without CLONE_THREAD (a fork) is refused; threads are fine.
@@ -212,8 +226,8 @@ fn install_seccomp() -> Result<(), String> {
     let deny = compile(refused, SeccompAction::Errno(libc::EPERM as u32))?;
     let no_clone3 = compile(BTreeMap::from([(libc::SYS_clone3, vec![])]), SeccompAction::Errno(libc::ENOSYS as u32))?;
     // Both filters apply to every thread of the process, present and future.
-    seccompiler::apply_filter_all_threads(&no_clone3).map_err(|e| format!("seccomp: {e}"))?;
-    seccompiler::apply_filter_all_threads(&deny).map_err(|e| format!("seccomp: {e}"))
+    seccompiler::apply_filter_all_threads(&no_clone3).map_err(seccomp_error)?;
+    seccompiler::apply_filter_all_threads(&deny).map_err(seccomp_error)
 }
 
 /// What a probe of the sandbox found: each attempt and the error it got (`None`: it succeeded).

@@ -139,7 +139,7 @@ impl Supervisor {
                         worker.run(envelope, &spec, &broker, || None).await;
                     }
                     Err(error) => {
-                        let _ = envelope.reply.send(JobResult::failed(engine_error(error), Duration::ZERO));
+                        let _ = envelope.reply.send(JobResult::failed(engine_error(error.to_string()), Duration::ZERO));
                     }
                 }
             });
@@ -192,7 +192,7 @@ async fn slot(
             },
         };
         let Some(mut current) = worker.take() else {
-            let error = start_error.take().unwrap_or_else(|| "the worker could not be started".into());
+            let error = start_error.take().map_or_else(|| "the worker could not be started".into(), |e| e.to_string());
             let _ = envelope.reply.send(JobResult::failed(engine_error(error), Duration::ZERO));
             continue;
         };
@@ -220,6 +220,22 @@ struct Worker {
     ready_rss_bytes: u64,
     /// The package files this worker was sent (real path → version): it keeps their code.
     sent: HashMap<PathBuf, String>,
+}
+
+/// Why a worker could not be started.
+#[derive(Debug, thiserror::Error)]
+enum StartError {
+    #[error("could not start the worker program {}: {source}", program.display())]
+    Spawn { program: PathBuf, source: std::io::Error },
+    #[error("the worker's pipes could not be opened")]
+    Pipes,
+    #[error("the worker's first message was {0}, not ready")]
+    NotReady(String),
+    #[error("the worker did not start within {} s", .0.as_secs())]
+    Slow(Duration),
+    /// `said`: the last lines of its standard error, as a suffix.
+    #[error("the worker ended before it was ready ({status}){said}")]
+    Ended { status: String, said: String },
 }
 
 /// Why a worker stopped answering.
@@ -251,7 +267,7 @@ impl Written {
 }
 
 impl Worker {
-    async fn start(spec: &WorkerSpec, memory_mb: u64) -> Result<Worker, String> {
+    async fn start(spec: &WorkerSpec, memory_mb: u64) -> Result<Worker, StartError> {
         let mut command = Command::new(&spec.program);
         command
             .arg(WORKER_ARG)
@@ -270,24 +286,23 @@ impl Worker {
         if let Some(path) = std::env::var_os("LD_LIBRARY_PATH") {
             command.env("LD_LIBRARY_PATH", path);
         }
-        let mut child = command
-            .spawn()
-            .map_err(|e| format!("could not start the worker program {}: {e}", spec.program.display()))?;
+        let mut child =
+            command.spawn().map_err(|source| StartError::Spawn { program: spec.program.clone(), source })?;
         let pid = child.id().unwrap_or_default();
         let (jobs, results, stderr_pipe) = (child.stdin.take(), child.stdout.take(), child.stderr.take());
         let (Some(jobs), Some(mut results), Some(stderr_pipe)) = (jobs, results, stderr_pipe) else {
-            return Err("the worker's pipes could not be opened".into());
+            return Err(StartError::Pipes);
         };
         let stderr = Arc::new(Mutex::new(VecDeque::new()));
         tokio::spawn(keep_stderr_tail(stderr_pipe, Arc::clone(&stderr)));
         let ready = tokio::time::timeout(START_TIMEOUT, read_frame_async::<FromWorker>(&mut results)).await;
         match ready {
             Ok(Ok(Some(FromWorker::Ready { .. }))) => {}
-            Ok(Ok(Some(other))) => return Err(format!("the worker's first message was {other:?}, not ready")),
-            Err(_) => return Err(format!("the worker did not start within {} s", START_TIMEOUT.as_secs())),
+            Ok(Ok(Some(other))) => return Err(StartError::NotReady(format!("{other:?}"))),
+            Err(_) => return Err(StartError::Slow(START_TIMEOUT)),
             Ok(_) => {
                 let status = child.wait().await.map(describe_exit).unwrap_or_default();
-                return Err(format!("the worker ended before it was ready ({status}){}", tail_text(&stderr)));
+                return Err(StartError::Ended { status, said: tail_text(&stderr) });
             }
         };
         let memory_cap_bytes = process_memory_cap_bytes(memory_mb);

@@ -7,6 +7,7 @@
 mod actions_stage;
 pub mod claims;
 mod error;
+pub(crate) use error::TokenError;
 mod flow;
 pub mod flows;
 pub mod login;

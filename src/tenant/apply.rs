@@ -24,7 +24,7 @@ pub(crate) fn apply(request: &Request, tenant: &Tenant) -> Result<Prepared, Requ
             // The trigger the Action says it supports (Auth0 runs it only for those), unless the
             // request names one.
             let supported = action.supported_triggers.first().map(|(id, _)| id.as_str()).unwrap_or("post-login");
-            let trigger = Trigger::action_from_id(supported).map_err(|msg| RequestError::new("action", msg))?;
+            let trigger = Trigger::action_from_id(supported).map_err(|e| RequestError::new("action", e.to_string()))?;
             resolved.request.trigger = Some(request.trigger.unwrap_or(trigger));
             let mut secrets = action.secrets.clone();
             secrets.extend(request.secrets.clone().unwrap_or_default());

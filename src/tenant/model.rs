@@ -176,8 +176,8 @@ impl Tenant {
     /// Actions bound to a trigger, in order (resolved from `triggers`). A known trigger without
     /// bindings gives an empty list; an unknown trigger id is an error.
     pub fn trigger_actions(&self, trigger: &str) -> Result<Vec<&Action>, TenantError> {
-        if let Err(msg) = crate::trigger::Trigger::action_from_id(trigger) {
-            return Err(TenantError::new(self.source(), msg));
+        if let Err(error) = crate::trigger::Trigger::action_from_id(trigger) {
+            return Err(TenantError::new(self.source(), error.to_string()));
         }
         let names = self.triggers.get(trigger).map_or(&[][..], Vec::as_slice);
         names.iter().map(|name| self.action(name)).collect()

@@ -240,7 +240,7 @@ pub(crate) fn triggers(value: &Value, origin: Origin) -> Result<Bindings, Tenant
 }
 
 fn check_trigger(id: &str, origin: &Origin, key: &str) -> Result<(), TenantError> {
-    Trigger::action_from_id(id).map(drop).map_err(|msg| origin.error(Some(key), msg))
+    Trigger::action_from_id(id).map(drop).map_err(|e| origin.error(Some(key), e.to_string()))
 }
 
 /// Reads a script with keywords applied. The script must resolve (`..` and symbolic links

@@ -216,7 +216,7 @@ struct Posted {
 }
 
 /// Reads the form body; hidden pairs come as `draft_key`/`draft_value` (and `base_…`) in order.
-fn parse_form(body: &[u8]) -> Result<Posted, String> {
+fn parse_form(body: &[u8]) -> Result<Posted, FormError> {
     let mut posted = Posted::default();
     let (mut base_keys, mut base_values, mut draft_keys, mut draft_values) = (vec![], vec![], vec![], vec![]);
     for (name, value) in form_urlencoded::parse(body) {
@@ -235,19 +235,22 @@ fn parse_form(body: &[u8]) -> Result<Posted, String> {
             _ => {}
         }
     }
-    let zip = |keys: Vec<String>, values: Vec<String>, what: &str| {
+    let zip = |keys: Vec<String>, values: Vec<String>, what: &'static str| {
         if keys.len() != values.len() {
-            return Err(format!(
-                "form field {what}_key given {} times but {what}_value {} times",
-                keys.len(),
-                values.len()
-            ));
+            return Err(FormError::Unpaired { what, keys: keys.len(), values: values.len() });
         }
         Ok(keys.into_iter().zip(values).collect::<Pairs>())
     };
     posted.base = zip(base_keys, base_values, "base")?;
     posted.draft = zip(draft_keys, draft_values, "draft")?;
     Ok(posted)
+}
+
+/// A form body the tab's page did not send.
+#[derive(Debug, thiserror::Error)]
+enum FormError {
+    #[error("form field {what}_key given {keys} times but {what}_value {values} times")]
+    Unpaired { what: &'static str, keys: usize, values: usize },
 }
 
 /// Which field a validation message belongs beside.
@@ -258,7 +261,7 @@ fn is_value_error(error: &MetadataError) -> bool {
 async fn submit(State(state): State<Arc<ServeState>>, Path(id): Path<String>, body: Bytes) -> Response {
     let posted = match parse_form(&body) {
         Ok(posted) => posted,
-        Err(e) => return error_page(StatusCode::BAD_REQUEST, e),
+        Err(e) => return error_page(StatusCode::BAD_REQUEST, e.to_string()),
     };
     if !csrf::check(&posted.csrf) {
         let msg = "the form's token is missing or not this server's (was the server restarted?); reload the page";
@@ -337,7 +340,7 @@ mod tests {
         assert_eq!(posted.draft, vec![("A".into(), "2".into()), ("B C".into(), "=".into())]);
         assert_eq!((posted.csrf.as_str(), posted.key.as_str(), posted.action.as_deref()), ("t", "k", Some("add")));
         let err = parse_form(b"draft_key=A&draft_key=B&draft_value=1").unwrap_err();
-        assert_eq!(err, "form field draft_key given 2 times but draft_value 1 times");
+        assert_eq!(err.to_string(), "form field draft_key given 2 times but draft_value 1 times");
     }
 
     #[test]

@@ -80,19 +80,35 @@ pub fn check_redirect_uri(
     given: Option<&str>,
     tester: &str,
     organization: Option<&str>,
-) -> Result<String, String> {
+) -> Result<String, RedirectUriError> {
     let allowed = callbacks(client);
     match given {
         Some(uri) if is_allowed(allowed.iter().copied(), uri, organization) || uri == tester => Ok(uri.to_owned()),
-        Some(uri) => Err(format!(
-            "The provided redirect_uri is not in the list of allowed callback URLs. redirect_uri {uri:?} is not among the Allowed Callback URLs of the application {:?} (callbacks: {}).",
-            client.name,
-            if allowed.is_empty() { "none".to_owned() } else { allowed.join(", ") }
-        )),
-        None => allowed.iter().find(|s| !s.contains('*') && !s.contains(ORGANIZATION_NAME)).map(|s| (*s).to_owned()).ok_or_else(|| {
-            format!("The application {:?} has no Allowed Callback URLs (callbacks): give one in its file.", client.name)
+        Some(uri) => Err(RedirectUriError::NotAllowed {
+            uri: uri.to_owned(),
+            application: client.name.clone(),
+            callbacks: allowed.iter().map(|s| (*s).to_owned()).collect(),
         }),
+        None => allowed
+            .iter()
+            .find(|s| !s.contains('*') && !s.contains(ORGANIZATION_NAME))
+            .map(|s| (*s).to_owned())
+            .ok_or_else(|| RedirectUriError::NoCallbacks { application: client.name.clone() }),
     }
+}
+
+/// Why a `redirect_uri` is refused (Auth0's "Callback URL mismatch" page).
+#[derive(Debug, thiserror::Error)]
+pub enum RedirectUriError {
+    /// The URL given is not among the application's callbacks.
+    #[error(
+        "The provided redirect_uri is not in the list of allowed callback URLs. redirect_uri {uri:?} is not among the Allowed Callback URLs of the application {application:?} (callbacks: {}).",
+        if callbacks.is_empty() { "none".to_owned() } else { callbacks.join(", ") }
+    )]
+    NotAllowed { uri: String, application: String, callbacks: Vec<String> },
+    /// No URL given, and no callback to use instead.
+    #[error("The application {application:?} has no Allowed Callback URLs (callbacks): give one in its file.")]
+    NoCallbacks { application: String },
 }
 
 impl Authorization {
@@ -116,7 +132,7 @@ impl Authorization {
         })?;
         let organization = organization_context(client, organizations, get("organization"));
         let redirect_uri = check_redirect_uri(client, get("redirect_uri"), tester, organization)
-            .map_err(|message| page("Callback URL mismatch", message))?;
+            .map_err(|error| page("Callback URL mismatch", error.to_string()))?;
         let state = get("state").map(str::to_owned);
         let refuse = |error: &'static str, description: String| Refusal::Redirect {
             redirect_uri: redirect_uri.clone(),
@@ -216,7 +232,7 @@ mod tests {
             "http://localhost:3000/cb"
         );
         for bad in ["https://app/cb/", "https://app/cb?x=1", "https://app/c", "https://evil/cb", "HTTPS://APP/CB"] {
-            let error = check_redirect_uri(&client, Some(bad), TESTER, None).unwrap_err();
+            let error = check_redirect_uri(&client, Some(bad), TESTER, None).unwrap_err().to_string();
             assert!(error.contains(bad) && error.contains("https://app/cb"), "{bad}: {error}");
         }
         assert_eq!(
@@ -226,6 +242,7 @@ mod tests {
         );
         assert!(check_redirect_uri(&self::client(json!([])), None, TESTER, None)
             .unwrap_err()
+            .to_string()
             .contains("no Allowed Callback URLs"));
     }
 

@@ -34,6 +34,17 @@ pub fn granted_scopes(authorization: &Authorization, simulation: &Simulation) ->
     scopes
 }
 
+/// Why a completed login's tokens could not be issued.
+#[derive(Debug, thiserror::Error)]
+pub enum IssueError {
+    /// The simulated login ended without tokens.
+    #[error("the login issued no tokens")]
+    NoTokens,
+    /// A token could not be signed.
+    #[error(transparent)]
+    Sign(#[from] crate::pipeline::TokenError),
+}
+
 /// The token response of a completed login, granting `scopes` (`refresh_token` is added by the
 /// grant).
 pub fn token_response(
@@ -43,8 +54,8 @@ pub fn token_response(
     simulation: &Simulation,
     nonce: Option<&str>,
     scopes: &[String],
-) -> Result<Value, String> {
-    let tokens = simulation.tokens.as_ref().ok_or("the login issued no tokens")?;
+) -> Result<Value, IssueError> {
+    let tokens = simulation.tokens.as_ref().ok_or(IssueError::NoTokens)?;
     let issuer = state.issuer();
     let userinfo = format!("{issuer}userinfo");
     let mut access = tokens.access_token.claims.clone();
@@ -65,7 +76,7 @@ pub fn token_response(
         _ => 0,
     };
     let mut response = json!({
-        "access_token": state.signer.sign(&access).map_err(|e| e.to_string())?,
+        "access_token": state.signer.sign(&access)?,
         "token_type": "Bearer",
         "expires_in": expires_in,
         "scope": scopes.join(" "),
@@ -81,7 +92,7 @@ pub fn token_response(
             Some(nonce) => _ = claims.insert("nonce".into(), json!(nonce)),
             None => _ = claims.shift_remove("nonce"),
         }
-        response["id_token"] = json!(state.signer.sign(&claims).map_err(|e| e.to_string())?);
+        response["id_token"] = json!(state.signer.sign(&claims)?);
     }
     Ok(response)
 }

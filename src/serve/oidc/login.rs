@@ -116,9 +116,9 @@ fn finish(state: &ServeState, authorization: Authorization, subject: Subject, si
                     }
                     response
                 }
-                Err(error) => {
-                    found(&authorization.redirect(&[("error", "server_error"), ("error_description", &error)]))
-                }
+                Err(error) => found(
+                    &authorization.redirect(&[("error", "server_error"), ("error_description", &error.to_string())]),
+                ),
             }
         }
         SimStatus::Denied => {

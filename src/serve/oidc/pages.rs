@@ -95,8 +95,8 @@ fn environment() -> &'static Environment<'static> {
     })
 }
 
-pub fn render(name: &str, context: minijinja::Value) -> Result<String, String> {
-    environment().get_template(name).and_then(|t| t.render(context)).map_err(|e| e.to_string())
+pub fn render(name: &str, context: minijinja::Value) -> Result<String, minijinja::Error> {
+    environment().get_template(name).and_then(|t| t.render(context))
 }
 
 /// A user offered on the login page.
@@ -118,7 +118,7 @@ fn values(users: &[UserChoice]) -> Vec<minijinja::Value> {
 pub fn login(client: &str, tx: &str, users: &[UserChoice], notice: Option<&str>) -> Response {
     match render("login.html", context! { client, tx, notice, users => values(users) }) {
         Ok(html) => Html(html).into_response(),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", &e),
+        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", &e.to_string()),
     }
 }
 

@@ -172,7 +172,7 @@ pub async fn grant(state: &ServeState, request: &TokenRequest) -> Result<Value, 
                 scopes.retain(|s| authorization.asked(s));
             }
             let mut response = issue::token_response(state, &authorization, &grant.subject, &simulation, None, &scopes)
-                .map_err(OAuthError::server_error)?;
+                .map_err(|e| OAuthError::server_error(e.to_string()))?;
             if rotation(&client).is_some() {
                 let token = issue_token(
                     &mut state.oidc.lock(),

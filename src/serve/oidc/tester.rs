@@ -118,6 +118,6 @@ fn result_page(client_id: &str, error: Option<(&str, &str)>, response: Option<&V
     };
     match pages::render("tester.html", context) {
         Ok(html) => Html(html).into_response(),
-        Err(e) => pages::error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", &e),
+        Err(e) => pages::error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", &e.to_string()),
     }
 }
