@@ -71,7 +71,7 @@ export function loadWebCrypto() {
   if (webCrypto === null) {
     const loaded = core.loadExtScript("ext:deno_crypto/00_crypto.js");
     const subtle = loaded.crypto.subtle;
-    webCrypto = { Crypto: loaded.Crypto, CryptoKey: loaded.CryptoKey, SubtleCrypto: loaded.SubtleCrypto, subtle };
+    webCrypto = { CryptoKey: loaded.CryptoKey, SubtleCrypto: loaded.SubtleCrypto, subtle };
     harden([loaded.Crypto, loaded.CryptoKey, loaded.SubtleCrypto, subtle]);
   }
   return webCrypto;
