@@ -696,6 +696,28 @@ describe("api.redirect.encodeToken / validateToken", () => {
       'api.redirect.encodeToken: expiresInSeconds must be a finite number (got "60")');
   });
 
+  it("encodeToken takes a null or missing payload and expiresInSeconds as absent", () => {
+    const { api } = setup();
+    for (const options of [{ secret: "s" }, { secret: "s", payload: null, expiresInSeconds: null }]) {
+      const { payload } = decodeJwt(api.redirect.encodeToken(options));
+      assert.deepEqual(payload, {
+        iat: NOW_S, iss: "tenant.example.auth0.com", sub: "auth0|123", exp: NOW_S + 900, ip: "203.0.113.7",
+      });
+    }
+  });
+
+  it("encodeToken refuses a payload JSON cannot serialize, with the serializer's reason", () => {
+    const { api } = setup();
+    let reason;
+    try {
+      JSON.stringify({ n: 1n });
+    } catch (e) {
+      reason = e.message;
+    }
+    throwsExact(() => api.redirect.encodeToken({ secret: "s", payload: { n: 1n } }), TypeError,
+      `api.redirect.encodeToken: payload must be JSON-serializable (${reason})`);
+  });
+
   function continueWith(token, { where = "query", state = "st-1", param = "session_token", now = NOW } = {}) {
     const event = baseEvent();
     event.request.query = { state };
@@ -724,6 +746,31 @@ describe("api.redirect.encodeToken / validateToken", () => {
     assert.equal(custom.api.redirect.validateToken({ secret: "shh", tokenParameterName: "my_token" }).state, "st-1");
   });
 
+  it("a state and token POSTed to /continue are read from the body", () => {
+    const token = setup().api.redirect.encodeToken({ secret: "shh", payload: { state: "st-1" } });
+    const event = baseEvent();
+    event.request.method = "POST";
+    event.request.body = { state: "st-1", session_token: token };
+    assert.equal(setup({ event, phase: "continue" }).api.redirect.validateToken({ secret: "shh" }).state, "st-1");
+  });
+
+  it("an empty or null token in the query gives way to the one in the body", () => {
+    const token = setup().api.redirect.encodeToken({ secret: "shh", payload: { state: "st-1" } });
+    for (const inQuery of ["", null]) {
+      const s = continueWith(inQuery);
+      s.event.request.body.session_token = token;
+      assert.equal(s.api.redirect.validateToken({ secret: "shh" }).state, "st-1", String(inQuery));
+    }
+  });
+
+  it("a null, empty or missing tokenParameterName means session_token", () => {
+    const token = setup().api.redirect.encodeToken({ secret: "shh", payload: { state: "st-1" } });
+    for (const tokenParameterName of [null, "", undefined]) {
+      const { api } = continueWith(token);
+      assert.equal(api.redirect.validateToken({ secret: "shh", tokenParameterName }).state, "st-1");
+    }
+  });
+
   it("reports a missing parameter with the exact message", () => {
     const { api } = continueWith("x");
     throwsExact(() => api.redirect.validateToken({ secret: "shh", tokenParameterName: "other" }), Error,
@@ -731,6 +778,10 @@ describe("api.redirect.encodeToken / validateToken", () => {
     const empty = continueWith("");
     throwsExact(() => empty.api.redirect.validateToken({ secret: "shh" }), Error,
       "There is no parameter called 'session_token' available in either the POST body or query string.");
+    for (const inBody of ["", null]) {
+      throwsExact(() => continueWith(inBody, { where: "body" }).api.redirect.validateToken({ secret: "shh" }), Error,
+        "There is no parameter called 'session_token' available in either the POST body or query string.");
+    }
   });
 
   it("rejects a wrong signature", () => {
@@ -749,6 +800,10 @@ describe("api.redirect.encodeToken / validateToken", () => {
       "The session token is invalid: State in the token does not match the /continue state.");
     const noState = setup().api.redirect.encodeToken({ secret: "shh", payload: {} });
     throwsExact(() => continueWith(noState).api.redirect.validateToken({ secret: "shh" }), Error,
+      "The session token is invalid: State in the token does not match the /continue state.");
+    const noStateAnywhere = continueWith(noState);
+    delete noStateAnywhere.event.request.query.state;
+    throwsExact(() => noStateAnywhere.api.redirect.validateToken({ secret: "shh" }), Error,
       "The session token is invalid: State in the token does not match the /continue state.");
   });
 
@@ -792,6 +847,10 @@ describe("api.redirect.encodeToken / validateToken", () => {
       "api.redirect.validateToken: options must be an object like {secret} (got undefined)");
     throwsExact(() => api.redirect.validateToken({}), TypeError,
       "api.redirect.validateToken: secret must be a string (got undefined)");
+    throwsExact(() => api.redirect.validateToken({ secret: "" }), Error,
+      "api.redirect.validateToken: secret must be a non-empty string");
+    throwsExact(() => api.redirect.validateToken({ secret: "shh", tokenParameterName: 5 }), TypeError,
+      "api.redirect.validateToken: tokenParameterName must be a string (got 5)");
   });
 });
 

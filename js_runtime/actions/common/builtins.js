@@ -5,6 +5,7 @@ export const JSONStringify = JSON.stringify;
 export const JSONParse = JSON.parse;
 export const isArray = Array.isArray;
 export const objectKeys = Object.keys;
+export const assign = Object.assign;
 export const freeze = Object.freeze;
 export const hasOwn = Object.hasOwn;
 export const numberIsFinite = Number.isFinite;
