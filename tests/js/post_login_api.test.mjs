@@ -540,7 +540,38 @@ describe("api.authentication", () => {
       "api.authentication.challengeWith: options.additionalFactors must contain at least one factor");
     throwsExact(() => api.authentication.enrollWith({ type: "otp" }, "x"), TypeError,
       'api.authentication.enrollWith: options must be an object (got "x")');
+    throwsExact(() => api.authentication.challengeWith({ type: "" }), TypeError,
+      'api.authentication.challengeWith: factor.type must be a non-empty string (got "")');
+    throwsExact(() => api.authentication.challengeWith({ type: "otp", options: "x" }), TypeError,
+      'api.authentication.challengeWith: factor.options must be an object (got "x")');
+    throwsExact(() => api.authentication.challengeWithAny([{ type: "push-notification", options: { otpFallback: "yes" } }]),
+      TypeError, 'api.authentication.challengeWithAny: factors[0].options.otpFallback must be a boolean (got "yes")');
     assert.equal(calls.length, 0);
+  });
+
+  it("checks preferredMethod only on phone factors and otpFallback only on push factors, both optional", () => {
+    const { api, calls } = setup();
+    const factors = [
+      { type: "phone", options: {} },
+      { type: "push-notification", options: {} },
+      { type: "push", options: { otpFallback: false } },
+      { type: "email", options: { preferredMethod: "fax", otpFallback: "yes" } },
+      { type: "otp", options: { otpFallback: 1 } },
+    ];
+    api.authentication.challengeWithAny(factors);
+    api.authentication.challengeWith({ type: "otp" }, {});
+    api.authentication.enrollWith({ type: "phone", options: { preferredMethod: "both" } },
+      { additionalFactors: [{ type: "otp" }] });
+    api.authentication.enrollWithAny([{ type: "email" }]);
+    assert.deepEqual(calls, [
+      { api: "authentication.challengeWithAny", args: [factors] },
+      { api: "authentication.challengeWith", args: [{ type: "otp" }, {}] },
+      {
+        api: "authentication.enrollWith",
+        args: [{ type: "phone", options: { preferredMethod: "both" } }, { additionalFactors: [{ type: "otp" }] }],
+      },
+      { api: "authentication.enrollWithAny", args: [[{ type: "email" }]] },
+    ]);
   });
 
   it("recordMethod works only in onContinuePostLogin", () => {
@@ -551,14 +582,18 @@ describe("api.authentication", () => {
 
     const cont = setup({ phase: "continue" });
     assert.equal(cont.api.authentication.recordMethod("https://idp.example.com/method"), cont.api);
-    assert.deepEqual(cont.calls, [{ api: "authentication.recordMethod", args: ["https://idp.example.com/method"] }]);
+    assert.equal(cont.api.authentication.recordMethod("http://idp.example.com/method"), cont.api);
+    assert.deepEqual(cont.calls, [
+      { api: "authentication.recordMethod", args: ["https://idp.example.com/method"] },
+      { api: "authentication.recordMethod", args: ["http://idp.example.com/method"] },
+    ]);
     throwsExact(() => cont.api.authentication.recordMethod("not a url"), Error,
       'api.authentication.recordMethod: provider_url must be an absolute http(s) URL (got "not a url")');
     throwsExact(() => cont.api.authentication.recordMethod("ftp://x/"), Error,
       'api.authentication.recordMethod: provider_url must be an absolute http(s) URL (got "ftp://x/")');
     throwsExact(() => cont.api.authentication.recordMethod(5), TypeError,
       "api.authentication.recordMethod: provider_url must be a string (got 5)");
-    assert.equal(cont.calls.length, 1);
+    assert.equal(cont.calls.length, 2);
   });
 
   it("setPrimaryUser works once per transaction", () => {
@@ -1098,7 +1133,37 @@ describe("api.samlResponse", () => {
       "api.samlResponse.setAttribute: value must be a finite number (got NaN)");
     throwsExact(() => api.samlResponse.setAttribute(7, "v"), TypeError,
       "api.samlResponse.setAttribute: attribute must be a string (got 7)");
+    throwsExact(() => api.samlResponse.setAttribute("", "v"), Error,
+      "api.samlResponse.setAttribute: attribute must be a non-empty string");
+    throwsExact(() => api.samlResponse.setAttribute("a", [1, NaN]), TypeError,
+      "api.samlResponse.setAttribute: value[1] must be a string, number or boolean (got NaN)");
+    api.samlResponse.setAttribute("list", ["v".repeat(2048), "€".repeat(2048)]);
+    assert.equal(calls.length, 2);
+  });
+
+  it("setAttribute accepts exactly 102400 serialized bytes and keeps what a refused change would have replaced", () => {
+    const { api, calls } = setup();
+    // By hand: `{"a":[` + 50 quoted strings with 49 commas + `]}` is 8 + 100 + 49 = 157 bytes
+    // besides the characters: 49 strings of 2048 and one of 1891 characters make 102,400 bytes.
+    const list = (last) => [...Array(49).fill("x".repeat(2048)), "x".repeat(last)];
+    throwsExact(() => api.samlResponse.setAttribute("a", list(1892)), Error,
+      "api.samlResponse.setAttribute: the serialized SAML attributes must be at most 102400 bytes (got 102401)");
+    assert.equal(api.samlResponse.setAttribute("a", list(1891)), api);
+    // "a" keeps its 102,400 bytes after a refused replacement: adding "b" would still overflow.
+    assert.throws(() => api.samlResponse.setAttribute("a", list(1892)), /at most 102400 bytes/);
+    throwsExact(() => api.samlResponse.setAttribute("b", 1), Error, // `,"b":1` adds 6 bytes
+      "api.samlResponse.setAttribute: the serialized SAML attributes must be at most 102400 bytes (got 102406)");
     assert.equal(calls.length, 1);
+  });
+
+  it("an attribute refused for size is not counted among the 100", () => {
+    const { api } = setup();
+    for (let i = 0; i < 99; i++) api.samlResponse.setAttribute(`a${i}`, "v");
+    const huge = Array(51).fill("x".repeat(2048));
+    assert.throws(() => api.samlResponse.setAttribute("big", huge), /at most 102400 bytes/);
+    api.samlResponse.setAttribute("big", "v"); // the 100th
+    throwsExact(() => api.samlResponse.setAttribute("a99", "v"), Error,
+      "api.samlResponse.setAttribute: at most 100 SAML attributes can be changed");
   });
 
   it("setAttribute enforces the 102400-byte serialized total", () => {
@@ -1128,8 +1193,9 @@ describe("api.samlResponse", () => {
 
   it("setAttribute allows 100 distinct attributes and rejects the 101st", () => {
     const { api } = setup();
-    for (let i = 0; i < 100; i++) api.samlResponse.setAttribute(`a${i}`, "v");
-    api.samlResponse.setAttribute("a0", "again");
+    for (let i = 0; i < 99; i++) api.samlResponse.setAttribute(`a${i}`, "v");
+    api.samlResponse.setAttribute("a0", "again"); // a change of an attribute already changed is not counted
+    api.samlResponse.setAttribute("a99", "v");
     throwsExact(() => api.samlResponse.setAttribute("a100", "v"), Error,
       "api.samlResponse.setAttribute: at most 100 SAML attributes can be changed");
   });
@@ -1147,7 +1213,9 @@ describe("api.samlResponse", () => {
       assert.deepEqual(calls, [{ api: `samlResponse.${method}`, args: ["x".repeat(max)] }]);
       assert.throws(() => api.samlResponse[method]("x".repeat(max + 1)),
         (e) => e.constructor === Error && e.message.includes(`must be at most ${max} characters (got ${max + 1})`));
-      assert.throws(() => api.samlResponse[method](5), TypeError);
+      const key = method[3].toLowerCase() + method.slice(4);
+      throwsExact(() => api.samlResponse[method](5), TypeError,
+        `api.samlResponse.${method}: ${key === "relayState" ? "RelayState" : key} must be a string (got 5)`);
       assert.equal(calls.length, 1);
     });
   }
@@ -1159,7 +1227,9 @@ describe("api.samlResponse", () => {
       const { api, calls } = setup();
       assert.equal(api.samlResponse[method](true), api);
       api.samlResponse[method](false);
-      assert.throws(() => api.samlResponse[method]("true"), TypeError);
+      const key = method[3].toLowerCase() + method.slice(4);
+      throwsExact(() => api.samlResponse[method]("true"), TypeError,
+        `api.samlResponse.${method}: ${key} must be a boolean (got "true")`);
       assert.deepEqual(calls.map((c) => c.args), [[true], [false]]);
       assert.ok(calls.every((c) => c.api === `samlResponse.${method}`));
     });
@@ -1194,6 +1264,8 @@ describe("api.samlResponse", () => {
       "api.samlResponse.setNameIdentifierProbes: nameIdentifierProbes must have at most 10 items (got 11)");
     throwsExact(() => api.samlResponse.setNameIdentifierProbes(["x".repeat(513)]), Error,
       "api.samlResponse.setNameIdentifierProbes: nameIdentifierProbes[0] must be at most 512 characters");
+    throwsExact(() => api.samlResponse.setNameIdentifierProbes(["x", 5]), TypeError,
+      "api.samlResponse.setNameIdentifierProbes: nameIdentifierProbes[1] must be a string (got 5)");
     throwsExact(() => api.samlResponse.setNameIdentifierProbes("x"), TypeError,
       'api.samlResponse.setNameIdentifierProbes: nameIdentifierProbes must be an array of strings (got "x")');
     assert.equal(calls.length, 1);
