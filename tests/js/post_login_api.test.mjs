@@ -1072,6 +1072,56 @@ describe("api.cache", () => {
     assert.equal(calls.length, 0);
   });
 
+  it("reports FailedToSetCacheRecord when the store keeps another value, FailedToDeleteCacheRecord when it cannot delete", () => {
+    const live = { value: "other", expires_at: NOW + MIN };
+    const stubborn = { get: () => live, set() {}, delete: () => false, *entries() {} };
+    const { api, calls } = setup({ cache: stubborn });
+    assert.deepEqual(api.cache.set("k", "v"), { type: "error", code: "FailedToSetCacheRecord" });
+    assert.deepEqual(api.cache.delete("k"), { type: "error", code: "FailedToDeleteCacheRecord" });
+    assert.equal(calls.length, 0);
+  });
+
+  it("looks up no key that is not a string (a store keyed by strings is never asked)", () => {
+    const asked = [];
+    const store = new Map([["42", { value: "v", expires_at: NOW + MIN }]]);
+    const byString = {
+      get: (k) => (asked.push(k), store.get(String(k))),
+      set: (k, v) => store.set(String(k), v),
+      delete: (k) => store.delete(String(k)),
+      entries: () => store.entries(),
+    };
+    const { api, calls } = setup({ cache: byString });
+    assert.equal(api.cache.get(42), undefined);
+    assert.deepEqual(api.cache.delete(42), { type: "error", code: "CacheKeyDoesNotExist" });
+    assert.deepEqual(asked, []);
+    assert.equal(store.size, 1);
+    assert.equal(calls.length, 0);
+  });
+
+  it("set purges the expired records and deletes no other key", () => {
+    const deleted = [];
+    const map = new Map();
+    const store = {
+      get: (k) => map.get(k),
+      set: (k, v) => map.set(k, v),
+      delete: (k) => (deleted.push(k), map.delete(k)),
+      entries: () => map.entries(),
+    };
+    const { api, clock } = setup({ cache: store });
+    api.cache.set("short1", "v", { ttl: 10 });
+    api.cache.set("long", "v", { ttl: 1000 });
+    api.cache.set("short2", "v", { ttl: 10 });
+    clock.now = NOW + 10;
+    assert.equal(api.cache.set("new", "v").type, "success");
+    assert.deepEqual(deleted, ["short1", "short2"]);
+    assert.deepEqual([...map.keys()], ["long", "new"]);
+  });
+
+  it("set takes null options as none", () => {
+    const { api } = setup();
+    assert.deepEqual(api.cache.set("k", "v", null), { type: "success", record: { value: "v", expires_at: NOW + 15 * MIN } });
+  });
+
   // docs/outcome.md (batch request lines), `container`: "requests with the same key run on the same worker; each Action
   // keeps … the container's `api.cache`"; without it "every execution starts fresh". Runs the
   // host's own runner (js_runtime/actions/runner.js), whose store this is.

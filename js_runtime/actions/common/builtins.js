@@ -12,4 +12,5 @@ export const numberIsFinite = Number.isFinite;
 export const isSafeInteger = Number.isSafeInteger;
 export const isInteger = Number.isInteger;
 export const floor = Math.floor;
+export const min = Math.min;
 export const StringCtor = String;
