@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { register } from "node:module";
-import { createPostLoginApi } from "../../js_runtime/actions/post_login/api.js";
+import { TRIGGER, createPostLoginApi } from "../../js_runtime/actions/post_login/api.js";
 
 const NOW = 1_700_000_000_000; // fixed clock (ms)
 const NOW_S = NOW / 1000;
@@ -105,6 +105,15 @@ const NAMESPACE_METHODS = {
   validation: ["error"],
 };
 const NAMESPACES = Object.keys(NAMESPACE_METHODS).sort();
+
+describe("post-login TRIGGER", () => {
+  it("names Auth0's trigger id and its two handlers, and creates the post-login api", () => {
+    assert.equal(TRIGGER.id, "post-login");
+    assert.deepEqual({ ...TRIGGER.handlers }, { execute: "onExecutePostLogin", continue: "onContinuePostLogin" });
+    assert.ok(Object.isFrozen(TRIGGER) && Object.isFrozen(TRIGGER.handlers));
+    assert.equal(TRIGGER.createApi, createPostLoginApi);
+  });
+});
 
 describe("api shape", () => {
   it("exposes every namespace through a getter as a frozen object of ordinary methods", () => {
@@ -456,6 +465,16 @@ describe("api.accessToken scopes", () => {
     assert.equal(calls.length, 1003);
     assert.deepEqual(calls.at(-1), { api: "accessToken.addScope", args: ["s1000"] });
   });
+
+  it("removing a scope never added neither counts toward the 1000 nor frees a slot", () => {
+    const { api, calls } = setup();
+    api.accessToken.removeScope("openid");
+    for (let i = 0; i < 1000; i++) api.accessToken.addScope(`s${i}`);
+    api.accessToken.removeScope("profile"); // allowed at the limit
+    throwsExact(() => api.accessToken.addScope("s1000"), Error,
+      "api.accessToken.addScope: the number of added scopes exceeds the maximum of 1000");
+    assert.equal(calls.length, 1002);
+  });
 });
 
 describe("api.multifactor.enable", () => {
@@ -471,6 +490,13 @@ describe("api.multifactor.enable", () => {
       ["none", {}], ["guardian", {}], ["google-authenticator", {}], ["any", {}],
       ["duo", { allowRememberBrowser: true, providerOptions: { host: "api-x.duosecurity.com", ikey: "i", skey: "s" } }],
     ]);
+  });
+
+  it("takes null options, and options whose fields are undefined, as none", () => {
+    const { api, calls } = setup();
+    api.multifactor.enable("any", null);
+    api.multifactor.enable("duo", { allowRememberBrowser: undefined, providerOptions: undefined });
+    assert.deepEqual(calls.map((c) => c.args), [["any", {}], ["duo", {}]]);
   });
 
   it("rejects unknown providers and bad options", () => {
@@ -637,10 +663,15 @@ describe("api.redirect.sendUserTo", () => {
     }]);
   });
 
-  it("records the normalized URL without options", () => {
+  it("records the normalized URL without options, or with options or a query that are null or absent", () => {
     const { api, calls } = setup();
     api.redirect.sendUserTo("HTTPS://App.Example.com");
     assert.deepEqual(calls[0].args, ["https://app.example.com/"]);
+    for (const options of [null, {}, { query: null }, { query: undefined }]) {
+      const s = setup();
+      s.api.redirect.sendUserTo("https://app.example.com/step?keep=1", options);
+      assert.deepEqual(s.calls[0].args, ["https://app.example.com/step?keep=1"], JSON.stringify(options));
+    }
   });
 
   it("rejects relative or non-string URLs and bad options", () => {
@@ -1368,9 +1399,11 @@ describe("api.prompt.render", () => {
       api: "prompt.render",
       args: ["form_1", { fields: { first_name: "Ana" }, vars: { "any key": 1 } }],
     }]);
-    const other = setup();
-    other.api.prompt.render("p");
-    assert.deepEqual(other.calls[0].args, ["p", {}]);
+    for (const none of [undefined, null]) {
+      const other = setup();
+      other.api.prompt.render("p", none);
+      assert.deepEqual(other.calls[0].args, ["p", {}]);
+    }
   });
 
   it("allows one render per action", () => {
@@ -1385,6 +1418,7 @@ describe("api.prompt.render", () => {
     throwsExact(() => api.prompt.render("p".repeat(49)), Error,
       "api.prompt.render: promptId must be at most 48 characters (got 49)");
     throwsExact(() => api.prompt.render(3), TypeError, "api.prompt.render: promptId must be a string (got 3)");
+    throwsExact(() => api.prompt.render(""), Error, "api.prompt.render: promptId must be a non-empty string");
     api.prompt.render("p".repeat(48));
   });
 
@@ -1403,6 +1437,16 @@ describe("api.prompt.render", () => {
       "api.prompt.render: options.fields must be an object (got an array)");
     throwsExact(() => api.prompt.render("p", "x"), TypeError,
       'api.prompt.render: options must be an object like {fields, vars} (got "x")');
+    throwsExact(() => api.prompt.render("p", { fields: { ok: 1, _also_ok: 2, "9lives": 3 } }), Error,
+      'api.prompt.render: options.fields name "9lives" must match ^[a-zA-Z_][a-zA-Z0-9_]{0,49}$');
+    let reason;
+    try {
+      JSON.stringify({ n: 1n });
+    } catch (e) {
+      reason = e.message;
+    }
+    throwsExact(() => api.prompt.render("p", { vars: { n: 1n } }), TypeError,
+      `api.prompt.render: options must be JSON-serializable (${reason})`);
     api.prompt.render("p", { fields: keys(24), vars: keys(24) });
     assert.equal(calls.length, 1);
   });
@@ -1453,6 +1497,10 @@ describe("api.refreshToken", () => {
     ]);
     throwsExact(() => api.refreshToken.setExpiresAt(), Error,
       "api.refreshToken.setExpiresAt: an expiration time (milliseconds since the epoch) must be provided");
+    for (const none of [null, 0]) {
+      throwsExact(() => api.refreshToken.setIdleExpiresAt(none), Error,
+        "api.refreshToken.setIdleExpiresAt: an expiration time (milliseconds since the epoch) must be provided");
+    }
     throwsExact(() => api.refreshToken.setIdleExpiresAt("soon"), TypeError,
       'api.refreshToken.setIdleExpiresAt: expiration must be a finite number of milliseconds since the epoch (got "soon")');
   });
@@ -1472,7 +1520,9 @@ describe("api.refreshToken", () => {
     assert.deepEqual(event.refresh_token.metadata, { a: "1", b: "2" });
     api.refreshToken.setMetadata("a", null);
     assert.deepEqual(event.refresh_token.metadata, { b: "2" });
-    api.refreshToken.setMetadata("missing", null); // no-op
+    const before = event.refresh_token.metadata;
+    api.refreshToken.setMetadata("missing", null); // no-op, the event's object untouched
+    assert.equal(event.refresh_token.metadata, before);
     api.refreshToken.deleteMetadata("missing"); // no-op
     api.refreshToken.deleteMetadata("b");
     assert.deepEqual(event.refresh_token.metadata, {});
@@ -1492,7 +1542,21 @@ describe("api.refreshToken", () => {
     const { api, calls, event } = setup();
     api.refreshToken.setMetadata("k", "v");
     assert.equal(event.refresh_token, undefined);
-    assert.deepEqual(calls, [{ api: "refreshToken.setMetadata", args: ["k", "v"] }]);
+    api.refreshToken.deleteMetadata("k"); // the api remembers "k" without an event to show it
+    assert.deepEqual(calls, [
+      { api: "refreshToken.setMetadata", args: ["k", "v"] },
+      { api: "refreshToken.deleteMetadata", args: ["k"] },
+    ]);
+  });
+
+  it("deleteMetadata takes a string key", () => {
+    const event = rtEvent();
+    event.refresh_token.metadata = { 5: "v" };
+    const { api, calls } = setup({ event });
+    throwsExact(() => api.refreshToken.deleteMetadata(5), TypeError,
+      "api.refreshToken.deleteMetadata: key must be a string (got 5)");
+    assert.deepEqual(event.refresh_token.metadata, { 5: "v" });
+    assert.equal(calls.length, 0);
   });
 
   it("metadata rules: 25 keys, key pattern, 255-character values", () => {
@@ -1511,6 +1575,12 @@ describe("api.refreshToken", () => {
       "api.refreshToken.setMetadata: value must be a string or null (got 5)");
     throwsExact(() => api.refreshToken.setMetadata("k0", "a\u0000b"), Error,
       "api.refreshToken.setMetadata: value must not contain null bytes");
+    throwsExact(() => api.refreshToken.setMetadata("k0", "\u0000b"), Error,
+      "api.refreshToken.setMetadata: value must not contain null bytes");
+    throwsExact(() => api.refreshToken.setMetadata("k\u0000", "v"), Error,
+      'api.refreshToken.setMetadata: key must be 1-255 letters, digits, underscores or hyphens (got "k\\u0000")');
+    throwsExact(() => api.refreshToken.setMetadata(5, "v"), TypeError,
+      "api.refreshToken.setMetadata: key must be a string (got 5)");
     assert.equal(calls.length, 25);
   });
 });
@@ -1535,7 +1605,9 @@ describe("api.session", () => {
     throwsExact(() => api.session.revoke("x", { preserveRefreshTokens: "yes" }), TypeError,
       'api.session.revoke: options.preserveRefreshTokens must be a boolean (got "yes")');
     throwsExact(() => api.session.revoke(5), TypeError, "api.session.revoke: reason must be a string (got 5)");
-    assert.equal(calls.length, 2);
+    api.session.revoke("risk", { preserveRefreshTokens: undefined }); // as if absent
+    assert.deepEqual(calls[2], { api: "session.revoke", args: ["risk", {}] });
+    assert.equal(calls.length, 3);
   });
 
   it("setExpiresAt / setIdleExpiresAt", () => {
@@ -1624,6 +1696,23 @@ describe("api.session", () => {
     throwsExact(() => api.session.setMetadata("k", "v".repeat(256)), Error,
       "api.session.setMetadata: value must be at most 255 characters (got 256)");
   });
+
+  it("evictMetadata of a session without metadata records nothing", () => {
+    const event = sessionEvent();
+    event.session.metadata = {};
+    const { api, calls } = setup({ event });
+    api.session.evictMetadata();
+    assert.equal(calls.length, 0);
+  });
+
+  it("keeps its own copy: an Action writing event.session.metadata does not change what is recorded", () => {
+    // The host applies the recorded calls to the session's metadata; the event shows that result.
+    const { api, event } = setup({ event: sessionEvent() });
+    api.session.setMetadata("b", "2");
+    event.session.metadata.x = "written directly";
+    api.session.setMetadata("c", "3");
+    assert.deepEqual(event.session.metadata, { a: "1", b: "2", c: "3" });
+  });
 });
 
 describe("api.transaction.setMetadata", () => {
@@ -1680,9 +1769,10 @@ describe("api.transaction.setMetadata", () => {
     throwsExact(() => api.transaction.setMetadata("k3", "x"), Error,
       "api.transaction.setMetadata: transaction metadata must be at most 16384 bytes in total (would be 16387)");
     api.transaction.setMetadata("k1", "y".repeat(8190)); // replace: still 16384
+    api.transaction.setMetadata("k9", null); // a delete is never refused for size
     api.transaction.setMetadata("k2", null);
     api.transaction.setMetadata("k3", "x");
-    assert.equal(calls.length, 5);
+    assert.equal(calls.length, 6);
     assert.deepEqual(Object.keys(event.transaction.metadata), ["k1", "k3"]);
   });
 
