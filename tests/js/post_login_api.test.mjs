@@ -940,15 +940,17 @@ describe("api.redirect.canRedirect", () => {
 });
 
 describe("api.user metadata", () => {
-  it("setAppMetadata / setUserMetadata record and return api (null deletes)", () => {
+  it("setAppMetadata / setUserMetadata record and return api (null or undefined deletes)", () => {
     const { api, calls, event } = setup();
     assert.equal(api.user.setAppMetadata("plan", { tier: "gold" }), api);
     assert.equal(api.user.setUserMetadata("theme", "dark"), api);
     api.user.setUserMetadata("old", null);
+    api.user.setAppMetadata("gone", undefined);
     assert.deepEqual(calls, [
       { api: "user.setAppMetadata", args: ["plan", { tier: "gold" }] },
       { api: "user.setUserMetadata", args: ["theme", "dark"] },
       { api: "user.setUserMetadata", args: ["old", null] },
+      { api: "user.setAppMetadata", args: ["gone", null] },
     ]);
     assert.deepEqual(event.user.app_metadata, {}, "writes are deferred, not applied to the event");
   });
