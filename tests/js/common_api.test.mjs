@@ -218,3 +218,47 @@ describe("common: session tokens (HS256 JWTs, RFC 7519), against Node's base64ur
     }
   });
 });
+
+// The triggers whose api `common/trigger_api.js` builds (every one but post-login).
+const TRIGGERS_OF_DEFINE_API = [
+  "credentials_exchange",
+  "custom_email_provider",
+  "custom_phone_provider",
+  "custom_token_exchange",
+  "event_stream",
+  "password_reset_post_challenge",
+  "post_change_password",
+  "post_user_registration",
+  "pre_user_registration",
+  "send_phone_message",
+];
+
+describe("common: the api object of every trigger but post-login", () => {
+  for (const trigger of TRIGGERS_OF_DEFINE_API) {
+    it(`${trigger}: shows no keys, gives one namespace object per execution, a new one the next`, async () => {
+      const { createApi: create } = await import(`../../js_runtime/actions/${trigger}/api.js`);
+      const first = setup(create, { event: defaultEvent(trigger) });
+      const second = setup(create, { event: defaultEvent(trigger) });
+      const { api } = first;
+      assert.deepEqual(Reflect.ownKeys(api), []);
+      const enumerated = [];
+      for (const key in api) enumerated.push(key);
+      assert.deepEqual(enumerated, []);
+      assert.equal(JSON.stringify(api), "{}");
+      const prototype = Object.getPrototypeOf(api);
+      const names = Object.getOwnPropertyNames(prototype).filter((name) => name !== "constructor");
+      assert.ok(names.length > 0, "the api has namespaces");
+      for (const name of names) {
+        const descriptor = Object.getOwnPropertyDescriptor(prototype, name);
+        assert.equal(typeof descriptor.get, "function", name);
+        assert.equal(descriptor.enumerable, false, name);
+        assert.equal(descriptor.configurable, false, name);
+        const namespace = api[name];
+        assert.equal(typeof namespace, "object", name);
+        assert.equal(api[name], namespace, `${name}: the same object on every access`);
+        assert.notEqual(second.api[name], namespace, `${name}: another execution's own object`);
+      }
+      assert.ok(Object.isFrozen(prototype) && Object.isFrozen(api));
+    });
+  }
+});

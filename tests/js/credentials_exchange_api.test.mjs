@@ -36,9 +36,11 @@ describe("credentials-exchange api.access.deny", () => {
     assert.equal(api.access.deny("invalid_scope", "no admin"), api);
     api.access.deny("invalid_request", "bad audience");
     api.access.deny("server_error");
+    api.access.deny("server_error", null);
     assert.deepEqual(calls, [
       { api: "access.deny", args: ["invalid_scope", "no admin"] },
       { api: "access.deny", args: ["invalid_request", "bad audience"] },
+      { api: "access.deny", args: ["server_error", null] },
       { api: "access.deny", args: ["server_error", null] },
     ]);
   });
@@ -105,6 +107,48 @@ describe("credentials-exchange api.transaction target scopes", () => {
     const { api } = make(event);
     api.transaction.addTargetScope("read:y");
     assert.deepEqual(event.transaction.target_scopes, ["read:x", "read:y"]);
+  });
+
+  it("prefers target_scopes to accessToken.scope, keeps only their strings, else starts empty", () => {
+    const both = defaultEvent(NAME);
+    both.transaction.target_scopes = ["read:a", 5, null];
+    both.accessToken.scope = ["read:b"];
+    make(both).api.transaction.addTargetScope("read:c");
+    assert.deepEqual(both.transaction.target_scopes, ["read:a", "read:c"]);
+    const neither = defaultEvent(NAME);
+    delete neither.transaction.target_scopes;
+    delete neither.accessToken;
+    make(neither).api.transaction.addTargetScope("read:c");
+    assert.deepEqual(neither.transaction.target_scopes, ["read:c"]);
+    const notAList = defaultEvent(NAME);
+    delete notAList.transaction.target_scopes;
+    notAList.accessToken.scope = "read:x read:y";
+    make(notAList).api.transaction.addTargetScope("read:c");
+    assert.deepEqual(notAList.transaction.target_scopes, ["read:c"]);
+  });
+
+  it("mirrors into a new event.transaction when the event has none, and keeps the other fields of one it has", () => {
+    for (const transaction of [null, undefined, "x"]) {
+      const event = defaultEvent(NAME);
+      event.transaction = transaction;
+      event.accessToken.scope = ["read:x"];
+      make(event).api.transaction.addTargetScope("read:y");
+      assert.deepEqual(event.transaction, { target_scopes: ["read:x", "read:y"] }, String(transaction));
+    }
+    const event = defaultEvent(NAME);
+    const requested = event.transaction.requested_scopes;
+    make(event).api.transaction.removeTargetScope("write:reports");
+    assert.deepEqual(event.transaction.requested_scopes, requested);
+    assert.deepEqual(event.transaction.target_scopes, ["read:reports"]);
+  });
+
+  it("keeps its own set: an Action writing event.transaction.target_scopes does not change what is recorded", () => {
+    // The host applies the recorded calls to the event's initial scopes; the mirror shows that result.
+    const { api, event } = make();
+    api.transaction.addTargetScope("read:audit");
+    event.transaction.target_scopes = ["other"];
+    api.transaction.addTargetScope("read:more");
+    assert.deepEqual(event.transaction.target_scopes, ["read:reports", "write:reports", "read:audit", "read:more"]);
   });
 
   it("records setTargetScopes([]) as the clear it is", () => {

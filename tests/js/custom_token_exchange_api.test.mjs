@@ -77,7 +77,12 @@ describe("custom-token-exchange: each method records its command", () => {
     throwsExact(() => run().api.transaction.setMetadata("k", "v"), Error, "Method not implemented.");
     throwsExact(() => run({ ctx: { featureFlags: { other: true } } }).api.transaction.setMetadata("k", "v"), Error,
       "Method not implemented.");
+    throwsExact(() => run({ ctx: { featureFlags: null } }).api.transaction.setMetadata("k", "v"), Error,
+      "Method not implemented.");
     const { api, calls, event } = run({ ctx: FLAG });
+    throwsExact(() => api.transaction.setMetadata.call({}, "k", "v"), TypeError,
+      "api.transaction.setMetadata: must be called on the api object it belongs to (as api.transaction.setMetadata), " +
+      "not detached from it or on another object");
     api.transaction.setMetadata("legacy_session_id", "s-1");
     assert.deepEqual(calls, [{ api: "transaction.setMetadata", args: ["legacy_session_id", "s-1"] }]);
     assert.deepEqual(event.transaction.metadata, { legacy_session_id: "s-1" });
@@ -127,6 +132,8 @@ describe("custom-token-exchange: argument checks in Auth0's words", () => {
       "Invalid setUserMetadata arguments:  must have required property 'key'"],
     ["setActor with an array", () => api.authentication.setActor([]), "The actor must be a plain object."],
     ["setActor without sub", () => api.authentication.setActor({ role: "x" }), "The actor object must contain a sub claim."],
+    ["setActor with an empty sub", () => api.authentication.setActor({ sub: "" }),
+      "The actor object must contain a sub claim."],
     ["setActor with a 513-character sub", () => api.authentication.setActor({ sub: "s".repeat(513) }),
       "Invalid setActor arguments: sub must NOT have more than 512 characters"],
     ["setActor with six custom properties", () =>
@@ -189,6 +196,13 @@ describe("custom-token-exchange: argument checks in Auth0's words", () => {
     const r = run();
     r.api.authentication.setActor({ sub: "s", type: { kind: "agent" }, a: 1, b: "2", c: true, d: 4, e: 5 });
     assert.equal(r.calls.length, 1);
+  });
+
+  it("accepts a 512-character sub, 64-character keys and 64-character string values", () => {
+    const r = run();
+    const actor = { sub: "s".repeat(512), ["k".repeat(64)]: "v".repeat(64) };
+    r.api.authentication.setActor(actor);
+    assert.deepEqual(r.calls, [{ api: "authentication.setActor", args: [actor] }]);
   });
 
   it("accepts an actor nested five levels", () => {

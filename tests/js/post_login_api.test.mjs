@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { register } from "node:module";
-import { createPostLoginApi } from "../../js_runtime/actions/post_login/api.js";
+import { TRIGGER, createPostLoginApi } from "../../js_runtime/actions/post_login/api.js";
 
 const NOW = 1_700_000_000_000; // fixed clock (ms)
 const NOW_S = NOW / 1000;
@@ -105,6 +105,15 @@ const NAMESPACE_METHODS = {
   validation: ["error"],
 };
 const NAMESPACES = Object.keys(NAMESPACE_METHODS).sort();
+
+describe("post-login TRIGGER", () => {
+  it("names Auth0's trigger id and its two handlers, and creates the post-login api", () => {
+    assert.equal(TRIGGER.id, "post-login");
+    assert.deepEqual({ ...TRIGGER.handlers }, { execute: "onExecutePostLogin", continue: "onContinuePostLogin" });
+    assert.ok(Object.isFrozen(TRIGGER) && Object.isFrozen(TRIGGER.handlers));
+    assert.equal(TRIGGER.createApi, createPostLoginApi);
+  });
+});
 
 describe("api shape", () => {
   it("exposes every namespace through a getter as a frozen object of ordinary methods", () => {
@@ -456,6 +465,16 @@ describe("api.accessToken scopes", () => {
     assert.equal(calls.length, 1003);
     assert.deepEqual(calls.at(-1), { api: "accessToken.addScope", args: ["s1000"] });
   });
+
+  it("removing a scope never added neither counts toward the 1000 nor frees a slot", () => {
+    const { api, calls } = setup();
+    api.accessToken.removeScope("openid");
+    for (let i = 0; i < 1000; i++) api.accessToken.addScope(`s${i}`);
+    api.accessToken.removeScope("profile"); // allowed at the limit
+    throwsExact(() => api.accessToken.addScope("s1000"), Error,
+      "api.accessToken.addScope: the number of added scopes exceeds the maximum of 1000");
+    assert.equal(calls.length, 1002);
+  });
 });
 
 describe("api.multifactor.enable", () => {
@@ -471,6 +490,13 @@ describe("api.multifactor.enable", () => {
       ["none", {}], ["guardian", {}], ["google-authenticator", {}], ["any", {}],
       ["duo", { allowRememberBrowser: true, providerOptions: { host: "api-x.duosecurity.com", ikey: "i", skey: "s" } }],
     ]);
+  });
+
+  it("takes null options, and options whose fields are undefined, as none", () => {
+    const { api, calls } = setup();
+    api.multifactor.enable("any", null);
+    api.multifactor.enable("duo", { allowRememberBrowser: undefined, providerOptions: undefined });
+    assert.deepEqual(calls.map((c) => c.args), [["any", {}], ["duo", {}]]);
   });
 
   it("rejects unknown providers and bad options", () => {
@@ -540,7 +566,38 @@ describe("api.authentication", () => {
       "api.authentication.challengeWith: options.additionalFactors must contain at least one factor");
     throwsExact(() => api.authentication.enrollWith({ type: "otp" }, "x"), TypeError,
       'api.authentication.enrollWith: options must be an object (got "x")');
+    throwsExact(() => api.authentication.challengeWith({ type: "" }), TypeError,
+      'api.authentication.challengeWith: factor.type must be a non-empty string (got "")');
+    throwsExact(() => api.authentication.challengeWith({ type: "otp", options: "x" }), TypeError,
+      'api.authentication.challengeWith: factor.options must be an object (got "x")');
+    throwsExact(() => api.authentication.challengeWithAny([{ type: "push-notification", options: { otpFallback: "yes" } }]),
+      TypeError, 'api.authentication.challengeWithAny: factors[0].options.otpFallback must be a boolean (got "yes")');
     assert.equal(calls.length, 0);
+  });
+
+  it("checks preferredMethod only on phone factors and otpFallback only on push factors, both optional", () => {
+    const { api, calls } = setup();
+    const factors = [
+      { type: "phone", options: {} },
+      { type: "push-notification", options: {} },
+      { type: "push", options: { otpFallback: false } },
+      { type: "email", options: { preferredMethod: "fax", otpFallback: "yes" } },
+      { type: "otp", options: { otpFallback: 1 } },
+    ];
+    api.authentication.challengeWithAny(factors);
+    api.authentication.challengeWith({ type: "otp" }, {});
+    api.authentication.enrollWith({ type: "phone", options: { preferredMethod: "both" } },
+      { additionalFactors: [{ type: "otp" }] });
+    api.authentication.enrollWithAny([{ type: "email" }]);
+    assert.deepEqual(calls, [
+      { api: "authentication.challengeWithAny", args: [factors] },
+      { api: "authentication.challengeWith", args: [{ type: "otp" }, {}] },
+      {
+        api: "authentication.enrollWith",
+        args: [{ type: "phone", options: { preferredMethod: "both" } }, { additionalFactors: [{ type: "otp" }] }],
+      },
+      { api: "authentication.enrollWithAny", args: [[{ type: "email" }]] },
+    ]);
   });
 
   it("recordMethod works only in onContinuePostLogin", () => {
@@ -551,14 +608,18 @@ describe("api.authentication", () => {
 
     const cont = setup({ phase: "continue" });
     assert.equal(cont.api.authentication.recordMethod("https://idp.example.com/method"), cont.api);
-    assert.deepEqual(cont.calls, [{ api: "authentication.recordMethod", args: ["https://idp.example.com/method"] }]);
+    assert.equal(cont.api.authentication.recordMethod("http://idp.example.com/method"), cont.api);
+    assert.deepEqual(cont.calls, [
+      { api: "authentication.recordMethod", args: ["https://idp.example.com/method"] },
+      { api: "authentication.recordMethod", args: ["http://idp.example.com/method"] },
+    ]);
     throwsExact(() => cont.api.authentication.recordMethod("not a url"), Error,
       'api.authentication.recordMethod: provider_url must be an absolute http(s) URL (got "not a url")');
     throwsExact(() => cont.api.authentication.recordMethod("ftp://x/"), Error,
       'api.authentication.recordMethod: provider_url must be an absolute http(s) URL (got "ftp://x/")');
     throwsExact(() => cont.api.authentication.recordMethod(5), TypeError,
       "api.authentication.recordMethod: provider_url must be a string (got 5)");
-    assert.equal(cont.calls.length, 1);
+    assert.equal(cont.calls.length, 2);
   });
 
   it("setPrimaryUser works once per transaction", () => {
@@ -602,10 +663,15 @@ describe("api.redirect.sendUserTo", () => {
     }]);
   });
 
-  it("records the normalized URL without options", () => {
+  it("records the normalized URL without options, or with options or a query that are null or absent", () => {
     const { api, calls } = setup();
     api.redirect.sendUserTo("HTTPS://App.Example.com");
     assert.deepEqual(calls[0].args, ["https://app.example.com/"]);
+    for (const options of [null, {}, { query: null }, { query: undefined }]) {
+      const s = setup();
+      s.api.redirect.sendUserTo("https://app.example.com/step?keep=1", options);
+      assert.deepEqual(s.calls[0].args, ["https://app.example.com/step?keep=1"], JSON.stringify(options));
+    }
   });
 
   it("rejects relative or non-string URLs and bad options", () => {
@@ -696,6 +762,28 @@ describe("api.redirect.encodeToken / validateToken", () => {
       'api.redirect.encodeToken: expiresInSeconds must be a finite number (got "60")');
   });
 
+  it("encodeToken takes a null or missing payload and expiresInSeconds as absent", () => {
+    const { api } = setup();
+    for (const options of [{ secret: "s" }, { secret: "s", payload: null, expiresInSeconds: null }]) {
+      const { payload } = decodeJwt(api.redirect.encodeToken(options));
+      assert.deepEqual(payload, {
+        iat: NOW_S, iss: "tenant.example.auth0.com", sub: "auth0|123", exp: NOW_S + 900, ip: "203.0.113.7",
+      });
+    }
+  });
+
+  it("encodeToken refuses a payload JSON cannot serialize, with the serializer's reason", () => {
+    const { api } = setup();
+    let reason;
+    try {
+      JSON.stringify({ n: 1n });
+    } catch (e) {
+      reason = e.message;
+    }
+    throwsExact(() => api.redirect.encodeToken({ secret: "s", payload: { n: 1n } }), TypeError,
+      `api.redirect.encodeToken: payload must be JSON-serializable (${reason})`);
+  });
+
   function continueWith(token, { where = "query", state = "st-1", param = "session_token", now = NOW } = {}) {
     const event = baseEvent();
     event.request.query = { state };
@@ -724,6 +812,31 @@ describe("api.redirect.encodeToken / validateToken", () => {
     assert.equal(custom.api.redirect.validateToken({ secret: "shh", tokenParameterName: "my_token" }).state, "st-1");
   });
 
+  it("a state and token POSTed to /continue are read from the body", () => {
+    const token = setup().api.redirect.encodeToken({ secret: "shh", payload: { state: "st-1" } });
+    const event = baseEvent();
+    event.request.method = "POST";
+    event.request.body = { state: "st-1", session_token: token };
+    assert.equal(setup({ event, phase: "continue" }).api.redirect.validateToken({ secret: "shh" }).state, "st-1");
+  });
+
+  it("an empty or null token in the query gives way to the one in the body", () => {
+    const token = setup().api.redirect.encodeToken({ secret: "shh", payload: { state: "st-1" } });
+    for (const inQuery of ["", null]) {
+      const s = continueWith(inQuery);
+      s.event.request.body.session_token = token;
+      assert.equal(s.api.redirect.validateToken({ secret: "shh" }).state, "st-1", String(inQuery));
+    }
+  });
+
+  it("a null, empty or missing tokenParameterName means session_token", () => {
+    const token = setup().api.redirect.encodeToken({ secret: "shh", payload: { state: "st-1" } });
+    for (const tokenParameterName of [null, "", undefined]) {
+      const { api } = continueWith(token);
+      assert.equal(api.redirect.validateToken({ secret: "shh", tokenParameterName }).state, "st-1");
+    }
+  });
+
   it("reports a missing parameter with the exact message", () => {
     const { api } = continueWith("x");
     throwsExact(() => api.redirect.validateToken({ secret: "shh", tokenParameterName: "other" }), Error,
@@ -731,6 +844,10 @@ describe("api.redirect.encodeToken / validateToken", () => {
     const empty = continueWith("");
     throwsExact(() => empty.api.redirect.validateToken({ secret: "shh" }), Error,
       "There is no parameter called 'session_token' available in either the POST body or query string.");
+    for (const inBody of ["", null]) {
+      throwsExact(() => continueWith(inBody, { where: "body" }).api.redirect.validateToken({ secret: "shh" }), Error,
+        "There is no parameter called 'session_token' available in either the POST body or query string.");
+    }
   });
 
   it("rejects a wrong signature", () => {
@@ -749,6 +866,10 @@ describe("api.redirect.encodeToken / validateToken", () => {
       "The session token is invalid: State in the token does not match the /continue state.");
     const noState = setup().api.redirect.encodeToken({ secret: "shh", payload: {} });
     throwsExact(() => continueWith(noState).api.redirect.validateToken({ secret: "shh" }), Error,
+      "The session token is invalid: State in the token does not match the /continue state.");
+    const noStateAnywhere = continueWith(noState);
+    delete noStateAnywhere.event.request.query.state;
+    throwsExact(() => noStateAnywhere.api.redirect.validateToken({ secret: "shh" }), Error,
       "The session token is invalid: State in the token does not match the /continue state.");
   });
 
@@ -792,6 +913,10 @@ describe("api.redirect.encodeToken / validateToken", () => {
       "api.redirect.validateToken: options must be an object like {secret} (got undefined)");
     throwsExact(() => api.redirect.validateToken({}), TypeError,
       "api.redirect.validateToken: secret must be a string (got undefined)");
+    throwsExact(() => api.redirect.validateToken({ secret: "" }), Error,
+      "api.redirect.validateToken: secret must be a non-empty string");
+    throwsExact(() => api.redirect.validateToken({ secret: "shh", tokenParameterName: 5 }), TypeError,
+      "api.redirect.validateToken: tokenParameterName must be a string (got 5)");
   });
 });
 
@@ -815,15 +940,17 @@ describe("api.redirect.canRedirect", () => {
 });
 
 describe("api.user metadata", () => {
-  it("setAppMetadata / setUserMetadata record and return api (null deletes)", () => {
+  it("setAppMetadata / setUserMetadata record and return api (null or undefined deletes)", () => {
     const { api, calls, event } = setup();
     assert.equal(api.user.setAppMetadata("plan", { tier: "gold" }), api);
     assert.equal(api.user.setUserMetadata("theme", "dark"), api);
     api.user.setUserMetadata("old", null);
+    api.user.setAppMetadata("gone", undefined);
     assert.deepEqual(calls, [
       { api: "user.setAppMetadata", args: ["plan", { tier: "gold" }] },
       { api: "user.setUserMetadata", args: ["theme", "dark"] },
       { api: "user.setUserMetadata", args: ["old", null] },
+      { api: "user.setAppMetadata", args: ["gone", null] },
     ]);
     assert.deepEqual(event.user.app_metadata, {}, "writes are deferred, not applied to the event");
   });
@@ -978,6 +1105,56 @@ describe("api.cache", () => {
     assert.equal(calls.length, 0);
   });
 
+  it("reports FailedToSetCacheRecord when the store keeps another value, FailedToDeleteCacheRecord when it cannot delete", () => {
+    const live = { value: "other", expires_at: NOW + MIN };
+    const stubborn = { get: () => live, set() {}, delete: () => false, *entries() {} };
+    const { api, calls } = setup({ cache: stubborn });
+    assert.deepEqual(api.cache.set("k", "v"), { type: "error", code: "FailedToSetCacheRecord" });
+    assert.deepEqual(api.cache.delete("k"), { type: "error", code: "FailedToDeleteCacheRecord" });
+    assert.equal(calls.length, 0);
+  });
+
+  it("looks up no key that is not a string (a store keyed by strings is never asked)", () => {
+    const asked = [];
+    const store = new Map([["42", { value: "v", expires_at: NOW + MIN }]]);
+    const byString = {
+      get: (k) => (asked.push(k), store.get(String(k))),
+      set: (k, v) => store.set(String(k), v),
+      delete: (k) => store.delete(String(k)),
+      entries: () => store.entries(),
+    };
+    const { api, calls } = setup({ cache: byString });
+    assert.equal(api.cache.get(42), undefined);
+    assert.deepEqual(api.cache.delete(42), { type: "error", code: "CacheKeyDoesNotExist" });
+    assert.deepEqual(asked, []);
+    assert.equal(store.size, 1);
+    assert.equal(calls.length, 0);
+  });
+
+  it("set purges the expired records and deletes no other key", () => {
+    const deleted = [];
+    const map = new Map();
+    const store = {
+      get: (k) => map.get(k),
+      set: (k, v) => map.set(k, v),
+      delete: (k) => (deleted.push(k), map.delete(k)),
+      entries: () => map.entries(),
+    };
+    const { api, clock } = setup({ cache: store });
+    api.cache.set("short1", "v", { ttl: 10 });
+    api.cache.set("long", "v", { ttl: 1000 });
+    api.cache.set("short2", "v", { ttl: 10 });
+    clock.now = NOW + 10;
+    assert.equal(api.cache.set("new", "v").type, "success");
+    assert.deepEqual(deleted, ["short1", "short2"]);
+    assert.deepEqual([...map.keys()], ["long", "new"]);
+  });
+
+  it("set takes null options as none", () => {
+    const { api } = setup();
+    assert.deepEqual(api.cache.set("k", "v", null), { type: "success", record: { value: "v", expires_at: NOW + 15 * MIN } });
+  });
+
   // docs/outcome.md (batch request lines), `container`: "requests with the same key run on the same worker; each Action
   // keeps … the container's `api.cache`"; without it "every execution starts fresh". Runs the
   // host's own runner (js_runtime/actions/runner.js), whose store this is.
@@ -1039,7 +1216,37 @@ describe("api.samlResponse", () => {
       "api.samlResponse.setAttribute: value must be a finite number (got NaN)");
     throwsExact(() => api.samlResponse.setAttribute(7, "v"), TypeError,
       "api.samlResponse.setAttribute: attribute must be a string (got 7)");
+    throwsExact(() => api.samlResponse.setAttribute("", "v"), Error,
+      "api.samlResponse.setAttribute: attribute must be a non-empty string");
+    throwsExact(() => api.samlResponse.setAttribute("a", [1, NaN]), TypeError,
+      "api.samlResponse.setAttribute: value[1] must be a string, number or boolean (got NaN)");
+    api.samlResponse.setAttribute("list", ["v".repeat(2048), "€".repeat(2048)]);
+    assert.equal(calls.length, 2);
+  });
+
+  it("setAttribute accepts exactly 102400 serialized bytes and keeps what a refused change would have replaced", () => {
+    const { api, calls } = setup();
+    // By hand: `{"a":[` + 50 quoted strings with 49 commas + `]}` is 8 + 100 + 49 = 157 bytes
+    // besides the characters: 49 strings of 2048 and one of 1891 characters make 102,400 bytes.
+    const list = (last) => [...Array(49).fill("x".repeat(2048)), "x".repeat(last)];
+    throwsExact(() => api.samlResponse.setAttribute("a", list(1892)), Error,
+      "api.samlResponse.setAttribute: the serialized SAML attributes must be at most 102400 bytes (got 102401)");
+    assert.equal(api.samlResponse.setAttribute("a", list(1891)), api);
+    // "a" keeps its 102,400 bytes after a refused replacement: adding "b" would still overflow.
+    assert.throws(() => api.samlResponse.setAttribute("a", list(1892)), /at most 102400 bytes/);
+    throwsExact(() => api.samlResponse.setAttribute("b", 1), Error, // `,"b":1` adds 6 bytes
+      "api.samlResponse.setAttribute: the serialized SAML attributes must be at most 102400 bytes (got 102406)");
     assert.equal(calls.length, 1);
+  });
+
+  it("an attribute refused for size is not counted among the 100", () => {
+    const { api } = setup();
+    for (let i = 0; i < 99; i++) api.samlResponse.setAttribute(`a${i}`, "v");
+    const huge = Array(51).fill("x".repeat(2048));
+    assert.throws(() => api.samlResponse.setAttribute("big", huge), /at most 102400 bytes/);
+    api.samlResponse.setAttribute("big", "v"); // the 100th
+    throwsExact(() => api.samlResponse.setAttribute("a99", "v"), Error,
+      "api.samlResponse.setAttribute: at most 100 SAML attributes can be changed");
   });
 
   it("setAttribute enforces the 102400-byte serialized total", () => {
@@ -1069,8 +1276,9 @@ describe("api.samlResponse", () => {
 
   it("setAttribute allows 100 distinct attributes and rejects the 101st", () => {
     const { api } = setup();
-    for (let i = 0; i < 100; i++) api.samlResponse.setAttribute(`a${i}`, "v");
-    api.samlResponse.setAttribute("a0", "again");
+    for (let i = 0; i < 99; i++) api.samlResponse.setAttribute(`a${i}`, "v");
+    api.samlResponse.setAttribute("a0", "again"); // a change of an attribute already changed is not counted
+    api.samlResponse.setAttribute("a99", "v");
     throwsExact(() => api.samlResponse.setAttribute("a100", "v"), Error,
       "api.samlResponse.setAttribute: at most 100 SAML attributes can be changed");
   });
@@ -1088,7 +1296,9 @@ describe("api.samlResponse", () => {
       assert.deepEqual(calls, [{ api: `samlResponse.${method}`, args: ["x".repeat(max)] }]);
       assert.throws(() => api.samlResponse[method]("x".repeat(max + 1)),
         (e) => e.constructor === Error && e.message.includes(`must be at most ${max} characters (got ${max + 1})`));
-      assert.throws(() => api.samlResponse[method](5), TypeError);
+      const key = method[3].toLowerCase() + method.slice(4);
+      throwsExact(() => api.samlResponse[method](5), TypeError,
+        `api.samlResponse.${method}: ${key === "relayState" ? "RelayState" : key} must be a string (got 5)`);
       assert.equal(calls.length, 1);
     });
   }
@@ -1100,7 +1310,9 @@ describe("api.samlResponse", () => {
       const { api, calls } = setup();
       assert.equal(api.samlResponse[method](true), api);
       api.samlResponse[method](false);
-      assert.throws(() => api.samlResponse[method]("true"), TypeError);
+      const key = method[3].toLowerCase() + method.slice(4);
+      throwsExact(() => api.samlResponse[method]("true"), TypeError,
+        `api.samlResponse.${method}: ${key} must be a boolean (got "true")`);
       assert.deepEqual(calls.map((c) => c.args), [[true], [false]]);
       assert.ok(calls.every((c) => c.api === `samlResponse.${method}`));
     });
@@ -1135,6 +1347,8 @@ describe("api.samlResponse", () => {
       "api.samlResponse.setNameIdentifierProbes: nameIdentifierProbes must have at most 10 items (got 11)");
     throwsExact(() => api.samlResponse.setNameIdentifierProbes(["x".repeat(513)]), Error,
       "api.samlResponse.setNameIdentifierProbes: nameIdentifierProbes[0] must be at most 512 characters");
+    throwsExact(() => api.samlResponse.setNameIdentifierProbes(["x", 5]), TypeError,
+      "api.samlResponse.setNameIdentifierProbes: nameIdentifierProbes[1] must be a string (got 5)");
     throwsExact(() => api.samlResponse.setNameIdentifierProbes("x"), TypeError,
       'api.samlResponse.setNameIdentifierProbes: nameIdentifierProbes must be an array of strings (got "x")');
     assert.equal(calls.length, 1);
@@ -1187,9 +1401,11 @@ describe("api.prompt.render", () => {
       api: "prompt.render",
       args: ["form_1", { fields: { first_name: "Ana" }, vars: { "any key": 1 } }],
     }]);
-    const other = setup();
-    other.api.prompt.render("p");
-    assert.deepEqual(other.calls[0].args, ["p", {}]);
+    for (const none of [undefined, null]) {
+      const other = setup();
+      other.api.prompt.render("p", none);
+      assert.deepEqual(other.calls[0].args, ["p", {}]);
+    }
   });
 
   it("allows one render per action", () => {
@@ -1204,6 +1420,7 @@ describe("api.prompt.render", () => {
     throwsExact(() => api.prompt.render("p".repeat(49)), Error,
       "api.prompt.render: promptId must be at most 48 characters (got 49)");
     throwsExact(() => api.prompt.render(3), TypeError, "api.prompt.render: promptId must be a string (got 3)");
+    throwsExact(() => api.prompt.render(""), Error, "api.prompt.render: promptId must be a non-empty string");
     api.prompt.render("p".repeat(48));
   });
 
@@ -1222,6 +1439,16 @@ describe("api.prompt.render", () => {
       "api.prompt.render: options.fields must be an object (got an array)");
     throwsExact(() => api.prompt.render("p", "x"), TypeError,
       'api.prompt.render: options must be an object like {fields, vars} (got "x")');
+    throwsExact(() => api.prompt.render("p", { fields: { ok: 1, _also_ok: 2, "9lives": 3 } }), Error,
+      'api.prompt.render: options.fields name "9lives" must match ^[a-zA-Z_][a-zA-Z0-9_]{0,49}$');
+    let reason;
+    try {
+      JSON.stringify({ n: 1n });
+    } catch (e) {
+      reason = e.message;
+    }
+    throwsExact(() => api.prompt.render("p", { vars: { n: 1n } }), TypeError,
+      `api.prompt.render: options must be JSON-serializable (${reason})`);
     api.prompt.render("p", { fields: keys(24), vars: keys(24) });
     assert.equal(calls.length, 1);
   });
@@ -1272,6 +1499,10 @@ describe("api.refreshToken", () => {
     ]);
     throwsExact(() => api.refreshToken.setExpiresAt(), Error,
       "api.refreshToken.setExpiresAt: an expiration time (milliseconds since the epoch) must be provided");
+    for (const none of [null, 0]) {
+      throwsExact(() => api.refreshToken.setIdleExpiresAt(none), Error,
+        "api.refreshToken.setIdleExpiresAt: an expiration time (milliseconds since the epoch) must be provided");
+    }
     throwsExact(() => api.refreshToken.setIdleExpiresAt("soon"), TypeError,
       'api.refreshToken.setIdleExpiresAt: expiration must be a finite number of milliseconds since the epoch (got "soon")');
   });
@@ -1291,7 +1522,9 @@ describe("api.refreshToken", () => {
     assert.deepEqual(event.refresh_token.metadata, { a: "1", b: "2" });
     api.refreshToken.setMetadata("a", null);
     assert.deepEqual(event.refresh_token.metadata, { b: "2" });
-    api.refreshToken.setMetadata("missing", null); // no-op
+    const before = event.refresh_token.metadata;
+    api.refreshToken.setMetadata("missing", null); // no-op, the event's object untouched
+    assert.equal(event.refresh_token.metadata, before);
     api.refreshToken.deleteMetadata("missing"); // no-op
     api.refreshToken.deleteMetadata("b");
     assert.deepEqual(event.refresh_token.metadata, {});
@@ -1311,7 +1544,21 @@ describe("api.refreshToken", () => {
     const { api, calls, event } = setup();
     api.refreshToken.setMetadata("k", "v");
     assert.equal(event.refresh_token, undefined);
-    assert.deepEqual(calls, [{ api: "refreshToken.setMetadata", args: ["k", "v"] }]);
+    api.refreshToken.deleteMetadata("k"); // the api remembers "k" without an event to show it
+    assert.deepEqual(calls, [
+      { api: "refreshToken.setMetadata", args: ["k", "v"] },
+      { api: "refreshToken.deleteMetadata", args: ["k"] },
+    ]);
+  });
+
+  it("deleteMetadata takes a string key", () => {
+    const event = rtEvent();
+    event.refresh_token.metadata = { 5: "v" };
+    const { api, calls } = setup({ event });
+    throwsExact(() => api.refreshToken.deleteMetadata(5), TypeError,
+      "api.refreshToken.deleteMetadata: key must be a string (got 5)");
+    assert.deepEqual(event.refresh_token.metadata, { 5: "v" });
+    assert.equal(calls.length, 0);
   });
 
   it("metadata rules: 25 keys, key pattern, 255-character values", () => {
@@ -1330,6 +1577,12 @@ describe("api.refreshToken", () => {
       "api.refreshToken.setMetadata: value must be a string or null (got 5)");
     throwsExact(() => api.refreshToken.setMetadata("k0", "a\u0000b"), Error,
       "api.refreshToken.setMetadata: value must not contain null bytes");
+    throwsExact(() => api.refreshToken.setMetadata("k0", "\u0000b"), Error,
+      "api.refreshToken.setMetadata: value must not contain null bytes");
+    throwsExact(() => api.refreshToken.setMetadata("k\u0000", "v"), Error,
+      'api.refreshToken.setMetadata: key must be 1-255 letters, digits, underscores or hyphens (got "k\\u0000")');
+    throwsExact(() => api.refreshToken.setMetadata(5, "v"), TypeError,
+      "api.refreshToken.setMetadata: key must be a string (got 5)");
     assert.equal(calls.length, 25);
   });
 });
@@ -1354,7 +1607,9 @@ describe("api.session", () => {
     throwsExact(() => api.session.revoke("x", { preserveRefreshTokens: "yes" }), TypeError,
       'api.session.revoke: options.preserveRefreshTokens must be a boolean (got "yes")');
     throwsExact(() => api.session.revoke(5), TypeError, "api.session.revoke: reason must be a string (got 5)");
-    assert.equal(calls.length, 2);
+    api.session.revoke("risk", { preserveRefreshTokens: undefined }); // as if absent
+    assert.deepEqual(calls[2], { api: "session.revoke", args: ["risk", {}] });
+    assert.equal(calls.length, 3);
   });
 
   it("setExpiresAt / setIdleExpiresAt", () => {
@@ -1443,6 +1698,23 @@ describe("api.session", () => {
     throwsExact(() => api.session.setMetadata("k", "v".repeat(256)), Error,
       "api.session.setMetadata: value must be at most 255 characters (got 256)");
   });
+
+  it("evictMetadata of a session without metadata records nothing", () => {
+    const event = sessionEvent();
+    event.session.metadata = {};
+    const { api, calls } = setup({ event });
+    api.session.evictMetadata();
+    assert.equal(calls.length, 0);
+  });
+
+  it("keeps its own copy: an Action writing event.session.metadata does not change what is recorded", () => {
+    // The host applies the recorded calls to the session's metadata; the event shows that result.
+    const { api, event } = setup({ event: sessionEvent() });
+    api.session.setMetadata("b", "2");
+    event.session.metadata.x = "written directly";
+    api.session.setMetadata("c", "3");
+    assert.deepEqual(event.session.metadata, { a: "1", b: "2", c: "3" });
+  });
 });
 
 describe("api.transaction.setMetadata", () => {
@@ -1499,9 +1771,10 @@ describe("api.transaction.setMetadata", () => {
     throwsExact(() => api.transaction.setMetadata("k3", "x"), Error,
       "api.transaction.setMetadata: transaction metadata must be at most 16384 bytes in total (would be 16387)");
     api.transaction.setMetadata("k1", "y".repeat(8190)); // replace: still 16384
+    api.transaction.setMetadata("k9", null); // a delete is never refused for size
     api.transaction.setMetadata("k2", null);
     api.transaction.setMetadata("k3", "x");
-    assert.equal(calls.length, 5);
+    assert.equal(calls.length, 6);
     assert.deepEqual(Object.keys(event.transaction.metadata), ["k1", "k3"]);
   });
 

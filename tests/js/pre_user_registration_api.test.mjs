@@ -35,9 +35,11 @@ describe("pre-user-registration api.access.deny", () => {
     const { api, calls } = make();
     assert.equal(api.access.deny("disposable_email", "Please use a permanent address."), api);
     api.access.deny("no message");
+    api.access.deny("null message", null);
     assert.deepEqual(calls, [
       { api: "access.deny", args: ["disposable_email", "Please use a permanent address."] },
       { api: "access.deny", args: ["no message", null] },
+      { api: "access.deny", args: ["null message", null] },
     ]);
   });
 

@@ -5,7 +5,7 @@
 import {
   ApiObject, emit, got, isFiniteNumber, isObject, seal, stateOf, typeError, utf8Length,
 } from "./base.js";
-import { StringCtor, floor, isSafeInteger } from "./builtins.js";
+import { StringCtor, floor, isSafeInteger, min } from "./builtins.js";
 import {
   DEFAULT_CACHE_TTL_MS, MAX_CACHE_ENTRIES, MAX_CACHE_KEY_BYTES, MAX_CACHE_TTL_MS,
   MAX_CACHE_VALUE_BYTES,
@@ -48,8 +48,7 @@ export class CacheApi extends ApiObject {
     if (typeof key !== "string") return undefined;
     const store = s.store;
     const rec = store.get(key);
-    if (!rec) return undefined;
-    if (isExpired(rec, s.ctx.now())) {
+    if (isExpired(rec, s.ctx.now())) { // a missing record is expired too
       store.delete(key);
       return undefined;
     }
@@ -84,12 +83,12 @@ export class CacheApi extends ApiObject {
     if (at !== undefined) {
       if (!isFiniteNumber(at)) return cacheError("InvalidExpiry");
       const atFloor = floor(at);
-      expiresAt = expiresAt === undefined || atFloor < expiresAt ? atFloor : expiresAt;
+      expiresAt = expiresAt === undefined ? atFloor : min(atFloor, expiresAt);
     }
     if (expiresAt === undefined) expiresAt = now + DEFAULT_CACHE_TTL_MS;
     if (!isSafeInteger(expiresAt)) return cacheError("InvalidExpiry");
     if (expiresAt <= now) return cacheError("ItemAlreadyExpired");
-    if (expiresAt > now + MAX_CACHE_TTL_MS) expiresAt = now + MAX_CACHE_TTL_MS;
+    expiresAt = min(expiresAt, now + MAX_CACHE_TTL_MS);
 
     const measured = purgeAndMeasure(store, now, key);
     if (measured[0] >= MAX_CACHE_ENTRIES) return cacheError("CacheSizeExceeded");
@@ -107,7 +106,6 @@ export class CacheApi extends ApiObject {
     if (typeof key !== "string") return cacheError("CacheKeyDoesNotExist");
     const store = s.store;
     const rec = store.get(key);
-    if (!rec) return cacheError("CacheKeyDoesNotExist");
     if (isExpired(rec, s.ctx.now())) {
       store.delete(key);
       return cacheError("CacheKeyDoesNotExist");

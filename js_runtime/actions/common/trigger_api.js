@@ -9,9 +9,10 @@ import { DEFAULT_CACHE_TOTAL_BYTES } from "./limits.js";
 
 /**
  * The state of one execution, shared by its api and namespace objects (as post-login's): the
- * ctx, the event, the cache store and its total budget, the phase. Null prototype, so lazily
- * added slots (the namespace objects, a trigger's own) never resolve through Object.prototype.
- * `api` is the object the chaining methods return.
+ * ctx, the event, the cache store and its total budget, the namespace objects made so far. Null
+ * prototype, so slots a trigger adds never resolve through Object.prototype. `api` is the object
+ * the chaining methods return. (No trigger built here has a continue phase: post-login, the one
+ * that has, builds its own state.)
  *
  * ctx: { event, phase: "execute"|"continue", record(name, args), cache (Map-like store),
  *        now(): ms, hmacSha256(secret, data): base64url string, cacheMaxTotalBytes?: number }
@@ -22,9 +23,9 @@ export function baseState(ctx) {
     ctx,
     event: ctx.event,
     store: ctx.cache,
-    isContinue: ctx.phase === "continue",
     cacheMaxTotal: isFiniteNumber(ctx.cacheMaxTotalBytes) ? ctx.cacheMaxTotalBytes : DEFAULT_CACHE_TOTAL_BYTES,
     api: null,
+    namespaces: new Map(),
   };
 }
 
@@ -45,16 +46,17 @@ export function defineApi(namespaces, init = undefined) {
       stateOfApi = (api) => api.#s;
     }
   }
+  // Accessors neither enumerable nor configurable (defineProperty's defaults), as post-login's:
+  // `for…in` over `api` lists nothing, and the prototype is sealed right after.
   for (const name of Object.keys(namespaces)) {
     const Namespace = namespaces[name];
-    const slot = "ns" + name;
     Object.defineProperty(TriggerApi.prototype, name, {
       get() {
         const s = stateOfApi(this);
-        return (s[slot] ??= new Namespace(s));
+        let namespace = s.namespaces.get(name);
+        if (namespace === undefined) s.namespaces.set(name, (namespace = new Namespace(s)));
+        return namespace;
       },
-      configurable: true,
-      enumerable: false,
     });
   }
   seal(TriggerApi);

@@ -42,7 +42,7 @@ export class AccessTokenApi extends ApiObject {
     if (key === "scope") {
       throw error(N, 'the "scope" claim cannot be set; use api.transaction.addTargetScope/removeTargetScope');
     }
-    emit(s, N, [key, value === undefined ? null : value]);
+    emit(s, N, [key, value]); // recorded as JSON: undefined is null
     return s.api;
   }
 }

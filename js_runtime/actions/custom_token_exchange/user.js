@@ -9,7 +9,7 @@ function setMetadata(self, method, key, value) {
   const N = "user." + method;
   const s = stateOf(self, N);
   check("setMetadata", method, { key, value });
-  emit(s, N, [key, value === undefined ? null : value]);
+  emit(s, N, [key, value]); // recorded as JSON: undefined is null
 }
 
 export class ExchangeUserApi extends ApiObject {

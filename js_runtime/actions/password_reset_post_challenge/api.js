@@ -33,7 +33,11 @@ borrowMethods(ChallengeRedirectApi, RedirectApi, ["encodeToken", "sendUserTo", "
 
 seal(ChallengeAuthenticationApi, ChallengeRedirectApi);
 
-/** Builds the password-reset-post-challenge `api` for one execution (ctx: see common/trigger_api.js). */
+/**
+ * Builds the password-reset-post-challenge `api` for one execution (ctx: see common/trigger_api.js).
+ * redirect.sendUserTo and prompt.render set the state's `redirected` and `rendered`, absent (so
+ * false) until then.
+ */
 export const createApi = defineApi({
   access: AccessApi,
   authentication: ChallengeAuthenticationApi,
@@ -41,9 +45,6 @@ export const createApi = defineApi({
   prompt: PromptApi,
   redirect: ChallengeRedirectApi,
   transaction: ResultTransactionApi,
-}, (s) => {
-  s.redirected = false;
-  s.rendered = false;
 });
 
 /** Auth0's trigger id, exported handler names and api. */

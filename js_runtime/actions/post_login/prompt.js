@@ -31,13 +31,9 @@ function checkPromptOptions(name, options) {
       throw error(name, "options." + part + " must have at most " + MAX_PROMPT_OPTION_KEYS +
         " properties (got " + names.length + ")");
     }
-    if (part === "fields") {
-      for (let i = 0; i < names.length; i++) {
-        if (!PROMPT_FIELD_NAME.test(names[i])) {
-          throw error(name, "options.fields name " + got(names[i]) +
-            " must match ^[a-zA-Z_][a-zA-Z0-9_]{0,49}$");
-        }
-      }
+    const bad = part === "fields" ? names.find((n) => !PROMPT_FIELD_NAME.test(n)) : undefined;
+    if (bad !== undefined) {
+      throw error(name, "options.fields name " + got(bad) + " must match ^[a-zA-Z_][a-zA-Z0-9_]{0,49}$");
     }
   }
   let json;

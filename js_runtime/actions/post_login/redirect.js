@@ -4,7 +4,7 @@
 import {
   ApiObject, emit, error, got, isFiniteNumber, isObject, seal, stateOf, typeError,
 } from "../common/base.js";
-import { JSONStringify, floor, hasOwn, objectKeys } from "../common/builtins.js";
+import { JSONStringify, assign, floor, hasOwn } from "../common/builtins.js";
 import { invalidToken, signToken, verifyToken } from "../common/jwt.js";
 import { urlWithQuery } from "../common/url.js";
 import {
@@ -56,10 +56,7 @@ export class RedirectApi extends ApiObject {
       exp: iat + (ttl ?? DEFAULT_SESSION_TOKEN_TTL_S),
       ip: request.ip,
     };
-    if (payload) {
-      const keys = objectKeys(payload);
-      for (let i = 0; i < keys.length; i++) claims[keys[i]] = payload[keys[i]];
-    }
+    assign(claims, payload); // the payload's own claims win; no payload (undefined, null) adds none
     let body;
     try {
       body = JSONStringify(claims);
@@ -115,7 +112,7 @@ export class RedirectApi extends ApiObject {
     const query = request && request.query;
     if (query && query.prompt === "none") return false;
     const protocol = event.transaction && event.transaction.protocol;
-    return !NO_REDIRECT_PROTOCOLS.includes(protocol || "unknown-protocol");
+    return !NO_REDIRECT_PROTOCOLS.includes(protocol);
   }
 }
 

@@ -43,7 +43,7 @@ export class RefreshTokenApi extends ApiObject {
         got(protocol) + ")");
     }
     checkOptionalReason(N, reason, MAX_REVOKE_REASON);
-    emit(s, N, [reason === undefined ? null : reason]);
+    emit(s, N, [reason]); // recorded as JSON: no reason is null
     return s.api;
   }
   setExpiresAt(ms) {

@@ -75,7 +75,7 @@ function checkSamlValue(name, value) {
     for (let i = 0; i < value.length; i++) {
       const v = value[i];
       const vt = typeof v;
-      if (vt === "boolean" || (vt === "number" && numberIsFinite(v))) continue;
+      if (vt === "boolean" || numberIsFinite(v)) continue; // Number.isFinite does not convert
       if (vt === "string") {
         if (charLength(v) > MAX_SAML_VALUE_LENGTH) {
           throw error(name, "value[" + i + "] must be at most " + MAX_SAML_VALUE_LENGTH + " characters");

@@ -38,7 +38,7 @@ export class SessionApi extends ApiObject {
           got(options.preserveRefreshTokens) + ")");
       }
     }
-    emit(s, N, [reason === undefined ? null : reason, options == null ? {} : options]);
+    emit(s, N, [reason, options == null ? {} : options]); // recorded as JSON: no reason is null
     return s.api;
   }
   setExpiresAt(ms) {

@@ -35,7 +35,7 @@ function checkEntityMetadata(name, meta, key, value) {
     throw typeError(name, "value must be a string or null (got " + got(value) + ")");
   }
   if (value === null) return;
-  if (key.indexOf("\u0000") >= 0 || !META_KEY.test(key)) {
+  if (!META_KEY.test(key)) { // letters, digits, "_" and "-" only: no null byte either
     throw error(name, "key must be 1-" + MAX_META_KEY_LENGTH +
       " letters, digits, underscores or hyphens (got " + got(key) + ")");
   }

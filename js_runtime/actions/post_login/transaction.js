@@ -8,7 +8,7 @@ import { StringCtor, isInteger, isSafeInteger, numberIsFinite, objectKeys } from
 import { MAX_TX_KEY_LENGTH, MAX_TX_TOTAL_BYTES, MAX_TX_VALUE_BYTES } from "../common/limits.js";
 
 function txValueBytes(v) {
-  return typeof v === "string" ? utf8Length(v) : utf8Length(StringCtor(v));
+  return utf8Length(StringCtor(v)); // a string is its own String()
 }
 
 export class TransactionApi extends ApiObject {

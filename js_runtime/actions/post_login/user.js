@@ -8,7 +8,7 @@ export function recordMetadata(s, name, key, value) {
     throw typeError(name, "key must be a string (got " + got(key) + ")");
   }
   if (key === "") throw error(name, "key must be a non-empty string");
-  emit(s, name, [key, value === undefined ? null : value]);
+  emit(s, name, [key, value]); // recorded as JSON: undefined is null
   return s.api;
 }
 
