@@ -46,7 +46,7 @@ const STREAM_GLOBALS = [
 let streams = null;
 
 /** The stream classes, loaded and frozen on first use (with what only their instances reach). */
-function loadStreams() {
+export function loadStreams() {
   if (streams === null) {
     const loaded = {
       ...core.loadExtScript("ext:deno_web/06_streams.js"),
