@@ -75,7 +75,8 @@ function rewriteErrors(object, name, rules, method = name) {
     },
   }[name];
   Object.defineProperty(wrapped, "length", { value: original.length });
-  Object.defineProperty(object, name, { value: wrapped, writable: true, enumerable: false, configurable: true });
+  const { enumerable } = Object.getOwnPropertyDescriptor(object, name);
+  Object.defineProperty(object, name, { value: wrapped, writable: true, enumerable, configurable: true });
 }
 
 /**
