@@ -297,11 +297,11 @@ async fn fetch_classes_loaded_on_first_use_are_frozen_like_every_built_in() {
         try { Response.json = () => 'forged'; } catch {}\n\
         try { Headers.prototype.get = () => 'forged'; } catch {}\n\
         try { Object.getPrototypeOf(new FormData().entries()).next = () => ({ done: true }); } catch {}\n\
-        const response = new Response('x');\n\
-        for (const key of Object.getOwnPropertySymbols(response)) {\n\
-          const inner = response[key];\n\
+        const request = new Request('https://x.example/', { method: 'POST', body: 'x' });\n\
+        for (const key of Object.getOwnPropertySymbols(request)) {\n\
+          const inner = request[key];\n\
           if (inner && typeof inner === 'object' && inner.body) {\n\
-            try { Object.getPrototypeOf(inner.body).consume = async () => new TextEncoder().encode('{\"a\":\"forged\"}'); } catch {}\n\
+            try { Object.getPrototypeOf(inner.body).consume = async () => new TextEncoder().encode('forged'); } catch {}\n\
           }\n\
         }\n};";
     let first = host.run(inline(planter)).await.unwrap();
