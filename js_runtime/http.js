@@ -31,10 +31,13 @@ function normalizedUrl(url) {
   }
 }
 
-/** The request's body as recorded: its text, read now when its source is text or bytes, else `undefined` (read later). */
+/**
+ * The recorded body of a request whose inner body is `inner` (null: none): its text, read now
+ * when its source is text or bytes, else `undefined` (a Blob, FormData or stream, read later).
+ */
 function bodyNow(inner) {
-  const source = inner?.source ?? null;
-  if (inner === null || inner === undefined) return null;
+  if (inner === null) return null;
+  const source = inner.source;
   if (typeof source === "string") return source;
   if (source instanceof Uint8Array) return (decoder ??= new TextDecoder()).decode(source);
   return undefined;
