@@ -10,6 +10,11 @@
 //! `src/actions/extension.rs` and `src/rules/extension.rs` build their extensions: a file added
 //! to those folders is registered without being listed anywhere.
 //!
+//! It also writes `fetch_js.rs`: `(module specifier, text)` of the deno_fetch scripts that give
+//! `Headers`, `FormData`, `Request` and `Response` (`FETCH_SCRIPTS`, from the deno_fetch package
+//! at its locked version) and of the stand-ins in `js_runtime/fetch/` (same specifier scheme,
+//! `ext:deno_fetch/<file>`), for `src/engine/extension/fetch.rs`.
+//!
 //! It also sets `ACTIONHOST_ENGINE` (`deno_core 0.413.0, QuickJS backend`) for `--version`: the
 //! deno_core version Cargo.lock pins and the backend the enabled features select.
 //!
@@ -79,6 +84,7 @@ fn generate() -> Result<(), String> {
         .ok_or_else(|| format!("{}: the crate's folder needs a UTF-8 name", manifest_dir.display()))?;
     files.extend(js_files(&manifest_dir.join("js_runtime"), &manifest_dir, false, own)?);
     write_table(&files, "embedded_js.rs")?;
+    write_table(&fetch_scripts(&lock, &lock_path, &registry, &manifest_dir)?, "fetch_js.rs")?;
 
     for (folder, extension) in SCRIPT_FOLDERS {
         let root = manifest_dir.join("js_runtime").join(folder);
@@ -95,6 +101,28 @@ fn generate() -> Result<(), String> {
         write_table(&js_files(&root, &root, true, "ext:actionhost_node")?, "node_runtime_js.rs")?;
     }
     Ok(())
+}
+
+/// The scripts of deno_fetch that `js_runtime/web_fetch.js` loads (not `26_fetch.js`, the network
+/// fetch, nor `27_eventsource.js`); `22_http_client.js` is replaced by `js_runtime/fetch/`'s.
+const FETCH_SCRIPTS: [&str; 5] = ["20_headers.js", "21_formdata.js", "22_body.js", "23_request.js", "23_response.js"];
+
+/// The `fetch_js.rs` table: deno_fetch's scripts of `FETCH_SCRIPTS` and the stand-ins of
+/// `js_runtime/fetch/`, each under its `ext:deno_fetch/` specifier.
+fn fetch_scripts(lock: &str, lock_path: &Path, registry: &Path, manifest_dir: &Path) -> Result<Vec<Embedded>, String> {
+    let version = locked_version(lock, lock_path, "deno_fetch")?;
+    let folder = package_folder(registry, "deno_fetch", &version, lock_path)?;
+    let mut files = Vec::new();
+    for name in FETCH_SCRIPTS {
+        let path = folder.join(name);
+        if !path.is_file() {
+            return Err(format!("{}: missing from deno_fetch {version}", path.display()));
+        }
+        files.push(Embedded { suffix: format!("ext:deno_fetch/{name}"), path });
+    }
+    let own = manifest_dir.join("js_runtime").join("fetch");
+    files.extend(js_files(&own, &own, false, "ext:deno_fetch")?);
+    Ok(files)
 }
 
 /// Folders of `js_runtime/` holding Auth0 scripts, and the extension each becomes.

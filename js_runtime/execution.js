@@ -85,9 +85,19 @@ export function recordRequest(request) {
   rec.requests.push(request);
 }
 
-function account(size, what) {
+/**
+ * Sets the body of a request recorded before its body was read (a Blob, FormData or stream
+ * body), within the same budget.
+ */
+export function recordBody(request, body) {
+  if (rec === null || rec.ended) return;
+  account(body.length, `fetch ${request.method} ${request.url.slice(0, 200)}`, 0);
+  request.body = body;
+}
+
+function account(size, what, count = 1) {
   if (rec.recordFull) refuse(null);
-  if (rec.recorded + 1 > RECORD_LIMIT_COUNT || rec.recordedBytes + size > RECORD_LIMIT_BYTES) {
+  if (rec.recorded + count > RECORD_LIMIT_COUNT || rec.recordedBytes + size > RECORD_LIMIT_BYTES) {
     rec.recordFull = true;
     refuse(
       new RangeError(
@@ -96,7 +106,7 @@ function account(size, what) {
       ),
     );
   }
-  rec.recorded += 1;
+  rec.recorded += count;
   rec.recordedBytes += size;
 }
 

@@ -2,14 +2,17 @@
 // execution's HTTP mocks that matches its method and URL (`*` in a mock's URL matches any run of
 // characters; the host matches the pattern, `src/url_pattern.rs`), after the mock's delay. A
 // request no mock matches rejects and fails the execution, naming the URL. Every request is
-// recorded with the answer it got.
+// recorded with the answer it got: method, URL, headers (with the content type its body gives),
+// body as text. The request is Deno's `Request` (`web_fetch.js`), so fetch takes what Node's
+// takes; an aborted signal rejects with its reason, during a mock's delay too.
 
 import { op_actionhost_url_matches } from "ext:core/ops";
 import * as execution from "ext:actionhost_runtime/execution.js";
+import { install as installFetchClasses, loadFetch } from "ext:actionhost_runtime/web_fetch.js";
 
 let mocks = [];
 let schedule = null;
-let encoder = null;
+let decoder = null;
 
 /** Per-execution mocks: `[{method?, url, status?, headers?, json? | text?, delay_ms?}]`. */
 export function configure(list) {
@@ -28,112 +31,84 @@ function normalizedUrl(url) {
   }
 }
 
-class Headers {
-  #map = new Map();
-  constructor(init) {
-    const entries = init instanceof Headers ? init.entries() : Array.isArray(init) ? init : Object.entries(init ?? {});
-    for (const [name, value] of entries) this.#map.set(String(name).toLowerCase(), String(value));
-  }
-  get(name) {
-    return this.#map.get(String(name).toLowerCase()) ?? null;
-  }
-  has(name) {
-    return this.#map.has(String(name).toLowerCase());
-  }
-  set(name, value) {
-    this.#map.set(String(name).toLowerCase(), String(value));
-  }
-  forEach(callback, thisArg) {
-    for (const [name, value] of this.#map) callback.call(thisArg, value, name, this);
-  }
-  entries() {
-    return this.#map.entries();
-  }
-  keys() {
-    return this.#map.keys();
-  }
-  values() {
-    return this.#map.values();
-  }
-  [Symbol.iterator]() {
-    return this.#map.entries();
-  }
+/**
+ * The recorded body of a request whose inner body is `inner` (null: none): its text, read now
+ * when its source is text or bytes, else `undefined` (a Blob, FormData or stream, read later).
+ */
+function bodyNow(inner) {
+  if (inner === null) return null;
+  const source = inner.source;
+  if (typeof source === "string") return source;
+  if (source instanceof Uint8Array) return (decoder ??= new TextDecoder()).decode(source);
+  return undefined;
 }
 
-class Response {
-  #body;
-  #used = false;
-  constructor(body, init = {}) {
-    this.#body = body ?? "";
-    this.status = init.status ?? 200;
-    this.statusText = init.statusText ?? "";
-    this.ok = this.status >= 200 && this.status < 300;
-    this.headers = new Headers(init.headers);
-    this.url = init.url ?? "";
-    this.redirected = false;
-    this.type = "basic";
-  }
-  get bodyUsed() {
-    return this.#used;
-  }
-  #consume() {
-    if (this.#used) return Promise.reject(new TypeError("Body is unusable: Body has already been read"));
-    this.#used = true;
-    return Promise.resolve(this.#body);
-  }
-  text() {
-    return this.#consume();
-  }
-  json() {
-    return this.#consume().then((text) => JSON.parse(text));
-  }
-  arrayBuffer() {
-    return this.#consume().then((text) => (encoder ??= new TextEncoder()).encode(text).buffer);
-  }
-  clone() {
-    return new Response(this.#body, { status: this.status, statusText: this.statusText, headers: this.headers, url: this.url });
-  }
+/** Waits `delay` ms on the execution's timers; rejects with the signal's reason if it aborts first. */
+function wait(delay, signal) {
+  return new Promise((resolve, reject) => {
+    const aborted = () => reject(signal.reason);
+    signal.addEventListener("abort", aborted, { once: true });
+    schedule(() => {
+      signal.removeEventListener("abort", aborted);
+      resolve();
+    }, delay);
+  });
 }
 
-function plainHeaders(headers) {
-  const out = {};
-  for (const [name, value] of new Headers(headers)) out[name] = value;
-  return out;
-}
-
-function bodyText(body) {
-  if (body === undefined || body === null) return null;
-  return typeof body === "string" ? body : String(body);
-}
-
-async function fetch(input, init = {}) {
+/**
+ * `fetch` as Node's: what it accepts (a URL or a Request; any body a Request takes, with its
+ * content type) is Deno's Request's (`web_fetch.js`); the answer comes from the first matching
+ * mock, never from the network.
+ */
+async function fetch(input, init = undefined) {
+  const classes = loadFetch();
   const rec = execution.current();
-  const target = typeof input === "object" && input !== null && "url" in input ? input.url : input;
-  const url = new URL(String(target)).href;
-  const method = String(init.method ?? input?.method ?? "GET").toUpperCase();
-  const request = { method, url, headers: plainHeaders(init.headers ?? input?.headers), body: bodyText(init.body) };
+  const request = new classes.Request(input, init);
+  if (request.signal.aborted) throw request.signal.reason;
+  const { method, url } = request;
+  const headers = {};
+  for (const [name, value] of request.headers) headers[name] = value;
+  const inner = classes.toInnerRequest(request).body;
+  const body = bodyNow(inner);
+  const recorded = { method, url, headers, body: body ?? null };
   const mock = mocks.find(
     (m) => (m.method === undefined || m.method.toUpperCase() === method) && op_actionhost_url_matches(m.pattern, url),
   );
-  execution.recordRequest(request);
+  execution.recordRequest(recorded);
   if (mock === undefined) {
-    request.status = null;
+    recorded.status = null;
     const error = new TypeError(`fetch: no HTTP mock matches ${method} ${url} (scripts have no network; add a mock for it)`);
     if (execution.current() === rec) execution.fail(error);
     throw error;
   }
-  if (mock.delay_ms > 0) await new Promise((resolve) => schedule(resolve, mock.delay_ms));
+  // A Blob, FormData or stream body is read as the request is sent.
+  if (body === undefined) {
+    const text = await request.text();
+    if (execution.current() === rec) execution.recordBody(recorded, text);
+  }
+  if (mock.delay_ms > 0) await wait(mock.delay_ms, request.signal);
+  if (request.signal.aborted) throw request.signal.reason;
   const status = mock.status ?? 200;
-  request.status = status;
-  const headers = { ...(mock.json !== undefined ? { "content-type": "application/json" } : {}), ...(mock.headers ?? {}) };
-  const body = mock.json !== undefined ? JSON.stringify(mock.json) : (mock.text ?? "");
-  return new Response(body, { status, headers, url });
+  recorded.status = status;
+  return mockResponse(classes, mock, status, method, url);
 }
 
-/** Installs `fetch`, `Headers` and `Response`; `setTimeout` is the execution-tracked one. */
+/** The mock's answer as a Response fetch gives: its URL set, its headers immutable. */
+function mockResponse(classes, mock, status, method, url) {
+  const response = classes.newInnerResponse(status, "");
+  response.type = "basic";
+  response.urlList = [url];
+  const headers = { ...(mock.json !== undefined ? { "content-type": "application/json" } : {}), ...(mock.headers ?? {}) };
+  response.headerList = Object.entries(headers).map(([name, value]) => [String(name).toLowerCase(), String(value)]);
+  if (method !== "HEAD" && !classes.nullBodyStatus(status)) {
+    response.body = classes.extractBody(mock.json !== undefined ? JSON.stringify(mock.json) : (mock.text ?? "")).body;
+  }
+  return classes.fromInnerResponse(response, "immutable");
+}
+
+/** Installs `fetch` (and the classes of `web_fetch.js`); `setTimeout` is the execution-tracked one. */
 export function install(setTimeout) {
   schedule = setTimeout;
-  for (const [name, value] of Object.entries({ fetch, Headers, Response })) {
-    Object.defineProperty(globalThis, name, { value, writable: true, enumerable: false, configurable: true });
-  }
+  installFetchClasses();
+  Object.defineProperty(globalThis, "fetch", { value: fetch, writable: true, enumerable: false, configurable: true });
 }

@@ -46,7 +46,7 @@ const STREAM_GLOBALS = [
 let streams = null;
 
 /** The stream classes, loaded and frozen on first use (with what only their instances reach). */
-function loadStreams() {
+export function loadStreams() {
   if (streams === null) {
     const loaded = {
       ...core.loadExtScript("ext:deno_web/06_streams.js"),
@@ -205,8 +205,24 @@ export function cancelTimers(rec) {
 /** Runs `callback` on the next turn of the event loop, after pending promise jobs (host use). */
 export const nextTurn = (callback) => defer(callback);
 
+/** Node's reason for an abort given none (deno_web's says "The signal has been aborted"). */
+const defaultAbortReason = () => new DOMException("This operation was aborted", "AbortError");
+
+/** `object[name]` (an abort taking a reason) given Node's default reason when called without one. */
+function withNodeAbortReason(object, name) {
+  const abort = object[name];
+  const wrapped = {
+    [name](reason) {
+      return abort.call(this, reason === undefined ? defaultAbortReason() : reason);
+    },
+  }[name];
+  Object.defineProperty(object, name, { value: wrapped, writable: true, enumerable: false, configurable: true });
+}
+
 export function install() {
   Object.defineProperty(web.AbortSignal, "timeout", { value: timeoutSignal, writable: true, enumerable: false, configurable: true });
+  withNodeAbortReason(web.AbortSignal, "abort");
+  withNodeAbortReason(web.AbortController.prototype, "abort");
   const globals = {
     Event: web.Event,
     EventTarget: web.EventTarget,

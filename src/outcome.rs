@@ -57,11 +57,13 @@ pub struct HttpRequest {
     pub method: String,
     /// The absolute URL requested.
     pub url: String,
-    /// The request's headers, names in lower case.
+    /// The request's headers, names in lower case, with the `content-type` its body gives
+    /// (`multipart/form-data; boundary=…` for a FormData) when the script set none.
     pub headers: serde_json::Map<String, Value>,
-    /// The request body as text, when it had one.
+    /// The request body as text (bytes decoded as UTF-8), when it had one.
     pub body: Option<String>,
-    /// The status the matching mock answered; `None` when no mock matched.
+    /// The status the matching mock answered; `None` when no mock matched or the request was
+    /// aborted before the answer.
     pub status: Option<u16>,
 }
 

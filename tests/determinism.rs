@@ -119,6 +119,76 @@ async fn mocks_set_status_headers_text_and_delay() {
     assert_eq!(outcome.requests[0].body.as_deref(), Some("hi"));
 }
 
+fn post_mock(url: &str) -> HttpMock {
+    HttpMock { method: Some("POST".into()), status: Some(201), ..mock(url, json!({"ok": true})) }
+}
+
+#[tokio::test]
+async fn a_form_data_body_is_recorded_as_node_sends_it() {
+    let source = "exports.onExecutePostLogin = async () => {\n\
+        const body = new FormData(); body.append('id', 'u1'); body.append('file', new Blob(['hi'], { type: 'text/plain' }), 'a.txt');\n\
+        const r = await fetch('https://x.example.com/upload', { method: 'POST', headers: { authorization: 'Bearer t' }, body });\n\
+        return [r.status, (await r.json()).ok];\n};";
+    let request =
+        || Request { http: Some(vec![post_mock("https://x.example.com/upload")]), seed: Some(3), ..inline(source) };
+    let outcome = run(request()).await;
+    assert_eq!(outcome.status, Status::Completed, "{:?}", outcome.error);
+    assert_eq!(outcome.returned, json!([201, true]));
+    let recorded = &outcome.requests[0];
+    // Node's fetch (undici) writes the boundary `----formdata-undici-0` and 11 digits, and this
+    // text (RFC 7578's shape, with its final CRLF); tests/compat compares it with what Node sends.
+    let content_type = recorded.headers["content-type"].as_str().unwrap();
+    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect(content_type);
+    assert!(boundary.starts_with("----formdata-undici-0") && boundary.len() == 32, "{boundary}");
+    assert!(boundary[21..].bytes().all(|b| b.is_ascii_digit()), "{boundary}");
+    let expected = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"id\"\r\n\r\nu1\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\nhi\r\n\
+         --{boundary}--\r\n"
+    );
+    assert_eq!(recorded.body.as_deref(), Some(expected.as_str()));
+    assert_eq!(recorded.headers["authorization"], json!("Bearer t"));
+    assert_eq!(recorded.status, Some(201));
+    // The boundary comes from the seeded `Math.random`: the same seed records the same request.
+    assert_eq!(run(request()).await.requests[0].body, recorded.body);
+}
+
+#[tokio::test]
+async fn bodies_are_recorded_with_the_content_type_they_give() {
+    let source = "exports.onExecutePostLogin = async () => {\n\
+        await fetch('https://x.example.com/a', { method: 'POST', body: new URLSearchParams({ a: '1 2', b: 'é' }) });\n\
+        await fetch(new Request('https://x.example.com/a', { method: 'POST', body: new Blob(['{}'], { type: 'application/json' }) }));\n\
+        fetch('https://x.example.com/a', { method: 'POST', body: new TextEncoder().encode('bytes') });\n};";
+    let outcome = run(Request { http: Some(vec![post_mock("https://x.example.com/*")]), ..inline(source) }).await;
+    assert_eq!(outcome.status, Status::Completed, "{:?}", outcome.error);
+    let seen: Vec<(Option<&str>, Option<&str>)> = outcome
+        .requests
+        .iter()
+        .map(|r| (r.headers.get("content-type").and_then(Value::as_str), r.body.as_deref()))
+        .collect();
+    // The Fetch standard's "extract a body" (what Node sends): URL-encoded form, the Blob's type, none for bytes.
+    assert_eq!(
+        seen,
+        [
+            (Some("application/x-www-form-urlencoded;charset=UTF-8"), Some("a=1+2&b=%C3%A9")),
+            (Some("application/json"), Some("{}")),
+            (None, Some("bytes")),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_abort_during_a_mock_delay_rejects_with_the_signal_reason() {
+    let source = "exports.onExecutePostLogin = async () => {\n\
+        try { await fetch('https://x.example.com/slow', { signal: AbortSignal.timeout(20) }); return 'answered'; }\n\
+        catch (e) { return [e.name, e.message]; }\n};";
+    let slow = HttpMock { delay_ms: Some(5_000), ..mock("https://x.example.com/slow", json!({})) };
+    let outcome = run(Request { http: Some(vec![slow]), ..inline(source) }).await;
+    assert_eq!(outcome.returned, json!(["TimeoutError", "The operation was aborted due to timeout"]));
+    assert_eq!(outcome.requests[0].status, None);
+    assert!(outcome.duration_ms < 4_000.0, "{}", outcome.duration_ms);
+}
+
 #[tokio::test]
 async fn a_mock_cannot_have_two_bodies() {
     let http = vec![HttpMock { text: Some("x".into()), ..mock("https://x.example.com", json!({})) }];

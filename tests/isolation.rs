@@ -282,3 +282,36 @@ async fn web_crypto_loaded_on_first_use_is_frozen_like_every_built_in() {
     // SHA-256("abc") begins with 0xba (FIPS 180-2, appendix B.1); an HMAC-SHA-256 is 32 bytes.
     assert_eq!(second.commands[0].args()[1], json!([0xba, "undefined", 32]));
 }
+
+#[tokio::test]
+async fn fetch_classes_loaded_on_first_use_are_frozen_like_every_built_in() {
+    // `FormData`, `Request`, `Response` and `Headers` load when a script first names one, inside
+    // an execution: what that execution does to them, to their iterators or to the objects their
+    // instances reach through symbol-keyed properties, must not reach the next one.
+    let host = single_worker_host(Limits::default());
+    let planter = "exports.onExecutePostLogin = async (event, api) => {\n\
+        try { FormData.prototype.append = function () {}; } catch {}\n\
+        try { FormData.prototype.planted = 'form'; } catch {}\n\
+        try { Request.prototype.text = async () => 'forged'; } catch {}\n\
+        try { Response.prototype.json = async () => ({ a: 'forged' }); } catch {}\n\
+        try { Response.json = () => 'forged'; } catch {}\n\
+        try { Headers.prototype.get = () => 'forged'; } catch {}\n\
+        try { Object.getPrototypeOf(new FormData().entries()).next = () => ({ done: true }); } catch {}\n\
+        const request = new Request('https://x.example/', { method: 'POST', body: 'x' });\n\
+        for (const key of Object.getOwnPropertySymbols(request)) {\n\
+          const inner = request[key];\n\
+          if (inner && typeof inner === 'object' && inner.body) {\n\
+            try { Object.getPrototypeOf(inner.body).consume = async () => new TextEncoder().encode('forged'); } catch {}\n\
+          }\n\
+        }\n};";
+    let first = host.run(inline(planter)).await.unwrap();
+    assert_eq!(first.status, Status::Completed, "{:?}", first.error);
+    let probe = "exports.onExecutePostLogin = async (event, api) => {\n\
+        const form = new FormData(); form.append('a', '1');\n\
+        api.idToken.setCustomClaim('seen', [String(FormData.prototype.planted), [...form.entries()].length,\n\
+          await new Request('https://x.example/', { method: 'POST', body: 'hi' }).text(),\n\
+          (await new Response('{\"a\":1}').json()).a, new Headers({ a: 'b' }).get('a'), Response.json({}).status]);\n};";
+    let second = host.run(inline(probe)).await.unwrap();
+    assert_eq!(second.status, Status::Completed, "{:?}", second.error);
+    assert_eq!(second.commands[0].args()[1], json!(["undefined", 1, "hi", 1, "b", 200]));
+}

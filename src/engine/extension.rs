@@ -5,10 +5,13 @@
 //! `js_runtime/main.js` before `Deno` is removed, so scripts reach them only through
 //! `api.redirect.encodeToken/validateToken` and `crypto.getRandomValues`. Every extension's
 //! scripts are embedded in the binary (see `embedded_js`). deno_crypto's extension gives Web
-//! Crypto (`crypto.subtle`), loaded by `js_runtime/web_globals.js` on first use. With the feature `node-builtins`, the
+//! Crypto (`crypto.subtle`), loaded by `js_runtime/web_globals.js` on first use; deno_fetch's
+//! scripts (`fetch`) give `Headers`, `FormData`, `Request` and `Response`, loaded by
+//! `js_runtime/web_fetch.js` on first use. With the feature `node-builtins`, the
 //! extensions of Node's built-in modules (`super::node`) come after `actionhost_runtime`.
 
 mod embedded_js;
+mod fetch;
 
 use deno_core::OpState;
 
@@ -110,6 +113,7 @@ deno_core::extension!(
         "console.js",
         "clock.js",
         "http.js",
+        "web_fetch.js",
         "json.js",
         "require.js",
         "isolation.js",
@@ -166,7 +170,7 @@ fn extensions_as_declared() -> Vec<deno_core::Extension> {
             deno_web::InMemoryBroadcastChannel::default(),
         ),
         deno_crypto::deno_crypto::init(None),
-        with_intl_ops(actionhost_runtime::init()),
+        fetch::with_fetch_scripts(with_intl_ops(actionhost_runtime::init())),
     ];
     #[cfg(feature = "node-builtins")]
     extensions.extend(super::node::extensions_as_declared());

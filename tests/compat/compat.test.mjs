@@ -1,6 +1,7 @@
 // The conformance suite: every script in tests/compat/scripts runs under Node (node_harness.cjs,
-// TZ=UTC, the clock frozen) and under `actionhost run --json` with the same clock, event, user
-// and context, and what it reports must be identical. Scripts known to differ today are listed
+// TZ=UTC, the clock frozen) and under `actionhost run --json` with the same clock, event, user,
+// context and HTTP mocks (fixtures/http.json), and what it reports, and the requests its `fetch`
+// sent, must be identical (the random multipart boundary aside). Scripts known to differ today are listed
 // in KNOWN_FAILURES with the reason; such a script must still differ, so that the list stays true
 // (when one starts giving Node's result, take it off the list).
 import { test, after } from "node:test";
@@ -56,7 +57,7 @@ async function underActionhost(file, rule) {
   const inputs = rule
     ? ["--user", join(fixtures, "user.json"), "--context", join(fixtures, "context.json")]
     : ["--event", join(fixtures, "event.json")];
-  const args = ["run", file, "--json", "--now", NOW, "--seed", "1", ...inputs];
+  const args = ["run", file, "--json", "--now", NOW, "--seed", "1", "--http", join(fixtures, "http.json"), ...inputs];
   // A script that fails makes `run` exit non-zero; its outcome is still the JSON on stdout.
   const { stdout } = await run(actionhost, args, { env: { ...process.env, TZ: "UTC" }, timeout: 60_000 }).catch(
     (failure) => failure,
@@ -72,8 +73,11 @@ async function underActionhost(file, rule) {
     if (claims.length > 0) result = claims.at(-1).args[1];
   }
   const error = outcome.callback?.error?.message ?? outcome.error?.message ?? null;
-  return { result, error };
+  return { result, error, requests: outcome.requests };
 }
+
+/** The multipart boundary Node's fetch draws (`----formdata-undici-0` and 11 random digits), made one. */
+const sameBoundaries = (value) => JSON.parse(JSON.stringify(value).replace(/----formdata-undici-0\d{11}/g, "----formdata-undici-0BOUNDARY"));
 
 const tally = { same: [], different: [] };
 
@@ -89,7 +93,7 @@ for (const name of scripts) {
   test(name, async (t) => {
     const file = join(scriptsDir, name);
     const rule = isRule(file);
-    const [node, ours] = await Promise.all([underNode(file, rule), underActionhost(file, rule)]);
+    const [node, ours] = (await Promise.all([underNode(file, rule), underActionhost(file, rule)])).map(sameBoundaries);
     assert.equal(node.error, null, `the script must run under Node (${node.error})`);
     let difference = null;
     try {

@@ -8,11 +8,20 @@
 // an `api` that records `api.idToken.setCustomClaim`. A Rule (`function (user, context, callback)`)
 // is evaluated as a function expression with `require` in scope and called with user.json and
 // context.json. The clock is frozen at NOW_MS, as `actionhost run --now` freezes it.
+//
+// The HTTP mocks of fixtures/http.json (the list `actionhost run --http` takes) answer Node's own
+// `fetch`: its dispatcher connects every origin to a local plain-HTTP server that answers from
+// the mocks and records each request as Node sent it (method, `https://` + host + path, headers,
+// body as text), reported as `requests`. Headers Node's fetch adds by itself (host, connection,
+// content-length, accept-encoding, and accept, accept-language, sec-fetch-mode, user-agent with
+// their default values) are left out: actionhost records the request's own headers.
 "use strict";
 
 const fs = require("node:fs");
 const path = require("node:path");
 const vm = require("node:vm");
+const http = require("node:http");
+const net = require("node:net");
 const { createRequire } = require("node:module");
 
 const [kind, scriptPath, nowArg] = process.argv.slice(2);
@@ -35,7 +44,63 @@ globalThis.Date = FrozenDate;
 const asJson = (value) => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
 const errorOf = (error) => (error instanceof Error ? error.message : String(error));
 
+/** What Node's fetch sent, as the mock server received it. */
+const requests = [];
+
+/** Headers Node's fetch adds by itself: any value (null) or that default value. */
+const NODE_ADDED_HEADERS = {
+  host: null,
+  connection: null,
+  "content-length": null,
+  "transfer-encoding": null,
+  accept: "*/*",
+  "accept-language": "*",
+  "sec-fetch-mode": "cors",
+  "user-agent": "node",
+  "accept-encoding": null,
+};
+
+/** A mock's URL pattern as a regular expression: `*` is any run of characters. */
+const patternOf = (url) => new RegExp(`^${url.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+
+/** Starts the mock server and routes Node's fetch to it, for every origin. */
+async function mockFetch() {
+  // As actionhost matches: a URL without `*` normalized first (`https://a.example` is `https://a.example/`).
+  const mocks = fixture("http.json").map((mock) => ({ ...mock, pattern: patternOf(mock.url.includes("*") ? mock.url : new URL(mock.url).href) }));
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (chunk) => chunks.push(chunk));
+    req.on("end", () => {
+      const url = `https://${req.headers.host}${req.url}`;
+      const headers = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (!(name in NODE_ADDED_HEADERS) || (NODE_ADDED_HEADERS[name] !== null && NODE_ADDED_HEADERS[name] !== value)) headers[name] = value;
+      }
+      const body = chunks.length === 0 ? null : Buffer.concat(chunks).toString("utf8");
+      const mock = mocks.find((m) => (m.method === undefined || m.method.toUpperCase() === req.method) && m.pattern.test(url));
+      requests.push({ method: req.method, url, headers, body, status: mock ? (mock.status ?? 200) : null });
+      if (mock === undefined) return res.writeHead(599).end();
+      const json = mock.json !== undefined;
+      res.writeHead(mock.status ?? 200, { ...(json ? { "content-type": "application/json" } : {}), ...(mock.headers ?? {}) });
+      res.end(json ? JSON.stringify(mock.json) : (mock.text ?? ""));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  // Node's fetch reads its dispatcher from this global (undici's own key); its first call makes
+  // the default one (a `data:` URL sends nothing), whose class takes a connector: plain TCP to
+  // the server.
+  const key = Symbol.for("undici.globalDispatcher.1");
+  await fetch("data:,");
+  const Agent = globalThis[key].constructor;
+  globalThis[key] = new Agent({ connect: (_options, callback) => {
+    const socket = net.connect(port, "127.0.0.1", () => callback(null, socket));
+    socket.on("error", (error) => callback(error, null));
+  } });
+}
+
 function finish(outcome) {
+  outcome.requests = requests;
   process.stdout.write(`${JSON.stringify(outcome)}\n`);
   // Sockets or timers a package left open (a refused connection's retry…) must not keep Node alive.
   process.exit(0);
@@ -83,6 +148,7 @@ function runRule(source, require) {
 }
 
 async function main() {
+  await mockFetch();
   const source = fs.readFileSync(scriptPath, "utf8");
   const require = createRequire(scriptPath);
   finish(kind === "rule" ? await runRule(source, require) : await runAction(source, require));

@@ -1,0 +1,201 @@
+// `Headers`, `FormData`, `Request` and `Response` from Deno's own implementation of the Fetch
+// standard (deno_fetch's scripts, `src/engine/extension/fetch.rs`), installed on globalThis as
+// Node 22 has them. Only the classes: `fetch` itself is `http.js`'s, answered by the execution's
+// HTTP mocks. They load when a script first names one (or calls `fetch`), since their scripts
+// and the web streams they build on would cost every worker's start, and are frozen then, as
+// lockdown froze the rest.
+//
+// Where Node's fetch (undici) and Deno's differ in what a script sees, Node's is given:
+// - a FormData body is serialized as undici serializes it: boundary `----formdata-undici-0`
+//   followed by 11 digits (from `Math.random`, so a seed makes it repeatable), names escaped
+//   and line breaks made CRLF as undici does, and a final CRLF;
+// - the errors a script meets (a URL that does not parse, a body read twice, an invalid header
+//   or method, a status out of range …) have Node's messages, through `NODE_MESSAGES`; the
+//   constructors are proxies that rewrite their errors, and `prototype.constructor` is the proxy;
+// - a URL with credentials is refused, and Deno's extra `textStream()` is not there.
+
+import { core } from "ext:core/mod.js";
+import { harden } from "ext:actionhost_runtime/isolation.js";
+import { loadStreams } from "ext:actionhost_runtime/web_globals.js";
+
+/** The globals this module provides, read through `loadFetch`. */
+export const FETCH_GLOBALS = ["Headers", "FormData", "Request", "Response"];
+
+let loaded = null;
+
+/** Node's text for each of Deno's messages: `[Deno's message pattern, (match, args) => Node's]`. */
+const HEADER_ERROR = [/^Invalid header (name|value): "([\s\S]*)"$/, (m, _args, method) => `Headers.${method}: "${m[2]}" is an invalid header ${m[1]}.`];
+const IMMUTABLE = [/^Cannot change headers?: headers are immutable$/, () => "immutable"];
+const NODE_MESSAGES = {
+  headers: [HEADER_ERROR, IMMUTABLE],
+  request: [
+    [/^Request with GET\/HEAD method cannot have body$/, () => "Request with GET/HEAD method cannot have body."],
+    [/^Method is not valid$/, (_m, args) => `'${args[1]?.method}' is not a valid HTTP method.`],
+    [/^Method is forbidden$/, (_m, args) => `'${args[1]?.method}' HTTP method is unsupported.`],
+    [/^Input request's body is unusable$/, () => "Cannot construct a Request with a Request object that has already been used."],
+    HEADER_ERROR,
+  ],
+  response: [
+    [/^The status provided \(\d+\) is not equal to 101 and outside the range \[200, 599\]$/, () => 'init["status"] must be in the range of 200 to 599, inclusive.'],
+    [/^Response with null body status cannot have body$/, (_m, args) => `Response constructor: Invalid response status code ${args[1]?.status}`],
+    [/^Invalid status text: /, () => "Invalid statusText"],
+    [/^Invalid redirect status code: (\d+)$/, (m) => `Invalid status code ${m[1]}`],
+    HEADER_ERROR,
+  ],
+  body: [
+    [/^Body already consumed\.?$/, () => "Body is unusable: Body has already been read"],
+    [/^(Missing content type|Body can not be decoded as form data)$/, () => 'Content-Type was not one of "multipart/form-data" or "application/x-www-form-urlencoded".'],
+  ],
+  clone: [[/^Body is unusable$/, (_m, _args, method) => `${method}.clone: Body has already been consumed.`]],
+};
+
+/** `error` again with Node's message when one of `rules` names Deno's; else `error` itself. */
+function nodeError(error, rules, args, method) {
+  if (error instanceof Error) {
+    for (const [pattern, message] of rules) {
+      const match = pattern.exec(error.message);
+      if (match !== null) return new error.constructor(message(match, args, method), { cause: error.cause });
+    }
+  }
+  return error;
+}
+
+/** Replaces `object[name]` by a function of the same name and length whose errors (thrown or rejected) get Node's messages. */
+function rewriteErrors(object, name, rules, method = name) {
+  const original = object[name];
+  const wrapped = {
+    [name](...args) {
+      let result;
+      try {
+        result = Reflect.apply(original, this, args);
+      } catch (error) {
+        throw nodeError(error, rules, args, method);
+      }
+      return result instanceof Promise ? result.catch((error) => Promise.reject(nodeError(error, rules, args, method))) : result;
+    },
+  }[name];
+  Object.defineProperty(wrapped, "length", { value: original.length });
+  const { enumerable } = Object.getOwnPropertyDescriptor(object, name);
+  Object.defineProperty(object, name, { value: wrapped, writable: true, enumerable, configurable: true });
+}
+
+/**
+ * A proxy of `Class` whose construction checks `before(args)` first and rewrites errors with
+ * `rules`; `Class.prototype.constructor` becomes the proxy, so `x.constructor === Request` holds.
+ */
+function nodeConstructor(Class, rules, method, before = () => {}) {
+  const proxy = new Proxy(Class, {
+    construct(target, args, newTarget) {
+      before(args);
+      try {
+        return Reflect.construct(target, args, newTarget);
+      } catch (error) {
+        throw nodeError(error, rules, args, method);
+      }
+    },
+  });
+  Object.defineProperty(Class.prototype, "constructor", { value: proxy, writable: true, enumerable: false, configurable: true });
+  return proxy;
+}
+
+/** Node's checks of a Request's URL input: it must parse and must not hold credentials. */
+function checkRequestUrl(args, RequestPrototype) {
+  const input = args[0];
+  if (args.length === 0 || Object.prototype.isPrototypeOf.call(RequestPrototype, input)) return;
+  const text = String(input);
+  let url;
+  try {
+    url = new URL(text);
+  } catch (error) {
+    throw new TypeError(`Failed to parse URL from ${text}`, { cause: error });
+  }
+  if (url.username !== "" || url.password !== "") {
+    throw new TypeError(`Request cannot be constructed from a URL that includes credentials: ${text}`);
+  }
+  args[0] = url.href;
+}
+
+/** A FormData's body as undici (Node's fetch) serializes it, in a Blob of its content type. */
+function nodeFormDataBlob(Blob) {
+  const escape = (text) => text.replace(/\n/g, "%0A").replace(/\r/g, "%0D").replace(/"/g, "%22");
+  const crlf = (text) => text.replace(/\r?\n|\r/g, "\r\n");
+  return function formDataToBlob(formData) {
+    const boundary = `----formdata-undici-0${String(Math.floor(Math.random() * 1e11)).padStart(11, "0")}`;
+    const prefix = `--${boundary}\r\nContent-Disposition: form-data`;
+    const parts = [];
+    for (const [name, value] of formData) {
+      if (typeof value === "string") {
+        parts.push(`${prefix}; name="${escape(crlf(name))}"\r\n\r\n${crlf(value)}\r\n`);
+      } else {
+        const filename = value.name ? `; filename="${escape(value.name)}"` : "";
+        parts.push(`${prefix}; name="${escape(crlf(name))}"${filename}\r\nContent-Type: ${value.type || "application/octet-stream"}\r\n\r\n`, value, "\r\n");
+      }
+    }
+    parts.push(`--${boundary}--\r\n`);
+    return new Blob(parts, { type: `multipart/form-data; boundary=${boundary}` });
+  };
+}
+
+/**
+ * The classes (the globals, as Node's) and what `http.js` needs of deno_fetch's internals,
+ * loaded and frozen on first use.
+ */
+export function loadFetch() {
+  if (loaded === null) {
+    loadStreams();
+    const { Blob } = core.loadExtScript("ext:deno_web/09_file.js");
+    const formData = core.loadExtScript("ext:deno_fetch/21_formdata.js");
+    // Read by 22_body.js when it loads, just below.
+    formData.formDataToBlob = nodeFormDataBlob(Blob);
+    const headers = core.loadExtScript("ext:deno_fetch/20_headers.js");
+    const body = core.loadExtScript("ext:deno_fetch/22_body.js");
+    const request = core.loadExtScript("ext:deno_fetch/23_request.js");
+    const response = core.loadExtScript("ext:deno_fetch/23_response.js");
+
+    for (const name of ["append", "delete", "get", "has", "set"]) rewriteErrors(headers.Headers.prototype, name, NODE_MESSAGES.headers);
+    for (const [Class, label] of [[request.Request, "Request"], [response.Response, "Response"]]) {
+      delete Class.prototype.textStream;
+      for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"]) {
+        if (typeof Class.prototype[name] === "function") rewriteErrors(Class.prototype, name, NODE_MESSAGES.body);
+      }
+      rewriteErrors(Class.prototype, "clone", NODE_MESSAGES.clone, label);
+    }
+    for (const name of ["json", "redirect"]) rewriteErrors(response.Response, name, NODE_MESSAGES.response);
+    const classes = {
+      Headers: nodeConstructor(headers.Headers, NODE_MESSAGES.headers, "append"),
+      FormData: formData.FormData,
+      Request: nodeConstructor(request.Request, NODE_MESSAGES.request, "append", (args) =>
+        checkRequestUrl(args, request.RequestPrototype),
+      ),
+      Response: nodeConstructor(response.Response, NODE_MESSAGES.response, "append"),
+    };
+    // Instances reach shared objects the classes do not (their iterators' prototypes, the inner
+    // body's class through a symbol-keyed property): samples of each are frozen with them.
+    const samples = [
+      new headers.Headers({ a: "b" }),
+      new formData.FormData(),
+      new request.Request("https://example.invalid/", { method: "POST", body: "x" }),
+      new response.Response("x", { headers: { a: "b" } }),
+      response.Response.json({}),
+    ];
+    samples[1].append("file", new Blob(["x"]), "x.txt");
+    const iterators = [samples[0].entries(), samples[1].entries()];
+    harden([...Object.values(classes), headers.Headers, request.Request, response.Response, ...samples, ...iterators]);
+    loaded = {
+      ...classes,
+      extractBody: body.extractBody,
+      toInnerRequest: request.toInnerRequest,
+      newInnerResponse: response.newInnerResponse,
+      fromInnerResponse: response.fromInnerResponse,
+      nullBodyStatus: response.nullBodyStatus,
+    };
+  }
+  return loaded;
+}
+
+/** Installs the classes as globals that load them on first read. */
+export function install() {
+  for (const name of FETCH_GLOBALS) {
+    Object.defineProperty(globalThis, name, { get: () => loadFetch()[name], enumerable: false, configurable: true });
+  }
+}
