@@ -16,7 +16,7 @@
 
 import { core } from "ext:core/mod.js";
 import { harden } from "ext:actionhost_runtime/isolation.js";
-import { loadStreams } from "ext:actionhost_runtime/web_globals.js";
+import { installLazyGlobals, loadStreams } from "ext:actionhost_runtime/web_globals.js";
 
 /** The globals this module provides, read through `loadFetch`. */
 export const FETCH_GLOBALS = ["Headers", "FormData", "Request", "Response"];
@@ -195,7 +195,5 @@ export function loadFetch() {
 
 /** Installs the classes as globals that load them on first read. */
 export function install() {
-  for (const name of FETCH_GLOBALS) {
-    Object.defineProperty(globalThis, name, { get: () => loadFetch()[name], enumerable: false, configurable: true });
-  }
+  installLazyGlobals(FETCH_GLOBALS, loadFetch);
 }

@@ -219,6 +219,13 @@ function withNodeAbortReason(object, name) {
   Object.defineProperty(object, name, { value: wrapped, writable: true, enumerable: false, configurable: true });
 }
 
+/** Globals `names` that read `load()[name]`: what they name is loaded (and frozen) on first read. */
+export function installLazyGlobals(names, load) {
+  for (const name of names) {
+    Object.defineProperty(globalThis, name, { get: () => load()[name], enumerable: false, configurable: true });
+  }
+}
+
 export function install() {
   Object.defineProperty(web.AbortSignal, "timeout", { value: timeoutSignal, writable: true, enumerable: false, configurable: true });
   withNodeAbortReason(web.AbortSignal, "abort");
@@ -254,12 +261,8 @@ export function install() {
       configurable: true,
     });
   }
-  for (const name of ["CryptoKey", "SubtleCrypto"]) {
-    Object.defineProperty(globalThis, name, { get: () => loadWebCrypto()[name], enumerable: false, configurable: true });
-  }
-  for (const name of STREAM_GLOBALS) {
-    Object.defineProperty(globalThis, name, { get: () => loadStreams()[name], enumerable: false, configurable: true });
-  }
+  installLazyGlobals(["CryptoKey", "SubtleCrypto"], loadWebCrypto);
+  installLazyGlobals(STREAM_GLOBALS, loadStreams);
   // `Blob#stream` makes a ReadableStream: the classes are loaded (and frozen) first.
   const blobStream = web.Blob.prototype.stream;
   Object.defineProperty(web.Blob.prototype, "stream", {
