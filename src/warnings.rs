@@ -103,6 +103,9 @@ impl Watch {
 /// The secrets `action` declares without a value that its code reads while `secrets` (what the
 /// execution gets) has none for them, one warning each at the first read.
 pub fn unset_secret_reads(action: &crate::tenant::Action, secrets: &serde_json::Map<String, Value>) -> Vec<String> {
+    if action.unset_secrets.is_empty() {
+        return vec![];
+    }
     let file = action.code_path.display();
     secret_reads(&action.code)
         .into_iter()

@@ -113,6 +113,15 @@ test("a code + PKCE login issues tokens the library validates; userinfo and refr
   assert.equal(refreshed.claims().sub, claims.sub);
   const refresh = (await recentLogins())[0];
   assert.equal(refresh.simulation.login.protocol, "oauth2-refresh-token");
+  // The journal keeps the login's transcript, not its credentials: the claims, not the JWTs.
+  const login = (await recentLogins())[1];
+  assert.equal(login.simulation.login.protocol, "oidc-basic-profile");
+  assert.equal(login.simulation.tokens.id_token.claims.sub, claims.sub);
+  assert.equal(login.simulation.tokens.access_token.claims["https://example.com/tier"], "gold");
+  assert.equal(login.simulation.tokens.id_token.jwt, undefined);
+  assert.equal(login.simulation.tokens.access_token.jwt, undefined);
+  const journal = JSON.stringify(login);
+  for (const jwt of [tokens.id_token, tokens.access_token]) assert.ok(!journal.includes(jwt.split(".")[2]));
 
   // The user's metadata changes of the Action landed in users/.
   const file = JSON.parse(readFileSync(join(server.tenant, "users/auth0_65a5027f9b3c4d1e2f3a4b5c.json"), "utf8"));

@@ -50,16 +50,10 @@ fn entry(authorization: &Authorization, subject: &Subject, result: &Result<Simul
     });
     match result {
         Ok(simulation) => {
-            let mut simulation = simulation.clone();
-            // The transcript, not the credentials: the tokens' claims stay, their JWTs go.
-            if let Some(tokens) = simulation.tokens.as_mut() {
-                tokens.access_token.jwt = None;
-                if let Some(id) = tokens.id_token.as_mut() {
-                    id.jwt = None;
-                }
-            }
+            // The transcript, not the credentials: the login's simulation is unsigned (its tokens
+            // are signed apart, by `issue`), so it holds the tokens' claims and no JWT.
             entry["status"] = json!(simulation.status.as_str());
-            entry["simulation"] = serde_json::to_value(&simulation).unwrap_or(Value::Null);
+            entry["simulation"] = serde_json::to_value(simulation).unwrap_or(Value::Null);
         }
         Err(error) => {
             entry["status"] = json!("invalid");
