@@ -4,9 +4,10 @@
 // request no mock matches rejects and fails the execution, naming the URL. Every request is
 // recorded with the answer it got: method, URL, headers (with the content type its body gives),
 // body as text. The request is Deno's `Request` (`web_fetch.js`), so fetch takes what Node's
-// takes; an aborted signal rejects with its reason, during a mock's delay too.
+// takes; an aborted signal rejects with its reason, during a mock's delay too. The answer's
+// `statusText` is the status code's standard reason phrase, as a server sends it.
 
-import { op_actionhost_url_matches } from "ext:core/ops";
+import { op_actionhost_status_text, op_actionhost_url_matches } from "ext:core/ops";
 import * as execution from "ext:actionhost_runtime/execution.js";
 import { install as installFetchClasses, loadFetch } from "ext:actionhost_runtime/web_fetch.js";
 
@@ -93,9 +94,9 @@ async function fetch(input, init = undefined) {
   return mockResponse(classes, mock, status, method, url);
 }
 
-/** The mock's answer as a Response fetch gives: its URL set, its headers immutable. */
+/** The mock's answer as a Response fetch gives: its URL and reason phrase set, its headers immutable. */
 function mockResponse(classes, mock, status, method, url) {
-  const response = classes.newInnerResponse(status, "");
+  const response = classes.newInnerResponse(status, op_actionhost_status_text(status));
   response.type = "basic";
   response.urlList = [url];
   const headers = { ...(mock.json !== undefined ? { "content-type": "application/json" } : {}), ...(mock.headers ?? {}) };

@@ -69,6 +69,16 @@ fn json_depth(text: &[u8]) -> u32 {
     max
 }
 
+/// The reason phrase a server sends with `status` (`OK`, `Not Found`: the IANA registry's, as the
+/// `http` crate holds it), which Node's `fetch` gives as a response's `statusText`; `unknown` for
+/// a code without one, as a Node server sends. An HTTP mock's answer carries it.
+#[deno_core::op2]
+#[string]
+fn op_actionhost_status_text(status: u16) -> String {
+    let reason = axum::http::StatusCode::from_u16(status).ok().and_then(|code| code.canonical_reason());
+    reason.unwrap_or("unknown").to_owned()
+}
+
 /// Whether a `fetch` URL matches an HTTP mock's URL pattern ([`crate::url_pattern::matches`]).
 #[deno_core::op2(fast)]
 fn op_actionhost_url_matches(#[string] pattern: &str, #[string] url: &str) -> bool {
@@ -100,6 +110,7 @@ deno_core::extension!(
         op_actionhost_hmac_sha256,
         op_actionhost_random_fill,
         op_actionhost_url_matches,
+        op_actionhost_status_text,
         op_actionhost_json_depth,
         op_actionhost_require,
         op_actionhost_has_node_builtins,

@@ -35,6 +35,6 @@ exports.onExecutePostLogin = async (event, api) => {
     body,
   });
   if (!response.ok) throw new Error(`notify failed: ${response.status}`);
-  out.response = [response.status, response.ok, response.headers.get("content-type"), await response.json()];
+  out.response = [response.status, response.statusText, response.ok, response.headers.get("content-type"), await response.json()];
   api.idToken.setCustomClaim("result", out);
 };

@@ -12,7 +12,7 @@ exports.onExecutePostLogin = async (event, api) => {
   });
   out.tokenRequest = [tokenRequest.method, tokenRequest.url, tokenRequest.headers.get("content-type"), [...tokenRequest.headers.keys()]];
   const tokenResponse = await fetch(tokenRequest);
-  out.token = [tokenResponse.status, tokenResponse.statusText.length >= 0, tokenResponse.headers.get("X-Request-Id"), await tokenResponse.json(), tokenRequest.bodyUsed];
+  out.token = [tokenResponse.status, tokenResponse.statusText, tokenResponse.headers.get("X-Request-Id"), await tokenResponse.json(), tokenRequest.bodyUsed];
 
   const json = await fetch("https://login.example.com/oauth/token", {
     method: "post",
@@ -28,7 +28,7 @@ exports.onExecutePostLogin = async (event, api) => {
   const blob = await user.blob();
   out.blob = [blob.type, blob.size, JSON.parse(await blob.text()).plan];
   const missing = await fetch("https://api.example.com/missing", { method: "DELETE" });
-  out.missing = [missing.status, missing.ok, await missing.json()];
+  out.missing = [missing.status, missing.statusText, missing.ok, await missing.json()];
 
   const headers = new Headers({ "X-One": "1" });
   headers.append("x-one", "2");
