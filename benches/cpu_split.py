@@ -17,7 +17,7 @@ import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINARY = os.path.join(ROOT, "target", "release", "actionhost")
+BINARY = os.environ.get("ACTIONHOST_BINARY") or os.path.join(ROOT, "target", "release", "actionhost")
 TICK = os.sysconf("SC_CLK_TCK")
 
 
