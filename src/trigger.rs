@@ -171,4 +171,18 @@ mod tests {
         assert_eq!("pre-login".parse::<Trigger>().unwrap_err().suggestion, Some("post-login"));
         assert_eq!("zzz".parse::<Trigger>().unwrap_err().suggestion, None);
     }
+
+    /// A legacy Rule is no Actions trigger: the ids of an Action's `supported_triggers`
+    /// (Auth0's Management API) are the Actions triggers' only.
+    #[test]
+    fn a_rule_is_no_actions_trigger() {
+        assert!(!Trigger::Rule.is_action());
+        for trigger in [Trigger::PostLogin, Trigger::CredentialsExchange, Trigger::EventStream] {
+            assert!(trigger.is_action(), "{trigger}");
+            assert_eq!(Trigger::action_from_id(trigger.as_str()), Ok(trigger));
+        }
+        let error = Trigger::action_from_id("rule").unwrap_err().to_string();
+        assert!(error.starts_with(r#"unknown trigger id "rule"; known: post-login, "#), "{error}");
+        assert!(!error.contains(", rule"), "{error}");
+    }
 }

@@ -92,3 +92,107 @@ fn validate_secrets(secrets: &Map<String, Value>) -> Result<(), RequestError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Map, Value};
+
+    use super::build_input;
+    use crate::actions::spec;
+    use crate::request::{Phase, Request, RequestError, Script};
+    use crate::trigger::Trigger;
+
+    fn request() -> Request {
+        Request::new(Script::Path("tenant/actions/a.js".into()))
+    }
+
+    fn input(trigger: Trigger, request: &mut Request) -> Result<Value, RequestError> {
+        build_input(spec(trigger).expect("an Actions trigger"), request, "tenant/actions/a.js", None)
+    }
+
+    /// The field an input is refused for.
+    fn refused(trigger: Trigger, request: &mut Request) -> String {
+        input(trigger, request).expect_err("refused").field
+    }
+
+    #[test]
+    fn the_input_has_the_event_phase_rules_and_file() {
+        let mut request = request();
+        request.event = Some(json!({"user": {"email": "a@example.com"}}));
+        let value = input(Trigger::PostLogin, &mut request).unwrap();
+        assert_eq!(value["event"]["user"]["email"], "a@example.com");
+        assert_eq!(value["phase"], "execute");
+        assert_eq!(value["rules_executed"], json!([]));
+        assert_eq!(value["filename"], "tenant/actions/a.js");
+        assert_eq!(value["dirname"], "tenant/actions");
+    }
+
+    /// Auth0 calls `onContinuePostLogin` when the user comes back from a redirect ("Redirect
+    /// with Actions"); credentials-exchange has `onExecuteCredentialsExchange` alone.
+    #[test]
+    fn phase_continue_needs_a_continue_handler() {
+        let mut execute = request();
+        assert_eq!(input(Trigger::CredentialsExchange, &mut execute).unwrap()["phase"], "execute");
+        let mut resume = request();
+        resume.phase = Some(Phase::Continue);
+        assert_eq!(input(Trigger::PostLogin, &mut resume).unwrap()["phase"], "continue");
+        let error = input(Trigger::CredentialsExchange, &mut resume).unwrap_err();
+        assert_eq!(error.field, "phase");
+        assert!(error.message.contains("onExecuteCredentialsExchange"), "{}", error.message);
+    }
+
+    /// `api.rules.wasExecuted` is post-login's only (Auth0's post-login api object); no other
+    /// trigger runs after Rules.
+    #[test]
+    fn rules_executed_is_post_login_only() {
+        let mut request = request();
+        request.rules_executed = Some(vec!["add-roles".into(), "rul_8f3a".into()]);
+        assert_eq!(
+            input(Trigger::PostLogin, &mut request).unwrap()["rules_executed"],
+            json!(["add-roles", "rul_8f3a"])
+        );
+        let mut empty = self::request();
+        empty.rules_executed = Some(vec![]);
+        assert_eq!(refused(Trigger::CredentialsExchange, &mut empty), "rules_executed");
+        assert_eq!(refused(Trigger::PreUserRegistration, &mut empty), "rules_executed");
+    }
+
+    fn with_secrets(secrets: Map<String, Value>) -> Request {
+        Request { secrets: Some(secrets), ..request() }
+    }
+
+    fn numbered(count: usize) -> Map<String, Value> {
+        (0..count).map(|i| (format!("KEY_{i}"), json!("value"))).collect()
+    }
+
+    /// Auth0's Actions limitations: "Each Action may have a maximum of 30 secrets."
+    #[test]
+    fn at_most_thirty_secrets() {
+        let mut thirty = with_secrets(numbered(30));
+        assert_eq!(input(Trigger::PostLogin, &mut thirty).unwrap()["event"]["secrets"], Value::Object(numbered(30)));
+        let mut one = with_secrets(numbered(1));
+        assert_eq!(input(Trigger::PostLogin, &mut one).unwrap()["event"]["secrets"], json!({"KEY_0": "value"}));
+        assert_eq!(refused(Trigger::PostLogin, &mut with_secrets(numbered(31))), "secrets");
+    }
+
+    /// Auth0's Actions limitations: "Each secret key may have a maximum length of 128
+    /// characters, and each secret value may have a maximum length of 4096 characters."
+    #[test]
+    fn secret_names_and_values_within_auth0s_lengths() {
+        let one = |name: String, value: Value| with_secrets(Map::from_iter([(name, value)]));
+        assert!(input(Trigger::PostLogin, &mut one("K".repeat(128), json!("v"))).is_ok());
+        let long_name = "K".repeat(129);
+        assert_eq!(
+            refused(Trigger::PostLogin, &mut one(long_name.clone(), json!("v"))),
+            format!("secrets.{long_name}")
+        );
+        assert_eq!(refused(Trigger::PostLogin, &mut one(String::new(), json!("v"))), "secrets.");
+        // Characters, not bytes: 4096 two-byte characters are allowed.
+        let mut wide = one("API_KEY".into(), json!("é".repeat(4096)));
+        assert_eq!(input(Trigger::PostLogin, &mut wide).unwrap()["event"]["secrets"]["API_KEY"], "é".repeat(4096));
+        assert!(input(Trigger::PostLogin, &mut one("API_KEY".into(), json!(""))).is_ok());
+        assert_eq!(refused(Trigger::PostLogin, &mut one("API_KEY".into(), json!("a".repeat(4097)))), "secrets.API_KEY");
+        // Secrets are strings.
+        assert_eq!(refused(Trigger::PostLogin, &mut one("API_KEY".into(), json!(42))), "secrets.API_KEY");
+    }
+}

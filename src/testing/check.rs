@@ -329,3 +329,6 @@ pub fn recorded_fields(outcome: &Outcome, effects: &Effects) -> Vec<ExpectField>
     fields.extend(ExpectField::ALL.iter().copied().filter(|&f| f != ExpectField::Status && present(f)));
     fields
 }
+
+#[cfg(test)]
+mod tests;
