@@ -14,7 +14,7 @@ work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 cp -r fixtures/tenant "$work/tenant"
 rm -rf "$work/tenant/.actionhost"
-target/release/actionhost serve --tenant "$work/tenant" --port 0 --api-token bench --auto-login \
+"${ACTIONHOST_BINARY:-target/release/actionhost}" serve --tenant "$work/tenant" --port 0 --api-token bench --auto-login \
   --log-format json >"$work/out" 2>"$work/err" &
 server=$!
 for _ in $(seq 100); do grep -q '^listening on' "$work/out" 2>/dev/null && break; sleep 0.1; done
