@@ -1,5 +1,6 @@
-//! `actionhost serve`: binds, prints `listening on URL` as its first line (and, with `--tls`,
-//! where the CA certificate is), then serves the tenant until interrupted (Ctrl-C or SIGTERM).
+//! `actionhost serve`: binds, reads the tenant, prints `listening on URL` as its first line (and,
+//! with `--tls`, where the CA certificate is), then serves the tenant until interrupted (Ctrl-C or
+//! SIGTERM).
 
 use std::io::Write;
 
@@ -21,6 +22,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     let config = HostConfigBuilder::new(&args.engine).pool(&args.pool).keywords(super::keywords(&args.tenant)?).build();
     let host = Host::new(config);
     let bound = serve::bind(&host, &options)?;
+    // The tenant is read (and watched) before the server says it listens: a client that edits
+    // the tenant once it reads that line can never meet a half-written file in the first load.
+    let state = ServeState::new(host, options, bound.base_url.clone())?;
     let mut out = std::io::stdout().lock();
     writeln!(out, "listening on {}", bound.base_url)?;
     if let Some(ca) = &bound.ca_certificate {
@@ -28,7 +32,6 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<u8> {
     }
     out.flush()?;
     drop(out);
-    let state = ServeState::new(host, options, bound.base_url.clone())?;
     serve::serve(bound, state, stopped()).await?;
     Ok(0)
 }

@@ -18,7 +18,10 @@ use super::{Keywords, Tenant, TenantError};
 struct Entry {
     stamp: u64,
     tenant: Arc<Tenant>,
-    /// `None` where the folders could not be watched: every request compares the stamp.
+    /// `None` where the folders could not be watched, or once a change was seen: every request
+    /// then compares the stamp until a load replaces the entry. (Reading the kernel's events
+    /// consumes them, so the request that saw a change must leave a mark: a request made while
+    /// it reloads, or after its load failed, would otherwise be handed the old tenant.)
     changes: Option<Changes>,
 }
 
@@ -35,8 +38,10 @@ impl TenantCache {
 
     pub fn get(&self, path: &Path) -> Result<Arc<Tenant>, TenantError> {
         if let Some(entry) = self.entries.lock().unwrap().get_mut(path) {
-            if entry.changes.as_mut().is_some_and(|changes| !changes.any()) {
-                return Ok(Arc::clone(&entry.tenant));
+            match entry.changes.as_mut().map(Changes::any) {
+                Some(false) => return Ok(Arc::clone(&entry.tenant)),
+                Some(true) => entry.changes = None,
+                None => {}
             }
         }
         // Watching starts before the files are read, so an edit made while they are is seen next time.
@@ -179,6 +184,20 @@ mod tests {
         write(&dir.path().join("rules/a.json"), r#"{"name": "a", "script": "./a.js", "order": 1, "enabled": true}"#);
         write(&dir.path().join("rules/a.js"), "function (user, context, callback) { callback(null, user, context); }");
         assert_eq!(cache.get(dir.path()).unwrap().rules.len(), 1);
+    }
+
+    #[test]
+    fn a_change_stays_seen_until_a_load_succeeds() {
+        let dir = tenant_folder();
+        let cache = TenantCache::default();
+        cache.get(dir.path()).unwrap();
+        // A half-written file (an editor's save in progress) fails the load that saw the change;
+        // the next request must not be handed the tenant from before the change.
+        write(&dir.path().join("clients/App.json"), r#"{"name": "App", "client_metadata": {"#);
+        assert!(cache.get(dir.path()).is_err());
+        assert!(cache.get(dir.path()).is_err(), "the failed edit is still what the folder holds");
+        write(&dir.path().join("clients/App.json"), r#"{"name": "App", "client_metadata": {"TIER": "teal"}}"#);
+        assert_eq!(tier(&cache.get(dir.path()).unwrap()), "teal");
     }
 
     #[test]

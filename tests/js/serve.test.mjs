@@ -1,13 +1,17 @@
-// `actionhost serve` as a whole: the first line names the URL, unknown routes answer with the
+// `actionhost serve` as a whole: the first line names the URL, and only once the tenant is read
+// (a tenant that cannot be read is reported, never announced), unknown routes answer with the
 // Management API's error shape, `--tls` serves HTTPS that verifies against the printed CA
 // certificate only, and SIGTERM stops the server.
 
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import https from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 
-import { startServe } from "./serve_support.mjs";
+import { BINARY, EXAMPLE_TENANT, startServe } from "./serve_support.mjs";
 
 test("the first line names a free loopback port; unknown routes get Auth0's 404 body", async () => {
   const server = await startServe();
@@ -23,6 +27,22 @@ test("the first line names a free loopback port; unknown routes get Auth0's 404 
     });
   } finally {
     await server.stop();
+  }
+});
+
+test("a tenant that cannot be read is reported before the server says it listens", () => {
+  const folder = mkdtempSync(join(tmpdir(), "actionhost-serve-"));
+  try {
+    const tenant = join(folder, "tenant");
+    cpSync(EXAMPLE_TENANT, tenant, { recursive: true, filter: (src) => !src.includes("/.actionhost") });
+    // What a client sees if it reads the tenant while an editor is half-way through saving it.
+    writeFileSync(join(tenant, "clients", "Customer Portal.json"), '{"name": "Customer Portal", ');
+    const run = spawnSync(BINARY, ["serve", "--tenant", tenant, "--port", "0"], { encoding: "utf8", timeout: 30000 });
+    assert.notEqual(run.status, 0);
+    assert.equal(run.stdout, "", "nothing announced");
+    assert.match(run.stderr, /Customer Portal\.json/);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
   }
 });
 
