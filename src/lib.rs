@@ -40,7 +40,7 @@ pub(crate) mod warnings;
 pub use api_call::{ApiName, Command};
 pub use cli::main;
 pub use closed_set::UnknownValue;
-pub use engine::{Limits, KILL_GRACE, PROCESS_OVERHEAD_MB, WORKER_ARG};
+pub use engine::{Limits, KILL_GRACE, PROCESS_OVERHEAD_MB, WORKER_ALLOCATOR_ENV, WORKER_ARG};
 pub use host::{run_if_requested, Host, HostConfig};
 pub use outcome::{CallbackResult, HttpRequest, LogLevel, LogLine, Outcome, OutcomeError, Status};
 pub use request::{HttpMock, Phase, Request, RequestError, Script};

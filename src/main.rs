@@ -7,12 +7,6 @@
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// mimalloc's setting that must hold in a worker process, read from the environment when the
-/// process loads: by default mimalloc commits its first 1 GiB arena at once (on a system that
-/// overcommits), which the worker's cap on writable memory (`RLIMIT_DATA`, set by its sandbox)
-/// counts in full. With `0`, arenas are only reserved and their pages counted as they are used.
-const WORKER_ALLOCATOR_ENV: (&str, &str) = ("MIMALLOC_ARENA_EAGER_COMMIT", "0");
-
 fn main() -> std::process::ExitCode {
     if std::env::args_os().nth(1).is_some_and(|arg| arg == actionhost::WORKER_ARG) {
         restart_worker_with_allocator_setting();
@@ -20,11 +14,12 @@ fn main() -> std::process::ExitCode {
     actionhost::main()
 }
 
-/// A worker process started without [`WORKER_ALLOCATOR_ENV`] runs this binary again with it
-/// (before any sandbox or isolate exists); it returns when the setting is already in place.
+/// A worker process started without [`actionhost::WORKER_ALLOCATOR_ENV`] (the supervisor always
+/// passes it; another program starting a worker may not) runs this binary again with it, before
+/// any sandbox or isolate exists; it returns when the setting is already in place.
 fn restart_worker_with_allocator_setting() {
     use std::os::unix::process::CommandExt;
-    let (name, value) = WORKER_ALLOCATOR_ENV;
+    let (name, value) = actionhost::WORKER_ALLOCATOR_ENV;
     if std::env::var_os(name).is_some_and(|set| set == value) {
         return;
     }

@@ -21,4 +21,4 @@ pub use job::{Job, JobResult, Script, ScriptError, ScriptKind};
 pub use limits::{Limits, Termination, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS};
 pub use modules::{is_node_builtin, split_version, split_versioned, ModuleScope};
 pub use supervisor::{Supervisor, WorkerSpec, KILL_GRACE};
-pub use worker::{run_if_requested, PROCESS_OVERHEAD_MB, WORKER_ARG};
+pub use worker::{run_if_requested, PROCESS_OVERHEAD_MB, WORKER_ALLOCATOR_ENV, WORKER_ARG};

@@ -44,7 +44,7 @@ use super::job::{Job, JobResult};
 use super::limits::Termination;
 use super::modules::{allowed_roots, ModuleAnswer, ModuleBroker};
 use super::protocol::{encode_frame, read_frame_async, write_encoded_async, FromWorker, ToWorker};
-use super::worker::{process_memory_cap_bytes, WORKER_ARG};
+use super::worker::{process_memory_cap_bytes, WORKER_ALLOCATOR_ENV, WORKER_ARG};
 
 /// How long after a job's deadline the supervisor kills a worker that has not answered. The
 /// engine's own watchdog stops a script 50 ms after the deadline; this is the guarantee behind it.
@@ -278,6 +278,7 @@ impl Worker {
             .env("V82JSC_NO_BC_CACHE", "1")
             // Auth0 runs scripts in UTC, whatever this machine's zone.
             .env("TZ", "UTC")
+            .env(WORKER_ALLOCATOR_ENV.0, WORKER_ALLOCATOR_ENV.1)
             .current_dir("/")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

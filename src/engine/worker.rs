@@ -25,6 +25,13 @@ use super::sandbox;
 /// The first argument that turns the binary into a worker process.
 pub const WORKER_ARG: &str = "__actionhost-worker";
 
+/// The environment setting a worker's allocator needs, which every worker the supervisor starts
+/// gets: by default mimalloc (the `actionhost` binary's allocator) commits its first 1 GiB arena
+/// at once on a system that overcommits, and the worker's cap on writable memory (`RLIMIT_DATA`,
+/// set by its sandbox) counts it in full. With `0`, arenas are only reserved and their pages
+/// counted as they are used. Other allocators ignore the variable.
+pub const WORKER_ALLOCATOR_ENV: (&str, &str) = ("MIMALLOC_ARENA_EAGER_COMMIT", "0");
+
 /// Memory a worker process needs besides the isolate's heap (the engine, its JavaScript, the
 /// allocator's slack), in MiB. The OS-level cap of a worker is the heap cap plus this.
 pub const PROCESS_OVERHEAD_MB: u64 = 96;
