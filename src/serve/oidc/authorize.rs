@@ -4,7 +4,6 @@
 //! Action sent it elsewhere (`api.redirect.sendUserTo`, `context.redirect`).
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -18,32 +17,7 @@ use super::authorization::{with_query, Authorization, Refusal};
 use super::login::{self, found};
 use super::pages::{self, UserChoice};
 use super::{now_ms, random_token, session, Subject};
-use crate::pipeline::users;
 use crate::serve::state::ServeState;
-
-/// The users of the tenant's `users/` folder, by name.
-fn tenant_users(root: &Path) -> Vec<UserChoice> {
-    let mut files: Vec<_> = std::fs::read_dir(root.join("users"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    let mut choices: Vec<UserChoice> = files
-        .iter()
-        .filter_map(|file| users::load(file).ok())
-        .filter_map(|record| {
-            let text = |key: &str| record.profile[key].as_str().unwrap_or_default().to_owned();
-            let user_id = text("user_id");
-            let name = Some(text("name")).filter(|n| !n.is_empty()).unwrap_or_else(|| user_id.clone());
-            (!user_id.is_empty()).then(|| UserChoice { user_id, name, email: text("email") })
-        })
-        .collect();
-    choices.sort_by(|a, b| a.name.cmp(&b.name));
-    choices
-}
 
 /// `GET /authorize`.
 pub async fn authorize(
@@ -71,7 +45,7 @@ pub async fn authorize(
             ))
         }
     };
-    let users = tenant_users(&state.root);
+    let users = state.oidc.users.of(&tenant);
     // prompt=login, or a max_age the session's login is older than, asks again.
     let session = session_of(&state, &headers, &users).filter(|subject| {
         let age_ms = now_ms() - subject.authenticated_at;
@@ -135,7 +109,11 @@ pub async fn log_in(State(state): State<Arc<ServeState>>, Form(form): Form<HashM
             "This login page has expired or was used already: start again from the application.",
         );
     };
-    if !tenant_users(&state.root).iter().any(|u| u.user_id == *user_id) {
+    let tenant = match state.tenant() {
+        Ok(tenant) => tenant,
+        Err(error) => return pages::error(StatusCode::INTERNAL_SERVER_ERROR, "server_error", &error.to_string()),
+    };
+    if !state.oidc.users.of(&tenant).iter().any(|u| u.user_id == *user_id) {
         return pages::error(StatusCode::BAD_REQUEST, "invalid_request", &format!("No user {user_id:?} in users/."));
     }
     login::start(&state, authorization, Subject::now(user_id.clone())).await

@@ -18,6 +18,7 @@ pub mod refresh;
 mod session;
 mod store;
 mod tester;
+mod user_list;
 mod userinfo;
 
 use std::collections::VecDeque;
@@ -105,6 +106,8 @@ pub struct OidcInner {
 /// every pending login, code, refresh token and login session).
 pub struct OidcState {
     inner: Mutex<OidcInner>,
+    /// The tenant's users, read again only when the tenant changed.
+    pub users: user_list::UserList,
 }
 
 impl Default for OidcState {
@@ -119,6 +122,7 @@ impl Default for OidcState {
                 testers: Expiring::new(PENDING_TTL, CAPACITY),
                 logins: VecDeque::new(),
             }),
+            users: user_list::UserList::default(),
         }
     }
 }
