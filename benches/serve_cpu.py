@@ -8,9 +8,13 @@ already reaped) spent during the run by the number of tokens or logins wrk count
 requests per second of serve_load.sh, these figures change little when something else loads the
 machine, so they show what a change to the server costs or saves.
 
-Usage: cargo build --release && python3 benches/serve_cpu.py [tokens|logins] [SECONDS]
+Usage: cargo build --release && python3 benches/serve_cpu.py [tokens|logins] [SECONDS] [--extra-users N]
+
+--extra-users N adds N user files to the tenant copy (a tenant with many users: what a login
+costs should not grow with them).
 """
 
+import json
 import os
 import re
 import shutil
@@ -63,13 +67,24 @@ def snapshot(pid):
 
 
 def main():
-    which = sys.argv[1] if len(sys.argv) > 1 else "logins"
-    seconds = sys.argv[2] if len(sys.argv) > 2 else "10"
+    args = sys.argv[1:]
+    extra_users = 0
+    if "--extra-users" in args:
+        at = args.index("--extra-users")
+        extra_users = int(args[at + 1])
+        del args[at:at + 2]
+    which = args[0] if args else "logins"
+    seconds = args[1] if len(args) > 1 else "10"
     lua, path, env = BENCHMARKS[which]
     work = tempfile.mkdtemp()
     try:
         shutil.copytree(os.path.join(ROOT, "fixtures", "tenant"), os.path.join(work, "tenant"))
         shutil.rmtree(os.path.join(work, "tenant", ".actionhost"), ignore_errors=True)
+        for i in range(extra_users):
+            user = {"user_id": f"auth0|bulk{i:05d}", "email": f"user{i}@example.org", "name": f"Bulk User {i}",
+                    "email_verified": True, "app_metadata": {"plan": "free"}, "user_metadata": {}}
+            with open(os.path.join(work, "tenant", "users", f"bulk{i:05d}.json"), "w") as out_file:
+                json.dump(user, out_file, indent=2)
         out = open(os.path.join(work, "out"), "w+")
         server = subprocess.Popen(
             [BINARY, "serve", "--tenant", os.path.join(work, "tenant"), "--port", "0", "--api-token", "bench",
