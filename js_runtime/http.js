@@ -6,9 +6,17 @@
 // body as text. The request is Deno's `Request` (`web_fetch.js`), so fetch takes what Node's
 // takes; an aborted signal rejects with its reason, during a mock's delay too. The answer's
 // `statusText` is the status code's standard reason phrase, as a server sends it.
+//
+// As Node's fetch, it follows a mock's redirect (301, 302, 303, 307, 308 with a `Location`; at
+// most 20) unless the request's `redirect` is "manual" (the redirect is the answer) or "error"
+// (`TypeError: fetch failed`): each hop is a request of its own, answered by the mocks and
+// recorded, prepared by `redirect.js`; the answer's `url` is the last hop's, `redirected` true,
+// its `type` "cors" once a hop left the first URL's origin. A `data:` URL is answered here, as
+// Node's fetch answers it, without a mock and without a recorded request (nothing is sent).
 
-import { op_actionhost_status_text, op_actionhost_url_matches } from "ext:core/ops";
+import { op_actionhost_data_url, op_actionhost_status_text, op_actionhost_url_matches } from "ext:core/ops";
 import * as execution from "ext:actionhost_runtime/execution.js";
+import { fetchFailed, followRedirect } from "ext:actionhost_runtime/redirect.js";
 import { install as installFetchClasses, loadFetch } from "ext:actionhost_runtime/web_fetch.js";
 
 let mocks = [];
@@ -59,18 +67,39 @@ function wait(delay, signal) {
 /**
  * `fetch` as Node's: what it accepts (a URL or a Request; any body a Request takes, with its
  * content type) is Deno's Request's (`web_fetch.js`); the answer comes from the first matching
- * mock, never from the network.
+ * mock, never from the network, redirects followed as the request's `redirect` says.
  */
 async function fetch(input, init = undefined) {
   const classes = loadFetch();
   const rec = execution.current();
   const request = new classes.Request(input, init);
   if (request.signal.aborted) throw request.signal.reason;
-  const { method, url } = request;
+  const inner = classes.toInnerRequest(request);
+  if (new URL(inner.currentUrl()).protocol === "data:") return dataResponse(classes, inner);
+  const origin = new URL(inner.currentUrl()).origin;
+  let tainting = "basic";
+  for (;;) {
+    if (new URL(inner.currentUrl()).origin !== origin) tainting = "cors";
+    const response = await send(classes, rec, request, inner);
+    response.type = tainting;
+    if (classes.redirectStatus(response.status) && inner.redirectMode !== "manual") {
+      if (inner.redirectMode === "error") throw fetchFailed("unexpected redirect");
+      if (followRedirect(inner, response, classes.extractBody)) continue;
+    }
+    return classes.fromInnerResponse(response, "immutable");
+  }
+}
+
+/**
+ * Sends `inner` (the inner request of `request`, at its current URL) to the mocks: the request
+ * recorded, the first matching mock's answer after its delay as an inner response.
+ */
+async function send(classes, rec, request, inner) {
+  const { method } = inner;
+  const url = inner.currentUrl();
   const headers = {};
   for (const [name, value] of request.headers) headers[name] = value;
-  const inner = classes.toInnerRequest(request).body;
-  const body = bodyNow(inner);
+  const body = bodyNow(inner.body);
   const recorded = { method, url, headers, body: body ?? null };
   const mock = mocks.find(
     (m) => (m.method === undefined || m.method.toUpperCase() === method) && op_actionhost_url_matches(m.pattern, url),
@@ -91,19 +120,35 @@ async function fetch(input, init = undefined) {
   if (request.signal.aborted) throw request.signal.reason;
   const status = mock.status ?? 200;
   recorded.status = status;
-  return mockResponse(classes, mock, status, method, url);
+  return mockResponse(classes, mock, status, method, classes.processUrlList(inner.urlList, inner.urlListProcessed));
 }
 
-/** The mock's answer as a Response fetch gives: its URL and reason phrase set, its headers immutable. */
-function mockResponse(classes, mock, status, method, url) {
+/** The mock's answer as fetch gives it: the request's URLs (one per hop), the reason phrase, the mock's headers and body. */
+function mockResponse(classes, mock, status, method, urlList) {
   const response = classes.newInnerResponse(status, op_actionhost_status_text(status));
-  response.type = "basic";
-  response.urlList = [url];
+  response.urlList = [...urlList];
   const headers = { ...(mock.json !== undefined ? { "content-type": "application/json" } : {}), ...(mock.headers ?? {}) };
   response.headerList = Object.entries(headers).map(([name, value]) => [String(name).toLowerCase(), String(value)]);
   if (method !== "HEAD" && !classes.nullBodyStatus(status)) {
     response.body = classes.extractBody(mock.json !== undefined ? JSON.stringify(mock.json) : (mock.text ?? "")).body;
   }
+  return response;
+}
+
+/**
+ * The answer to a `data:` URL, as Node's fetch gives it (the Fetch standard's data: URL
+ * processor, `op_actionhost_data_url`): 200 OK, the URL's content type, its body decoded (none
+ * for HEAD), whatever the method; a URL that cannot be processed rejects as Node's does.
+ */
+function dataResponse(classes, inner) {
+  const url = inner.currentUrl();
+  const data = op_actionhost_data_url(url);
+  if (data === null) throw fetchFailed("failed to fetch the data URL");
+  const response = classes.newInnerResponse(200, "OK");
+  response.type = "basic";
+  response.urlList = [url];
+  response.headerList = [["content-type", data.mime_type]];
+  if (inner.method !== "HEAD") response.body = classes.extractBody(data.body).body;
   return classes.fromInnerResponse(response, "immutable");
 }
 

@@ -185,9 +185,11 @@ export function loadFetch() {
       ...classes,
       extractBody: body.extractBody,
       toInnerRequest: request.toInnerRequest,
+      processUrlList: request.processUrlList,
       newInnerResponse: response.newInnerResponse,
       fromInnerResponse: response.fromInnerResponse,
       nullBodyStatus: response.nullBodyStatus,
+      redirectStatus: response.redirectStatus,
     };
   }
   return loaded;

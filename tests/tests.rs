@@ -17,6 +17,8 @@ mod actions_api;
 mod rules;
 // Fixed clock, seeded randomness and HTTP mocks.
 mod determinism;
+// fetch's redirects and data: URLs where Node's answers cannot show them (tests/compat shows the rest).
+mod redirects;
 // npm packages: require from node_modules and the tenant's cache, deps install.
 mod packages;
 // Tenants: running their scripts, listing applications, managing application metadata.

@@ -1,6 +1,7 @@
 //! The `actionhost_runtime` deno_core extension: the engine's JavaScript (the top of
 //! `js_runtime/`: globals, console, clock, HTTP mocks, isolation, the runner registry) and the
-//! ops it needs from the host (HMAC-SHA256, random bytes, an HTTP mock's URL pattern matching); and [`script_extension`], which makes
+//! ops it needs from the host (HMAC-SHA256, random bytes, an HTTP mock's URL pattern matching, a
+//! `data:` URL's content); and [`script_extension`], which makes
 //! an extension of the modules that register runners (the Auth0 scripts' own). The ops are captured by
 //! `js_runtime/main.js` before `Deno` is removed, so scripts reach them only through
 //! `api.redirect.encodeToken/validateToken` and `crypto.getRandomValues`. Every extension's
@@ -10,6 +11,7 @@
 //! `js_runtime/web_fetch.js` on first use. With the feature `node-builtins`, the
 //! extensions of Node's built-in modules (`super::node`) come after `actionhost_runtime`.
 
+mod data_url;
 mod embedded_js;
 mod fetch;
 
@@ -111,6 +113,7 @@ deno_core::extension!(
         op_actionhost_random_fill,
         op_actionhost_url_matches,
         op_actionhost_status_text,
+        data_url::op_actionhost_data_url,
         op_actionhost_json_depth,
         op_actionhost_require,
         op_actionhost_has_node_builtins,
@@ -124,6 +127,7 @@ deno_core::extension!(
         "console.js",
         "clock.js",
         "http.js",
+        "redirect.js",
         "web_fetch.js",
         "json.js",
         "require.js",
