@@ -75,8 +75,9 @@ async function fetch(input, init = undefined) {
   const request = new classes.Request(input, init);
   if (request.signal.aborted) throw request.signal.reason;
   const inner = classes.toInnerRequest(request);
-  if (new URL(inner.currentUrl()).protocol === "data:") return dataResponse(classes, inner);
-  const origin = new URL(inner.currentUrl()).origin;
+  const first = new URL(inner.currentUrl());
+  if (first.protocol === "data:") return dataResponse(classes, inner);
+  const origin = first.origin;
   let tainting = "basic";
   for (;;) {
     if (new URL(inner.currentUrl()).origin !== origin) tainting = "cors";

@@ -5,13 +5,12 @@
 
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import https from "node:https";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 
-import { BINARY, EXAMPLE_TENANT, startServe } from "./serve_support.mjs";
+import { BINARY, copyTenant, startServe } from "./serve_support.mjs";
 
 test("the first line names a free loopback port; unknown routes get Auth0's 404 body", async () => {
   const server = await startServe();
@@ -31,10 +30,8 @@ test("the first line names a free loopback port; unknown routes get Auth0's 404 
 });
 
 test("a tenant that cannot be read is reported before the server says it listens", () => {
-  const folder = mkdtempSync(join(tmpdir(), "actionhost-serve-"));
+  const { folder, tenant } = copyTenant();
   try {
-    const tenant = join(folder, "tenant");
-    cpSync(EXAMPLE_TENANT, tenant, { recursive: true, filter: (src) => !src.includes("/.actionhost") });
     // What a client sees if it reads the tenant while an editor is half-way through saving it.
     writeFileSync(join(tenant, "clients", "Customer Portal.json"), '{"name": "Customer Portal", ');
     const run = spawnSync(BINARY, ["serve", "--tenant", tenant, "--port", "0"], { encoding: "utf8", timeout: 30000 });

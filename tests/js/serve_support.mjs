@@ -14,11 +14,17 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const BINARY = process.env.ACTIONHOST_BIN ?? join(ROOT, "target/release/actionhost");
 export const EXAMPLE_TENANT = join(ROOT, "fixtures/tenant");
 
-/** Starts a server on a copy of `tenant` with extra `args`; resolves once it listens. */
-export async function startServe({ tenant = EXAMPLE_TENANT, args = [], env = {} } = {}) {
+/** A copy of `tenant` (its `.actionhost/` left out) as `FOLDER/tenant` in a new temporary folder. */
+export function copyTenant(tenant = EXAMPLE_TENANT) {
   const folder = mkdtempSync(join(tmpdir(), "actionhost-serve-"));
   const tenantCopy = join(folder, "tenant");
   cpSync(tenant, tenantCopy, { recursive: true, filter: (src) => !src.includes("/.actionhost") });
+  return { folder, tenant: tenantCopy };
+}
+
+/** Starts a server on a copy of `tenant` with extra `args`; resolves once it listens. */
+export async function startServe({ tenant = EXAMPLE_TENANT, args = [], env = {} } = {}) {
+  const { folder, tenant: tenantCopy } = copyTenant(tenant);
   // Hermetic: the user's own keyword mappings do not reach the server.
   const { AUTH0_KEYWORD_REPLACE_MAPPINGS: _ignored, ...ambient } = process.env;
   const child = spawn(BINARY, ["serve", "--tenant", tenantCopy, "--port", "0", ...args], {
