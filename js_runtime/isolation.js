@@ -64,7 +64,6 @@ function tameOverrides(object, allKeys) {
   for (const key of keys) tame(object, key);
 }
 
-/** Freezes every object reachable from `roots` through properties and prototypes. */
 /** Freezes `roots` and everything reachable from them (after lockdown: what loads later). */
 export function harden(roots) {
   const seen = new Set();

@@ -13,6 +13,7 @@ import * as clock from "ext:actionhost_runtime/clock.js";
 import * as http from "ext:actionhost_runtime/http.js";
 import { describeError, toJsonText } from "ext:actionhost_runtime/json.js";
 import { install as installIntl } from "ext:actionhost_runtime/intl.js";
+import { CODED_ERROR_CLASSES } from "ext:actionhost_runtime/node_errors.js";
 import {
   captureErrorHooks,
   guardFinalizationRegistry,
@@ -173,7 +174,7 @@ const runner = {
     for (const name of ENGINE_INTERNALS) delete globalThis[name];
     captureErrorHooks();
     guardFinalizationRegistry(execution.currentId);
-    lockdown([...sharedObjects, ...inspectHookFunctions()]);
+    lockdown([...sharedObjects, ...inspectHookFunctions(), ...CODED_ERROR_CLASSES]);
     // Frozen now; the sample objects that led to them need not stay alive.
     sharedObjects.length = 0;
     baseline = sealGlobals();

@@ -16,6 +16,7 @@
 
 import { core } from "ext:core/mod.js";
 import { harden } from "ext:actionhost_runtime/isolation.js";
+import { nodeConstructor, rewriteErrors } from "ext:actionhost_runtime/node_errors.js";
 import { installLazyGlobals, loadStreams } from "ext:actionhost_runtime/web_globals.js";
 
 /** The globals this module provides, read through `loadFetch`. */
@@ -48,55 +49,6 @@ const NODE_MESSAGES = {
   ],
   clone: [[/^Body is unusable$/, (_m, _args, method) => `${method}.clone: Body has already been consumed.`]],
 };
-
-/** `error` again with Node's message when one of `rules` names Deno's; else `error` itself. */
-function nodeError(error, rules, args, method) {
-  if (error instanceof Error) {
-    for (const [pattern, message] of rules) {
-      const match = pattern.exec(error.message);
-      if (match !== null) return new error.constructor(message(match, args, method), { cause: error.cause });
-    }
-  }
-  return error;
-}
-
-/** Replaces `object[name]` by a function of the same name and length whose errors (thrown or rejected) get Node's messages. */
-function rewriteErrors(object, name, rules, method = name) {
-  const original = object[name];
-  const wrapped = {
-    [name](...args) {
-      let result;
-      try {
-        result = Reflect.apply(original, this, args);
-      } catch (error) {
-        throw nodeError(error, rules, args, method);
-      }
-      return result instanceof Promise ? result.catch((error) => Promise.reject(nodeError(error, rules, args, method))) : result;
-    },
-  }[name];
-  Object.defineProperty(wrapped, "length", { value: original.length });
-  const { enumerable } = Object.getOwnPropertyDescriptor(object, name);
-  Object.defineProperty(object, name, { value: wrapped, writable: true, enumerable, configurable: true });
-}
-
-/**
- * A proxy of `Class` whose construction checks `before(args)` first and rewrites errors with
- * `rules`; `Class.prototype.constructor` becomes the proxy, so `x.constructor === Request` holds.
- */
-function nodeConstructor(Class, rules, method, before = () => {}) {
-  const proxy = new Proxy(Class, {
-    construct(target, args, newTarget) {
-      before(args);
-      try {
-        return Reflect.construct(target, args, newTarget);
-      } catch (error) {
-        throw nodeError(error, rules, args, method);
-      }
-    },
-  });
-  Object.defineProperty(Class.prototype, "constructor", { value: proxy, writable: true, enumerable: false, configurable: true });
-  return proxy;
-}
 
 /** Node's checks of a Request's URL input: it must parse and must not hold credentials. */
 function checkRequestUrl(args, RequestPrototype) {

@@ -10,6 +10,7 @@
 import { core } from "ext:core/mod.js";
 import * as execution from "ext:actionhost_runtime/execution.js";
 import { harden } from "ext:actionhost_runtime/isolation.js";
+import { codedError, nodeConstructor, rewriteErrors } from "ext:actionhost_runtime/node_errors.js";
 
 const web = {
   ...core.loadExtScript("ext:deno_web/00_url.js"),
@@ -164,11 +165,24 @@ function clearImmediate(immediate) {
   if (id !== undefined) clearTimeout(id);
 }
 
-/** An error with Node's `code`. */
-function nodeError(Type, code, message) {
-  const error = new Type(message);
-  error.code = code;
-  return error;
+/**
+ * Node's errors for URL's: a plain `TypeError: Invalid URL` with `code` ERR_INVALID_URL, the
+ * `input` and (when one was given) the `base` as strings, where Deno says `Invalid URL: '…'
+ * with base '…'`; Node's ERR_MISSING_ARGS when the URL is missing.
+ */
+const URL_ERRORS = [
+  [/^Invalid URL: /, (_m, args) => Object.assign(new TypeError("Invalid URL"), { code: "ERR_INVALID_URL", ...urlFields(args) })],
+  [/^Failed to (construct 'URL'|execute 'URL\.\w+'): 1 argument required/, () => codedError(TypeError, "ERR_MISSING_ARGS", 'The "url" argument must be specified')],
+];
+
+function urlFields([input, base]) {
+  return base === undefined ? { input: `${input}` } : { input: `${input}`, base: `${base}` };
+}
+
+/** deno_web's URL with Node's errors (`URL_ERRORS`) from its constructor, `canParse` and `parse`. */
+function nodeUrl(URL) {
+  for (const name of ["canParse", "parse"]) rewriteErrors(URL, name, URL_ERRORS);
+  return nodeConstructor(URL, URL_ERRORS, "URL");
 }
 
 /** How Node's ERR_INVALID_ARG_TYPE describes the value it received. */
@@ -183,13 +197,13 @@ function received(value) {
 /** `AbortSignal.timeout` on the execution's own timers (deno_web's would outlive it), with Node's checks. */
 function timeoutSignal(delay) {
   if (typeof delay !== "number") {
-    throw nodeError(TypeError, "ERR_INVALID_ARG_TYPE", `The "delay" argument must be of type number. ${received(delay)}`);
+    throw codedError(TypeError, "ERR_INVALID_ARG_TYPE", `The "delay" argument must be of type number. ${received(delay)}`);
   }
   if (!Number.isInteger(delay)) {
-    throw nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "delay" is out of range. It must be an integer. Received ${delay}`);
+    throw codedError(RangeError, "ERR_OUT_OF_RANGE", `The value of "delay" is out of range. It must be an integer. Received ${delay}`);
   }
   if (delay < 0 || delay > 4294967295) {
-    throw nodeError(RangeError, "ERR_OUT_OF_RANGE", `The value of "delay" is out of range. It must be >= 0 && <= 4294967295. Received ${delay}`);
+    throw codedError(RangeError, "ERR_OUT_OF_RANGE", `The value of "delay" is out of range. It must be >= 0 && <= 4294967295. Received ${delay}`);
   }
   const controller = new web.AbortController();
   setTimeout(() => controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError")), delay);
@@ -241,7 +255,7 @@ export function install() {
     File: web.File,
     setImmediate,
     clearImmediate,
-    URL: web.URL,
+    URL: nodeUrl(web.URL),
     URLSearchParams: web.URLSearchParams,
     atob: web.atob,
     btoa: web.btoa,

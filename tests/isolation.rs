@@ -315,3 +315,35 @@ async fn fetch_classes_loaded_on_first_use_are_frozen_like_every_built_in() {
     assert_eq!(second.status, Status::Completed, "{:?}", second.error);
     assert_eq!(second.commands[0].args()[1], json!(["undefined", 1, "hi", 1, "b", 200]));
 }
+
+#[tokio::test]
+async fn node_style_errors_of_web_globals_carry_nothing_to_the_next_execution() {
+    // `new URL()` throws Node's ERR_MISSING_ARGS, whose class shows the code in `String(error)`:
+    // an object scripts reach only through such an error, yet frozen with the other built-ins.
+    let host = single_worker_host(Limits::default());
+    let planter = "exports.onExecutePostLogin = async (event, api) => {\n\
+        let error; try { new URL(); } catch (e) { error = e; }\n\
+        const proto = Object.getPrototypeOf(error);\n\
+        try { proto.toString = () => 'planted'; } catch {}\n\
+        try { proto.planted = 'yes'; } catch {}\n\
+        try { Object.getPrototypeOf(proto).planted = 'yes'; } catch {}\n\
+        try { URL.prototype.planted = 'yes'; } catch {}\n\
+        try { URL.canParse = () => 'planted'; } catch {}\n};";
+    let first = host.run(inline(planter)).await.unwrap();
+    assert_eq!(first.status, Status::Completed, "{:?}", first.error);
+    let probe = "exports.onExecutePostLogin = async (event, api) => {\n\
+        let error; try { new URL(); } catch (e) { error = e; }\n\
+        api.idToken.setCustomClaim('seen', [String(error), String(error.planted), String(new URL('https://a.example/').planted), URL.canParse('x')]);\n};";
+    let second = host.run(inline(probe)).await.unwrap();
+    assert_eq!(second.status, Status::Completed, "{:?}", second.error);
+    // Node 22: `TypeError [ERR_MISSING_ARGS]: The "url" argument must be specified`.
+    assert_eq!(
+        second.commands[0].args()[1],
+        json!([
+            "TypeError [ERR_MISSING_ARGS]: The \"url\" argument must be specified",
+            "undefined",
+            "undefined",
+            false
+        ])
+    );
+}

@@ -129,6 +129,7 @@ deno_core::extension!(
         "http.js",
         "redirect.js",
         "web_fetch.js",
+        "node_errors.js",
         "json.js",
         "require.js",
         "isolation.js",

@@ -73,7 +73,12 @@ exports.onExecutePostLogin = async (event, api) => {
   await attempt("ftp", () => fetch("https://api.example.com/redirect/ftp"));
   // The cause is the URL parser's TypeError, whose message is the parser's own (Node's names no
   // input, Deno's does): only its type is compared.
-  await attempt("badLocation", () => fetch("https://api.example.com/redirect/bad-location").catch((e) => Promise.reject(new TypeError(e.message, { cause: new Error(e.cause?.constructor.name) }))));
+  await attempt("badLocation", () =>
+    fetch("https://api.example.com/redirect/bad-location").catch((e) => {
+      const { name, message, code, input, base } = e.cause ?? {};
+      return Promise.reject(new TypeError(e.message, { cause: new Error(JSON.stringify([name, message, code, input, base])) }));
+    }),
+  );
   await attempt("credentials", () => fetch("https://api.example.com/redirect/credentials"));
   await attempt("data", () => fetch("https://api.example.com/redirect/data"));
   await attempt("stream", () => {

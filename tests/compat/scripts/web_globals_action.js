@@ -27,7 +27,7 @@ exports.onExecutePostLogin = async (event, api) => {
   out.custom = new CustomEvent("x", { detail: 1 }).detail;
   const target = new EventTarget(); let n = 0; target.addEventListener("e", () => n++, { once: true }); target.dispatchEvent(new Event("e")); target.dispatchEvent(new Event("e"));
   out.once = n;
-  out.bad = [-1, 1.5, "5", undefined].map((v) => { try { AbortSignal.timeout(v); return "ok"; } catch (e) { return [e.name, e.code, e.message]; } });
+  out.bad = [-1, 1.5, "5", undefined].map((v) => { try { AbortSignal.timeout(v); return "ok"; } catch (e) { return [e.name, e.code, e.message, String(e)]; } });
   clearTimeout(keepAlive);
   api.idToken.setCustomClaim("result", out);
 };
