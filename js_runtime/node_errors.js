@@ -67,18 +67,22 @@ export function rewriteErrors(object, name, rules, method = name) {
 }
 
 /**
- * A proxy of `Class` whose construction checks `before(args)` first and rewrites errors with
- * `rules`; `Class.prototype.constructor` becomes the proxy, so `x.constructor === Request` holds.
+ * A proxy of `Class` whose construction checks `before(args)` first, rewrites errors with
+ * `rules`, then checks `after(instance, args)`; `Class.prototype.constructor` becomes the proxy,
+ * so `x.constructor === Request` holds.
  */
-export function nodeConstructor(Class, rules, method, before = () => {}) {
+export function nodeConstructor(Class, rules, method, before = () => {}, after = () => {}) {
   const proxy = new Proxy(Class, {
     construct(target, args, newTarget) {
       before(args);
+      let instance;
       try {
-        return Reflect.construct(target, args, newTarget);
+        instance = Reflect.construct(target, args, newTarget);
       } catch (error) {
         throw nodeError(error, rules, args, method);
       }
+      after(instance, args);
+      return instance;
     },
   });
   Object.defineProperty(Class.prototype, "constructor", { value: proxy, writable: true, enumerable: false, configurable: true });

@@ -12,7 +12,9 @@
 // - the errors a script meets (a URL that does not parse, a body read twice, an invalid header
 //   or method, a status out of range …) have Node's messages, through `NODE_MESSAGES`; the
 //   constructors are proxies that rewrite their errors, and `prototype.constructor` is the proxy;
-// - a URL with credentials is refused, and Deno's extra `textStream()` is not there.
+// - a URL with credentials is refused, and Deno's extra `textStream()` is not there;
+// - a Request's init is checked as undici checks it (`checkRequestInit`, `checkRequest`), and
+//   `request.duplex` is "half".
 
 import { core } from "ext:core/mod.js";
 import { harden } from "ext:actionhost_runtime/isolation.js";
@@ -24,6 +26,15 @@ export const FETCH_GLOBALS = ["Headers", "FormData", "Request", "Response"];
 
 let loaded = null;
 
+/** The values of RequestInit's enumerations, in the order Node's messages list them. */
+const REQUEST_ENUMS = {
+  RequestMode: "navigate, same-origin, no-cors, cors",
+  RequestCredentials: "omit, same-origin, include",
+  RequestCache: "default, no-store, reload, no-cache, force-cache, only-if-cached",
+  RequestRedirect: "follow, manual, error",
+  ReferrerPolicy: ", no-referrer, no-referrer-when-downgrade, same-origin, origin, strict-origin, origin-when-cross-origin, strict-origin-when-cross-origin, unsafe-url",
+};
+
 /** Node's text for each of Deno's messages: `[Deno's message pattern, (match, args) => Node's]`. */
 const HEADER_ERROR = [/^Invalid header (name|value): "([\s\S]*)"$/, (m, _args, method) => `Headers.${method}: "${m[2]}" is an invalid header ${m[1]}.`];
 const IMMUTABLE = [/^Cannot change headers?: headers are immutable$/, () => "immutable"];
@@ -34,6 +45,10 @@ const NODE_MESSAGES = {
     [/^Method is not valid$/, (_m, args) => `'${args[1]?.method}' is not a valid HTTP method.`],
     [/^Method is forbidden$/, (_m, args) => `'${args[1]?.method}' HTTP method is unsupported.`],
     [/^Input request's body is unusable$/, () => "Cannot construct a Request with a Request object that has already been used."],
+    [/^Request mode 'navigate' is not allowed$/, () => "Request constructor: invalid request mode navigate."],
+    [/^Request cache mode "only-if-cached" can only be used with same-origin mode$/, () => "'only-if-cached' can be set only with 'same-origin' mode"],
+    [/^Failed to construct 'Request': The provided value '([\s\S]*)' is not a valid enum value of type (\w+)$/, (m) =>
+      REQUEST_ENUMS[m[2]] === undefined ? m.input : `Request constructor: ${m[1]} is not an accepted type. Expected one of ${REQUEST_ENUMS[m[2]]}.`],
     HEADER_ERROR,
   ],
   response: [
@@ -65,6 +80,35 @@ function checkRequestUrl(args, RequestPrototype) {
     throw new TypeError(`Request cannot be constructed from a URL that includes credentials: ${text}`);
   }
   args[0] = url.href;
+}
+
+/**
+ * Node's checks of a RequestInit that Deno's Request does not make (`window` must be null,
+ * `duplex` can only be "half"); its `priority`, which Node ignores and Deno checks, hidden.
+ */
+function checkRequestInit(args) {
+  const init = args[1];
+  if (init === null || typeof init !== "object") return;
+  if (init.window !== undefined && init.window !== null) throw new TypeError("'window' option 'client' must be null");
+  if (init.duplex !== undefined && `${init.duplex}` !== "half") {
+    throw new TypeError(`Request constructor: ${init.duplex} is not an accepted type. Expected one of half.`);
+  }
+  if (init.priority !== undefined) args[1] = Object.create(init, { priority: { value: undefined } });
+}
+
+/**
+ * Node's checks of a made Request that Deno's does not make: a "no-cors" request's method is
+ * GET, HEAD or POST; a stream body (an inner body without a source) needs `duplex: "half"`.
+ */
+function checkRequest(request, args, toInnerRequest) {
+  if (request.mode === "no-cors" && !["GET", "HEAD", "POST"].includes(request.method)) {
+    throw new TypeError(`'${request.method} is unsupported in no-cors mode.`);
+  }
+  const init = args[1];
+  const body = toInnerRequest(request).body;
+  if (init?.body != null && init.duplex == null && body !== null && body.source === null) {
+    throw new TypeError("RequestInit: duplex option is required when sending a body.");
+  }
 }
 
 /** A FormData's body as undici (Node's fetch) serializes it, in a Blob of its content type. */
@@ -105,6 +149,20 @@ export function loadFetch() {
     const response = core.loadExtScript("ext:deno_fetch/23_response.js");
 
     for (const name of ["append", "delete", "get", "has", "set"]) rewriteErrors(headers.Headers.prototype, name, NODE_MESSAGES.headers);
+    // Node's Request says its `duplex`, always "half".
+    Object.defineProperty(request.Request.prototype, "duplex", {
+      get: Object.getOwnPropertyDescriptor(
+        {
+          get duplex() {
+            if (!Object.prototype.isPrototypeOf.call(request.RequestPrototype, this)) throw new TypeError("Illegal invocation");
+            return "half";
+          },
+        },
+        "duplex",
+      ).get,
+      enumerable: true,
+      configurable: true,
+    });
     for (const [Class, label] of [[request.Request, "Request"], [response.Response, "Response"]]) {
       delete Class.prototype.textStream;
       for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"]) {
@@ -116,8 +174,15 @@ export function loadFetch() {
     const classes = {
       Headers: nodeConstructor(headers.Headers, NODE_MESSAGES.headers, "append"),
       FormData: formData.FormData,
-      Request: nodeConstructor(request.Request, NODE_MESSAGES.request, "append", (args) =>
-        checkRequestUrl(args, request.RequestPrototype),
+      Request: nodeConstructor(
+        request.Request,
+        NODE_MESSAGES.request,
+        "append",
+        (args) => {
+          checkRequestUrl(args, request.RequestPrototype);
+          checkRequestInit(args);
+        },
+        (instance, args) => checkRequest(instance, args, request.toInnerRequest),
       ),
       Response: nodeConstructor(response.Response, NODE_MESSAGES.response, "append"),
     };

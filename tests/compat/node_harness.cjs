@@ -13,8 +13,9 @@
 // `fetch`: its dispatcher connects every origin to a local plain-HTTP server that answers from
 // the mocks and records each request as Node sent it (method, `https://` + host + path, headers,
 // body as text), reported as `requests`. Headers Node's fetch adds by itself (host, connection,
-// content-length, accept-encoding, and accept, accept-language, sec-fetch-mode, user-agent with
-// their default values) are left out: actionhost records the request's own headers.
+// content-length, accept-encoding, sec-fetch-mode (the request's `mode`, which a script cannot
+// set as a header), and accept, accept-language, user-agent with their default values) are left
+// out: actionhost records the request's own headers.
 "use strict";
 
 const fs = require("node:fs");
@@ -55,7 +56,7 @@ const NODE_ADDED_HEADERS = {
   "transfer-encoding": null,
   accept: "*/*",
   "accept-language": "*",
-  "sec-fetch-mode": "cors",
+  "sec-fetch-mode": null,
   "user-agent": "node",
   "accept-encoding": null,
 };
