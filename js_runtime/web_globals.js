@@ -11,6 +11,7 @@ import { core } from "ext:core/mod.js";
 import * as execution from "ext:actionhost_runtime/execution.js";
 import { harden } from "ext:actionhost_runtime/isolation.js";
 import { codedError, nodeConstructor, rewriteErrors } from "ext:actionhost_runtime/node_errors.js";
+import { nodeAtob, nodeBtoa } from "ext:actionhost_runtime/base64.js";
 
 const web = {
   ...core.loadExtScript("ext:deno_web/00_url.js"),
@@ -79,8 +80,21 @@ export function loadWebCrypto() {
 }
 
 const { DOMException } = core.loadExtScript("ext:deno_web/01_dom_exception.js");
-// Ops (deno_crypto's) fail with errors of these classes: the script sees the DOMException of that name.
-for (const name of ["DataError", "InvalidAccessError", "NotSupportedError", "OperationError", "QuotaExceededError", "SyntaxError", "TypeMismatchError"]) {
+// Ops (deno_web's and deno_crypto's) fail with errors of these classes: the script sees the
+// DOMException of that name (a class without a builder would reach it as `undefined`).
+const OP_DOM_EXCEPTIONS = [
+  "DataError",
+  "IndexSizeError",
+  "InvalidAccessError",
+  "InvalidCharacterError",
+  "InvalidStateError",
+  "NotSupportedError",
+  "OperationError",
+  "QuotaExceededError",
+  "SyntaxError",
+  "TypeMismatchError",
+];
+for (const name of OP_DOM_EXCEPTIONS) {
   core.registerErrorBuilder(`DOMException${name}`, (message) => new DOMException(message, name));
 }
 const {
@@ -257,8 +271,8 @@ export function install() {
     clearImmediate,
     URL: nodeUrl(web.URL),
     URLSearchParams: web.URLSearchParams,
-    atob: web.atob,
-    btoa: web.btoa,
+    atob: nodeAtob(web.atob, DOMException),
+    btoa: nodeBtoa(web.btoa, DOMException),
     TextEncoder: web.TextEncoder,
     TextDecoder: web.TextDecoder,
     structuredClone: web.structuredClone,

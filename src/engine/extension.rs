@@ -130,6 +130,7 @@ deno_core::extension!(
         "redirect.js",
         "web_fetch.js",
         "node_errors.js",
+        "base64.js",
         "json.js",
         "require.js",
         "isolation.js",
