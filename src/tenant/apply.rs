@@ -87,3 +87,76 @@ fn context_client(client: &Client) -> Value {
     }
     Value::Object(context)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    use super::apply;
+    use crate::request::{Request, Script, Trigger};
+    use crate::tenant::testutil::{sample_directory, Tree};
+
+    /// `Portal` of the sample tenant applied to an inline script run as `trigger`, with the
+    /// request's own `event` and `context` (the overrides).
+    fn applied(trigger: Option<Trigger>, event: Option<Value>, context: Option<Value>) -> Request {
+        let tree = Tree::new();
+        sample_directory(&tree);
+        let tenant = tree.load("dir").unwrap();
+        let request = Request {
+            trigger,
+            event,
+            context,
+            client: Some("Portal".into()),
+            ..Request::new(Script::inline("exports.onExecutePostLogin = async () => {};"))
+        };
+        apply(&request, &tenant).unwrap().request
+    }
+
+    #[test]
+    fn an_action_gets_the_application_as_event_client_and_no_rules_context() {
+        // Auth0's Actions read the application as `event.client` ({client_id, name, metadata}).
+        let request = applied(
+            Some(Trigger::PostLogin),
+            Some(json!({"client": {"name": "Renamed"}, "user": {"email": "a@b"}})),
+            None,
+        );
+        assert_eq!(
+            request.event,
+            Some(json!({"client": {"name": "Renamed", "client_id": "portal-id"}, "user": {"email": "a@b"}})),
+            "the tenant's part, then the request's overrides"
+        );
+        assert_eq!(request.context, None, "an Action has no Rules context");
+        assert_eq!(request.client_metadata, Some(json!({"TIER": "gold", "SUPPORT": "https://help"})));
+    }
+
+    #[test]
+    fn a_rule_gets_the_application_as_context_client_fields_and_no_event() {
+        // Auth0's Rules read the application as `context.clientID` and `context.clientName`.
+        let request = applied(
+            Some(Trigger::Rule),
+            None,
+            Some(json!({"clientName": "Renamed", "protocol": "oidc-basic-profile"})),
+        );
+        assert_eq!(request.event, None, "a Rule has no Actions event");
+        assert_eq!(
+            request.context,
+            Some(json!({"clientName": "Renamed", "clientID": "portal-id", "protocol": "oidc-basic-profile"}))
+        );
+    }
+
+    #[test]
+    fn a_script_of_unknown_trigger_gets_both_and_its_own_metadata_wins() {
+        let mut request = applied(None, None, None);
+        assert_eq!(request.event, Some(json!({"client": {"name": "Portal", "client_id": "portal-id"}})));
+        assert_eq!(request.context, Some(json!({"clientName": "Portal", "clientID": "portal-id"})));
+        let tree = Tree::new();
+        sample_directory(&tree);
+        request = Request {
+            client: Some("Portal".into()),
+            client_metadata: Some(json!({"TIER": "silver"})),
+            ..Request::new(Script::inline("exports.onExecutePostLogin = async () => {};"))
+        };
+        let resolved = apply(&request, &tree.load("dir").unwrap()).unwrap().request;
+        assert_eq!(resolved.client_metadata, Some(json!({"TIER": "silver"})));
+    }
+}

@@ -209,4 +209,32 @@ mod tests {
         assert!(changes.any());
         assert!(!changes.any(), "each event is reported once");
     }
+
+    #[test]
+    fn every_kind_of_change_is_reported_on_its_own() {
+        // Each of these makes the kernel report one kind of event (inotify(7)): a mode change
+        // (IN_ATTRIB), an empty file created (IN_CREATE, IN_CLOSE_WRITE), a file moved in from
+        // outside the tenant (IN_MOVED_TO), a file moved out (IN_MOVED_FROM).
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tenant_folder();
+        let outside = tempfile::tempdir_in(dir.path().parent().unwrap()).unwrap();
+        write(&outside.path().join("New.json"), "{}");
+        let clients = dir.path().join("clients");
+        let mut changes = Changes::watch(dir.path()).expect("inotify is available");
+        let mut reported = |kind: &str, change: &dyn Fn()| {
+            assert!(!changes.any(), "nothing happened before {kind}");
+            change();
+            assert!(changes.any(), "{kind} was not reported");
+        };
+        reported("a mode change", &|| {
+            std::fs::set_permissions(clients.join("App.json"), std::fs::Permissions::from_mode(0o600)).unwrap()
+        });
+        reported("an empty file created", &|| drop(std::fs::File::create(clients.join("Empty.json")).unwrap()));
+        reported("a file moved in", &|| {
+            std::fs::rename(outside.path().join("New.json"), clients.join("New.json")).unwrap()
+        });
+        reported("a file moved out", &|| {
+            std::fs::rename(clients.join("New.json"), outside.path().join("Gone.json")).unwrap()
+        });
+    }
 }
