@@ -211,6 +211,29 @@ mod tests {
     }
 
     #[test]
+    fn folders_at_any_depth_are_watched_and_hidden_ones_are_not() {
+        let dir = tenant_folder();
+        write(&dir.path().join("actions/gate/code.js"), "exports.onExecutePostLogin = async () => {};");
+        write(&dir.path().join(".actionhost/state.json"), "{}");
+        let mut changes = Changes::watch(dir.path()).expect("inotify is available");
+        // State files are written under `.actionhost/` as logins run: no reason to reload.
+        write(&dir.path().join(".actionhost/state.json"), r#"{"a": 1}"#);
+        assert!(!changes.any(), "a change in a hidden folder is not the tenant's");
+        write(&dir.path().join("actions/gate/code.js"), "exports.onExecutePostLogin = async (e, api) => {};");
+        assert!(changes.any(), "an Action's code, two folders down, was not watched");
+    }
+
+    #[test]
+    fn a_tenant_yaml_stands_for_its_folder() {
+        let dir = tenant_folder();
+        let yaml = dir.path().join("tenant.yaml");
+        write(&yaml, "clients: []\n");
+        assert_eq!(tenant_root(&yaml), dir.path());
+        assert_eq!(tenant_root(dir.path()), dir.path());
+        assert_eq!(tenant_root(Path::new("tenant.yaml")), Path::new("."), "a file in the current folder");
+    }
+
+    #[test]
     fn every_kind_of_change_is_reported_on_its_own() {
         // Each of these makes the kernel report one kind of event (inotify(7)): a mode change
         // (IN_ATTRIB), an empty file created (IN_CREATE, IN_CLOSE_WRITE), a file moved in from
