@@ -281,8 +281,11 @@ fn a_rule_redirect_suspends_the_login_and_continue_runs_the_rules_again() {
     let state_file = redirect["state_file"].as_str().unwrap().to_owned();
     assert_eq!(PathBuf::from(&state_file), root.join(format!(".actionhost/flows/{state}.json")));
 
-    // Declining: the rules run again with protocol redirect-callback and one denies.
-    let (declined, code) = parse(simulate(&["--continue", &state_file, "--query", "accepted=no", "--json"]));
+    // Declining: the rules run again with protocol redirect-callback and one denies. (The
+    // /continue may give the login's own state, as Auth0's does.)
+    let own_state = format!("state={state}");
+    let (declined, code) =
+        parse(simulate(&["--continue", &state_file, "--query", "accepted=no", "--query", &own_state, "--json"]));
     assert_eq!((code, declined["status"].as_str()), (0, Some("denied")));
     assert_eq!(declined["denial"]["error_description"], "The terms of service must be accepted.");
 
@@ -821,4 +824,64 @@ fn undeployed_and_unbound_actions_are_reported() {
     ]);
     assert!(steps(&result).iter().any(|s| s.contains("draft-action")), "{:?}", steps(&result));
     assert!(!steps(&result).iter().any(|s| s.contains("unbound-action")), "{:?}", steps(&result));
+}
+
+#[test]
+fn an_action_gets_its_secrets_and_declared_packages_and_each_step_takes_part_of_the_login() {
+    let (_dir, root) = tenant_copy();
+    add_action(
+        &root,
+        "step-inputs",
+        r#"exports.onExecutePostLogin = async (event, api) => {
+  api.idToken.setCustomClaim("https://example.com/secret", event.secrets.API_KEY);
+  api.idToken.setCustomClaim("https://example.com/greeting", require("greet")("Jane"));
+};"#,
+        0,
+    );
+    let meta = json!({"name": "step-inputs", "code": "./actions/step-inputs/code.js", "runtime": "node22",
+        "dependencies": [{"name": "greet", "version": "1.0.0"}], "secrets": [{"name": "API_KEY", "value": "s3cret"}],
+        "supported_triggers": [{"id": "post-login", "version": "v3"}], "deployed": true});
+    write(&root.join("actions/step-inputs.json"), &meta.to_string());
+    // The declared version, as `actionhost deps install` leaves it in the package cache.
+    let package = root.join(".actionhost/packages/greet@1.0.0/node_modules/greet");
+    write(&package.join("package.json"), r#"{"name": "greet", "version": "1.0.0", "main": "index.js"}"#);
+    write(&package.join("index.js"), "module.exports = (name) => `hello ${name}`;\n");
+    let started = std::time::Instant::now();
+    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);
+    let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!((code, result["status"].as_str()), (0, Some("completed")), "{result}");
+    let claims = &result["tokens"]["id_token"]["claims"];
+    assert_eq!(claims["https://example.com/secret"], "s3cret");
+    assert_eq!(claims["https://example.com/greeting"], "hello Jane");
+    // Each step's time holds its script's engine time and is part of the whole command's.
+    let mut steps_ms = 0.0;
+    for step in result["steps"].as_array().unwrap().iter().filter(|s| s["status"] != "skipped") {
+        let (duration, engine) = (step["duration_ms"].as_f64().unwrap(), step["engine_ms"].as_f64().unwrap());
+        assert!(engine <= duration, "{step}");
+        steps_ms += duration;
+    }
+    assert!(steps_ms <= wall_ms, "the steps took {steps_ms} ms of a {wall_ms} ms command");
+}
+
+#[test]
+fn rules_of_a_login_share_global_only_in_a_shared_container() {
+    let (_dir, root) = tenant_copy();
+    add_rule(
+        &root,
+        "plant",
+        10,
+        true,
+        "function (user, context, callback) { global.planted = 'by plant'; callback(null, user, context); }",
+    );
+    add_rule(
+        &root,
+        "read",
+        11,
+        true,
+        "function (user, context, callback) { context.idToken['https://example.com/planted'] = String(global.planted); callback(null, user, context); }",
+    );
+    let (shared, _) = simulate_json(&root, "Customer Portal", JANE, &["--container", "tenant-1"]);
+    assert_eq!(shared["tokens"]["id_token"]["claims"]["https://example.com/planted"], "by plant", "{shared}");
+    let (alone, _) = simulate_json(&root, "Customer Portal", JANE, &[]);
+    assert_eq!(alone["tokens"]["id_token"]["claims"]["https://example.com/planted"], "undefined");
 }
