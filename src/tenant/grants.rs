@@ -154,6 +154,18 @@ mod tests {
         let err = tree.load_err("dir");
         assert_eq!(err.line, Some(4));
         assert_eq!(err.message, "client grant field \"scope\" must be an array of strings, found string");
+        // RFC 6749 section 3.3: a scope token is one or more characters, none of them a space.
+        for (item, shown) in
+            [(r#""""#, r#""""#), (r#""read x""#, r#""read x""#), (r#""read\tx""#, r#""read\tx""#), ("7", "7")]
+        {
+            grant(&tree, "a", &format!(r#"{{"client_id": "Portal", "audience": "x", "scope": ["read:x", {item}]}}"#));
+            let err = tree.load_err("dir");
+            assert_eq!(
+                err.message,
+                format!("client grant field \"scope\" must list scope names, found {shown}"),
+                "{item}"
+            );
+        }
 
         grant(&tree, "a", "{\n  \"client_id\": \"Portal\"\n}\n");
         assert_eq!(tree.load_err("dir").message, "client grant is missing required field \"audience\"");
