@@ -68,15 +68,19 @@ impl Changes {
     /// Watches every folder of the tenant (hidden ones left out); `None` if any cannot be.
     fn watch(root: &Path) -> Option<Changes> {
         let inotify = Inotify::init().ok()?;
-        let mask = WatchMask::MODIFY
-            | WatchMask::ATTRIB
-            | WatchMask::CLOSE_WRITE
-            | WatchMask::CREATE
-            | WatchMask::DELETE
-            | WatchMask::DELETE_SELF
-            | WatchMask::MOVED_FROM
-            | WatchMask::MOVED_TO
-            | WatchMask::MOVE_SELF;
+        let mask: WatchMask = [
+            WatchMask::MODIFY,
+            WatchMask::ATTRIB,
+            WatchMask::CLOSE_WRITE,
+            WatchMask::CREATE,
+            WatchMask::DELETE,
+            WatchMask::DELETE_SELF,
+            WatchMask::MOVED_FROM,
+            WatchMask::MOVED_TO,
+            WatchMask::MOVE_SELF,
+        ]
+        .into_iter()
+        .collect();
         for folder in folders(root) {
             inotify.watches().add(&folder, mask).ok()?;
         }
