@@ -824,6 +824,21 @@ fn undeployed_and_unbound_actions_are_reported() {
     ]);
     assert!(steps(&result).iter().any(|s| s.contains("draft-action")), "{:?}", steps(&result));
     assert!(!steps(&result).iter().any(|s| s.contains("unbound-action")), "{:?}", steps(&result));
+
+    // A login the first Action suspends reports them once, and so does its resumption.
+    add_action(
+        &root,
+        "consent-first",
+        "exports.onExecutePostLogin = async (event, api) => { api.redirect.sendUserTo('https://consent.example.com/'); };\nexports.onContinuePostLogin = async () => {};",
+        0,
+    );
+    let (suspended, _) = simulate_json(&root, "Internal Tools", JANE, &[]);
+    assert_eq!(suspended["status"], "redirected", "{suspended}");
+    assert_eq!(suspended["warnings"].as_array().unwrap().len(), 2, "{}", suspended["warnings"]);
+    let state_file = suspended["redirect"]["state_file"].as_str().unwrap().to_owned();
+    let (resumed, code) = parse(simulate(&["--continue", &state_file, "--json"]));
+    assert_eq!((code, resumed["status"].as_str()), (0, Some("completed")), "{resumed}");
+    assert_eq!(resumed["warnings"], suspended["warnings"]);
 }
 
 #[test]
