@@ -842,12 +842,14 @@ fn undeployed_and_unbound_actions_are_reported() {
 }
 
 #[test]
-fn an_action_gets_its_secrets_and_declared_packages_and_each_step_takes_part_of_the_login() {
+fn an_action_gets_its_handler_secrets_and_declared_packages_and_each_step_takes_part_of_the_login() {
     let (_dir, root) = tenant_copy();
     add_action(
         &root,
         "step-inputs",
-        r#"exports.onExecutePostLogin = async (event, api) => {
+        // One file may hold the handlers of several triggers: the login runs the post-login one.
+        r#"exports.onExecuteCredentialsExchange = async (event, api) => { api.access.deny("invalid_request", "the wrong handler ran"); };
+exports.onExecutePostLogin = async (event, api) => {
   api.idToken.setCustomClaim("https://example.com/secret", event.secrets.API_KEY);
   api.idToken.setCustomClaim("https://example.com/greeting", require("greet")("Jane"));
 };"#,
