@@ -167,6 +167,8 @@ mod tests {
             );
         }
 
+        grant(&tree, "a", r#"{"client_id": "Portal", "audience": ""}"#);
+        assert!(tree.load_err("dir").message.starts_with("client grant field \"audience\" must be a non-empty string"));
         grant(&tree, "a", "{\n  \"client_id\": \"Portal\"\n}\n");
         assert_eq!(tree.load_err("dir").message, "client grant is missing required field \"audience\"");
 
