@@ -233,6 +233,15 @@ mod tests {
         let text = "a: ##ENV##\nb: \"##API_KEY##-@@ENV@@\"\n# note ## not a key ##\nc: @@LIST@@ ##X";
         assert_eq!(k.unmapped(text), [(2, "##API_KEY##".to_owned()), (4, "@@LIST@@".to_owned())]);
         assert!(k.unmapped("x: '##' + y + '##'").is_empty());
+        // A placeholder's closing delimiter is not the opening one of the next.
+        assert_eq!(k.unmapped("##KEY##X##"), [(1, "##KEY##".to_owned())]);
+        assert_eq!(
+            k.unmapped_warnings(Path::new("rules/a.js"), text),
+            [
+                "rules/a.js:2: ##API_KEY## has no keyword mapping; left as written",
+                "rules/a.js:4: @@LIST@@ has no keyword mapping; left as written"
+            ]
+        );
         assert_eq!(k.literal("ENV").as_deref(), Some("prod"));
     }
 
