@@ -310,6 +310,16 @@ mod tests {
     }
 
     #[test]
+    fn connection_ids_are_the_default_events_or_derived_from_the_name() {
+        // The database connection is the one of the default events (src/actions/events/).
+        assert_eq!(connection_id(DEFAULT_CONNECTION), default_field(&["connection", "id"]));
+        assert_eq!(connection_id(DEFAULT_CONNECTION), "con_4Vd9XkP2mQ7rTz1L");
+        // Others: `con_` and 16 characters picked by the first 16 bytes of the name's SHA-256,
+        // computed independently (Python's hashlib, the same alphabet).
+        assert_eq!(connection_id("google-oauth2"), "con_co8WK5YrkHWgYBNh");
+    }
+
+    #[test]
     fn the_login_follows_the_user_and_the_application() {
         let login = login();
         assert_eq!((login.connection.as_str(), login.strategy.as_str()), ("github", "github"));
