@@ -77,15 +77,16 @@ async function fetch(input, init = undefined) {
   const inner = classes.toInnerRequest(request);
   const first = new URL(inner.currentUrl());
   if (first.protocol === "data:") return dataResponse(classes, inner);
-  const origin = first.origin;
   let tainting = "basic";
   for (;;) {
-    if (new URL(inner.currentUrl()).origin !== origin) tainting = "cors";
     const response = await send(classes, rec, request, inner);
     response.type = tainting;
     if (classes.redirectStatus(response.status) && inner.redirectMode !== "manual") {
       if (inner.redirectMode === "error") throw fetchFailed("unexpected redirect");
-      if (followRedirect(inner, response, classes.extractBody)) continue;
+      if (followRedirect(inner, response, classes.extractBody)) {
+        if (new URL(inner.currentUrl()).origin !== first.origin) tainting = "cors";
+        continue;
+      }
     }
     return classes.fromInnerResponse(response, "immutable");
   }
