@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building actionhost needs on a fresh Debian machine and is missing here:
 # cmake and libsimde-dev (the QuickJS engine's WebAssembly runtime builds offline against
-# Debian's simde, see .cargo/simde-offline.cmake), a C compiler, Node.js for the JS tests,
+# Debian's simde, see .cargo/simde-offline.cmake), a C compiler, libclang (bindgen, for the
+# bindings of nghttp2 that Node's built-in modules link), Node.js for the JS tests,
 # Chromium for the browser tests of `serve`, the npm packages of tests/js (the clients
 # those tests use: the auth0 SDK, an OIDC client, a browser driver) and those of tests/compat
 # (the packages public Auth0 Rules and Action templates require).
@@ -11,6 +12,8 @@ missing=()
 command -v cmake >/dev/null || missing+=(cmake)
 [ -f /usr/include/simde/simde-common.h ] || missing+=(libsimde-dev)
 command -v cc >/dev/null || missing+=(build-essential)
+# Node's built-in modules (deno_node) build nghttp2's bindings with bindgen, which loads libclang.
+compgen -G '/usr/lib/llvm-*/lib/libclang.so*' >/dev/null || missing+=(libclang-dev)
 command -v node >/dev/null || missing+=(nodejs npm)
 command -v chromium >/dev/null || missing+=(chromium)
 
