@@ -1,4 +1,5 @@
-// `fetch` for scripts. actionhost has no network: a request is answered by the first of the
+// `fetch` for scripts, and the answers to node:http / node:https requests
+// (js_runtime/node/http_mocks.js). actionhost has no network: a request is answered by the first of the
 // execution's HTTP mocks that matches its method and URL (`*` in a mock's URL matches any run of
 // characters; the host matches the pattern, `src/url_pattern.rs`), after the mock's delay. A
 // request no mock matches rejects and fails the execution, naming the URL. Every request is
@@ -21,6 +22,7 @@ import { install as installFetchClasses, loadFetch } from "ext:actionhost_runtim
 
 let mocks = [];
 let schedule = null;
+let unschedule = null;
 let decoder = null;
 
 /** Per-execution mocks: `[{method?, url, status?, headers?, json? | text?, delay_ms?}]`. */
@@ -103,16 +105,9 @@ async function send(classes, rec, request, inner) {
   for (const [name, value] of request.headers) headers[name] = value;
   const body = bodyNow(inner.body);
   const recorded = { method, url, headers, body: body ?? null };
-  const mock = mocks.find(
-    (m) => (m.method === undefined || m.method.toUpperCase() === method) && op_actionhost_url_matches(m.pattern, url),
-  );
+  const mock = findMock(method, url);
   execution.recordRequest(recorded);
-  if (mock === undefined) {
-    recorded.status = null;
-    const error = new TypeError(`fetch: no HTTP mock matches ${method} ${url} (scripts have no network; add a mock for it)`);
-    if (execution.current() === rec) execution.fail(error);
-    throw error;
-  }
+  if (mock === undefined) throw unmatched(rec, recorded, TypeError, "fetch");
   // A Blob, FormData or stream body is read as the request is sent.
   if (body === undefined) {
     const text = await request.text();
@@ -125,16 +120,71 @@ async function send(classes, rec, request, inner) {
   return mockResponse(classes, mock, status, method, classes.processUrlList(inner.urlList, inner.urlListProcessed));
 }
 
+/** The first mock that answers `method` `url`, or undefined. */
+function findMock(method, url) {
+  return mocks.find(
+    (m) => (m.method === undefined || m.method.toUpperCase() === method) && op_actionhost_url_matches(m.pattern, url),
+  );
+}
+
+/**
+ * The error of a request no mock answers (`client` names what sent it), after which the
+ * execution fails (when it is still `rec`'s), naming the URL.
+ */
+function unmatched(rec, recorded, ErrorClass, client) {
+  recorded.status = null;
+  const error = new ErrorClass(
+    `${client}: no HTTP mock matches ${recorded.method} ${recorded.url} (scripts have no network; add a mock for it)`,
+  );
+  if (execution.current() === rec) execution.fail(error);
+  return error;
+}
+
+/** The mock's headers, names in lower case: `content-type: application/json` first for a JSON body. */
+function mockHeaders(mock) {
+  const headers = { ...(mock.json !== undefined ? { "content-type": "application/json" } : {}), ...(mock.headers ?? {}) };
+  return Object.entries(headers).map(([name, value]) => [String(name).toLowerCase(), String(value)]);
+}
+
+/** The mock's body as text. */
+function mockBody(mock) {
+  return mock.json !== undefined ? JSON.stringify(mock.json) : (mock.text ?? "");
+}
+
 /** The mock's answer as fetch gives it: the request's URLs (one per hop), the reason phrase, the mock's headers and body. */
 function mockResponse(classes, mock, status, method, urlList) {
   const response = classes.newInnerResponse(status, op_actionhost_status_text(status));
   response.urlList = [...urlList];
-  const headers = { ...(mock.json !== undefined ? { "content-type": "application/json" } : {}), ...(mock.headers ?? {}) };
-  response.headerList = Object.entries(headers).map(([name, value]) => [String(name).toLowerCase(), String(value)]);
+  response.headerList = mockHeaders(mock);
   if (method !== "HEAD" && !classes.nullBodyStatus(status)) {
-    response.body = classes.extractBody(mock.json !== undefined ? JSON.stringify(mock.json) : (mock.text ?? "")).body;
+    response.body = classes.extractBody(mockBody(mock)).body;
   }
   return response;
+}
+
+/**
+ * Answers one request sent through Node's `http` / `https` (js_runtime/node/http_mocks.js) as
+ * fetch's are answered: `recorded` ({method, url, headers, body}) is recorded, and the first
+ * matching mock's answer is given to `reply` ({status, statusText, headers, body}) after the
+ * mock's delay, unless `cancelled()` by then; with no matching mock, `refuse` gets the error
+ * and the execution fails, naming the URL.
+ */
+export function answerNodeRequest(recorded, reply, refuse, cancelled) {
+  const rec = execution.current();
+  const mock = findMock(recorded.method, recorded.url);
+  execution.recordRequest(recorded);
+  if (mock === undefined) {
+    refuse(unmatched(rec, recorded, Error, recorded.url.startsWith("https:") ? "https" : "http"));
+    return;
+  }
+  const status = mock.status ?? 200;
+  recorded.status = status;
+  const answer = () => {
+    if (cancelled()) return;
+    reply({ status, statusText: op_actionhost_status_text(status), headers: mockHeaders(mock), body: mockBody(mock) });
+  };
+  if (mock.delay_ms > 0) schedule(answer, mock.delay_ms);
+  else answer();
 }
 
 /**
@@ -154,9 +204,20 @@ function dataResponse(classes, inner) {
   return classes.fromInnerResponse(response, "immutable");
 }
 
-/** Installs `fetch` (and the classes of `web_fetch.js`); `setTimeout` is the execution-tracked one. */
-export function install(setTimeout) {
+/** Calls `fn` after `ms` on the execution's timers; the id is for `cancelLater`. */
+export function later(fn, ms) {
+  return schedule(fn, ms);
+}
+
+/** Cancels what `later` scheduled. */
+export function cancelLater(id) {
+  unschedule(id);
+}
+
+/** Installs `fetch` (and the classes of `web_fetch.js`); the timer functions are the execution-tracked ones. */
+export function install(setTimeout, clearTimeout) {
   schedule = setTimeout;
+  unschedule = clearTimeout;
   installFetchClasses();
   Object.defineProperty(globalThis, "fetch", { value: fetch, writable: true, enumerable: false, configurable: true });
 }

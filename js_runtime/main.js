@@ -27,7 +27,7 @@ installWebGlobals();
 installIntl();
 prepareBuiltins();
 clock.install((bytes) => op_actionhost_random_fill(bytes), loadWebCrypto);
-http.install(globalThis.setTimeout);
+http.install(globalThis.setTimeout, globalThis.clearTimeout);
 Object.defineProperty(globalThis, "console", {
   value: createConsole(),
   writable: true,

@@ -72,11 +72,19 @@ fn version_names_the_engine_cargo_lock_pins() {
     let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.lock")).unwrap();
     let block = lock.split("[[package]]").find(|b| b.contains("\nname = \"deno_core\"\n")).expect("deno_core locked");
     let version = block.lines().find_map(|l| l.strip_prefix("version = ")).unwrap().trim_matches('"');
+    let node = if cfg!(feature = "node-builtins") {
+        let block =
+            lock.split("[[package]]").find(|b| b.contains("\nname = \"deno_node\"\n")).expect("deno_node locked");
+        let node = block.lines().find_map(|l| l.strip_prefix("version = ")).unwrap().trim_matches('"');
+        format!(", Node built-ins from deno_node {node}")
+    } else {
+        String::new()
+    };
     let output = run_binary(&["--version"], None);
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         stdout(&output),
-        format!("actionhost {} (deno_core {version}, QuickJS backend)\n", env!("CARGO_PKG_VERSION"))
+        format!("actionhost {} (deno_core {version}, QuickJS backend{node})\n", env!("CARGO_PKG_VERSION"))
     );
 }
 

@@ -154,14 +154,21 @@ async fn host_escape_attempts_reach_nothing() {
     }
     // `fetch` exists, but only answers the request's HTTP mocks (see tests/determinism.rs).
     assert!(r["fetch"].as_str().unwrap().starts_with("async function fetch"), "{}", r["fetch"]);
-    assert_eq!(r["require child_process"], json!("threw Error"));
+    // Processes and files are refused whether or not the build has Node's built-ins.
+    assert_eq!(r["spawn a process"], json!("threw Error"), "{r}");
+    assert_eq!(r["read a file"], json!("threw Error"), "{r}");
     if cfg!(feature = "node-builtins") {
-        // Node's `process` and `fs` exist; what they would reach is refused (tests/js/node_builtins.test.mjs).
+        // Node's `process`, `fs`, `child_process` and `net` exist; what they would reach is
+        // refused (tests/js/node_builtins.test.mjs); a socket fails asynchronously, as in Node.
         assert_eq!(r["process"], json!("object"), "{r}");
         assert_eq!(r["require fs"], json!("object"), "{r}");
+        assert_eq!(r["require child_process"], json!("object"), "{r}");
+        assert_eq!(r["open a socket"], json!("connecting"), "{r}");
     } else {
         assert_eq!(r["process"], json!("undefined"), "{r}");
         assert_eq!(r["require fs"], json!("threw Error"));
+        assert_eq!(r["require child_process"], json!("threw Error"));
+        assert_eq!(r["open a socket"], json!("threw Error"));
     }
 }
 

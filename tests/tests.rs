@@ -21,6 +21,9 @@ mod determinism;
 mod redirects;
 // npm packages: require from node_modules and the tenant's cache, deps install.
 mod packages;
+// Node's http and https clients answered by the HTTP mocks (tests/compat compares them with Node).
+#[cfg(feature = "node-builtins")]
+mod node_http;
 // Tenants: running their scripts, listing applications, managing application metadata.
 mod tenant;
 // The Outcome JSON shape.

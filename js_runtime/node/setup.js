@@ -9,6 +9,7 @@
 // network or environment of the host.
 
 import { core, internals } from "ext:core/mod.js";
+import * as httpMocks from "ext:actionhost_node/http_mocks.js";
 import * as state from "ext:actionhost_node/state.js";
 
 const SANDBOX = "scripts have no file system, processes or network in actionhost";
@@ -132,6 +133,9 @@ core.setBuildInfo("x86_64-unknown-linux-gnu");
 
 const { getBuiltinModule } = core.createLazyLoader("node:module")();
 
+/** The modules whose requests go through the agents of node:http and node:https (http_mocks.js). */
+const HTTP_CLIENT_MODULES = new Set(["http", "https", "_http_agent", "_http_client"]);
+
 /** Node's built-in module `specifier` (`crypto`, `node:crypto`, `fs/promises` …). */
 export function load(specifier) {
   const exports = getBuiltinModule(specifier);
@@ -140,6 +144,7 @@ export function load(specifier) {
     error.code = "ERR_UNKNOWN_BUILTIN_MODULE";
     throw error;
   }
+  if (HTTP_CLIENT_MODULES.has(specifier.replace(/^node:/, ""))) httpMocks.install(getBuiltinModule);
   state.track(exports);
   return exports;
 }

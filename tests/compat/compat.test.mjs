@@ -1,18 +1,20 @@
 // The conformance suite: every script in tests/compat/scripts runs under Node (node_harness.cjs,
 // TZ=UTC, the clock frozen) and under `actionhost run --json` with the same clock, event, user,
-// context and HTTP mocks (fixtures/http.json), and what it reports, and the requests its `fetch`
-// sent, must be identical (the random multipart boundary aside). Scripts known to differ today are listed
+// context and HTTP mocks (fixtures/http.json), and what it reports, and the requests it sent
+// (through `fetch` or node:http / node:https; headers as own_headers.cjs sees them), must be identical (the random multipart boundary aside). Scripts known to differ today are listed
 // in KNOWN_FAILURES with the reason; such a script must still differ, so that the list stays true
 // (when one starts giving Node's result, take it off the list).
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
+const { ownHeaders } = createRequire(import.meta.url)("./own_headers.cjs");
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, "../..");
 const actionhost = process.env.ACTIONHOST ?? join(root, "target/release/actionhost");
@@ -23,21 +25,7 @@ const fixtures = join(here, "fixtures");
 const NOW = "2024-03-10T12:00:00.000Z";
 
 /** Scripts whose result differs from Node's today, and why. */
-const KNOWN_FAILURES = new Map([
-  // Packages that need Node's built-in modules, which actionhost does not provide yet.
-  ["auth0_rule_management_client.js", "the auth0 SDK requires buffer"],
-  ["axios_action_client.js", "axios requires util, http, https, stream …"],
-  ["jose_action_sign_verify.js", "jose requires node:buffer and node:crypto"],
-  ["jsonwebtoken_action_verify_errors.js", "jsonwebtoken (through jws) requires buffer and crypto"],
-  ["jsonwebtoken_rule_sign.js", "jsonwebtoken (through jws) requires buffer and crypto"],
-  ["node_fetch_rule_headers.js", "node-fetch requires stream, http, url, zlib"],
-  ["request_rule_swallow_error.js", "request requires net, http, https, tls …"],
-  ["uuid_rule_nonce.js", "uuid requires crypto"],
-  ["require_builtin_crypto_rule.js", "crypto is a built-in module"],
-  ["require_builtin_node_crypto.js", "node:crypto is a built-in module"],
-  ["require_builtin_querystring_rule.js", "querystring is a built-in module"],
-  ["require_builtin_url_rule.js", "url is a built-in module"],
-]);
+const KNOWN_FAILURES = new Map([]);
 
 const scripts = readdirSync(scriptsDir).filter((name) => name.endsWith(".js")).sort();
 
@@ -73,7 +61,9 @@ async function underActionhost(file, rule) {
     if (claims.length > 0) result = claims.at(-1).args[1];
   }
   const error = outcome.callback?.error?.message ?? outcome.error?.message ?? null;
-  return { result, error, requests: outcome.requests };
+  // The view of the headers Node's side takes (own_headers.cjs), on what actionhost recorded.
+  const requests = outcome.requests.map((request) => ({ ...request, headers: ownHeaders(request.headers) }));
+  return { result, error, requests };
 }
 
 /** The multipart boundary Node's fetch draws (`----formdata-undici-0` and 11 random digits), made one. */

@@ -10,20 +10,21 @@
 // context.json. The clock is frozen at NOW_MS, as `actionhost run --now` freezes it.
 //
 // The HTTP mocks of fixtures/http.json (the list `actionhost run --http` takes) answer Node's own
-// `fetch`: its dispatcher connects every origin to a local plain-HTTP server that answers from
-// the mocks and records each request as Node sent it (method, `https://` + host + path, headers,
-// body as text), reported as `requests`. Headers Node's fetch adds by itself (host, connection,
-// content-length, accept-encoding, sec-fetch-mode (the request's `mode`, which a script cannot
-// set as a header), and accept, accept-language, user-agent with their default values) are left
-// out: actionhost records the request's own headers.
+// `fetch` and its `http` / `https` clients: fetch's dispatcher and the agents of node:http and
+// node:https connect every origin to a local plain-HTTP server that answers from the mocks and
+// records each request as Node sent it (method, `https://` (`http://` for node:http) + host +
+// path, headers, body as text, without the headers Node's clients add by themselves:
+// own_headers.cjs), reported as `requests`.
 "use strict";
 
 const fs = require("node:fs");
 const path = require("node:path");
 const vm = require("node:vm");
 const http = require("node:http");
+const https = require("node:https");
 const net = require("node:net");
 const { createRequire } = require("node:module");
+const { ownHeaders } = require("./own_headers.cjs");
 
 const [kind, scriptPath, nowArg] = process.argv.slice(2);
 const NOW = Number(nowArg);
@@ -48,18 +49,6 @@ const errorOf = (error) => (error instanceof Error ? error.message : String(erro
 /** What Node's fetch sent, as the mock server received it. */
 const requests = [];
 
-/** Headers Node's fetch adds by itself: any value (null) or that default value. */
-const NODE_ADDED_HEADERS = {
-  host: null,
-  connection: null,
-  "content-length": null,
-  "transfer-encoding": null,
-  accept: "*/*",
-  "accept-language": "*",
-  "sec-fetch-mode": null,
-  "user-agent": "node",
-  "accept-encoding": null,
-};
 
 /** A mock's URL pattern as a regular expression: `*` is any run of characters. */
 const patternOf = (url) => new RegExp(`^${url.split("*").map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
@@ -68,15 +57,12 @@ const patternOf = (url) => new RegExp(`^${url.split("*").map((part) => part.repl
 async function mockFetch() {
   // As actionhost matches: a URL without `*` normalized first (`https://a.example` is `https://a.example/`).
   const mocks = fixture("http.json").map((mock) => ({ ...mock, pattern: patternOf(mock.url.includes("*") ? mock.url : new URL(mock.url).href) }));
-  const server = http.createServer((req, res) => {
+  const serve = (scheme) => (req, res) => {
     const chunks = [];
     req.on("data", (chunk) => chunks.push(chunk));
     req.on("end", () => {
-      const url = `https://${req.headers.host}${req.url}`;
-      const headers = {};
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (!(name in NODE_ADDED_HEADERS) || (NODE_ADDED_HEADERS[name] !== null && NODE_ADDED_HEADERS[name] !== value)) headers[name] = value;
-      }
+      const url = `${scheme}//${req.headers.host}${req.url}`;
+      const headers = ownHeaders(req.headers);
       const body = chunks.length === 0 ? null : Buffer.concat(chunks).toString("utf8");
       const mock = mocks.find((m) => (m.method === undefined || m.method.toUpperCase() === req.method) && m.pattern.test(url));
       requests.push({ method: req.method, url, headers, body, status: mock ? (mock.status ?? 200) : null });
@@ -85,9 +71,17 @@ async function mockFetch() {
       res.writeHead(mock.status ?? 200, { ...(json ? { "content-type": "application/json" } : {}), ...(mock.headers ?? {}) });
       res.end(json ? JSON.stringify(mock.json) : (mock.text ?? ""));
     });
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
+  };
+  const listen = async (scheme) => {
+    const server = http.createServer(serve(scheme));
+    await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return server.address().port;
+  };
+  const port = await listen("https:");
+  // node:http and node:https: every agent connects to the server of its scheme, in plain TCP.
+  const httpPort = await listen("http:");
+  http.Agent.prototype.createConnection = (_options, callback) => net.connect(httpPort, "127.0.0.1", callback);
+  https.Agent.prototype.createConnection = (_options, callback) => net.connect(port, "127.0.0.1", callback);
   // Node's fetch reads its dispatcher from this global (undici's own key); its first call makes
   // the default one (a `data:` URL sends nothing), whose class takes a connector: plain TCP to
   // the server.

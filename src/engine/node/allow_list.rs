@@ -14,8 +14,8 @@ use super::stubs::{
 };
 
 /// The ops of the governed extensions that stay as they are: what buffer, crypto, util, events,
-/// url, querystring, path, assert, string_decoder, stream, timers, zlib and the bootstrap of
-/// node:process and node:module need. None of them reads a file, starts a process, opens a socket
+/// url, querystring, path, assert, string_decoder, stream, timers, zlib, the loading of http2
+/// and the bootstrap of node:process and node:module need. None of them reads a file, starts a process, opens a socket
 /// or reads the host's environment.
 const ALLOWED: &[&str] = &[
     // assert: the failing expression, read from the stack's source text.
@@ -64,6 +64,10 @@ const ALLOWED: &[&str] = &[
     "op_require_path_resolve",
     "op_require_path_basename",
     "op_require_as_file_path",
+    // http2, loaded by clients that only may use it (axios): its settings buffers and nghttp2's
+    // error strings; sessions need sockets, which stay refused.
+    "op_http2_http_state",
+    "op_http2_error_string",
     // util
     "op_node_guess_handle_type",
     "op_node_view_has_buffer",

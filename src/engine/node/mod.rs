@@ -78,6 +78,7 @@ fn actionhost_node(governed: HashSet<&'static str>) -> Extension {
     let lazy_esm = vec![
         ExtensionFileSource::new_computed("ext:actionhost_node/setup.js", own("setup.js")),
         ExtensionFileSource::new_computed("ext:actionhost_node/state.js", own("state.js")),
+        ExtensionFileSource::new_computed("ext:actionhost_node/http_mocks.js", own("http_mocks.js")),
         ExtensionFileSource::new_computed("ext:runtime/98_global_scope_shared.js", own("global_scope_shared.js")),
     ];
     let lazy_js = vec![
