@@ -26,7 +26,7 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, "target", "release", "actionhost")
 MODULES = os.path.join(ROOT, "tests", "compat", "node_modules")
-PACKAGES = ["lodash", "moment", "moment-timezone", "@xmldom/xmldom", "xpath", "ipaddr.js"]
+PACKAGES = ["lodash", "moment", "moment-timezone", "@xmldom/xmldom", "xpath", "ipaddr.js", "axios", "auth0", "jsonwebtoken"]
 NOTHING = "exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('x', 1); };\n"
 
 

@@ -9,6 +9,7 @@
 // network or environment of the host.
 
 import { core, internals } from "ext:core/mod.js";
+import { loadWebCrypto } from "ext:actionhost_runtime/web_globals.js";
 import * as httpMocks from "ext:actionhost_node/http_mocks.js";
 import * as state from "ext:actionhost_node/state.js";
 
@@ -144,7 +145,11 @@ export function load(specifier) {
     error.code = "ERR_UNKNOWN_BUILTIN_MODULE";
     throw error;
   }
-  if (HTTP_CLIENT_MODULES.has(specifier.replace(/^node:/, ""))) httpMocks.install(getBuiltinModule);
+  const name = specifier.replace(/^node:/, "");
+  if (HTTP_CLIENT_MODULES.has(name)) httpMocks.install(getBuiltinModule);
+  // node:crypto's `webcrypto` and `subtle` are the global Web Crypto objects, frozen when they are
+  // first used (web_globals.js): frozen now, what is recorded is what every execution finds.
+  if (name === "crypto") loadWebCrypto();
   state.track(exports);
   return exports;
 }

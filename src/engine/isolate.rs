@@ -611,4 +611,18 @@ mod tests {
             "exports.onExecutePostLogin = async () => { Object.defineProperty(globalThis, 'kept', { value: 1 }); };"
         ));
     }
+
+    #[cfg(feature = "node-builtins")]
+    #[test]
+    fn web_crypto_reached_through_node_crypto_does_not_retire_the_isolate() {
+        // node:crypto's `webcrypto` is the global `crypto`, whose objects are frozen when Web
+        // Crypto is first used (as the auth0 SDK does): that is the state every execution starts
+        // from, not an execution's change.
+        assert!(!retired_after(
+            "exports.onExecutePostLogin = async () => { const c = require('crypto'); return [typeof c.webcrypto.subtle.digest, typeof crypto.subtle]; };"
+        ));
+        assert!(retired_after(
+            "exports.onExecutePostLogin = async () => { Object.preventExtensions(require('crypto').createHash); };"
+        ));
+    }
 }
