@@ -13,19 +13,38 @@
 // (`TypeError: fetch failed`): each hop is a request of its own, answered by the mocks and
 // recorded, prepared by `redirect.js`; the answer's `url` is the last hop's, `redirected` true,
 // its `type` "cors" once a hop left the first URL's origin. A `data:` URL is answered here, as
-// Node's fetch answers it, without a mock and without a recorded request (nothing is sent).
+// Node's fetch answers it, without a mock and without a recorded request (nothing is sent), and
+// a URL on a port the Fetch standard blocks is refused before it is sent, as Node's fetch refuses
+// it (`TypeError: fetch failed`, cause `bad port`), on a redirect's hop too.
+//
+// A mock with `error` fails the connection instead of answering, after its delay, with Node's
+// error for that failure (`connection_errors.js`): the request is recorded with that `error` and
+// no status, and the script handles the error as it would on Node (the execution goes on).
 
 import { op_actionhost_data_url, op_actionhost_status_text, op_actionhost_url_matches } from "ext:core/ops";
+import { connectionError, fetchConnectionError } from "ext:actionhost_runtime/connection_errors.js";
 import * as execution from "ext:actionhost_runtime/execution.js";
 import { fetchFailed, followRedirect } from "ext:actionhost_runtime/redirect.js";
 import { install as installFetchClasses, loadFetch } from "ext:actionhost_runtime/web_fetch.js";
+
+/** The Fetch standard's bad ports (https://fetch.spec.whatwg.org/#bad-port), which fetch never connects to. */
+const BAD_PORTS = new Set(
+  [
+    "1", "7", "9", "11", "13", "15", "17", "19", "20", "21", "22", "23", "25", "37", "42", "43", "53", "69", "77",
+    "79", "87", "95", "101", "102", "103", "104", "109", "110", "111", "113", "115", "117", "119", "123", "135",
+    "137", "139", "143", "161", "179", "389", "427", "465", "512", "513", "514", "515", "526", "530", "531", "532",
+    "540", "548", "554", "556", "563", "587", "601", "636", "989", "990", "993", "995", "1719", "1720", "1723",
+    "2049", "3659", "4045", "4190", "5060", "5061", "6000", "6566", "6665", "6666", "6667", "6668", "6669", "6679",
+    "6697", "10080",
+  ],
+);
 
 let mocks = [];
 let schedule = null;
 let unschedule = null;
 let decoder = null;
 
-/** Per-execution mocks: `[{method?, url, status?, headers?, json? | text?, delay_ms?}]`. */
+/** Per-execution mocks: `[{method?, url, status?, headers?, json? | text?, delay_ms?, error?}]`. */
 export function configure(list) {
   mocks = (list ?? []).map((mock) => ({ ...mock, pattern: normalizedUrl(mock.url) }));
 }
@@ -81,6 +100,8 @@ async function fetch(input, init = undefined) {
   if (first.protocol === "data:") return dataResponse(classes, inner);
   let tainting = "basic";
   for (;;) {
+    const url = new URL(inner.currentUrl());
+    if ((url.protocol === "http:" || url.protocol === "https:") && BAD_PORTS.has(url.port)) throw fetchFailed("bad port");
     const response = await send(classes, rec, request, inner);
     response.type = tainting;
     if (classes.redirectStatus(response.status) && inner.redirectMode !== "manual") {
@@ -107,7 +128,7 @@ async function send(classes, rec, request, inner) {
   const recorded = { method, url, headers, body: body ?? null };
   const mock = findMock(method, url);
   execution.recordRequest(recorded);
-  if (mock === undefined) throw unmatched(rec, recorded, TypeError, "fetch");
+  if (mock === undefined) throw unmatched(rec, recorded, new TypeError(noMockMessage("fetch", recorded)));
   // A Blob, FormData or stream body is read as the request is sent.
   if (body === undefined) {
     const text = await request.text();
@@ -115,6 +136,10 @@ async function send(classes, rec, request, inner) {
   }
   if (mock.delay_ms > 0) await wait(mock.delay_ms, request.signal);
   if (request.signal.aborted) throw request.signal.reason;
+  if (mock.error !== undefined) {
+    recorded.error = mock.error;
+    throw fetchConnectionError(mock.error, url);
+  }
   const status = mock.status ?? 200;
   recorded.status = status;
   return mockResponse(classes, mock, status, method, classes.processUrlList(inner.urlList, inner.urlListProcessed));
@@ -127,15 +152,17 @@ function findMock(method, url) {
   );
 }
 
+/** What a request no mock answers is told (`client` names what sent it), naming the URL. */
+function noMockMessage(client, recorded) {
+  return `${client}: no HTTP mock matches ${recorded.method} ${recorded.url} (scripts have no network; add a mock for it)`;
+}
+
 /**
- * The error of a request no mock answers (`client` names what sent it), after which the
- * execution fails (when it is still `rec`'s), naming the URL.
+ * `error`, the error of a request no mock answers, after which the execution fails (when it is
+ * still `rec`'s).
  */
-function unmatched(rec, recorded, ErrorClass, client) {
+function unmatched(rec, recorded, error) {
   recorded.status = null;
-  const error = new ErrorClass(
-    `${client}: no HTTP mock matches ${recorded.method} ${recorded.url} (scripts have no network; add a mock for it)`,
-  );
   if (execution.current() === rec) execution.fail(error);
   return error;
 }
@@ -166,22 +193,27 @@ function mockResponse(classes, mock, status, method, urlList) {
  * Answers one request sent through Node's `http` / `https` (js_runtime/node/http_mocks.js) as
  * fetch's are answered: `recorded` ({method, url, headers, body}) is recorded, and the first
  * matching mock's answer is given to `reply` ({status, statusText, headers, body}) after the
- * mock's delay, unless `cancelled()` by then; with no matching mock, `refuse` gets the error
+ * mock's delay, unless `cancelled()` by then; a mock's connection failure is given to `fail`
+ * (Node's error for it) instead. With no matching mock, `fail` gets Node's `ECONNREFUSED`
  * and the execution fails, naming the URL.
  */
-export function answerNodeRequest(recorded, reply, refuse, cancelled) {
+export function answerNodeRequest(recorded, reply, fail, cancelled) {
   const rec = execution.current();
-  const mock = findMock(recorded.method, recorded.url);
+  const { url } = recorded;
+  const mock = findMock(recorded.method, url);
   execution.recordRequest(recorded);
   if (mock === undefined) {
-    refuse(unmatched(rec, recorded, Error, recorded.url.startsWith("https:") ? "https" : "http"));
+    const detail = noMockMessage(url.startsWith("https:") ? "https" : "http", recorded);
+    fail(unmatched(rec, recorded, connectionError("ECONNREFUSED", url, detail)));
     return;
   }
-  const status = mock.status ?? 200;
+  const status = mock.error === undefined ? (mock.status ?? 200) : null;
   recorded.status = status;
+  if (mock.error !== undefined) recorded.error = mock.error;
   const answer = () => {
     if (cancelled()) return;
-    reply({ status, statusText: op_actionhost_status_text(status), headers: mockHeaders(mock), body: mockBody(mock) });
+    if (mock.error !== undefined) fail(connectionError(mock.error, url));
+    else reply({ status, statusText: op_actionhost_status_text(status), headers: mockHeaders(mock), body: mockBody(mock) });
   };
   if (mock.delay_ms > 0) schedule(answer, mock.delay_ms);
   else answer();

@@ -274,6 +274,24 @@ fn add_determinism(input: &mut Value, request: &Request) -> Result<(), RequestEr
             if mock.json.is_some() && mock.text.is_some() {
                 return Err(RequestError::new(format!("http[{index}]"), "give json or text, not both"));
             }
+            if let Some(error) = mock.error {
+                let answer = [
+                    ("status", mock.status.is_some()),
+                    ("headers", mock.headers.is_some()),
+                    ("json", mock.json.is_some()),
+                    ("text", mock.text.is_some()),
+                ]
+                .into_iter()
+                .find(|(_, given)| *given);
+                if let Some((field, _)) = answer {
+                    return Err(RequestError::new(
+                        format!("http[{index}].{field}"),
+                        format!(
+                            "a mock that fails the connection ({error}) sends no answer: remove `{field}` or `error`"
+                        ),
+                    ));
+                }
+            }
         }
     }
     let fields = input.as_object_mut().expect("trigger inputs are objects");

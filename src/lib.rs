@@ -43,7 +43,7 @@ pub use closed_set::UnknownValue;
 pub use engine::{Limits, KILL_GRACE, PROCESS_OVERHEAD_MB, WORKER_ALLOCATOR_ENV, WORKER_ARG};
 pub use host::{run_if_requested, Host, HostConfig};
 pub use outcome::{CallbackResult, HttpRequest, LogLevel, LogLine, Outcome, OutcomeError, Status};
-pub use request::{HttpMock, Phase, Request, RequestError, Script};
+pub use request::{ConnectionFailure, HttpMock, Phase, Request, RequestError, Script};
 pub use rules::rule::MissingClientMetadata;
 pub use tenant::Keywords;
 pub use trigger::{Trigger, UnknownTrigger};

@@ -62,9 +62,12 @@ pub struct HttpRequest {
     pub headers: serde_json::Map<String, Value>,
     /// The request body as text (bytes decoded as UTF-8), when it had one.
     pub body: Option<String>,
-    /// The status the matching mock answered; `None` when no mock matched or the request was
-    /// aborted before the answer.
+    /// The status the matching mock answered; `None` when no mock matched, the mock failed the
+    /// connection or the request was aborted before the answer.
     pub status: Option<u16>,
+    /// The connection failure the matching mock gave instead of an answer (`ECONNREFUSED` …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::request::ConnectionFailure>,
 }
 
 closed_set! {

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::closed_set::closed_set;
 pub use crate::trigger::Trigger;
 
 /// Which handler of an Action runs (`onExecute…` or, after a redirect, `onContinue…`).
@@ -326,7 +327,8 @@ impl From<Request> for RequestLine {
     }
 }
 
-/// One canned HTTP answer: the first mock whose method and URL match a `fetch` answers it.
+/// One canned HTTP answer: the first mock whose method and URL match a `fetch` answers it (or,
+/// with `error`, fails its connection).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HttpMock {
@@ -347,9 +349,29 @@ pub struct HttpMock {
     /// A text body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
-    /// How long the answer takes, in milliseconds.
+    /// How long the answer (or the failure) takes, in milliseconds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<u64>,
+    /// Instead of an answer, the connection fails with this Node error code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<ConnectionFailure>,
+}
+
+closed_set! {
+    /// How a mock fails a request's connection, as a network fails it: the script gets Node's
+    /// error with this `code` (`fetch` rejects with `TypeError: fetch failed` and the error as
+    /// its `cause`).
+    pub enum ConnectionFailure("error") {
+        /// Nothing listens: `connect ECONNREFUSED host:port`.
+        Refused => "ECONNREFUSED",
+        /// The server reset the connection after the request: `read ECONNRESET`.
+        Reset => "ECONNRESET",
+        /// The host name does not resolve: `getaddrinfo ENOTFOUND host`.
+        NotFound => "ENOTFOUND",
+        /// No answer to the connection: `connect ETIMEDOUT host:port` (for `fetch`, undici's
+        /// `UND_ERR_CONNECT_TIMEOUT`).
+        TimedOut => "ETIMEDOUT",
+    }
 }
 
 /// A request that cannot be run, with the field (or file) at fault.

@@ -63,6 +63,7 @@ fn mock(url: &str, json: Value) -> HttpMock {
         json: Some(json),
         text: None,
         delay_ms: None,
+        error: None,
     }
 }
 
@@ -113,6 +114,7 @@ async fn mocks_set_status_headers_text_and_delay() {
         json: None,
         text: Some("busy".into()),
         delay_ms: Some(30),
+        error: None,
     }];
     let outcome = run(Request { http: Some(http), ..inline(source) }).await;
     assert_eq!(outcome.returned, json!([503, false, "t1", "busy", true]));
@@ -187,6 +189,27 @@ async fn an_abort_during_a_mock_delay_rejects_with_the_signal_reason() {
     assert_eq!(outcome.returned, json!(["TimeoutError", "The operation was aborted due to timeout"]));
     assert_eq!(outcome.requests[0].status, None);
     assert!(outcome.duration_ms < 4_000.0, "{}", outcome.duration_ms);
+}
+
+#[tokio::test]
+async fn a_mock_that_fails_the_connection_cannot_also_answer() {
+    let failing = |mock: HttpMock| HttpMock { error: Some(actionhost::ConnectionFailure::Refused), ..mock };
+    let with_status = failing(HttpMock { json: None, status: Some(503), ..mock("https://x.example.com", json!({})) });
+    let error = host().run(Request { http: Some(vec![with_status]), ..inline(FETCHER) }).await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "http[0].status: a mock that fails the connection (ECONNREFUSED) sends no answer: remove `status` or `error`"
+    );
+    let with_body = failing(mock("https://x.example.com", json!({})));
+    let error = host().run(Request { http: Some(vec![with_body]), ..inline(FETCHER) }).await.unwrap_err();
+    assert!(error.to_string().starts_with("http[0].json: "), "{error}");
+    let unknown: Result<Vec<HttpMock>, _> =
+        serde_json::from_str(r#"[{"url": "https://x.example.com", "error": "EPIPE"}]"#);
+    let message = unknown.unwrap_err().to_string();
+    assert!(
+        message.contains(r#"unknown error "EPIPE"; known: ECONNREFUSED, ECONNRESET, ENOTFOUND, ETIMEDOUT"#),
+        "{message}"
+    );
 }
 
 #[tokio::test]

@@ -3,9 +3,12 @@
 //! matches, a mock slower than the request's timeout, a body sent in chunks, what one execution
 //! does to the agents. Expected behaviour from Node's documentation of `http.request`
 //! (`request.setTimeout`: "emitted when the underlying socket times out from inactivity"; a
-//! destroyed request emits `error` with `ECONNRESET` "socket hang up") and checked under Node 20.
+//! destroyed request emits `error` with `ECONNRESET` "socket hang up") and checked under Node 20;
+//! a connect timeout, which Node cannot be made to give here, as Node's `net` builds it
+//! (`exceptionWithHostPort`: `connect ETIMEDOUT host:port`, libuv's errno -110 on Linux) and as
+//! undici, Node's fetch, reports its own (`ConnectTimeoutError`, `UND_ERR_CONNECT_TIMEOUT`).
 
-use actionhost::{HttpMock, Request, Status};
+use actionhost::{ConnectionFailure, HttpMock, Request, Status};
 use serde_json::{json, Value};
 
 use crate::util::*;
@@ -19,6 +22,7 @@ fn mock(method: &str, url: &str, json: Value, delay_ms: Option<u64>) -> HttpMock
         json: Some(json),
         text: None,
         delay_ms,
+        error: None,
     }
 }
 
@@ -115,4 +119,46 @@ async fn what_an_execution_does_to_the_agents_does_not_reach_the_next() {
         .unwrap();
     assert_eq!(outcome.status, Status::Completed, "{:?}", outcome.error);
     assert_eq!(outcome.returned, json!("3"));
+}
+
+#[tokio::test]
+async fn a_mock_that_times_the_connection_out_fails_it_as_node_does_after_its_delay() {
+    let timing_out = HttpMock {
+        error: Some(ConnectionFailure::TimedOut),
+        json: None,
+        headers: None,
+        ..mock("GET", "https://slow.example.com/*", Value::Null, Some(40))
+    };
+    let outcome = run(Request {
+        http: Some(vec![timing_out]),
+        ..action(
+            "const started = Date.now();\n\
+             const viaHttp = await new Promise((resolve) => https.get('https://slow.example.com/a', () => resolve('answered'))\n\
+               .on('error', (e) => resolve({ message: e.message, errno: e.errno, code: e.code, syscall: e.syscall, address: e.address, port: e.port, fields: Object.keys(e) })));\n\
+             let viaFetch = 'answered';\n\
+             try { await fetch('https://slow.example.com/b'); } catch (e) { viaFetch = [e.name, e.message, e.cause.name, e.cause.code, e.cause.message]; }\n\
+             return [viaHttp, viaFetch, Date.now() - started >= 80];",
+        )
+    })
+    .await;
+    // The script handled the failures: the execution goes on.
+    assert_eq!(outcome.status, Status::Completed, "{:?}", outcome.error);
+    assert_eq!(
+        outcome.returned,
+        json!([
+            {"message": "connect ETIMEDOUT slow.example.com:443", "errno": -110, "code": "ETIMEDOUT", "syscall": "connect",
+             "address": "slow.example.com", "port": 443, "fields": ["errno", "code", "syscall", "address", "port"]},
+            ["TypeError", "fetch failed", "ConnectTimeoutError", "UND_ERR_CONNECT_TIMEOUT",
+             "Connect Timeout Error (attempted address: slow.example.com:443, timeout: 10000ms)"],
+            true
+        ])
+    );
+    let recorded: Vec<_> = outcome.requests.iter().map(|r| (r.url.as_str(), r.status, r.error)).collect();
+    assert_eq!(
+        recorded,
+        [
+            ("https://slow.example.com/a", None, Some(ConnectionFailure::TimedOut)),
+            ("https://slow.example.com/b", None, Some(ConnectionFailure::TimedOut))
+        ]
+    );
 }

@@ -18,6 +18,7 @@ fn redirect(url: &str, status: u16, location: &str) -> HttpMock {
         json: None,
         text: None,
         delay_ms: None,
+        error: None,
     }
 }
 

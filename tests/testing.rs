@@ -21,7 +21,7 @@ fn last_line(output: &Output) -> String {
 fn the_example_suites_pass() {
     let output = run_binary(&["test", "fixtures/cases"], None);
     assert_eq!(output.status.code(), Some(0), "{}{}", stdout(&output), stderr(&output));
-    assert_eq!(stdout(&output), "69 passed, 0 failed\n");
+    assert_eq!(stdout(&output), "70 passed, 0 failed\n");
 }
 
 #[test]
@@ -219,7 +219,7 @@ fn filter_selects_cases_by_name_or_file() {
     let output = run_binary(&["test", "fixtures/cases", "--filter", "metadata denies"], None);
     assert_eq!(stdout(&output), "6 passed, 0 failed\n");
     let output = run_binary(&["test", "fixtures/cases", "--filter", "http-mocks"], None);
-    assert_eq!(stdout(&output), "4 passed, 0 failed\n");
+    assert_eq!(stdout(&output), "5 passed, 0 failed\n");
     let output = run_binary(&["test", "fixtures/failing", "--filter", "flag"], None);
     assert_eq!((output.status.code(), stdout(&output)), (Some(0), "1 passed, 0 failed\n".to_owned()));
 }
@@ -375,7 +375,7 @@ fn a_fixed_clock_and_seed_give_the_same_outcome_on_every_run() {
 fn http_mocks_answer_fetch_and_requests_can_be_asserted() {
     let output = run_binary(&["test", "fixtures/cases/http-mocks.cases.yaml", "--reporter", "json"], None);
     let report: Value = serde_json::from_str(&stdout(&output)).unwrap();
-    assert_eq!(report["passed"], 4, "{report:#}");
+    assert_eq!(report["passed"], 5, "{report:#}");
 
     let dir = tempfile::tempdir().unwrap();
     let script = fixture("scripts/risk-score.action.js").display().to_string();

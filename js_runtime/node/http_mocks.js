@@ -10,8 +10,9 @@
 //
 // The answer carries `content-length` (unless the mock gives a length or a transfer coding) and
 // `connection: close` (unless the mock gives one), so connections are not kept between requests.
-// A request no mock matches fails as a connection to a closed port does (`ECONNREFUSED`), and
-// fails the execution, naming the URL.
+// A mock with `error` fails the connection with Node's error for that failure; a request no mock
+// matches fails as a connection to a closed port does (`ECONNREFUSED`), and fails the execution,
+// naming the URL.
 
 import { core } from "ext:core/mod.js";
 import { answerNodeRequest, cancelLater, later } from "ext:actionhost_runtime/http.js";
@@ -137,7 +138,7 @@ function connectionClass(getBuiltinModule) {
       answerNodeRequest(
         { method, url, headers, body },
         (answer) => this.#reply(method, answer),
-        (error) => this.destroy(refusedError(error, this.#host)),
+        (error) => this.destroy(error),
         () => this.destroyed,
       );
     }
@@ -261,13 +262,4 @@ function connectionClass(getBuiltinModule) {
     }
   }
   return MockConnection;
-}
-
-/** Node's error for a connection no one accepts: `connect ECONNREFUSED host:port`, saying why. */
-function refusedError(cause, host) {
-  const error = new Error(`connect ECONNREFUSED ${host}: ${cause.message}`);
-  error.errno = -111;
-  error.code = "ECONNREFUSED";
-  error.syscall = "connect";
-  return error;
 }

@@ -178,7 +178,7 @@ pub struct RunArgs {
     /// Seed of Math.random, crypto.getRandomValues and crypto.randomUUID
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
-    /// HTTP mocks answering fetch: a JSON array of {method?, url, status?, headers?, json?|text?, delay_ms?}
+    /// HTTP mocks answering fetch: a JSON array of {method?, url, status?, headers?, json?|text?, delay_ms?, error?}
     #[arg(long, value_name = "FILE")]
     pub http: Option<PathBuf>,
     /// Application metadata entry (repeatable); Auth0's limits apply

@@ -128,6 +128,7 @@ deno_core::extension!(
         "clock.js",
         "http.js",
         "redirect.js",
+        "connection_errors.js",
         "web_fetch.js",
         "node_errors.js",
         "base64.js",

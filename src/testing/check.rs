@@ -229,6 +229,7 @@ fn request_matches(expected: &RequestExpect, actual: &HttpRequest) -> bool {
         && expected.url.as_ref().is_none_or(|url| glob(url, &actual.url))
         && expected.status.as_ref().is_none_or(|s| *s == actual.status)
         && expected.body.as_ref().is_none_or(|b| *b == actual.body)
+        && expected.error.is_none_or(|e| Some(e) == actual.error)
         && expected
             .headers
             .as_ref()
@@ -241,13 +242,20 @@ fn glob(pattern: &str, text: &str) -> bool {
 }
 
 fn render_request_expect(request: &RequestExpect) -> String {
-    let status =
-        request.status.as_ref().map_or_else(|| "…".to_owned(), |s| s.map_or("unmocked".to_owned(), |s| s.to_string()));
+    let status = match (request.error, request.status) {
+        (Some(error), _) => error.to_string(),
+        (None, None) => "…".to_owned(),
+        (None, Some(status)) => status.map_or("unmocked".to_owned(), |s| s.to_string()),
+    };
     format!("{} {} → {status}", request.method.as_deref().unwrap_or("*"), request.url.as_deref().unwrap_or("*"))
 }
 
 fn render_request(request: &HttpRequest) -> String {
-    format!("{} {} → {}", request.method, request.url, request.status.map_or("unmocked".to_owned(), |s| s.to_string()))
+    let answer = match (request.error, request.status) {
+        (Some(error), _) => error.to_string(),
+        (None, status) => status.map_or("unmocked".to_owned(), |s| s.to_string()),
+    };
+    format!("{} {} → {answer}", request.method, request.url)
 }
 
 /// What `field` would hold for this outcome, in the case file's terms.

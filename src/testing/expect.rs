@@ -150,6 +150,9 @@ pub struct RequestExpect {
     /// The mock's status; `null`: no mock answered.
     #[serde(default, deserialize_with = "nullable")]
     pub status: Option<Option<u16>>,
+    /// The connection failure a mock gave instead of an answer.
+    #[serde(default)]
+    pub error: Option<crate::request::ConnectionFailure>,
 }
 
 /// A list expectation: the whole list in order (`[…]`), or items it must contain in any order

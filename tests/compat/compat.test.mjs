@@ -62,7 +62,9 @@ async function underActionhost(file, rule) {
   }
   const error = outcome.callback?.error?.message ?? outcome.error?.message ?? null;
   // The view of the headers Node's side takes (own_headers.cjs), on what actionhost recorded.
-  const requests = outcome.requests.map((request) => ({ ...request, headers: ownHeaders(request.headers) }));
+  // A request whose connection a mock failed before it was sent never reaches Node's side's server.
+  const sent = outcome.requests.filter((request) => request.error === undefined || request.error === "ECONNRESET");
+  const requests = sent.map((request) => ({ ...request, headers: ownHeaders(request.headers) }));
   return { result, error, requests };
 }
 

@@ -15,6 +15,12 @@
 // records each request as Node sent it (method, `https://` (`http://` for node:http) + host +
 // path, headers, body as text, without the headers Node's clients add by themselves:
 // own_headers.cjs), reported as `requests`.
+//
+// A mock with `error` fails as a network fails, for real: the server resets the connection of an
+// `ECONNRESET` request once it has read it; a connection to the origin of an `ECONNREFUSED` or
+// `ENOTFOUND` mock is made for real instead of to the server, so those mocks name an origin where
+// it fails so (`http://127.0.0.1:1`, a `.invalid` host). Such a request never reaches the server,
+// so it is not among the `requests` (compat.test.mjs compares actionhost's without them).
 "use strict";
 
 const fs = require("node:fs");
@@ -65,6 +71,10 @@ async function mockFetch() {
       const headers = ownHeaders(req.headers);
       const body = chunks.length === 0 ? null : Buffer.concat(chunks).toString("utf8");
       const mock = mocks.find((m) => (m.method === undefined || m.method.toUpperCase() === req.method) && m.pattern.test(url));
+      if (mock?.error === "ECONNRESET") {
+        requests.push({ method: req.method, url, headers, body, status: null, error: mock.error });
+        return req.socket.resetAndDestroy();
+      }
       requests.push({ method: req.method, url, headers, body, status: mock ? (mock.status ?? 200) : null });
       if (mock === undefined) return res.writeHead(599).end();
       const json = mock.json !== undefined;
@@ -78,18 +88,30 @@ async function mockFetch() {
     return server.address().port;
   };
   const port = await listen("https:");
+  // Origins whose connections fail for real (host:port, the scheme's default port when absent).
+  const failing = new Set();
+  for (const mock of mocks) {
+    if (mock.error === "ECONNRESET" || mock.error === undefined) continue;
+    if (mock.error !== "ECONNREFUSED" && mock.error !== "ENOTFOUND") throw new Error(`${mock.url}: ${mock.error} cannot be made for real`);
+    const url = new URL(mock.url.replaceAll("*", "x"));
+    failing.add(`${url.hostname}:${url.port || (url.protocol === "https:" ? 443 : 80)}`);
+  }
+  /** A real connection to `host`:`port` when it is a failing origin, else a plain one to the server on `serverPort`. */
+  const connect = (host, port, serverPort, callback) =>
+    failing.has(`${host}:${port}`) ? net.connect(port, host, callback) : net.connect(serverPort, "127.0.0.1", callback);
   // node:http and node:https: every agent connects to the server of its scheme, in plain TCP.
   const httpPort = await listen("http:");
-  http.Agent.prototype.createConnection = (_options, callback) => net.connect(httpPort, "127.0.0.1", callback);
-  https.Agent.prototype.createConnection = (_options, callback) => net.connect(port, "127.0.0.1", callback);
+  http.Agent.prototype.createConnection = (options, callback) => connect(options.host, options.port ?? 80, httpPort, callback);
+  https.Agent.prototype.createConnection = (options, callback) => connect(options.host, options.port ?? 443, port, callback);
   // Node's fetch reads its dispatcher from this global (undici's own key); its first call makes
   // the default one (a `data:` URL sends nothing), whose class takes a connector: plain TCP to
   // the server.
   const key = Symbol.for("undici.globalDispatcher.1");
   await fetch("data:,");
   const Agent = globalThis[key].constructor;
-  globalThis[key] = new Agent({ connect: (_options, callback) => {
-    const socket = net.connect(port, "127.0.0.1", () => callback(null, socket));
+  globalThis[key] = new Agent({ connect: (options, callback) => {
+    const target = Number(options.port || (options.protocol === "https:" ? 443 : 80));
+    const socket = connect(options.hostname, target, port, () => callback(null, socket));
     socket.on("error", (error) => callback(error, null));
   } });
 }

@@ -379,6 +379,7 @@ fn requests() -> Outcome {
                 headers: object(json!({"content-type": "application/json", "x-api-key": "k1"})),
                 body: Some(r#"{"ip":"203.0.113.42"}"#.into()),
                 status: Some(200),
+                error: None,
             },
             HttpRequest {
                 method: "GET".into(),
@@ -386,6 +387,7 @@ fn requests() -> Outcome {
                 headers: Map::new(),
                 body: None,
                 status: None,
+                error: None,
             },
         ],
         ..completed()
@@ -457,6 +459,26 @@ fn requests_match_on_each_key_given() {
             "  GET https://api.example.com/users/7 → unmocked"
         ]
     );
+}
+
+#[test]
+fn a_request_whose_connection_a_mock_failed_matches_on_its_error() {
+    let mut outcome = requests();
+    outcome.requests[1].error = Some(crate::request::ConnectionFailure::NotFound);
+    let effects = no_effects(Status::Completed);
+    let failed = json!({"url": "https://api.example.com/users/*", "status": null, "error": "ENOTFOUND"});
+    assert!(lines(json!({"requests": {"contains": [failed]}}), &outcome, &effects).is_empty());
+    assert_eq!(
+        lines(json!({"requests": {"contains": [{"error": "ECONNRESET"}]}}), &outcome, &effects),
+        [
+            "missing: * * → ECONNRESET",
+            "actual:",
+            "  POST https://risk.example.com/v1/score?ip=203.0.113.42 → 200",
+            "  GET https://api.example.com/users/7 → ENOTFOUND",
+        ]
+    );
+    // A request that got an answer has no error to match.
+    assert_eq!(lines(json!({"requests": [{"error": "ENOTFOUND"}, {}]}), &outcome, &effects).len(), 3);
 }
 
 /// Every effect and record an outcome can have, for `actual_value` and `recorded_fields`.
