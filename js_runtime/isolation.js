@@ -13,6 +13,8 @@
 //   accessors that freezing `Error` does not stop) before and after every execution.
 // - `guardFinalizationRegistry` makes `FinalizationRegistry` callbacks run only while the
 //   execution that registered them is the one running.
+// - `keptByHardening` tells whether an object `harden` froze holds what it held before (for
+//   js_runtime/node/state.js: web objects frozen on first use, after a built-in module reached them).
 
 import { trustGetters } from "ext:actionhost_runtime/json.js";
 
@@ -39,6 +41,11 @@ function hiddenIntrinsics() {
   return found;
 }
 
+/** The objects `harden` froze. */
+const hardened = new WeakSet();
+/** The getters `tame` put in place of data properties. */
+const tamedGetters = new WeakSet();
+
 function tame(object, key) {
   const desc = Object.getOwnPropertyDescriptor(object, key);
   if (desc === undefined || !("value" in desc) || !desc.configurable) return;
@@ -46,6 +53,7 @@ function tame(object, key) {
   // An arrow: it has no `prototype` object (whose `constructor` hardening would tame again).
   const get = () => value;
   trustGetters([get]);
+  tamedGetters.add(get);
   Object.defineProperty(object, key, {
     get,
     set(newValue) {
@@ -83,7 +91,26 @@ export function harden(roots) {
       else queue.push(desc.get, desc.set);
     }
     Object.freeze(object);
+    hardened.add(object);
   }
+}
+
+/**
+ * Whether `object`, which `harden` froze, holds what `before` (key → property descriptor,
+ * recorded before the freeze) says: the same keys, each with the same value (a data property
+ * `tame` made an accessor gives it through its getter) or accessors, enumerable alike.
+ */
+export function keptByHardening(object, before) {
+  if (!hardened.has(object)) return false;
+  const keys = Reflect.ownKeys(object);
+  if (keys.length !== before.size) return false;
+  return keys.every((key) => {
+    const was = before.get(key);
+    const now = Object.getOwnPropertyDescriptor(object, key);
+    if (was === undefined || was.enumerable !== now.enumerable) return false;
+    if ("value" in was) return "value" in now ? now.value === was.value : tamedGetters.has(now.get) && now.get() === was.value;
+    return now.get === was.get && now.set === was.set;
+  });
 }
 
 export function lockdown(extraRoots) {

@@ -9,7 +9,6 @@
 // network or environment of the host.
 
 import { core, internals } from "ext:core/mod.js";
-import { loadWebCrypto } from "ext:actionhost_runtime/web_globals.js";
 import * as httpMocks from "ext:actionhost_node/http_mocks.js";
 import * as state from "ext:actionhost_node/state.js";
 
@@ -147,9 +146,6 @@ export function load(specifier) {
   }
   const name = specifier.replace(/^node:/, "");
   if (HTTP_CLIENT_MODULES.has(name)) httpMocks.install(getBuiltinModule);
-  // node:crypto's `webcrypto` and `subtle` are the global Web Crypto objects, frozen when they are
-  // first used (web_globals.js): frozen now, what is recorded is what every execution finds.
-  if (name === "crypto") loadWebCrypto();
   state.track(exports);
   return exports;
 }

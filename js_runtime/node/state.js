@@ -8,8 +8,13 @@
 // back each property that changed, removes each one added, and sets the static accessors of
 // classes (`EventEmitter.defaultMaxListeners`) back to the value they read then. What it cannot
 // undo (an object made non-extensible or a property made non-configurable) it reports, and the
-// isolate retires. State kept in the modules' closures and not reachable through properties is
-// not covered (see the README's Node section).
+// isolate retires; but for the web objects actionhost freezes on first use (web streams, Web
+// Crypto: js_runtime/web_globals.js), which built-ins reach (node:stream/web, node:crypto's
+// `webcrypto`): frozen holding what they held, they are recorded again as every later execution
+// finds them. State kept in the modules' closures and not reachable through properties is not
+// covered (see the README's Node section).
+
+import { keptByHardening } from "ext:actionhost_runtime/isolation.js";
 
 /** How many steps from a module's exports objects are tracked. */
 const DEPTH = 2;
@@ -69,7 +74,8 @@ export function restore() {
   let damage = null;
   for (const [object, baseline] of baselines) {
     if (baseline.extensible && !Object.isExtensible(object)) {
-      damage ??= "a built-in module's object was made non-extensible";
+      if (keptByHardening(object, baseline.keys)) record(object);
+      else damage ??= "a built-in module's object was made non-extensible";
       continue;
     }
     for (const key of Reflect.ownKeys(object)) {

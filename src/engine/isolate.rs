@@ -625,4 +625,27 @@ mod tests {
             "exports.onExecutePostLogin = async () => { Object.preventExtensions(require('crypto').createHash); };"
         ));
     }
+
+    #[cfg(feature = "node-builtins")]
+    #[test]
+    fn web_streams_and_fetch_classes_reached_through_built_ins_do_not_retire_the_isolate() {
+        // node:stream/web gives the global stream classes, frozen on first use, and `Response`
+        // builds on them; whichever comes first, every execution starts from the frozen state.
+        assert!(!retired_after(
+            "exports.onExecutePostLogin = async () => { const { ReadableStream } = require('stream/web'); return [typeof ReadableStream, await new Response('x').text()]; };"
+        ));
+        assert!(!retired_after(
+            "exports.onExecutePostLogin = async () => { require('buffer'); return await new Blob(['x']).stream().getReader().read(); };"
+        ));
+        // A change frozen in with them is a change: it cannot be undone.
+        assert!(retired_after(
+            "exports.onExecutePostLogin = async () => { const { ReadableStream } = require('stream/web'); ReadableStream.prototype.planted = 1; void globalThis.ReadableStream; };"
+        ));
+        assert!(retired_after(
+            "exports.onExecutePostLogin = async () => { const { ReadableStream } = require('stream/web'); ReadableStream.prototype.cancel = () => 1; void globalThis.ReadableStream; };"
+        ));
+        assert!(retired_after(
+            "exports.onExecutePostLogin = async () => { Object.preventExtensions(require('path')); };"
+        ));
+    }
 }
