@@ -235,6 +235,29 @@ mod tests {
     }
 
     #[test]
+    fn each_package_is_needed_once_per_version_naming_who_wants_it() {
+        let tree = crate::tenant::testutil::Tree::new();
+        crate::tenant::testutil::sample_directory(&tree);
+        tree.write("dir/rules/first.js", "function (u, c, cb) { require('lodash@4.17.21'); require('ms'); cb(); }\n")
+            .write("dir/rules/second.js", "function (u, c, cb) { require('ms'); require('lodash/fp'); cb(); }\n");
+        let tenant = tree.load("dir").unwrap();
+        let needed: Vec<(String, String, Vec<String>)> =
+            needed(&tenant).unwrap().into_iter().map(|n| (n.name, n.version, n.wanted_by)).collect();
+        let entry = |name: &str, version: &str, by: &[&str]| {
+            (name.to_owned(), version.to_owned(), by.iter().map(|b| b.to_string()).collect::<Vec<_>>())
+        };
+        assert_eq!(
+            needed,
+            [
+                // The sample Action declares lodash 4.17.21; the first Rule pins the same version.
+                entry("lodash", "4.17.21", &["action gate", "rule first"]),
+                entry("lodash", LATEST, &["rule second"]),
+                entry("ms", LATEST, &["rule first", "rule second"]),
+            ]
+        );
+    }
+
+    #[test]
     fn a_malformed_dependency_is_an_error_naming_the_action() {
         let tree = crate::tenant::testutil::Tree::new();
         crate::tenant::testutil::sample_directory(&tree);

@@ -255,6 +255,21 @@ mod tests {
         assert_no_temp_files(&tree);
     }
 
+    #[test]
+    fn a_change_to_the_values_already_there_writes_nothing() {
+        let tree = tenant();
+        let compact = "{\"name\": \"Tools\", \"client_metadata\": {\"OWNER\": \"it\"}}";
+        tree.write("dir/clients/Tools.json", compact);
+        assert_eq!(update(&tree, "Tools", set(&[("OWNER", "it")])).unwrap(), meta(json!({"OWNER": "it"})));
+        assert_eq!(update(&tree, "Tools", patch(json!({"OWNER": "it", "ABSENT": null}))).unwrap().len(), 1);
+        assert_eq!(tree.read("dir/clients/Tools.json"), compact);
+        // Nor does removing nothing from metadata that is `null`.
+        tree.write("dir/clients/Tools.json", "{\"name\": \"Tools\", \"client_metadata\": null}");
+        update(&tree, "Tools", MetadataChange::Unset(vec!["X".into()])).unwrap();
+        assert_eq!(tree.read("dir/clients/Tools.json"), "{\"name\": \"Tools\", \"client_metadata\": null}");
+        assert_no_temp_files(&tree);
+    }
+
     /// `change` must be rejected with `message`, leaving the file byte-for-byte unchanged.
     fn rejected(tree: &Tree, change: MetadataChange, message: &str) {
         let before = tree.read(PORTAL);

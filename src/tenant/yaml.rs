@@ -200,4 +200,21 @@ mod tests {
         assert_eq!(item_starts(text, "rules"), vec![text.len() - 10]);
         assert!(item_starts("clients: [{name: a}]\n", "clients").is_empty());
     }
+
+    #[test]
+    fn item_starts_skip_blank_and_comment_lines_and_find_bare_dashes() {
+        // YAML 1.2 §6.6-6.7: comment and empty lines between entries end nothing; §8.2.1: an
+        // entry's `-` may stand alone, its node on the lines below.
+        let text = "clients:
+  - name: a
+
+# the second one
+  -
+    name: b
+rules: []
+";
+        let starts = item_starts(text, "clients");
+        let at = |start: usize| text[start..].lines().next().unwrap();
+        assert_eq!(starts.iter().map(|&s| at(s)).collect::<Vec<_>>(), ["- name: a", "-"]);
+    }
 }
