@@ -65,7 +65,7 @@ test("npx actionhost --version runs the packaged binary", () => {
 test("npx actionhost test runs an example suite", () => {
   const result = npx("test", "cases");
   assert.equal(result.status, 0, result.stdout + result.stderr);
-  assert.equal(result.stdout, "4 passed, 0 failed\n");
+  assert.equal(result.stdout, "5 passed, 0 failed\n");
 });
 
 test("the launcher passes arguments, standard error and the exit code through", () => {
