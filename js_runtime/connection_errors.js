@@ -14,9 +14,17 @@ const ERRNO = { ECONNREFUSED: -111, ECONNRESET: -104, ENOTFOUND: -3008, ETIMEDOU
 /** undici's connect timeout, which Node's fetch reports in the message. */
 const UNDICI_CONNECT_TIMEOUT_MS = 10000;
 
-/** The host (brackets off an IPv6 literal) and port (a number, the scheme's default when absent) of `url`. */
+/**
+ * The host (brackets off an IPv6 literal) and port (a number, the scheme's default when absent) of
+ * `url`; a URL that does not parse (a request sent with a host no URL can hold) is its own host.
+ */
 function endpoint(url) {
-  const parsed = new URL(url);
+  let parsed;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { host: String(url), port: 0 };
+  }
   const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = parsed.port !== "" ? Number(parsed.port) : parsed.protocol === "https:" ? 443 : 80;
   return { host, port };

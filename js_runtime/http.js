@@ -209,11 +209,15 @@ export function answerNodeRequest(recorded, reply, fail, cancelled) {
   }
   const status = mock.error === undefined ? (mock.status ?? 200) : null;
   recorded.status = status;
-  if (mock.error !== undefined) recorded.error = mock.error;
   const answer = () => {
     if (cancelled()) return;
-    if (mock.error !== undefined) fail(connectionError(mock.error, url));
-    else reply({ status, statusText: op_actionhost_status_text(status), headers: mockHeaders(mock), body: mockBody(mock) });
+    if (mock.error === undefined) {
+      reply({ status, statusText: op_actionhost_status_text(status), headers: mockHeaders(mock), body: mockBody(mock) });
+      return;
+    }
+    // Recorded once it happened, as fetch's (a request aborted during the delay has none).
+    if (execution.current() === rec) recorded.error = mock.error;
+    fail(connectionError(mock.error, url));
   };
   if (mock.delay_ms > 0) schedule(answer, mock.delay_ms);
   else answer();

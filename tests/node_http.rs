@@ -137,7 +137,10 @@ async fn a_mock_that_times_the_connection_out_fails_it_as_node_does_after_its_de
                .on('error', (e) => resolve({ message: e.message, errno: e.errno, code: e.code, syscall: e.syscall, address: e.address, port: e.port, fields: Object.keys(e) })));\n\
              let viaFetch = 'answered';\n\
              try { await fetch('https://slow.example.com/b'); } catch (e) { viaFetch = [e.name, e.message, e.cause.name, e.cause.code, e.cause.message]; }\n\
-             return [viaHttp, viaFetch, Date.now() - started >= 80];",
+             const req = https.get('https://slow.example.com/c', { timeout: 10 }, () => {});\n\
+             req.on('timeout', () => req.destroy());\n\
+             const abandoned = await new Promise((resolve) => req.on('error', (e) => resolve(e.message)));\n\
+             return [viaHttp, viaFetch, Date.now() - started >= 80, abandoned];",
         )
     })
     .await;
@@ -150,7 +153,8 @@ async fn a_mock_that_times_the_connection_out_fails_it_as_node_does_after_its_de
              "address": "slow.example.com", "port": 443, "fields": ["errno", "code", "syscall", "address", "port"]},
             ["TypeError", "fetch failed", "ConnectTimeoutError", "UND_ERR_CONNECT_TIMEOUT",
              "Connect Timeout Error (attempted address: slow.example.com:443, timeout: 10000ms)"],
-            true
+            true,
+            "socket hang up"
         ])
     );
     let recorded: Vec<_> = outcome.requests.iter().map(|r| (r.url.as_str(), r.status, r.error)).collect();
@@ -158,7 +162,9 @@ async fn a_mock_that_times_the_connection_out_fails_it_as_node_does_after_its_de
         recorded,
         [
             ("https://slow.example.com/a", None, Some(ConnectionFailure::TimedOut)),
-            ("https://slow.example.com/b", None, Some(ConnectionFailure::TimedOut))
+            ("https://slow.example.com/b", None, Some(ConnectionFailure::TimedOut)),
+            // Given up before the failure came: no failure recorded.
+            ("https://slow.example.com/c", None, None)
         ]
     );
 }
