@@ -6,6 +6,12 @@
 // reaches the next. Node's built-in modules come from js_runtime/node/ when the binary was built
 // with them (feature `node-builtins`), loaded on the first `require` of one; otherwise requiring
 // one fails, naming it.
+//
+// ES modules follow Node 22's `require(esm)`: the host sends an ES module as CommonJS text
+// (src/engine/esm.rs) whose `require` calls are its imports. Requiring one gives its namespace
+// (sorted, closed, `__esModule` when it has a default export, or its `"module.exports"` export);
+// importing gives an ES module's exports, and anything else as Node imports CommonJS: `default` is
+// the whole `module.exports`, its keys are the named exports.
 
 import { core } from "ext:core/mod.js";
 import { op_actionhost_has_node_builtins, op_actionhost_require } from "ext:core/ops";
@@ -87,12 +93,13 @@ function compile(path, format, version, source) {
   // Node strips a byte order mark from both.
   const unmarked = source.charCodeAt(0) === 0xfeff ? source.slice(1) : source;
   if (format === "json") return { version, json: unmarked };
+  const esm = format === "esm";
   // A hashbang is only valid at the very start of a script, and the wrapper comes before it.
   const text = unmarked.startsWith("#!") ? `//${unmarked.slice(2)}` : unmarked;
   const wrapped = `() => (function (exports, require, module, __filename, __dirname) {${text}\n})`;
   const [factory, failure] = evalContext(wrapped, `file://${encodeURI(path)}`);
   if (failure !== null) return { version, error: failure.thrown };
-  return { version, factory };
+  return { version, factory, esm };
 }
 
 /** The code of the answer's file, compiled once per version. */
@@ -109,8 +116,64 @@ function codeOf({ path, format, version, source }) {
   return code;
 }
 
-/** `registry`: the execution's modules by file name (Node's `require.cache`); `parent`: the requiring module. */
-function makeRequire(from, registry, parent) {
+const { create, defineProperty, keys, preventExtensions } = Object;
+const { toStringTag } = Symbol;
+
+/** Closes a namespace object the way an ES module namespace is closed. */
+function closeNamespace(namespace) {
+  defineProperty(namespace, toStringTag, { value: "Module" });
+  return preventExtensions(namespace);
+}
+
+/** The ES modules among the loaded modules, with their namespace once `require` gave it. */
+const esModules = new WeakMap();
+
+/** What `require` gives for the ES module `module`: its namespace, as Node's `require(esm)`. */
+function namespaceOf(module) {
+  if (esModules.get(module) !== null) return esModules.get(module);
+  const exports = module.exports;
+  if (keys(exports).includes("module.exports")) {
+    esModules.set(module, exports["module.exports"]);
+    return exports["module.exports"];
+  }
+  const names = keys(exports);
+  const namespace = create(null);
+  if (names.includes("default") && !names.includes("__esModule")) names.push("__esModule");
+  for (const name of names.sort()) {
+    const get = name === "__esModule" && !(name in exports) ? () => true : () => exports[name];
+    defineProperty(namespace, name, { get, enumerable: true });
+  }
+  esModules.set(module, closeNamespace(namespace));
+  return namespace;
+}
+
+/**
+ * What an ES module's `import` gives for CommonJS exports or a built-in module: a namespace whose
+ * `default` is the whole value and whose other names are its keys, marked `__esModule` (not
+ * enumerable) for the import code. One per value and execution (`views`).
+ */
+function importView(views, exports) {
+  if ((typeof exports !== "object" && typeof exports !== "function") || exports === null) return exports;
+  let view = views.get(exports);
+  if (view !== undefined) return view;
+  view = create(null);
+  defineProperty(view, "__esModule", { value: true });
+  const names = keys(exports).filter((name) => name !== "default" && name !== "__esModule");
+  for (const name of [...names, "default"].sort()) {
+    const get = name === "default" ? () => exports : () => exports[name];
+    defineProperty(view, name, { get, enumerable: true });
+  }
+  closeNamespace(view);
+  views.set(exports, view);
+  return view;
+}
+
+/**
+ * `registry`: the execution's modules by file name (Node's `require.cache`); `parent`: the
+ * requiring module; `views`: the execution's import views; `importing`: whether this is an ES
+ * module's `require` (its imports).
+ */
+function makeRequire(from, registry, parent, views, importing) {
   function resolveFile(specifier) {
     if (typeof specifier !== "string") {
       throw new TypeError(`The "id" argument must be of type string. Received ${specifier === null ? "null" : typeof specifier}`);
@@ -119,23 +182,37 @@ function makeRequire(from, registry, parent) {
       throw moduleError("ERR_INVALID_ARG_VALUE", "The argument 'id' must be a non-empty string. Received ''");
     }
     if (isBuiltin(specifier)) return { builtin: specifier };
-    const answer = op_actionhost_require(from === null ? { specifier } : { from, specifier });
+    const request = { specifier };
+    if (from !== null) request.from = from;
+    if (importing) request.import = true;
+    const answer = op_actionhost_require(request);
     if (answer.failed !== undefined) throw moduleError(answer.failed.code, answer.failed.message);
+    if (answer.syntax !== undefined) throw new SyntaxError(answer.syntax.message);
     return answer.found;
+  }
+
+  /** What this `require` gives for a loaded module. */
+  function exportsOf(module) {
+    if (esModules.has(module)) return importing ? module.exports : namespaceOf(module);
+    return importing ? importView(views, module.exports) : module.exports;
   }
 
   function require(specifier) {
     const found = resolveFile(specifier);
-    if (found.builtin !== undefined) return builtin(found.builtin);
+    if (found.builtin !== undefined) {
+      const exports = builtin(found.builtin);
+      return importing ? importView(views, exports) : exports;
+    }
     const path = found.path;
     const kept = registry[path];
     if (kept !== undefined) {
       if (parent !== undefined && !parent.children.includes(kept)) parent.children.push(kept);
-      return kept.exports;
+      return exportsOf(kept);
     }
     const code = codeOf(found);
     const module = { id: path, path: dirname(path), filename: path, loaded: false, exports: {}, children: [], paths: [] };
-    const moduleRequire = makeRequire(path, registry, module);
+    if (code.esm) esModules.set(module, null);
+    const moduleRequire = makeRequire(path, registry, module, views, code.esm === true);
     module.require = moduleRequire;
     registry[path] = module;
     parent?.children.push(module);
@@ -152,7 +229,7 @@ function makeRequire(from, registry, parent) {
       throw error;
     }
     module.loaded = true;
-    return module.exports;
+    return exportsOf(module);
   }
   const resolve = (specifier) => {
     const found = resolveFile(specifier);
@@ -181,5 +258,6 @@ function nodeModulesPaths(from) {
  */
 export function createRequire(container) {
   const registry = container === undefined ? { __proto__: null } : (container.packages ??= { __proto__: null });
-  return makeRequire(null, registry, undefined);
+  const views = container === undefined ? new WeakMap() : (container.importViews ??= new WeakMap());
+  return makeRequire(null, registry, undefined, views, false);
 }

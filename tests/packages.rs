@@ -1,7 +1,8 @@
 //! npm packages: `require` finds them as Node does (in `node_modules` folders from the script's
 //! folder upward, and in the tenant's package cache that `actionhost deps install` fills), each
 //! execution gets its own module instances unless it shares a container, and a package can read
-//! nothing outside `node_modules`. Expected values are computed by hand from the packages' code
+//! nothing outside `node_modules`; ES modules load as Node 22's `require(esm)` loads them (checked
+//! against Node itself). Expected values are computed by hand from the packages' code
 //! (and, for `ms`, from its documentation: `ms('2 days')` is 172800000, `ms('1h')` 3600000).
 
 use std::path::{Path, PathBuf};
@@ -205,6 +206,23 @@ fn deps_install_fills_the_tenant_cache_that_actions_and_rules_require_from() {
     assert_eq!(outcome["callback"]["context"]["idToken"]["ttl"], json!(3_600_000), "{outcome}");
 }
 
+/// Runs the Action `script` under Node (tests/compat/node_harness.cjs) and actionhost, and
+/// requires the same `result` claim of both.
+async fn agrees_with_node(script: &Path) {
+    let harness = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/compat/node_harness.cjs");
+    let node = std::process::Command::new("node")
+        .arg(harness)
+        .args(["action", script.to_str().unwrap(), "0"])
+        .env("TZ", "UTC")
+        .output()
+        .expect("node runs");
+    assert!(node.status.success(), "{}", String::from_utf8_lossy(&node.stderr));
+    let expected: Value = serde_json::from_slice(&node.stdout).unwrap();
+    assert_eq!(expected["error"], Value::Null, "{expected}");
+    let outcome = run(action_at(script)).await;
+    assert_eq!(claim(&outcome, "result"), expected["result"]);
+}
+
 #[tokio::test]
 async fn the_loader_agrees_with_node_on_marks_extensions_and_its_bookkeeping() {
     // The same package and Action under Node (tests/compat/node_harness.cjs) and actionhost.
@@ -228,16 +246,96 @@ async fn the_loader_agrees_with_node_on_marks_extensions_and_its_bookkeeping() {
         &script,
         "exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('result', require('quirks').report()); };",
     );
-    let harness = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/compat/node_harness.cjs");
-    let node = std::process::Command::new("node")
-        .arg(harness)
-        .args(["action", script.to_str().unwrap(), "0"])
-        .env("TZ", "UTC")
-        .output()
-        .expect("node runs");
-    assert!(node.status.success(), "{}", String::from_utf8_lossy(&node.stderr));
-    let expected: Value = serde_json::from_slice(&node.stdout).unwrap();
-    assert_eq!(expected["error"], Value::Null, "{expected}");
-    let outcome = run(action_at(&script)).await;
-    assert_eq!(claim(&outcome, "result"), expected["result"]);
+    agrees_with_node(&script).await;
+}
+
+#[tokio::test]
+async fn es_module_packages_load_as_node_22_requires_them() {
+    // Node 22's `require(esm)` (and Node 20.19's): the same packages and Action under Node and
+    // actionhost — namespaces, imports of CommonJS and of ES modules, conditions, live bindings
+    // through a cycle, `import.meta`, and what cannot be required.
+    let dir = tempfile::tempdir().unwrap();
+    let modules = dir.path().join("node_modules");
+    let module_package = |name: &str| format!(r#"{{"name": "{name}", "type": "module", "main": "index.js"}}"#);
+    write(&modules.join("kit/package.json"), &module_package("kit"));
+    write(
+        &modules.join("kit/index.js"),
+        "import legacy, { named } from 'legacy';\nimport * as legacyAll from 'legacy';\nimport babel from 'babel-built';\n\
+         import dual from 'dual';\nimport { count, bump } from './counter.js';\nimport { readCount } from './reader.js';\n\
+         import * as path from 'node:path';\n\
+         export const zebra = 'z';\nexport let apple = 'a';\nexport function rename() { apple = 'renamed'; }\n\
+         export default function kit() { return 'kit'; }\n\
+         export const seen = { legacy: typeof legacy, named, legacyKeys: Object.keys(legacyAll), babel: Object.keys(babel),\n\
+           dual, thisAtTop: typeof this, strict: (function () { return this === undefined; })(), join: path.join('a', 'b'),\n\
+           before: count, afterBump: (bump(), count), reader: readCount(),\n\
+           meta: [import.meta.url.endsWith('/kit/index.js'), import.meta.filename.endsWith('/kit/index.js'), import.meta.dirname.endsWith('/kit')] };\n",
+    );
+    write(&modules.join("kit/counter.js"), "import { readCount } from './reader.js';\nexport let count = 0;\nexport function bump() { count += 1; return readCount(); }\n");
+    write(
+        &modules.join("kit/reader.js"),
+        "import { count } from './counter.js';\nexport function readCount() { return count; }\n",
+    );
+    write(&modules.join("legacy/index.js"), "exports.named = 'n';\nexports.other = 'o';\n");
+    write(
+        &modules.join("babel-built/index.js"),
+        "Object.defineProperty(exports, '__esModule', { value: true });\nexports.default = 'd';\nexports.x = 1;\n",
+    );
+    write(
+        &modules.join("dual/package.json"),
+        r#"{"name": "dual", "exports": {"import": "./import.mjs", "require": "./require.js"}}"#,
+    );
+    write(&modules.join("dual/import.mjs"), "export default 'imported';\n");
+    write(&modules.join("dual/require.js"), "module.exports = 'required';\n");
+    write(&modules.join("single/package.json"), &module_package("single"));
+    write(
+        &modules.join("single/index.js"),
+        "const fn = () => 42;\nexport { fn as 'module.exports' };\nexport const unseen = 1;\n",
+    );
+    write(&modules.join("awaits/package.json"), &module_package("awaits"));
+    write(&modules.join("awaits/index.js"), "export const value = await Promise.resolve(1);\n");
+    write(&modules.join("broken-esm/package.json"), &module_package("broken-esm"));
+    write(&modules.join("broken-esm/index.js"), "export const = 1;\n");
+    let script = dir.path().join("action.js");
+    write(
+        &script,
+        "const kit = require('kit');\n\
+         const describe = (value) => ({ keys: Object.keys(value), tag: Object.prototype.toString.call(value),\n\
+           prototype: Object.getPrototypeOf(value), extensible: Object.isExtensible(value),\n\
+           esModule: Object.getOwnPropertyDescriptor(value, '__esModule')?.enumerable });\n\
+         const failure = (name) => { try { require(name); return null; } catch (e) { return { name: e.name, code: e.code, first: e.message.split('\\n')[0] }; } };\n\
+         exports.onExecutePostLogin = async (event, api) => {\n\
+           const before = kit.apple;\n  kit.rename();\n\
+           let frozen = null;\n  try { 'use strict'; kit.zebra = 'changed'; } catch (e) { frozen = e.name; }\n\
+           api.idToken.setCustomClaim('result', { kit: describe(kit), seen: kit.seen, live: [before, kit.apple], frozen,\n\
+             called: kit.default(), same: require('kit') === kit, single: typeof require('single') === 'function' && require('single')(),\n\
+             dual: require('dual'), awaits: failure('awaits'), broken: failure('broken-esm').name });\n\
+         };\n",
+    );
+    agrees_with_node(&script).await;
+}
+
+#[tokio::test]
+async fn an_es_module_too_deep_for_the_parser_costs_only_its_own_execution() {
+    // The worker turns ES modules into CommonJS, so a file whose nesting overflows the parser's
+    // stack ends that worker, not the host: the execution is an engine error, the next is right.
+    let dir = tempfile::tempdir().unwrap();
+    let package = dir.path().join("node_modules/deep");
+    write(&package.join("package.json"), r#"{"name": "deep", "type": "module", "main": "index.js"}"#);
+    write(&package.join("index.js"), &format!("export default {}{};\n", "[".repeat(200_000), "]".repeat(200_000)));
+    let deep = dir.path().join("deep.js");
+    write(&deep, "exports.onExecutePostLogin = async () => { require('deep'); };");
+    let host = single_worker_host(Limits::default());
+    let outcome = host.run(action_at(&deep)).await.unwrap();
+    assert_eq!(outcome.status, Status::Error, "{outcome:?}");
+    let error = outcome.error.expect("an error");
+    assert_eq!(error.name, "EngineError");
+    assert!(error.message.contains("stack overflow"), "{}", error.message);
+    let next = host.run(action_at(&script_in(&dir, "esm-next.js"))).await.unwrap();
+    assert_eq!(claim(&next, "result"), json!("next"));
+}
+
+fn script_in(dir: &tempfile::TempDir, name: &str) -> PathBuf {
+    let script = dir.path().join(name);
+    write(&script, "exports.onExecutePostLogin = async (e, api) => { api.idToken.setCustomClaim('result', 'next'); };");
+    script
 }

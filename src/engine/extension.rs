@@ -92,10 +92,12 @@ fn op_actionhost_url_matches(#[string] pattern: &str, #[string] url: &str) -> bo
 #[deno_core::op2]
 #[serde]
 fn op_actionhost_require(state: &mut OpState, #[serde] request: ModuleRequest) -> ModuleAnswer {
-    match state.try_borrow::<std::rc::Rc<dyn ModuleSource>>() {
+    let requirer = request.from.clone().unwrap_or_else(|| "the script".to_owned());
+    let answer = match state.try_borrow::<std::rc::Rc<dyn ModuleSource>>() {
         Some(source) => source.request(request),
         None => ModuleAnswer::not_found(&request.specifier, None),
-    }
+    };
+    super::esm::commonjs_answer(answer, &requirer)
 }
 
 /// Whether this binary has Node's built-in modules (`js_runtime/require.js` asks before loading

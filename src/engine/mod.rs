@@ -2,6 +2,7 @@
 //! limits. It knows nothing of Auth0: it runs a runner, registered by name by a script extension
 //! its caller gives, on a script with a JSON input.
 
+mod esm;
 mod extension;
 mod intl;
 mod isolate;

@@ -7,13 +7,17 @@
 //! What may be read is narrow: a file is served only if its real path (symlinks followed) lies
 //! inside a `node_modules` folder next to or above the script's folder, or inside one of the
 //! package folders the job names (the tenant's package cache), and only JavaScript (CommonJS)
-//! and JSON. A script itself may only require packages: Auth0 runs each script as a single file,
-//! so `./x` or `/x` from the script fails as it would there.
+//! and JSON; an ES module is sent as it is, for the worker to turn into CommonJS
+//! ([`super::esm`], Node 22's `require(esm)`), and what it imports is resolved with Node's
+//! `import` conditions. A script
+//! itself may only require packages: Auth0 runs each script as a single file, so `./x` or `/x`
+//! from the script fails as it would there.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use oxc_resolver::{ModuleType, ResolveError, ResolveOptions, Resolver};
+
 use serde::{Deserialize, Serialize};
 
 /// Node 22's built-in modules (`require('module').builtinModules` without the internal ones);
@@ -104,6 +108,10 @@ pub struct ModuleRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     pub specifier: String,
+    /// An ES module's `import` (of the file `from`): resolved with Node's `import` conditions,
+    /// and a relative path must name the file whole, as Node's ES module resolver wants.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub import: bool,
 }
 
 /// How a served file is evaluated.
@@ -114,6 +122,9 @@ pub enum ModuleFormat {
     Commonjs,
     /// A JSON file (its parsed value is the module's exports).
     Json,
+    /// An ES module: the worker runs the CommonJS text [`super::esm`] makes of it, whose
+    /// `exports` carry `__esModule` and whose `require` calls are its imports.
+    Esm,
 }
 
 /// The supervisor's answer.
@@ -129,8 +140,12 @@ pub enum ModuleAnswer {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         source: Option<String>,
     },
-    /// Why the module cannot be loaded, with Node's error code (`MODULE_NOT_FOUND`, `ERR_REQUIRE_ESM`).
+    /// Why the module cannot be loaded, with Node's error code (`MODULE_NOT_FOUND`,
+    /// `ERR_REQUIRE_ASYNC_MODULE`).
     Failed { code: String, message: String },
+    /// The file is not valid JavaScript: thrown as a `SyntaxError` (Node gives it no code);
+    /// the message names the file, line and column.
+    Syntax { message: String },
 }
 
 impl ModuleAnswer {
@@ -155,6 +170,8 @@ pub trait ModuleSource {
 /// or edited between two jobs is seen by the second.
 pub struct ModuleBroker {
     resolver: Resolver,
+    /// The same, for ES modules' imports.
+    importer: Resolver,
 }
 
 impl Default for ModuleBroker {
@@ -174,12 +191,20 @@ impl ModuleBroker {
             builtin_modules: false,
             ..ResolveOptions::default()
         };
-        ModuleBroker { resolver: Resolver::new(options) }
+        let resolver = Resolver::new(options);
+        let importer = resolver.clone_with_options(ResolveOptions {
+            // An ES module's `import` under Node 22: import conditions, relative paths whole.
+            condition_names: vec!["node".into(), "import".into()],
+            fully_specified: true,
+            ..resolver.options().clone()
+        });
+        ModuleBroker { resolver, importer }
     }
 
     /// Forgets what was read of the disk (called when a job starts).
     pub fn forget(&self) {
         self.resolver.clear_cache();
+        self.importer.clear_cache();
     }
 
     /// Answers one request of a job with `scope`, whose [`allowed_roots`] are `roots` (found
@@ -230,7 +255,8 @@ impl ModuleBroker {
                     );
                 };
                 let Some(directory) = from.parent() else { return not_found() };
-                match self.resolver.resolve(directory, specifier) {
+                let resolver = if request.import { &self.importer } else { &self.resolver };
+                match resolver.resolve(directory, specifier) {
                     Ok(resolution) => (resolution.path().to_path_buf(), resolution.module_type()),
                     Err(error) => return resolve_failure(specifier, error, not_found),
                 }
@@ -287,8 +313,8 @@ impl ModuleBroker {
         }
         let format = match real.extension().and_then(|e| e.to_str()) {
             Some("json") => ModuleFormat::Json,
-            Some("mjs") => return esm(specifier, &real),
-            Some("js") if module_type == Some(ModuleType::Module) => return esm(specifier, &real),
+            Some("mjs") => ModuleFormat::Esm,
+            Some("js") if module_type == Some(ModuleType::Module) => ModuleFormat::Esm,
             Some("node") => {
                 return ModuleAnswer::failed(
                     "ERR_DLOPEN_FAILED",
@@ -341,13 +367,6 @@ fn resolve_failure(specifier: &str, error: ResolveError, not_found: impl Fn() ->
         ResolveError::NotFound(_) => not_found(),
         other => ModuleAnswer::not_found(specifier, Some(&other.to_string())),
     }
-}
-
-fn esm(specifier: &str, real: &Path) -> ModuleAnswer {
-    ModuleAnswer::failed(
-        "ERR_REQUIRE_ESM",
-        format!("'{specifier}' resolves to the ES module {}; actionhost loads CommonJS packages only", real.display()),
-    )
 }
 
 /// Whether `specifier` names a file rather than a package (`./x`, `../x`, `/x`).
@@ -437,13 +456,13 @@ mod tests {
     }
 
     fn script_asks(specifier: &str) -> ModuleRequest {
-        ModuleRequest { from: None, specifier: specifier.into() }
+        ModuleRequest { from: None, specifier: specifier.into(), import: false }
     }
 
     fn found_path(answer: &ModuleAnswer) -> &str {
         match answer {
             ModuleAnswer::Found { path, .. } => path,
-            ModuleAnswer::Failed { message, .. } => panic!("not found: {message}"),
+            ModuleAnswer::Failed { message, .. } | ModuleAnswer::Syntax { message } => panic!("not found: {message}"),
         }
     }
 
@@ -451,6 +470,7 @@ mod tests {
         match answer {
             ModuleAnswer::Failed { code, message } => (code.clone(), message.clone()),
             ModuleAnswer::Found { path, .. } => panic!("served {path}"),
+            ModuleAnswer::Syntax { message } => panic!("syntax error: {message}"),
         }
     }
 
@@ -466,8 +486,12 @@ mod tests {
             matches!(&answer, ModuleAnswer::Found { source: Some(s), format: ModuleFormat::Commonjs, .. } if s.contains("./util"))
         );
         // The package's own relative require resolves beside it.
-        let util =
-            ask(&broker, &scope, &mut sent, &ModuleRequest { from: Some(main.clone()), specifier: "./util".into() });
+        let util = ask(
+            &broker,
+            &scope,
+            &mut sent,
+            &ModuleRequest { from: Some(main.clone()), specifier: "./util".into(), import: false },
+        );
         assert!(found_path(&util).ends_with("pkg/lib/util.js"));
         // The same version again: no source.
         let again = ask(&broker, &scope, &mut sent, &script_asks("pkg"));
@@ -493,17 +517,18 @@ mod tests {
         assert!(message.contains("single file"), "{message}");
         // A package file cannot reach out of node_modules.
         let main = dir.path().join("node_modules/pkg/lib/main.js").canonicalize().unwrap().display().to_string();
-        let escape = ModuleRequest { from: Some(main.clone()), specifier: "../../../secret.js".into() };
+        let escape = ModuleRequest { from: Some(main.clone()), specifier: "../../../secret.js".into(), import: false };
         assert_eq!(failure(&ask(&broker, &scope, &mut sent, &escape)).0, "ERR_ACCESS_DENIED");
         // Nor through a symlink inside node_modules.
         std::os::unix::fs::symlink(dir.path().join("secret.js"), dir.path().join("node_modules/pkg/lib/link.js"))
             .unwrap();
-        let link = ModuleRequest { from: Some(main), specifier: "./link".into() };
+        let link = ModuleRequest { from: Some(main), specifier: "./link".into(), import: false };
         assert_eq!(failure(&ask(&broker, &scope, &mut sent, &link)).0, "ERR_ACCESS_DENIED");
         // A lookup cannot start from a file the broker would not serve.
         let outside = ModuleRequest {
             from: Some(dir.path().join("secret.js").display().to_string()),
             specifier: "./node_modules/pkg".into(),
+            import: false,
         };
         assert_eq!(failure(&ask(&broker, &scope, &mut sent, &outside)).0, "ERR_ACCESS_DENIED");
         // Nor from a path that only looks inside (`..` back out of node_modules): not even
@@ -511,6 +536,7 @@ mod tests {
         let dressed = ModuleRequest {
             from: Some(dir.path().join("node_modules/../secret.js").display().to_string()),
             specifier: "./no-such-file".into(),
+            import: false,
         };
         assert_eq!(failure(&ask(&broker, &scope, &mut sent, &dressed)).0, "ERR_ACCESS_DENIED");
         assert!(sent.is_empty(), "nothing was sent: {sent:?}");
@@ -544,16 +570,50 @@ mod tests {
     }
 
     #[test]
-    fn es_modules_and_native_add_ons_are_refused_with_node_codes() {
+    fn es_modules_are_sent_as_such_and_native_add_ons_refused_with_node_codes() {
         let (dir, scope) = repository();
         write(&dir.path().join("node_modules/esm/package.json"), r#"{"name":"esm","type":"module","main":"index.js"}"#);
-        write(&dir.path().join("node_modules/esm/index.js"), "export default 1;");
+        write(&dir.path().join("node_modules/esm/index.js"), "import './util.js';\nexport default 1;");
+        write(&dir.path().join("node_modules/esm/util.js"), "export const util = 1;");
+        write(&dir.path().join("node_modules/mjs/index.mjs"), "export const a = 1;");
         write(&dir.path().join("node_modules/addon/package.json"), r#"{"name":"addon","main":"build/a.node"}"#);
         write(&dir.path().join("node_modules/addon/build/a.node"), "\x7fELF");
         let broker = ModuleBroker::new();
         let mut sent = HashMap::new();
-        assert_eq!(failure(&ask(&broker, &scope, &mut sent, &script_asks("esm"))).0, "ERR_REQUIRE_ESM");
+        let esm = ask(&broker, &scope, &mut sent, &script_asks("esm"));
+        let ModuleAnswer::Found { format: ModuleFormat::Esm, source: Some(code), path, .. } = esm else {
+            panic!("an ES module was not sent as one: {esm:?}")
+        };
+        assert_eq!(code, "import './util.js';\nexport default 1;");
+        // Its imports: Node's ES module resolver wants relative paths whole.
+        let import =
+            |specifier: &str| ModuleRequest { from: Some(path.clone()), specifier: specifier.into(), import: true };
+        assert!(found_path(&ask(&broker, &scope, &mut sent, &import("./util.js"))).ends_with("esm/util.js"));
+        assert_eq!(failure(&ask(&broker, &scope, &mut sent, &import("./util"))).0, "MODULE_NOT_FOUND");
+        let required = ModuleRequest { from: Some(path.clone()), specifier: "./util".into(), import: false };
+        assert!(found_path(&ask(&broker, &scope, &mut sent, &required)).ends_with("esm/util.js"));
+        // `.mjs` is an ES module wherever it is; a CommonJS package's `.js` is not.
+        let mjs = ask(&broker, &scope, &mut sent, &script_asks("mjs/index.mjs"));
+        assert!(matches!(mjs, ModuleAnswer::Found { format: ModuleFormat::Esm, .. }), "{mjs:?}");
+        let cjs = ask(&broker, &scope, &mut sent, &script_asks("pkg"));
+        assert!(matches!(cjs, ModuleAnswer::Found { format: ModuleFormat::Commonjs, .. }), "{cjs:?}");
         assert_eq!(failure(&ask(&broker, &scope, &mut sent, &script_asks("addon"))).0, "ERR_DLOPEN_FAILED");
+    }
+
+    #[test]
+    fn imports_take_the_import_condition_and_requires_the_require_one() {
+        let (dir, scope) = repository();
+        let dual = r#"{"name":"dual","exports":{"import":"./i.mjs","require":"./r.js"}}"#;
+        write(&dir.path().join("node_modules/dual/package.json"), dual);
+        write(&dir.path().join("node_modules/dual/i.mjs"), "export default 'import';");
+        write(&dir.path().join("node_modules/dual/r.js"), "module.exports = 'require';");
+        let broker = ModuleBroker::new();
+        let mut sent = HashMap::new();
+        let main = dir.path().join("node_modules/pkg/lib/main.js").canonicalize().unwrap().display().to_string();
+        let asks = |import| ModuleRequest { from: Some(main.clone()), specifier: "dual".into(), import };
+        assert!(found_path(&ask(&broker, &scope, &mut sent, &asks(true))).ends_with("dual/i.mjs"));
+        assert!(found_path(&ask(&broker, &scope, &mut sent, &asks(false))).ends_with("dual/r.js"));
+        assert!(found_path(&ask(&broker, &scope, &mut sent, &script_asks("dual"))).ends_with("dual/r.js"));
     }
 
     #[test]
