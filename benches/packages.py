@@ -26,7 +26,11 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.path.join(ROOT, "target", "release", "actionhost")
 MODULES = os.path.join(ROOT, "tests", "compat", "node_modules")
-PACKAGES = ["lodash", "moment", "moment-timezone", "@xmldom/xmldom", "xpath", "ipaddr.js", "axios", "auth0", "jsonwebtoken"]
+PACKAGES = [
+    "lodash", "moment", "moment-timezone", "@xmldom/xmldom", "xpath", "ipaddr.js", "axios", "auth0", "jsonwebtoken",
+    # ES-module-only packages (the worker turns each file into CommonJS first).
+    "nanoid", "openid-client",
+]
 NOTHING = "exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('x', 1); };\n"
 
 
@@ -71,6 +75,7 @@ def node_first_require(package):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--executions", type=int, default=200)
+    parser.add_argument("--packages", nargs="+", default=PACKAGES, help="which packages (all by default)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         os.symlink(MODULES, os.path.join(folder, "node_modules"))
@@ -78,7 +83,7 @@ def main():
         base_first, base_later = base[0], statistics.median(base[1:])
         print("| package | first execution | later executions (median) | in a shared container (median) | Node, first `require` |")
         print("|---|---|---|---|---|")
-        for package in PACKAGES:
+        for package in args.packages:
             fresh = durations(folder, action(package), args.executions, False)
             shared = durations(folder, action(package), args.executions, True)
             print(
