@@ -7,8 +7,8 @@
 // with them (feature `node-builtins`), loaded on the first `require` of one; otherwise requiring
 // one fails, naming it.
 //
-// ES modules follow Node 22's `require(esm)`: the host sends an ES module as CommonJS text
-// (src/engine/esm.rs) whose `require` calls are its imports. Requiring one gives its namespace
+// ES modules follow Node 22's `require(esm)`: an ES module the host sends arrives here as the
+// CommonJS text the worker made of it (src/engine/esm.rs), whose `require` calls are its imports. Requiring one gives its namespace
 // (sorted, closed, `__esModule` when it has a default export, or its `"module.exports"` export);
 // importing gives an ES module's exports, and anything else as Node imports CommonJS: `default` is
 // the whole `module.exports`, its keys are the named exports.
@@ -169,11 +169,16 @@ function importView(views, exports) {
 }
 
 /**
- * `registry`: the execution's modules by file name (Node's `require.cache`); `parent`: the
- * requiring module; `views`: the execution's import views; `importing`: whether this is an ES
- * module's `require` (its imports).
+ * `loader`: the execution's (or shared container's) `registry` of modules by file name (Node's
+ * `require.cache`), its import `views`, and its `resolutions`: what each name required from each
+ * file resolved to, kept as Node keeps them, so that requiring a loaded module again asks the host
+ * nothing. `from`: the requiring file, or null for the script; `script`: the script's file name
+ * (a script's names resolve by its own folder and packages, and a container may hold several
+ * scripts); `parent`: the requiring module; `importing`: whether this is an ES module's
+ * `require` (its imports).
  */
-function makeRequire(from, registry, parent, views, importing) {
+function makeRequire(from, script, loader, parent, importing) {
+  const { registry, views, resolutions } = loader;
   function resolveFile(specifier) {
     if (typeof specifier !== "string") {
       throw new TypeError(`The "id" argument must be of type string. Received ${specifier === null ? "null" : typeof specifier}`);
@@ -182,12 +187,18 @@ function makeRequire(from, registry, parent, views, importing) {
       throw moduleError("ERR_INVALID_ARG_VALUE", "The argument 'id' must be a non-empty string. Received ''");
     }
     if (isBuiltin(specifier)) return { builtin: specifier };
+    const key = `${importing ? "import" : "require"}\0${from ?? `script:${script}`}\0${specifier}`;
+    const known = resolutions.get(key);
+    // A module taken out of `require.cache` is asked for again, as its file may have changed.
+    if (known !== undefined && registry[known.path] !== undefined) return known;
     const request = { specifier };
     if (from !== null) request.from = from;
     if (importing) request.import = true;
     const answer = op_actionhost_require(request);
     if (answer.failed !== undefined) throw moduleError(answer.failed.code, answer.failed.message);
     if (answer.syntax !== undefined) throw new SyntaxError(answer.syntax.message);
+    const { path, format, version } = answer.found;
+    resolutions.set(key, { path, format, version });
     return answer.found;
   }
 
@@ -212,7 +223,7 @@ function makeRequire(from, registry, parent, views, importing) {
     const code = codeOf(found);
     const module = { id: path, path: dirname(path), filename: path, loaded: false, exports: {}, children: [], paths: [] };
     if (code.esm) esModules.set(module, null);
-    const moduleRequire = makeRequire(path, registry, module, views, code.esm === true);
+    const moduleRequire = makeRequire(path, script, loader, module, code.esm === true);
     module.require = moduleRequire;
     registry[path] = module;
     parent?.children.push(module);
@@ -253,11 +264,12 @@ function nodeModulesPaths(from) {
 }
 
 /**
- * A script's `require`. `container`: the shared container the execution runs in, whose module
- * instances it keeps; without one, the execution's modules are its own.
+ * The `require` of the script `script` (its file name). `container`: the shared container the
+ * execution runs in, whose module instances it keeps; without one, the execution's modules are
+ * its own.
  */
-export function createRequire(container) {
-  const registry = container === undefined ? { __proto__: null } : (container.packages ??= { __proto__: null });
-  const views = container === undefined ? new WeakMap() : (container.importViews ??= new WeakMap());
-  return makeRequire(null, registry, undefined, views, false);
+export function createRequire(container, script) {
+  const fresh = () => ({ registry: { __proto__: null }, views: new WeakMap(), resolutions: new Map() });
+  const loader = container === undefined ? fresh() : (container.loader ??= fresh());
+  return makeRequire(null, String(script), loader, undefined, false);
 }

@@ -99,6 +99,29 @@ async fn module_state_stays_in_its_execution_unless_a_container_is_shared() {
 }
 
 #[tokio::test]
+async fn a_shared_container_keeps_resolutions_per_script_and_forgets_what_leaves_require_cache() {
+    // A container keeps what each name resolved to, as Node keeps it, but a script in another
+    // folder finds its own package, and a module taken out of `require.cache` is looked for again.
+    let (dir, script) = repository(
+        "exports.onExecutePostLogin = async (event, api) => {\n\
+         api.idToken.setCustomClaim('hello', require('greet').hello('Ada'));\n\
+         delete require.cache[require.resolve('greet')];\n};",
+    );
+    let other = dir.path().join("elsewhere/actions/other.js");
+    write(&other, "exports.onExecutePostLogin = async (event, api) => { api.idToken.setCustomClaim('hello', require('greet').hello('Ada')); };");
+    write(&dir.path().join("elsewhere/node_modules/greet/index.js"), "exports.hello = (name) => `Hola, ${name}`;");
+    let host = single_worker_host(Limits::default());
+    let shared = |script: &Path| Request { container: Some("c".into()), ..action_at(script) };
+    let hello = |outcome: &actionhost::Outcome| claim(outcome, "hello");
+    assert_eq!(hello(&host.run(shared(&script)).await.unwrap()), json!("[Bonjour, Ada]"));
+    assert_eq!(hello(&host.run(shared(&other)).await.unwrap()), json!("Hola, Ada"));
+    let index = dir.path().join("node_modules/greet/lib/index.js");
+    let edited = std::fs::read_to_string(&index).unwrap().replace("pad(`", "pad(`edited ");
+    write(&index, &edited);
+    assert_eq!(hello(&host.run(shared(&script)).await.unwrap()), json!("[edited Bonjour, Ada]"));
+}
+
+#[tokio::test]
 async fn jobs_queued_behind_scripts_that_require_packages_all_run_right() {
     // One worker and many jobs at once: the supervisor writes jobs ahead into the worker's
     // pipe while the running one asks for modules on the same pipe.

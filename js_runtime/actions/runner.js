@@ -16,7 +16,7 @@ function loadModule(wrapper, input, container, createRequire) {
   }
   const module = { exports: {} };
   try {
-    wrapper.call(module.exports, module.exports, createRequire(container), module, input.filename, input.dirname);
+    wrapper.call(module.exports, module.exports, createRequire(container, input.filename), module, input.filename, input.dirname);
   } catch (error) {
     // Auth0 throws a failed module initialisation again on every later execution.
     modules?.set(wrapper, { module, error });

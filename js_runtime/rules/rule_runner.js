@@ -16,7 +16,7 @@ export async function runRule(wrapper, input, container, host) {
       createAuth0(input.auth0),
       UnauthorizedError,
       global,
-      host.createRequire(container),
+      host.createRequire(container, input.filename),
       module,
       module.exports,
     );

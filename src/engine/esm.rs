@@ -1,5 +1,5 @@
-//! ES modules in packages, under Node 22's `require(esm)`: the supervisor turns an ES module
-//! into the CommonJS text the worker's loader (`js_runtime/require.js`) runs, with swc's
+//! ES modules in packages, under Node 22's `require(esm)`: the worker turns an ES module the
+//! supervisor sent into the CommonJS text its loader (`js_runtime/require.js`) runs, with swc's
 //! CommonJS transform. Imports become `require` calls (which the loader answers with Node's
 //! import semantics), exports become getters on `exports`, which carries `__esModule`, and
 //! `import.meta.url`/`filename`/`dirname` become the file's own. A module graph with a
