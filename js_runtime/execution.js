@@ -38,6 +38,8 @@ export function begin() {
     recordedBytes: 0,
     recordFull: false,
     timers: new Set(),
+    // What undoes the execution's own resources when it ends (its object URLs).
+    cleanups: [],
     ended: false,
     failed: false,
     failureError: undefined,
@@ -58,7 +60,9 @@ export function currentId() {
 
 /** Marks the current execution over: nothing queued by it may run as it any more. */
 export function end() {
-  if (rec !== null) rec.ended = true;
+  if (rec === null) return;
+  rec.ended = true;
+  for (const cleanup of rec.cleanups.splice(0)) cleanup();
 }
 
 /**

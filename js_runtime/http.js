@@ -12,8 +12,8 @@
 // most 20) unless the request's `redirect` is "manual" (the redirect is the answer) or "error"
 // (`TypeError: fetch failed`): each hop is a request of its own, answered by the mocks and
 // recorded, prepared by `redirect.js`; the answer's `url` is the last hop's, `redirected` true,
-// its `type` "cors" once a hop left the first URL's origin. A `data:` URL is answered here, as
-// Node's fetch answers it, without a mock and without a recorded request (nothing is sent), and
+// its `type` "cors" once a hop left the first URL's origin. A `data:` URL, and a `blob:` URL
+// the execution made, are answered here, as Node's fetch answers them, without a mock and without a recorded request (nothing is sent), and
 // a URL on a port the Fetch standard blocks is refused before it is sent, as Node's fetch refuses
 // it (`TypeError: fetch failed`, cause `bad port`), on a redirect's hop too.
 //
@@ -21,11 +21,14 @@
 // error for that failure (`connection_errors.js`): the request is recorded with that `error` and
 // no status, and the script handles the error as it would on Node (the execution goes on).
 
+import { core } from "ext:core/mod.js";
 import { op_actionhost_data_url, op_actionhost_status_text, op_actionhost_url_matches } from "ext:core/ops";
 import { connectionError, fetchConnectionError } from "ext:actionhost_runtime/connection_errors.js";
 import * as execution from "ext:actionhost_runtime/execution.js";
 import { fetchFailed, followRedirect } from "ext:actionhost_runtime/redirect.js";
 import { install as installFetchClasses, loadFetch } from "ext:actionhost_runtime/web_fetch.js";
+
+const { blobFromObjectUrl } = core.loadExtScript("ext:deno_web/09_file.js");
 
 /** The Fetch standard's bad ports (https://fetch.spec.whatwg.org/#bad-port), which fetch never connects to. */
 const BAD_PORTS = new Set(
@@ -98,6 +101,7 @@ async function fetch(input, init = undefined) {
   const inner = classes.toInnerRequest(request);
   const first = new URL(inner.currentUrl());
   if (first.protocol === "data:") return dataResponse(classes, inner);
+  if (first.protocol === "blob:") return blobResponse(classes, inner);
   let tainting = "basic";
   for (;;) {
     const url = new URL(inner.currentUrl());
@@ -237,6 +241,28 @@ function dataResponse(classes, inner) {
   response.urlList = [url];
   response.headerList = [["content-type", data.mime_type]];
   if (inner.method !== "HEAD") response.body = classes.extractBody(data.body).body;
+  return classes.fromInnerResponse(response, "immutable");
+}
+
+/**
+ * The answer to a `blob:` URL, as Node's fetch gives it (undici's scheme fetch): the blob the
+ * URL names (one this execution made: object URLs are revoked when an execution ends), 200 OK
+ * with its size and type; nothing is sent or recorded. A URL with a query, another method than
+ * GET, or a URL that names no blob rejects as Node's does.
+ */
+function blobResponse(classes, inner) {
+  const url = inner.currentUrl();
+  if (new URL(url).search.length !== 0) throw fetchFailed("NetworkError when attempting to fetch resource.");
+  const blob = blobFromObjectUrl(url);
+  if (inner.method !== "GET" || blob === null) throw fetchFailed("invalid method");
+  const response = classes.newInnerResponse(200, "OK");
+  response.type = "basic";
+  response.urlList = [url];
+  response.headerList = [
+    ["content-length", String(blob.size)],
+    ["content-type", blob.type],
+  ];
+  response.body = classes.extractBody(blob).body;
   return classes.fromInnerResponse(response, "immutable");
 }
 

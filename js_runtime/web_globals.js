@@ -291,6 +291,22 @@ export function install() {
   }
   installLazyGlobals(["CryptoKey", "SubtleCrypto"], loadWebCrypto);
   installLazyGlobals(STREAM_GLOBALS, loadStreams);
+  // An object URL lives as long as the execution that made it: revoked when it ends, so no
+  // later execution can read its blob (nor does the worker keep the blob).
+  const createObjectURL = web.URL.createObjectURL;
+  const revokeObjectURL = web.URL.revokeObjectURL;
+  Object.defineProperty(web.URL, "createObjectURL", {
+    value: {
+      createObjectURL(obj) {
+        const url = Reflect.apply(createObjectURL, this, arguments);
+        execution.current()?.cleanups.push(() => revokeObjectURL(url));
+        return url;
+      },
+    }.createObjectURL,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
   // `Blob#stream` makes a ReadableStream: the classes are loaded (and frozen) first.
   const blobStream = web.Blob.prototype.stream;
   Object.defineProperty(web.Blob.prototype, "stream", {

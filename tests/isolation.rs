@@ -347,3 +347,28 @@ async fn node_style_errors_of_web_globals_carry_nothing_to_the_next_execution() 
         ])
     );
 }
+
+#[tokio::test]
+async fn an_object_url_dies_with_the_execution_that_made_it() {
+    // Node's fetch reads a `blob:` URL the process made; an execution's object URLs are revoked
+    // when it ends, so the next execution on the worker cannot read the blob behind one.
+    let host = single_worker_host(Limits::default());
+    let maker = host
+        .run(inline(
+            "exports.onExecutePostLogin = async () => {\n\
+               const url = URL.createObjectURL(new Blob(['the secret of an earlier login']));\n\
+               return { url, own: await (await fetch(url)).text() };\n};",
+        ))
+        .await
+        .unwrap();
+    assert_eq!(maker.returned["own"], json!("the secret of an earlier login"), "{:?}", maker.error);
+    let url = maker.returned["url"].as_str().unwrap().to_owned();
+    let reader = host
+        .run(inline(&format!(
+            "exports.onExecutePostLogin = async () => {{\n\
+               try {{ return await (await fetch({url:?})).text(); }} catch (e) {{ return `${{e.message}}: ${{e.cause.message}}`; }}\n}};"
+        )))
+        .await
+        .unwrap();
+    assert_eq!(reader.returned, json!("fetch failed: invalid method"), "{:?}", reader.error);
+}
