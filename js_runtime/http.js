@@ -13,8 +13,8 @@
 // (`TypeError: fetch failed`): each hop is a request of its own, answered by the mocks and
 // recorded, prepared by `redirect.js`; the answer's `url` is the last hop's, `redirected` true,
 // its `type` "cors" once a hop left the first URL's origin. A `data:` URL, and a `blob:` URL
-// the execution made, are answered here, as Node's fetch answers them, without a mock and without a recorded request (nothing is sent), and
-// a URL on a port the Fetch standard blocks is refused before it is sent, as Node's fetch refuses
+// the execution made, are answered here, as Node's fetch answers them, without a mock and
+// without a recorded request (nothing is sent), and a URL on a port the Fetch standard blocks is refused before it is sent, as Node's fetch refuses
 // it (`TypeError: fetch failed`, cause `bad port`), on a redirect's hop too.
 //
 // A mock with `error` fails the connection instead of answering, after its delay, with Node's

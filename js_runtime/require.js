@@ -8,10 +8,11 @@
 // one fails, naming it.
 //
 // ES modules follow Node 22's `require(esm)`: an ES module the host sends arrives here as the
-// CommonJS text the worker made of it (src/engine/esm.rs), whose `require` calls are its imports. Requiring one gives its namespace
-// (sorted, closed, `__esModule` when it has a default export, or its `"module.exports"` export);
-// importing gives an ES module's exports, and anything else as Node imports CommonJS: `default` is
-// the whole `module.exports`, its keys are the named exports.
+// CommonJS text the worker made of it (src/engine/esm.rs), whose `require` calls are its
+// imports. Requiring one gives its namespace (sorted, closed, `__esModule` when it has a default
+// export, or its `"module.exports"` export); importing gives an ES module's exports, and anything
+// else as Node imports CommonJS: `default` is the whole `module.exports`, its keys are the named
+// exports.
 
 import { core } from "ext:core/mod.js";
 import { op_actionhost_has_node_builtins, op_actionhost_require } from "ext:core/ops";
@@ -130,19 +131,19 @@ const esModules = new WeakMap();
 
 /** What `require` gives for the ES module `module`: its namespace, as Node's `require(esm)`. */
 function namespaceOf(module) {
-  if (esModules.get(module) !== null) return esModules.get(module);
+  const given = esModules.get(module);
+  if (given !== null) return given;
   const exports = module.exports;
-  if (keys(exports).includes("module.exports")) {
+  const names = keys(exports);
+  if (names.includes("module.exports")) {
     esModules.set(module, exports["module.exports"]);
     return exports["module.exports"];
   }
-  const names = keys(exports);
   const namespace = create(null);
+  // The CommonJS made of an ES module always marks its exports `__esModule` (not enumerable);
+  // Node's namespace lists it only beside a default export.
   if (names.includes("default") && !names.includes("__esModule")) names.push("__esModule");
-  for (const name of names.sort()) {
-    const get = name === "__esModule" && !(name in exports) ? () => true : () => exports[name];
-    defineProperty(namespace, name, { get, enumerable: true });
-  }
+  for (const name of names.sort()) defineProperty(namespace, name, { get: () => exports[name], enumerable: true });
   esModules.set(module, closeNamespace(namespace));
   return namespace;
 }

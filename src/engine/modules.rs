@@ -9,15 +9,13 @@
 //! package folders the job names (the tenant's package cache), and only JavaScript (CommonJS)
 //! and JSON; an ES module is sent as it is, for the worker to turn into CommonJS
 //! ([`super::esm`], Node 22's `require(esm)`), and what it imports is resolved with Node's
-//! `import` conditions. A script
-//! itself may only require packages: Auth0 runs each script as a single file, so `./x` or `/x`
-//! from the script fails as it would there.
+//! `import` conditions. A script itself may only require packages: Auth0 runs each script as a
+//! single file, so `./x` or `/x` from the script fails as it would there.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use oxc_resolver::{ModuleType, ResolveError, ResolveOptions, Resolver};
-
 use serde::{Deserialize, Serialize};
 
 /// Node 22's built-in modules (`require('module').builtinModules` without the internal ones);
