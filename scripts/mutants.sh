@@ -13,6 +13,8 @@
 # engine's non-ASCII scripts.) A mutant is judged by the unit tests (`--lib`), and a mutant of
 # src/pipeline also by the integration tests of simulated logins (`--test integration --
 # pipeline simulate`, about a minute more a mutant): the pipeline is tested through whole logins.
+# Those run in a second pass (cargo-mutants `--iterate`) over the mutants the unit tests missed
+# only, so a mutant the unit tests catch costs seconds.
 # One job at a time, at low priority; the whole core takes hours on 2 cores.
 #
 #   scripts/mutants.sh                          # every module of the core, one after another
@@ -69,20 +71,33 @@ for module in "${modules[@]}"; do
   out="target/mutation/rust/$name"
   mkdir -p "$out"
   echo "== $module" >&2
-  case "$module" in
-    src/pipeline*) tests=(--cargo-test-arg=--lib --cargo-test-arg=--test=integration --cargo-test-arg=--
-      --cargo-test-arg=pipeline --cargo-test-arg=simulate) ;;
-    *) tests=(--cargo-arg=--lib) ;;
-  esac
+  common=(--jobs 1 --profile release --test-tool cargo
+    --cargo-arg=--config=profile.release.package.actionhost.opt-level=0
+    --cargo-arg=--config=profile.release.package.actionhost.codegen-units=256
+    --minimum-test-timeout 120 --output "$out" --no-shuffle)
   # Exit status 2 (missed mutants) and 3 (timeouts) still leave a report to summarize.
-  nice -n 15 cargo mutants "${files[@]}" --jobs 1 --profile release --test-tool cargo "${tests[@]}" \
-    --cargo-arg=--config=profile.release.package.actionhost.opt-level=0 \
-    --cargo-arg=--config=profile.release.package.actionhost.codegen-units=256 \
-    --minimum-test-timeout 120 --output "$out" --no-shuffle || true
+  nice -n 15 cargo mutants "${files[@]}" "${common[@]}" --cargo-arg=--lib || true
+  case "$module" in
+    src/pipeline*)
+      # Second pass: what the unit tests missed, judged again with the simulated logins too.
+      # The first pass's report moves to mutants.out.old; its caught and unviable are skipped.
+      nice -n 15 cargo mutants "${files[@]}" "${common[@]}" --iterate --baseline skip --timeout 600 \
+        --cargo-test-arg=--lib --cargo-test-arg=--test=integration --cargo-test-arg=-- \
+        --cargo-test-arg=pipeline --cargo-test-arg=simulate || true ;;
+  esac
   counts="$out/mutants.out/outcomes.json"
   if [ -f "$counts" ]; then
     summary+=("$(node -e '
-      const o = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      const fs = require("fs");
+      const o = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+      // After a second pass, the first one counts what it caught and what did not build.
+      const first = process.argv[1].replace(/mutants\.out\/outcomes\.json$/, "mutants.out.old/outcomes.json");
+      const second = process.argv[1].replace(/outcomes\.json$/, "previously_caught.txt");
+      if (fs.existsSync(second) && fs.existsSync(first)) {
+        const f = JSON.parse(fs.readFileSync(first, "utf8"));
+        o.caught += f.caught;
+        o.unviable += f.unviable;
+      }
       const judged = o.caught + o.missed + o.timeout;
       const pct = judged ? (100 * (o.caught + o.timeout) / judged).toFixed(1) + " %" : "no mutants";
       console.log(`${process.argv[2]}: ${o.caught + o.timeout}/${judged} caught (${pct}); ${o.missed} missed, ${o.timeout} timeouts, ${o.unviable} unviable`);

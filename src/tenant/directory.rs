@@ -154,6 +154,68 @@ mod tests {
     }
 
     #[test]
+    fn long_strings_are_not_quoted_in_type_errors() {
+        // A wrong-typed string is shown up to 40 characters; a longer one only by its kind.
+        let forty = "y".repeat(40);
+        let rule = format!("{{\n  \"name\": \"late\",\n  \"enabled\": \"{forty}\",\n  \"script\": \"./late.js\"\n}}");
+        let (tree, err) = broken("rules/late.json", &rule);
+        let msg = format!("rule field \"enabled\" must be a boolean, found a string (\"{forty}\")");
+        assert_at(&tree, &err, "rules/late.json", 3, &msg);
+        let rule = rule.replace(&forty, &format!("{forty}y"));
+        let (tree, err) = broken("rules/late.json", &rule);
+        assert_at(&tree, &err, "rules/late.json", 3, "rule field \"enabled\" must be a boolean, found a string");
+    }
+
+    #[test]
+    fn rule_order_written_as_a_whole_float() {
+        // JSON has one number type: `3.0` is the integer 3, as JavaScript reads it; beyond
+        // Number.MAX_SAFE_INTEGER (2^53 - 1) a float no longer names one integer.
+        let order = |order: &str| {
+            let tree = Tree::new();
+            sample_directory(&tree);
+            let text = format!("{{\"name\": \"late\", \"order\": {order}, \"script\": \"./late.js\"}}");
+            tree.write("dir/rules/late.json", &text);
+            tree.load("dir").map(|t| t.rule("late").expect("rule").order)
+        };
+        assert_eq!(order("3.0").unwrap(), Some(3));
+        assert_eq!(order("-3.0").unwrap(), Some(-3));
+        assert_eq!(order("9007199254740991.0").unwrap(), Some(9_007_199_254_740_991));
+        let err = order("9007199254740992.0").unwrap_err();
+        assert_eq!(err.message, "rule field \"order\" must be an integer or null, found a number (9007199254740992.0)");
+    }
+
+    #[test]
+    fn script_that_cannot_be_resolved() {
+        // A symbolic link to itself: the path exists but never resolves, so the error is the
+        // system's, not "does not exist".
+        let tree = Tree::new();
+        sample_directory(&tree);
+        std::os::unix::fs::symlink("loop.js", tree.join("dir/rules/loop.js")).unwrap();
+        tree.write("dir/rules/late.json", r#"{"name": "late", "script": "./loop.js"}"#);
+        let err = tree.load_err("dir");
+        assert_eq!(err.file, tree.join("dir/rules/loop.js"), "{err}");
+        let eloop = std::io::Error::from_raw_os_error(libc::ELOOP);
+        assert_eq!(err.message, format!("cannot read script: {eloop}"), "{err}");
+    }
+
+    #[test]
+    fn script_linked_from_outside_the_tenant() {
+        let tree = Tree::new();
+        sample_directory(&tree);
+        tree.write("elsewhere.js", "function (u, c, cb) { cb(); }\n");
+        std::os::unix::fs::symlink(tree.join("elsewhere.js"), tree.join("dir/rules/leak.js")).unwrap();
+        tree.write("dir/rules/late.json", "{\n  \"name\": \"late\",\n  \"script\": \"./leak.js\"\n}");
+        let err = tree.load_err("dir");
+        let real = std::fs::canonicalize(tree.join("elsewhere.js")).unwrap();
+        let msg = format!(
+            "rule script \"./leak.js\" is outside the tenant folder {} (it resolves to {}); a tenant's scripts must be inside its folder",
+            tree.join("dir").display(),
+            real.display()
+        );
+        assert_at(&tree, &err, "rules/late.json", 3, &msg);
+    }
+
+    #[test]
     fn client_metadata_violation_points_at_client_metadata() {
         let text = "{\n  \"name\": \"Tools\",\n  \"client_metadata\": {\n    \"a.b\": \"x\"\n  }\n}\n";
         let (tree, err) = broken("clients/Tools.json", text);

@@ -116,16 +116,13 @@ impl<'a> Origin<'a> {
                 None
             }
             Syntax::Yaml => {
-                let mut line_start = text.get(..from)?.rfind('\n').map_or(0, |i| i + 1);
-                while line_start < text.len() {
-                    let line_end = text[line_start..].find('\n').map_or(text.len(), |i| line_start + i);
-                    let line = &text[line_start..line_end];
-                    if let Some(col) = yaml_key_column(line, key) {
-                        if line_start + col >= from {
-                            return Some(line_start + col);
-                        }
+                // Line by line: a line's structure (indentation, `- `) is read from its start.
+                let mut line_start = 0;
+                for line in text.split('\n') {
+                    match yaml_key_column(line, key) {
+                        Some(col) if line_start + col >= from => return Some(line_start + col),
+                        _ => line_start += line.len() + 1,
                     }
-                    line_start = line_end + 1;
                 }
                 None
             }
@@ -163,6 +160,32 @@ mod tests {
         assert_eq!(o.key_line("order"), Some(4));
         assert_eq!(o.key_line("missing"), None);
         assert_eq!(o.nth_key("name", 1), None);
+    }
+
+    #[test]
+    fn json_key_not_taken_from_an_equal_value() {
+        // The quoted word first appears as a value: the key is the later one, at its exact offset.
+        let text = "{\n  \"x\": \"name\",\n  \"name\": 1\n}";
+        let o = Origin::new(Path::new("f.json"), text, Syntax::Json);
+        assert_eq!(o.nth_key("name", 0), Some(text.rfind("\"name\"").unwrap()));
+        assert_eq!(o.key_line("name"), Some(3));
+        assert_eq!(o.from(text.len()).key_line("name"), None);
+    }
+
+    #[test]
+    fn yaml_key_offsets_are_exact() {
+        // Offsets counted by hand: lines of 5, 5 and 12 bytes (with their newlines).
+        let text = "a: 1\nb: 2\n  - name: x\n    name: y\n";
+        let o = Origin::new(Path::new("t.yaml"), text, Syntax::Yaml);
+        assert_eq!(o.nth_key("a", 0), Some(0));
+        assert_eq!(o.nth_key("b", 0), Some(5));
+        assert_eq!(o.nth_key("name", 0), Some(14));
+        assert_eq!(o.nth_key("name", 1), Some(26));
+        assert_eq!(o.nth_key("name", 2), None);
+        // A start inside a line finds a key later on that line only if it lies at or after it.
+        assert_eq!(o.from(14).nth_key("name", 0), Some(14));
+        assert_eq!(o.from(15).nth_key("name", 0), Some(26));
+        assert_eq!(o.from(text.len()).nth_key("name", 0), None);
     }
 
     #[test]

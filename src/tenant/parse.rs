@@ -14,6 +14,9 @@ use crate::trigger::Trigger;
 /// Trigger id → bindings `(action name, site of its action_name)` in execution order.
 pub(crate) type Bindings = Vec<(String, Vec<(String, Site)>)>;
 
+/// `Number.MAX_SAFE_INTEGER`, 2^53 - 1: above it, a float no longer stands for one integer.
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
 /// Typed access to one object's fields, with errors at the field's line.
 struct Fields<'a> {
     obj: &'a Map<String, Value>,
@@ -66,7 +69,8 @@ impl<'a> Fields<'a> {
         };
         let int = v.as_i64().or_else(|| {
             let f = v.as_f64()?;
-            (f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
+            // A whole float within JavaScript's safe integers (Number.isSafeInteger).
+            (f.fract() == 0.0 && f.abs() <= MAX_SAFE_INTEGER).then_some(f as i64)
         });
         int.map(Some).ok_or_else(|| self.wrong(key, "an integer or null", v))
     }
