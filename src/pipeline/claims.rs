@@ -289,6 +289,46 @@ mod tests {
         assert!(err.starts_with("the custom claims of the ID token"), "{err}");
     }
 
+    /// OpenID Connect Core 1.0 §5.4: `email` asks for `email` and `email_verified`, `profile`
+    /// for `name`, `nickname`, `picture`… A claim the user lacks, or holds as `null`, is left out.
+    /// Auth0's access token names the `/userinfo` endpoint as a second audience when `openid` is
+    /// granted with an API audience, and as its only one without an audience.
+    #[test]
+    fn scopes_choose_the_standard_claims_and_the_access_audiences() {
+        let user = json!({"user_id": "auth0|1", "email": "j@example.com", "email_verified": true,
+            "name": "Jane", "nickname": null, "phone_number": "+64 21 000"});
+        let tokens = |scopes: &[&str], audience: Option<&str>| {
+            let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
+            let login = Login {
+                domain: "example.auth0.com",
+                client_id: Some("c"),
+                user: &user,
+                session_id: None,
+                requested_scopes: &scopes,
+                scopes: &scopes,
+                audience,
+                now: 0,
+            };
+            build(&login, &CustomClaims::default(), &CustomClaims::default(), &mut vec![]).unwrap()
+        };
+        let standard = |id: Option<Claims>| {
+            let id = id.expect("an ID token");
+            ["email", "email_verified", "name", "nickname", "phone_number"]
+                .into_iter()
+                .filter(|name| id.contains_key(*name))
+                .collect::<Vec<_>>()
+        };
+        let (id, access) = tokens(&["openid", "email"], None);
+        assert_eq!(standard(id), ["email", "email_verified"]);
+        assert_eq!(access["aud"], "https://example.auth0.com/userinfo");
+        let (id, access) = tokens(&["openid", "profile"], Some("https://api.example.com/"));
+        assert_eq!(standard(id), ["name"]);
+        assert_eq!(access["aud"], json!(["https://api.example.com/", "https://example.auth0.com/userinfo"]));
+        let (id, access) = tokens(&["read:things"], Some("https://api.example.com/"));
+        assert_eq!(id, None, "no ID token without openid");
+        assert_eq!(access["aud"], "https://api.example.com/");
+    }
+
     /// docs/simulate.md: "More than 100 KB (102,400 bytes of JSON) of custom claims in one token
     /// fails the login". One claim `"https://x/c"` (13 bytes with its quotes) in an object:
     /// `{` + key + `:` + `"` + value + `"` + `}` is 1 + 13 + 1 + 1 + n + 1 + 1 = n + 18 bytes.

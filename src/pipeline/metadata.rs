@@ -95,6 +95,11 @@ mod tests {
         assert_eq!(user["app_metadata"], json!({"prefs": {"a": 1}, "keep": true, "plan": "enterprise"}));
         assert_eq!(user["user_metadata"], json!({"lang": "fr"}));
         assert!(!patch.apply_to(&mut user), "applying twice changes nothing");
+        // A deletion alone is a change (Management API: a `null` removes the key).
+        let mut deletion = MetadataPatch::default();
+        deletion.set(Field::App, "keep", Value::Null);
+        assert!(deletion.apply_to(&mut user));
+        assert_eq!(user["app_metadata"], json!({"prefs": {"a": 1}, "plan": "enterprise"}));
         let mut deletions = MetadataPatch::default();
         deletions.set(Field::User, "absent", Value::Null);
         let mut bare = json!({"user_id": "y"});

@@ -191,3 +191,41 @@ fn public_jwk(public: &RsaPublicKey) -> Value {
     let thumbprint = sha2::Sha256::digest(format!(r#"{{"e":"{e}","kty":"RSA","n":"{n}"}}"#).as_bytes());
     json!({ "kty": "RSA", "use": "sig", "alg": "RS256", "kid": b64(&thumbprint), "n": n, "e": e })
 }
+
+#[cfg(test)]
+mod tests {
+    use rsa::pkcs8::DecodePublicKey;
+
+    use super::*;
+
+    #[test]
+    fn flags_choose_the_signing() {
+        let secret = "s3cret".to_owned();
+        assert_eq!(Signing::from_flags(false, None), None);
+        assert_eq!(Signing::from_flags(true, None), Some(Signing::Rs256));
+        assert_eq!(Signing::from_flags(false, Some(&secret)), Some(Signing::Hs256(secret.clone())));
+        assert_eq!(Signing::from_flags(true, Some(&secret)), Some(Signing::Hs256(secret.clone())));
+    }
+
+    /// The JWK a JWKS endpoint serves is the key of the tenant's public key file, and the one
+    /// written to its `jwks.json`; an HS256 signer has none to publish.
+    #[test]
+    fn public_jwk_is_the_tenant_public_key() {
+        let tenant = tempfile::tempdir().unwrap();
+        let signer = Signer::new(&Signing::Rs256, tenant.path()).unwrap();
+        let jwk = signer.public_jwk().expect("an RS256 signer publishes its key").clone();
+        let dir = tenant.path().join(".actionhost");
+        let pem = std::fs::read_to_string(dir.join(PUBLIC_KEY_FILE)).unwrap();
+        let public = RsaPublicKey::from_public_key_pem(&pem).unwrap();
+        let b64 = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        assert_eq!(jwk["kty"], "RSA");
+        assert_eq!(jwk["n"], b64(&public.n().to_bytes_be()));
+        assert_eq!(jwk["e"], "AQAB", "65537, RFC 7518 §6.3.1.2's example exponent");
+        assert_eq!(jwk["kid"].as_str(), signer.info.kid.as_deref());
+        let jwks: Value = serde_json::from_str(&std::fs::read_to_string(dir.join(JWKS_FILE)).unwrap()).unwrap();
+        assert_eq!(jwks["keys"][0], jwk);
+
+        let hmac = Signer::new(&Signing::Hs256("s3cret".into()), tenant.path()).unwrap();
+        assert_eq!(hmac.public_jwk(), None);
+    }
+}

@@ -155,7 +155,6 @@ pub fn diff(root: &str, before: &Value, after: &Value, out: &mut Vec<Change>) {
         (Value::Object(a), Value::Object(b)) => {
             for (key, old) in a {
                 match b.get(key) {
-                    Some(new) if new == old => {}
                     Some(new) => diff(&format!("{root}/{}", escape(key)), old, new, out),
                     None => out.push(Change {
                         op: ChangeOp::Remove,
@@ -199,8 +198,8 @@ mod tests {
 
     #[test]
     fn diffs_objects_key_by_key() {
-        let before = json!({"a": 1, "b": {"c": [1]}, "gone": true});
-        let after = json!({"a": 2, "b": {"c": [1, 2], "https://x/y": 1}});
+        let before = json!({"a": 1, "b": {"c": [1], "same": {"d": [2]}}, "gone": true, "n": 5});
+        let after = json!({"a": 2, "b": {"c": [1, 2], "same": {"d": [2]}, "https://x/y": 1}, "n": 5});
         let mut changes = vec![];
         diff("/user", &before, &after, &mut changes);
         let summary: Vec<(&str, &str)> = changes.iter().map(|c| (c.op.as_str(), c.path.as_str())).collect();
@@ -215,6 +214,19 @@ mod tests {
         );
         assert_eq!(changes[0].old, Some(json!(1)));
         assert_eq!(changes[0].value, Some(json!(2)));
+        // Equal values, objects or not, are no change.
+        let mut none = vec![];
+        diff("/user", &json!(1), &json!(1), &mut none);
+        diff("/user", &json!({"a": {"b": [1]}}), &json!({"a": {"b": [1]}}), &mut none);
+        assert_eq!(none, []);
+    }
+
+    #[test]
+    fn step_kinds_read_as_they_serialize() {
+        for kind in [StepKind::Rule, StepKind::Action] {
+            assert_eq!(json!(kind.as_str()), json!(kind));
+        }
+        assert_eq!(StepKind::Rule.as_str(), "rule");
     }
 
     #[test]

@@ -191,7 +191,37 @@ pub fn create(tenant_root: &Path, user: &Value) -> Result<PathBuf, TenantError> 
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
+    use super::super::metadata::Field;
     use super::*;
+
+    /// `--persist`: a login that changes nothing writes nothing (not even a lock file); a change to
+    /// either metadata field alone is written.
+    #[test]
+    fn persist_writes_only_what_changes() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("users/jane.json");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "{\n  \"user_id\": \"auth0|jane\",\n  \"app_metadata\": {\"plan\": \"free\"}\n}\n")
+            .unwrap();
+        assert!(!persist(root.path(), &file, "auth0|jane", &MetadataPatch::default()).unwrap());
+        assert!(!root.path().join(".actionhost").exists(), "an empty patch takes no lock");
+        let read = || serde_json::from_str::<Value>(&std::fs::read_to_string(&file).unwrap()).unwrap();
+
+        let mut app = MetadataPatch::default();
+        app.set(Field::App, "plan", json!("pro"));
+        assert!(persist(root.path(), &file, "auth0|jane", &app).unwrap());
+        assert_eq!(read()["app_metadata"], json!({"plan": "pro"}));
+
+        let mut user = MetadataPatch::default();
+        user.set(Field::User, "lang", json!("fr"));
+        assert!(persist(root.path(), &file, "auth0|jane", &user).unwrap());
+        assert_eq!(
+            read(),
+            json!({"user_id": "auth0|jane", "app_metadata": {"plan": "pro"}, "user_metadata": {"lang": "fr"}})
+        );
+    }
 
     #[test]
     fn file_names_are_safe() {
