@@ -913,3 +913,31 @@ fn rules_of_a_login_share_global_only_in_a_shared_container() {
     let (alone, _) = simulate_json(&root, "Customer Portal", JANE, &[]);
     assert_eq!(alone["tokens"]["id_token"]["claims"]["https://example.com/planted"], "undefined");
 }
+
+/// README: `--missing-client-metadata absent|empty` is what a Rule sees as
+/// `context.clientMetadata` when the application has none (default `absent`); a login runs its
+/// Rules with it, and an application with metadata gets its own either way. (Order 0: the
+/// example tenant's first Rule sets `context.clientMetadata ||= {}` itself.)
+#[test]
+fn a_login_gives_rules_the_missing_client_metadata_asked_for() {
+    let (_dir, root) = tenant_copy();
+    add_rule(
+        &root,
+        "seen",
+        0,
+        true,
+        "function (user, context, callback) { context.idToken['https://example.com/meta'] = JSON.stringify(context.clientMetadata) ?? 'absent'; callback(null, user, context); }",
+    );
+    let seen = |client: &str, extra: &[&str]| {
+        let (result, code) = simulate_json(&root, client, JANE, extra);
+        assert_eq!(code, 0, "{result}");
+        result["tokens"]["id_token"]["claims"]["https://example.com/meta"].clone()
+    };
+    assert_eq!(seen("Legacy Mobile App", &[]), "absent");
+    assert_eq!(seen("Legacy Mobile App", &["--missing-client-metadata", "absent"]), "absent");
+    assert_eq!(seen("Legacy Mobile App", &["--missing-client-metadata", "empty"]), "{}");
+    let portal: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("clients/Customer Portal.json")).unwrap()).unwrap();
+    let own = serde_json::to_string(&portal["client_metadata"]).unwrap();
+    assert_eq!(seen("Customer Portal", &["--missing-client-metadata", "empty"]), own.as_str());
+}
