@@ -931,6 +931,10 @@ fn a_login_gives_rules_the_missing_client_metadata_asked_for() {
     let seen = |client: &str, extra: &[&str]| {
         let (result, code) = simulate_json(&root, client, JANE, extra);
         assert_eq!(code, 0, "{result}");
+        // The host's `context.clientMetadata` is the Rule's input, not a change the Rule made.
+        let step = result["steps"].as_array().unwrap().iter().find(|s| s["name"] == "seen").unwrap();
+        let paths: Vec<&str> = step["changes"].as_array().unwrap().iter().filter_map(|c| c["path"].as_str()).collect();
+        assert!(!paths.contains(&"/context/clientMetadata"), "{paths:?}");
         result["tokens"]["id_token"]["claims"]["https://example.com/meta"].clone()
     };
     assert_eq!(seen("Legacy Mobile App", &[]), "absent");
