@@ -12,9 +12,9 @@
 # debug build would rebuild every dependency, and deno_core's debug assertions refuse the
 # engine's non-ASCII scripts.) A mutant is judged by the unit tests (`--lib`), and a mutant of
 # src/pipeline also by the integration tests of simulated logins (`--test integration --
-# pipeline simulate`, about a minute more a mutant): the pipeline is tested through whole logins.
+# pipeline simulate`, 20 to 50 s more a mutant): the pipeline is tested through whole logins.
 # Those run in a second pass (cargo-mutants `--iterate`) over the mutants the unit tests missed
-# only, so a mutant the unit tests catch costs seconds.
+# only, so a mutant the unit tests catch does not pay for them.
 # One job at a time, at low priority; the whole core takes hours on 2 cores.
 #
 #   scripts/mutants.sh                          # every module of the core, one after another
