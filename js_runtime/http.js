@@ -14,8 +14,9 @@
 // recorded, prepared by `redirect.js`; the answer's `url` is the last hop's, `redirected` true,
 // its `type` "cors" once a hop left the first URL's origin. A `data:` URL, and a `blob:` URL
 // the execution made, are answered here, as Node's fetch answers them, without a mock and
-// without a recorded request (nothing is sent), and a URL on a port the Fetch standard blocks is refused before it is sent, as Node's fetch refuses
-// it (`TypeError: fetch failed`, cause `bad port`), on a redirect's hop too.
+// without a recorded request (nothing is sent), and a URL on a port the Fetch standard blocks
+// is refused before it is sent, as Node's fetch refuses it (`TypeError: fetch failed`, cause
+// `bad port`), on a redirect's hop too.
 //
 // A mock with `error` fails the connection instead of answering, after its delay, with Node's
 // error for that failure (`connection_errors.js`): the request is recorded with that `error` and

@@ -195,49 +195,44 @@ mod tests {
 
     use super::super::metadata::Field;
     use super::*;
-
-    fn write(path: &Path, text: &str) {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
+    use crate::tenant::testutil::Tree;
 
     /// A user is found by its file name, else by the `user_id` a file of `users/` holds; an
     /// unknown id is refused naming the ids there are.
     #[test]
     fn users_are_found_by_file_name_then_by_user_id() {
-        let root = tempfile::tempdir().unwrap();
-        let users = root.path().join("users");
-        write(&users.join("auth0_1.json"), r#"{"user_id": "auth0|1"}"#);
-        write(&users.join("jane.json"), r#"{"user_id": "auth0|jane"}"#);
-        write(&users.join("bob.json"), r#"{"user_id": "auth0|bob"}"#);
-        write(&users.join("notes.txt"), r#"{"user_id": "auth0|notes"}"#);
-        assert_eq!(find(root.path(), "auth0|1").unwrap(), users.join("auth0_1.json"));
-        assert_eq!(find(root.path(), "auth0|jane").unwrap(), users.join("jane.json"));
-        let error = find(root.path(), "auth0|nobody").unwrap_err();
+        let tree = Tree::new();
+        tree.write("users/auth0_1.json", r#"{"user_id": "auth0|1"}"#)
+            .write("users/jane.json", r#"{"user_id": "auth0|jane"}"#)
+            .write("users/bob.json", r#"{"user_id": "auth0|bob"}"#)
+            .write("users/notes.txt", r#"{"user_id": "auth0|notes"}"#);
+        assert_eq!(find(tree.path(), "auth0|1").unwrap(), tree.join("users/auth0_1.json"));
+        assert_eq!(find(tree.path(), "auth0|jane").unwrap(), tree.join("users/jane.json"));
+        let error = find(tree.path(), "auth0|nobody").unwrap_err();
         assert_eq!(error.field, "user_id");
         let expected = format!(
             "no user \"auth0|nobody\" in {} (expected {}; known: auth0|1, auth0|bob, auth0|jane)",
-            users.display(),
-            users.join("auth0_nobody.json").display()
+            tree.join("users").display(),
+            tree.join("users/auth0_nobody.json").display()
         );
         assert_eq!(error.message, expected);
-        let empty = tempfile::tempdir().unwrap();
+        let empty = Tree::new();
         assert!(find(empty.path(), "auth0|1").unwrap_err().message.ends_with("known: none)"));
     }
 
     #[test]
     fn a_user_file_is_checked_field_by_field() {
-        let root = tempfile::tempdir().unwrap();
-        let file = root.path().join("users/u.json");
+        let tree = Tree::new();
+        let file = tree.join("users/u.json");
         let load_text = |text: &str| {
-            write(&file, text);
+            tree.write("users/u.json", text);
             load(&file)
         };
         let shown = file.display().to_string();
         let user = load_text(r#"{"user_id": "auth0|1", "name": "J", "authorization": {"roles": ["admin"]}}"#).unwrap();
-        assert_eq!(user.profile, serde_json::json!({"user_id": "auth0|1", "name": "J"}));
-        assert_eq!(user.roles, serde_json::json!(["admin"]));
-        assert_eq!(load_text(r#"{"user_id": "auth0|1"}"#).unwrap().roles, serde_json::json!([]));
+        assert_eq!(user.profile, json!({"user_id": "auth0|1", "name": "J"}));
+        assert_eq!(user.roles, json!(["admin"]));
+        assert_eq!(load_text(r#"{"user_id": "auth0|1"}"#).unwrap().roles, json!([]));
         for (text, field, message) in [
             (r#"{"user_id": ""}"#, format!("{shown}: user_id"), "must be a non-empty string, found string"),
             (r#"{"user_id": 7}"#, format!("{shown}: user_id"), "must be a non-empty string, found number"),
@@ -260,13 +255,11 @@ mod tests {
 
     #[test]
     fn only_files_of_the_users_folder_are_writable() {
-        let root = tempfile::tempdir().unwrap();
-        write(&root.path().join("users/u.json"), "{}");
-        write(&root.path().join("users/old/u.json"), "{}");
-        write(&root.path().join("clients/u.json"), "{}");
-        assert!(check_writable(root.path(), &root.path().join("users/u.json")).is_ok());
+        let tree = Tree::new();
+        tree.write("users/u.json", "{}").write("users/old/u.json", "{}").write("clients/u.json", "{}");
+        assert!(check_writable(tree.path(), &tree.join("users/u.json")).is_ok());
         for refused in ["users/old/u.json", "clients/u.json"] {
-            let error = check_writable(root.path(), &root.path().join(refused)).unwrap_err();
+            let error = check_writable(tree.path(), &tree.join(refused)).unwrap_err();
             assert!(error.message.contains("not a file of the tenant's users folder"), "{refused}: {error}");
         }
     }
@@ -274,14 +267,14 @@ mod tests {
     /// A new user (a signup) is written as `users/<file_name(user_id)>`, once.
     #[test]
     fn new_users_are_written_once_under_their_file_name() {
-        let root = tempfile::tempdir().unwrap();
-        let user = serde_json::json!({"user_id": "auth0|new", "email": "n@example.com"});
-        let file = create(root.path(), &user).unwrap();
-        assert_eq!(file, root.path().join("users/auth0_new.json"));
-        assert_eq!(serde_json::from_str::<Value>(&std::fs::read_to_string(&file).unwrap()).unwrap(), user);
-        let again = create(root.path(), &user).unwrap_err();
+        let tree = Tree::new();
+        let user = json!({"user_id": "auth0|new", "email": "n@example.com"});
+        let file = create(tree.path(), &user).unwrap();
+        assert_eq!(file, tree.join("users/auth0_new.json"));
+        assert_eq!(serde_json::from_str::<Value>(&tree.read("users/auth0_new.json")).unwrap(), user);
+        let again = create(tree.path(), &user).unwrap_err();
         assert_eq!(again.message, "cannot write the new user: the file exists already");
-        let nameless = create(root.path(), &serde_json::json!({"user_id": ""})).unwrap_err();
+        let nameless = create(tree.path(), &json!({"user_id": ""})).unwrap_err();
         assert_eq!(nameless.message, "cannot write a user without a user_id");
     }
 
@@ -289,23 +282,24 @@ mod tests {
     /// either metadata field alone is written.
     #[test]
     fn persist_writes_only_what_changes() {
-        let root = tempfile::tempdir().unwrap();
-        let file = root.path().join("users/jane.json");
-        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-        std::fs::write(&file, "{\n  \"user_id\": \"auth0|jane\",\n  \"app_metadata\": {\"plan\": \"free\"}\n}\n")
-            .unwrap();
-        assert!(!persist(root.path(), &file, "auth0|jane", &MetadataPatch::default()).unwrap());
-        assert!(!root.path().join(".actionhost").exists(), "an empty patch takes no lock");
-        let read = || serde_json::from_str::<Value>(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let tree = Tree::new();
+        tree.write(
+            "users/jane.json",
+            "{\n  \"user_id\": \"auth0|jane\",\n  \"app_metadata\": {\"plan\": \"free\"}\n}\n",
+        );
+        let file = tree.join("users/jane.json");
+        assert!(!persist(tree.path(), &file, "auth0|jane", &MetadataPatch::default()).unwrap());
+        assert!(!tree.join(".actionhost").exists(), "an empty patch takes no lock");
+        let read = || serde_json::from_str::<Value>(&tree.read("users/jane.json")).unwrap();
 
         let mut app = MetadataPatch::default();
         app.set(Field::App, "plan", json!("pro"));
-        assert!(persist(root.path(), &file, "auth0|jane", &app).unwrap());
+        assert!(persist(tree.path(), &file, "auth0|jane", &app).unwrap());
         assert_eq!(read()["app_metadata"], json!({"plan": "pro"}));
 
         let mut user = MetadataPatch::default();
         user.set(Field::User, "lang", json!("fr"));
-        assert!(persist(root.path(), &file, "auth0|jane", &user).unwrap());
+        assert!(persist(tree.path(), &file, "auth0|jane", &user).unwrap());
         assert_eq!(
             read(),
             json!({"user_id": "auth0|jane", "app_metadata": {"plan": "pro"}, "user_metadata": {"lang": "fr"}})

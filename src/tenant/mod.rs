@@ -26,4 +26,4 @@ pub use model::{Action, Client, Organization, Rule, RuleStage, Tenant, TenantFor
 pub use store::{update_client_metadata, MetadataChange};
 
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;
