@@ -29,9 +29,8 @@ export async function runRule(wrapper, input, container, host) {
     const called = new Promise((resolve) => {
       rule(user, context, function callback(error, newUser, newContext) {
         calls += 1;
-        if (calls === 1) {
-          host.nextTurn(() => resolve({ error, user: newUser ?? user, context: newContext ?? context }));
-        }
+        // The promise keeps the first call's arguments; later calls are only counted.
+        host.nextTurn(() => resolve({ error, user: newUser ?? user, context: newContext ?? context }));
       });
     });
     const result = await Promise.race([called, rec.failure]);
@@ -41,7 +40,7 @@ export async function runRule(wrapper, input, container, host) {
     // Auth0's rule runtime tests the first argument for truthiness: callback(false) continues.
     if (result.error) {
       // A denial is an answer, not a failure: its stack is not worth its cost.
-      const denied = result.error instanceof UnauthorizedError || result.error?.name === "UnauthorizedError";
+      const denied = result.error instanceof UnauthorizedError || result.error.name === "UnauthorizedError";
       const error = describeError(result.error, "passed to callback", !denied);
       return { ok: true, callback: { error, denied, user: result.user, context: result.context } };
     }
