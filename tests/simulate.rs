@@ -945,3 +945,76 @@ fn a_login_gives_rules_the_missing_client_metadata_asked_for() {
     let own = serde_json::to_string(&portal["client_metadata"]).unwrap();
     assert_eq!(seen("Customer Portal", &["--missing-client-metadata", "empty"]), own.as_str());
 }
+
+/// docs/packages.md: a Rule `require`s the packages installed in the tenant's cache, by bare
+/// name or `name@version`, in a login as in `run --rule`.
+#[test]
+fn a_rule_of_a_login_requires_the_tenant_s_installed_packages() {
+    let (_dir, root) = tenant_copy();
+    let package = root.join(".actionhost/packages/greet@1.0.0/node_modules/greet");
+    write(&package.join("package.json"), r#"{"name": "greet", "version": "1.0.0", "main": "index.js"}"#);
+    write(&package.join("index.js"), "module.exports = (name) => `hello ${name}`;\n");
+    add_rule(
+        &root,
+        "greets",
+        10,
+        true,
+        r#"function (user, context, callback) {
+  context.idToken['https://example.com/greeting'] = require('greet')(user.given_name);
+  context.idToken['https://example.com/pinned'] = require('greet@1.0.0')('pinned');
+  callback(null, user, context);
+}"#,
+    );
+    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);
+    assert_eq!((code, result["status"].as_str()), (0, Some("completed")), "{result}");
+    let claims = &result["tokens"]["id_token"]["claims"];
+    assert_eq!(claims["https://example.com/greeting"], "hello Jane");
+    assert_eq!(claims["https://example.com/pinned"], "hello pinned");
+}
+
+/// Auth0's Rules: `callback(null, user, context)` hands both objects to the next Rule; a Rule
+/// that passes something else in either place fails the login at that Rule, whichever it is.
+#[test]
+fn a_rule_passing_a_user_or_context_that_is_not_an_object_fails_the_login() {
+    for (label, call) in [("user", "callback(null, 'jane', context)"), ("context", "callback(null, user, 42)")] {
+        let (_dir, root) = tenant_copy();
+        add_rule(&root, "bad-callback", 10, true, &format!("function (user, context, callback) {{ {call}; }}"));
+        let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);
+        assert_eq!((code, result["status"].as_str()), (1, Some("error")), "{label}: {result}");
+        assert_eq!(result["failed_step"], "rule bad-callback", "{label}");
+        let step = result["steps"].as_array().unwrap().iter().find(|s| s["name"] == "bad-callback").unwrap();
+        assert_eq!(step["status"], "error", "{label}: {step}");
+        assert_eq!(step["error"]["name"], "CallbackError", "{label}: {step}");
+        assert!(!steps(&result).iter().any(|s| s.starts_with("action ")), "{label}: no Action runs: {result}");
+    }
+}
+
+/// Auth0's Rules: `context.accessToken.scope` (an array) replaces the granted scopes and is no
+/// claim of its own; `context.multifactor` asks for MFA, each credited to the Rule that set it.
+#[test]
+fn scopes_and_mfa_set_by_a_rule_reach_the_login_result() {
+    let (_dir, root) = tenant_copy();
+    add_rule(
+        &root,
+        "narrow",
+        10,
+        true,
+        r#"function (user, context, callback) {
+  context.accessToken.scope = ['openid', 'email'];
+  context.multifactor = { provider: 'guardian', allowRememberBrowser: false };
+  callback(null, user, context);
+}"#,
+    );
+    // No Action after the Rules, so what the login ends with is the Rules' doing.
+    let path = root.join("triggers/triggers.json");
+    let mut triggers: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    triggers["post-login"] = json!([]);
+    write(&path, &triggers.to_string());
+    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);
+    assert_eq!(code, 0, "{result}");
+    assert_eq!(result["scopes"], json!(["openid", "email"]), "{result}");
+    let access = &result["tokens"]["access_token"]["claims"];
+    assert_eq!(access["scope"], "openid email", "{access}");
+    assert_eq!(result["mfa"]["provider"], "guardian", "{result}");
+    assert_eq!(result["mfa"]["by"], "rule narrow", "{result}");
+}
