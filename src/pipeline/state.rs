@@ -206,6 +206,119 @@ mod tests {
         assert_eq!(new_state("u").len(), 24);
     }
 
+    /// RFC 3986 §3.4: the query follows the first `?`; a URL ending in `?` or `&` takes the
+    /// parameter with no separator of its own.
+    #[test]
+    fn state_follows_a_trailing_question_mark_or_ampersand_without_another_separator() {
+        assert_eq!(with_state("https://x.example/a?", "s1"), "https://x.example/a?state=s1");
+        assert_eq!(with_state("https://x.example/a?b=1&", "s1"), "https://x.example/a?b=1&state=s1");
+        assert_eq!(with_query("https://x.example/cb?", &[("code", "c 1")], None), "https://x.example/cb?code=c+1");
+    }
+
+    #[test]
+    fn a_tenant_yaml_file_stands_for_its_folder() {
+        let tree = crate::tenant::testutil::Tree::new();
+        tree.write("t/tenant.yaml", "rules: []\n");
+        assert_eq!(tenant_root(&tree.join("t/tenant.yaml")), tree.join("t"));
+        assert_eq!(tenant_root(&tree.join("t")), tree.join("t"), "a folder is its own root");
+        assert_eq!(
+            tenant_root(&tree.join("t/missing.yaml")),
+            tree.join("t/missing.yaml"),
+            "not a file: taken as given"
+        );
+        // A file named without a folder lies in the current folder (the tests run in the
+        // package's folder).
+        assert_eq!(tenant_root(Path::new("Cargo.toml")), PathBuf::from("."));
+    }
+
+    /// A state file of tenant `a`, and the tenant `b` beside it.
+    fn two_tenants() -> crate::tenant::testutil::Tree {
+        let tree = crate::tenant::testutil::Tree::new();
+        tree.write("a/.actionhost/flows/s.json", "{}").write("a/users/u.json", "{}").write("b/users/u.json", "{}");
+        tree.write("elsewhere/s.json", "{}");
+        tree
+    }
+
+    #[test]
+    fn a_state_file_resumes_only_in_the_tenant_it_names() {
+        let tree = two_tenants();
+        let (a, b, state) = (tree.join("a"), tree.join("b"), tree.join("a/.actionhost/flows/s.json"));
+        check_tenant(&state, &a, Some(&a)).unwrap();
+        check_tenant(&state, &a, None).unwrap();
+        // The same folder, spelt another way.
+        check_tenant(&state, &a, Some(&tree.join("b/../a"))).unwrap();
+        let other = check_tenant(&state, &a, Some(&b)).unwrap_err();
+        assert_eq!(other.field, "continue");
+        assert_eq!(
+            other.message,
+            format!(
+                "{} is a state file of the tenant {}, not of the tenant given ({}): a login resumes in its own tenant",
+                state.display(),
+                a.display(),
+                b.display()
+            )
+        );
+        let outside = tree.join("elsewhere/s.json");
+        let err = check_tenant(&outside, &a, None).unwrap_err();
+        assert_eq!(
+            err.message,
+            format!(
+                "{} names the tenant {} but is not inside that tenant's folder: give that tenant with --tenant to resume it",
+                outside.display(),
+                a.display()
+            )
+        );
+        check_tenant(&outside, &a, Some(&a)).unwrap();
+        let missing = check_tenant(&state, &tree.join("gone"), None).unwrap_err();
+        assert!(
+            missing.message.starts_with(&format!("cannot resolve {}: ", tree.join("gone").display())),
+            "{missing:?}"
+        );
+    }
+
+    #[test]
+    fn persist_after_a_redirect_writes_only_a_user_of_the_named_tenant() {
+        let tree = two_tenants();
+        let (a, b, state) = (tree.join("a"), tree.join("b"), tree.join("a/.actionhost/flows/s.json"));
+        let suspended = |user_file: PathBuf| {
+            let client = crate::tenant::Client {
+                name: "Portal".into(),
+                client_id: Some("portal-id".into()),
+                client_metadata: None,
+                file: Default::default(),
+                raw: serde_json::json!({}),
+            };
+            let profile = serde_json::json!({"user_id": "auth0|1"});
+            let login = super::super::login::Login::new(&client, &a, &user_file, &profile, serde_json::json!([]), None);
+            SuspendedLogin {
+                format: FORMAT.into(),
+                state: "s".into(),
+                url: "https://x.example/?state=s".into(),
+                by: "rule r".into(),
+                resume: Resume::Rules,
+                flow: Flow::new(login, profile),
+            }
+        };
+        let own = suspended(tree.join("a/users/u.json"));
+        check_binding(&state, &own, &a, None, true).unwrap();
+        let foreign = suspended(tree.join("b/users/u.json"));
+        check_binding(&state, &foreign, &a, None, false).unwrap();
+        let err = check_binding(&state, &foreign, &a, None, true).unwrap_err();
+        assert_eq!(err.field, "continue");
+        assert!(
+            err.message.starts_with(&format!(
+                "{} names the user file {}, which --persist may not write: ",
+                state.display(),
+                tree.join("b/users/u.json").display()
+            )),
+            "{}",
+            err.message
+        );
+        // The tenant is checked first, with or without --persist.
+        let wrong = check_binding(&state, &own, &a, Some(&b), false).unwrap_err();
+        assert!(wrong.message.contains("a login resumes in its own tenant"), "{}", wrong.message);
+    }
+
     #[test]
     fn the_redirect_is_read_without_the_added_state() {
         assert_eq!(without_state("https://a.example/t?x=1&state=abc", "abc"), "https://a.example/t?x=1");
