@@ -536,6 +536,60 @@ mod tests {
         assert_eq!(resume.kind().unwrap(), FlowKind::PasswordReset);
     }
 
+    /// docs/simulate.md (batch lines): a field a flow does not take is refused, naming it; each
+    /// request field (as a batch line spells it) answers to the option it belongs to.
+    #[test]
+    fn a_field_the_flow_does_not_take_is_refused_by_its_name() {
+        let options = [
+            "client",
+            "audience",
+            "scope",
+            "sign",
+            "email",
+            "connection",
+            "user",
+            "persist",
+            "state_file",
+            "continue",
+            "query",
+            "phone",
+            "subject_token",
+        ];
+        let cases = [
+            ("client", json!({"client": "Portal"})),
+            ("audience", json!({"audience": "https://api.example.com/"})),
+            ("scope", json!({"scope": "openid"})),
+            ("sign", json!({"sign": true})),
+            ("sign", json!({"sign_secret": "s3cret"})),
+            ("email", json!({"email": "a@example.com"})),
+            ("connection", json!({"connection": "db"})),
+            ("user", json!({"user": "u.json"})),
+            ("user", json!({"user_id": "auth0|1"})),
+            ("persist", json!({"persist": true})),
+            ("state_file", json!({"state_file": "s.json"})),
+            ("continue", json!({"continue": "s.json"})),
+            ("query", json!({"query": {}})),
+            ("phone", json!({"phone": "+15555550100"})),
+            ("phone", json!({"message_type": "voice"})),
+            ("subject_token", json!({"subject_token": "t"})),
+            ("subject_token", json!({"subject_token_type": "urn:example:token"})),
+        ];
+        for (option, line) in cases {
+            let request: FlowRequest = serde_json::from_value(line.clone()).unwrap();
+            let err = request.refuse(FlowKind::Signup, &options).unwrap_err();
+            assert_eq!(
+                (err.field.as_str(), err.message.as_str()),
+                (option, "not an option of the signup flow"),
+                "{line}"
+            );
+            let others: Vec<&str> = options.iter().copied().filter(|o| *o != option).collect();
+            request.refuse(FlowKind::Signup, &others).unwrap();
+        }
+        FlowRequest::default().refuse(FlowKind::PasswordChange, &options).unwrap();
+        let unknown = FlowRequest { client: Some("Portal".into()), ..Default::default() };
+        unknown.refuse(FlowKind::Signup, &["tenant"]).unwrap();
+    }
+
     #[test]
     fn scopes_split_and_deduplicate() {
         assert_eq!(scopes(Some(" a  b a "), &[]), ["a", "b"]);
