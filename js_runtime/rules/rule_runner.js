@@ -29,8 +29,11 @@ export async function runRule(wrapper, input, container, host) {
     const called = new Promise((resolve) => {
       rule(user, context, function callback(error, newUser, newContext) {
         calls += 1;
-        // The promise keeps the first call's arguments; later calls are only counted.
-        host.nextTurn(() => resolve({ error, user: newUser ?? user, context: newContext ?? context }));
+        // Only the first call is answered; later ones are counted, and schedule nothing (a
+        // rule calling callback in a loop must not queue one engine operation per call).
+        if (calls === 1) {
+          host.nextTurn(() => resolve({ error, user: newUser ?? user, context: newContext ?? context }));
+        }
       });
     });
     const result = await Promise.race([called, rec.failure]);

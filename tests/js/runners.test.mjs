@@ -128,6 +128,16 @@ describe("Rule runner", () => {
     });
   });
 
+  it("schedules one answer however many times callback is called", async () => {
+    let turns = 0;
+    const counting = { ...host, nextTurn: (fn) => (turns++, setImmediate(fn)) };
+    execution.begin();
+    const wrapper = ruleWrapper("function (user, context, callback) { for (let i = 0; i < 1000; i++) callback(null, user, context); }");
+    const result = await runRule(wrapper, { filename: "rule.js", user: {}, context: {}, auth0: AUTH0 }, undefined, counting);
+    assert.equal(result.error.message, "callback was called 1000 times; a rule must call it exactly once");
+    assert.equal(turns, 1);
+  });
+
   it("waits for a callback called later, from a promise or a timer", async () => {
     const { result } = await rule(`function (user, context, callback) {
       setTimeout(() => callback(null, { ...user, late: true }, context), 5);
