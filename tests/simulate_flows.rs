@@ -700,3 +700,41 @@ fn a_flows_actions_warnings_reach_its_result() {
         "{warnings:?}"
     );
 }
+
+/// docs/simulate.md and docs/outcome.md: a flow's Actions get what any Action gets: the
+/// application's metadata as `event.client.metadata`, the Action's secrets as `event.secrets`,
+/// the tenant's Rules configs as `event.configuration`, and, in a file holding the handlers of
+/// several triggers, the handler of the flow's trigger.
+#[test]
+fn a_flows_actions_get_the_application_metadata_their_secrets_and_the_configuration() {
+    let (_dir, root) = flow_tenant();
+    bind(
+        &root,
+        "credentials-exchange",
+        "inputs",
+        r#"exports.onExecutePostLogin = async (event, api) => { api.access.deny("the post-login handler ran"); };
+exports.onExecuteCredentialsExchange = async (event, api) => {
+  api.accessToken.setCustomClaim("https://example.com/seen", {
+    owner: event.client.metadata.OWNER ?? null,
+    secret: event.secrets.API_KEY ?? null,
+    namespace: event.configuration?.CLAIM_NAMESPACE ?? null,
+  });
+};"#,
+    );
+    let path = root.join("actions/inputs.json");
+    let mut meta: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    meta["secrets"] = json!([{"name": "API_KEY", "value": "s3cret"}]);
+    write(&path, &meta.to_string());
+    let (result, code) =
+        flow(&root, &["--grant", "client-credentials", "--client", "Internal Tools", "--audience", REPORTS]);
+    assert_eq!((code, result["status"].as_str()), (0, Some("completed")), "{result:#}");
+    let tools: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("clients/Internal Tools.json")).unwrap()).unwrap();
+    let namespace: Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("rules-configs/CLAIM_NAMESPACE.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        result["result"]["access_token"]["claims"]["https://example.com/seen"],
+        json!({"owner": tools["client_metadata"]["OWNER"], "secret": "s3cret", "namespace": namespace["value"]})
+    );
+}
