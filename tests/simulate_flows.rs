@@ -738,3 +738,28 @@ exports.onExecuteCredentialsExchange = async (event, api) => {
         json!({"owner": tools["client_metadata"]["OWNER"], "secret": "s3cret", "namespace": namespace["value"]})
     );
 }
+
+/// docs/simulate.md: a flow's `duration_ms` is the whole flow's time, and each step's holds its
+/// script's engine time (`engine_ms`); so the steps' times add up to at most the flow's, which
+/// lies within the command's own.
+#[test]
+fn a_flows_time_holds_its_steps_and_lies_within_the_command() {
+    let (_dir, root) = flow_tenant();
+    for name in ["first", "second"] {
+        bind(&root, "credentials-exchange", name, "exports.onExecuteCredentialsExchange = async (event, api) => {};");
+    }
+    let started = std::time::Instant::now();
+    let (result, code) =
+        flow(&root, &["--grant", "client-credentials", "--client", "Internal Tools", "--audience", REPORTS]);
+    let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
+    assert_eq!(code, 0, "{result:#}");
+    let mut steps_ms = 0.0;
+    for step in result["steps"].as_array().unwrap() {
+        let (duration, engine) = (step["duration_ms"].as_f64().unwrap(), step["engine_ms"].as_f64().unwrap());
+        assert!(engine > 0.0 && engine <= duration, "{step}");
+        steps_ms += duration;
+    }
+    let flow_ms = result["duration_ms"].as_f64().unwrap();
+    assert!(steps_ms <= flow_ms, "the steps took {steps_ms} ms of a {flow_ms} ms flow");
+    assert!(flow_ms <= wall_ms, "the flow took {flow_ms} ms of a {wall_ms} ms command");
+}
