@@ -26,7 +26,7 @@ fn add_action(root: &Path, name: &str, code: &str, position: usize) {
     let meta = json!({"name": name, "code": format!("./actions/{name}/code.js"), "runtime": "node22", "dependencies": [], "secrets": [], "supported_triggers": [{"id": "post-login", "version": "v3"}], "deployed": true});
     write(&root.join(format!("actions/{name}.json")), &meta.to_string());
     let path = root.join("triggers/triggers.json");
-    let mut triggers: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut triggers: Value = json_file(&path);
     triggers["post-login"].as_array_mut().unwrap().insert(position, json!({"action_name": name, "display_name": name}));
     write(&path, &triggers.to_string());
 }
@@ -155,9 +155,7 @@ fn an_action_denial_stops_later_actions_and_keeps_its_metadata_changes() {
         json!({"plan": "free", "terms_accepted": true, "last_denied_client": "Internal Tools"})
     );
     assert_eq!(result["user_metadata"], json!({"marketing_consent": false, "last_application": "Internal Tools"}));
-    let file: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("users/auth0_7c1e9a4b2d3f5e6a7b8c9d0e.json")).unwrap())
-            .unwrap();
+    let file: Value = json_file(root.join("users/auth0_7c1e9a4b2d3f5e6a7b8c9d0e.json"));
     assert_eq!(file["app_metadata"], result["app_metadata"]);
     assert_eq!(file["user_metadata"], result["user_metadata"]);
     assert_eq!(file["email"], "sam.lee@example.com", "other fields kept");
@@ -323,7 +321,7 @@ fn an_action_redirect_resumes_in_on_continue_post_login_then_the_remaining_actio
     let (_dir, root) = tenant_copy();
     // Alex has accepted the terms already: only the Action redirects.
     let user = root.join("users/google-oauth2_108177262311459836421.json");
-    let mut alex: Value = serde_json::from_str(&std::fs::read_to_string(&user).unwrap()).unwrap();
+    let mut alex: Value = json_file(&user);
     alex["app_metadata"] = json!({"terms_accepted": true});
     write(&user, &serde_json::to_string_pretty(&alex).unwrap());
     add_action(
@@ -340,7 +338,7 @@ fn an_action_redirect_resumes_in_on_continue_post_login_then_the_remaining_actio
     let url = result["redirect"]["url"].as_str().unwrap();
     assert!(url.starts_with("https://consent.example.com/marketing?client=Legacy+Mobile+App&state="), "{url}");
     // Pending metadata is written before the redirect.
-    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&user).unwrap()).unwrap();
+    let saved: Value = json_file(&user);
     assert_eq!(saved["user_metadata"]["last_application"], "Legacy Mobile App");
     assert!(!steps(&result).iter().any(|s| s.contains("after-consent")));
 
@@ -360,7 +358,7 @@ fn an_action_redirect_resumes_in_on_continue_post_login_then_the_remaining_actio
     assert_eq!(id["https://example.com/seen_consent"], true, "later Actions see the metadata change");
     assert_eq!(id["https://example.com/plan_seen"], "free", "and the transaction metadata");
     assert_eq!(done["user_metadata"], json!({"last_application": "Legacy Mobile App", "marketing_consent": true}));
-    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&user).unwrap()).unwrap();
+    let saved: Value = json_file(&user);
     assert_eq!(saved["user_metadata"], done["user_metadata"]);
 }
 
@@ -385,8 +383,7 @@ fn signed_tokens_verify_with_the_tenant_key_or_the_secret() {
     let access = decode::<Value>(result["tokens"]["access_token"]["jwt"].as_str().unwrap(), &key, &validation).unwrap();
     assert_eq!(access.claims["https://example.com/plan"], "enterprise");
     // The JWKS holds the same key, under the same kid.
-    let jwks: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join(".actionhost/jwks.json")).unwrap()).unwrap();
+    let jwks: Value = json_file(root.join(".actionhost/jwks.json"));
     let jwk = &jwks["keys"][0];
     assert_eq!(jwk["kid"], signing["kid"]);
     let from_jwk = DecodingKey::from_rsa_components(jwk["n"].as_str().unwrap(), jwk["e"].as_str().unwrap()).unwrap();
@@ -413,7 +410,7 @@ fn signed_tokens_verify_with_the_tenant_key_or_the_secret() {
 fn continue_refuses_a_state_whose_redirecting_action_moved() {
     let (_dir, root) = tenant_copy();
     let user = root.join("users/google-oauth2_108177262311459836421.json");
-    let mut alex: Value = serde_json::from_str(&std::fs::read_to_string(&user).unwrap()).unwrap();
+    let mut alex: Value = json_file(&user);
     alex["app_metadata"] = json!({"terms_accepted": true});
     write(&user, &serde_json::to_string_pretty(&alex).unwrap());
     let (result, _) = simulate_json(&root, "Legacy Mobile App", ALEX, &[]);
@@ -481,8 +478,7 @@ process.stdout.write(c.createHash("sha256").update(json).digest("base64url"));"#
     let thumbprint = String::from_utf8(node.stdout).unwrap();
     assert_eq!(thumbprint.len(), 43, "a SHA-256 digest in unpadded base64url");
     assert_eq!(result["tokens"]["signing"]["kid"], thumbprint.as_str());
-    let jwks: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join(".actionhost/jwks.json")).unwrap()).unwrap();
+    let jwks: Value = json_file(root.join(".actionhost/jwks.json"));
     assert_eq!(jwks["keys"][0]["kid"], thumbprint.as_str());
 
     let mode = std::fs::metadata(root.join(".actionhost/signing-key.pem")).unwrap().permissions().mode();
@@ -799,9 +795,7 @@ fn a_rule_updating_another_users_metadata_does_not_change_the_login_user() {
             "{warning}"
         );
     }
-    let jane: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("users/auth0_65a5027f9b3c4d1e2f3a4b5c.json")).unwrap())
-            .unwrap();
+    let jane: Value = json_file(root.join("users/auth0_65a5027f9b3c4d1e2f3a4b5c.json"));
     assert_eq!(jane["app_metadata"], json!({"plan": "enterprise", "terms_accepted": true}));
     assert_eq!(jane["user_metadata"]["seen_rule"], true);
     assert_eq!(std::fs::read(&sam_file).unwrap(), sam_before, "Sam's file is not written either");
@@ -814,12 +808,12 @@ fn undeployed_and_unbound_actions_are_reported() {
     let (_dir, root) = tenant_copy();
     add_action(&root, "draft-action", "exports.onExecutePostLogin = async () => {};", 0);
     let meta_path = root.join("actions/draft-action.json");
-    let mut meta: Value = serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    let mut meta: Value = json_file(&meta_path);
     meta["deployed"] = json!(false);
     write(&meta_path, &meta.to_string());
     add_action(&root, "unbound-action", "exports.onExecutePostLogin = async () => {};", 0);
     let path = root.join("triggers/triggers.json");
-    let mut triggers: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut triggers: Value = json_file(&path);
     triggers["post-login"].as_array_mut().unwrap().retain(|b| b["action_name"] != "unbound-action");
     write(&path, &triggers.to_string());
 
@@ -940,8 +934,7 @@ fn a_login_gives_rules_the_missing_client_metadata_asked_for() {
     assert_eq!(seen("Legacy Mobile App", &[]), "absent");
     assert_eq!(seen("Legacy Mobile App", &["--missing-client-metadata", "absent"]), "absent");
     assert_eq!(seen("Legacy Mobile App", &["--missing-client-metadata", "empty"]), "{}");
-    let portal: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("clients/Customer Portal.json")).unwrap()).unwrap();
+    let portal: Value = json_file(root.join("clients/Customer Portal.json"));
     let own = serde_json::to_string(&portal["client_metadata"]).unwrap();
     assert_eq!(seen("Customer Portal", &["--missing-client-metadata", "empty"]), own.as_str());
 }
@@ -1007,7 +1000,7 @@ fn scopes_and_mfa_set_by_a_rule_reach_the_login_result() {
     );
     // No Action after the Rules, so what the login ends with is the Rules' doing.
     let path = root.join("triggers/triggers.json");
-    let mut triggers: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut triggers: Value = json_file(&path);
     triggers["post-login"] = json!([]);
     write(&path, &triggers.to_string());
     let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);

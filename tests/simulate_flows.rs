@@ -28,7 +28,7 @@ fn write(path: &Path, text: &str) {
 fn flow_tenant() -> (tempfile::TempDir, PathBuf) {
     let (dir, root) = tenant_copy();
     let path = root.join("triggers/triggers.json");
-    let mut triggers: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut triggers: Value = json_file(&path);
     triggers.as_object_mut().unwrap().retain(|trigger, _| trigger == "post-login");
     write(&path, &triggers.to_string());
     (dir, root)
@@ -41,7 +41,7 @@ fn bind(root: &Path, trigger: &str, name: &str, code: &str) {
         "dependencies": [], "secrets": [], "supported_triggers": [{"id": trigger, "version": "v2"}], "deployed": true});
     write(&root.join(format!("actions/{name}.json")), &meta.to_string());
     let path = root.join("triggers/triggers.json");
-    let mut triggers: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut triggers: Value = json_file(&path);
     let list = triggers.as_object_mut().unwrap().entry(trigger).or_insert_with(|| json!([]));
     list.as_array_mut().unwrap().push(json!({"action_name": name, "display_name": name}));
     write(&path, &triggers.to_string());
@@ -283,7 +283,7 @@ fn signup_creates_the_user_the_actions_shaped() {
 
     let file = root.join("users/auth0_jdoe-6.json");
     assert_eq!(result["result"]["persisted"], file.to_str().unwrap());
-    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let saved: Value = json_file(&file);
     assert_eq!(&saved, user);
 
     // The same signup again: the user exists; nothing is written, post-user-registration does not run.
@@ -292,7 +292,7 @@ fn signup_creates_the_user_the_actions_shaped() {
     assert_eq!(again["status"], "denied");
     assert_eq!(again["denial"]["error"], "user_exists");
     assert_eq!(steps(&again), ["profile-defaults completed", "see-previous completed"]);
-    let unchanged: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let unchanged: Value = json_file(&file);
     assert_eq!(unchanged, saved);
 }
 
@@ -555,8 +555,7 @@ fn token_exchange_sets_the_user_then_runs_the_login_actions() {
     let (created, code) = flow(&root, &persist);
     assert_eq!(code, 0, "{created:#}");
     assert_eq!(created["result"]["user"]["created"], true);
-    let saved: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("users/auth0_lg-77.json")).unwrap()).unwrap();
+    let saved: Value = json_file(root.join("users/auth0_lg-77.json"));
     assert_eq!(saved["email"], "lg-77@legacy.example.com");
     assert_eq!(saved["app_metadata"], json!({"legacy_customer_id": "C-42", "plan": "enterprise"}));
     assert_eq!(saved["identities"][0]["user_id"], "lg-77");
@@ -630,8 +629,7 @@ fn flags_of_another_flow_are_refused() {
 fn every_flow_runs_on_the_example_tenant() {
     let (_dir, root) = tenant_copy();
     let jane = "auth0|65a5027f9b3c4d1e2f3a4b5c";
-    let bindings: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("triggers/triggers.json")).unwrap()).unwrap();
+    let bindings: Value = json_file(root.join("triggers/triggers.json"));
     let bound = |trigger: &str| bindings[trigger][0]["action_name"].as_str().unwrap().to_owned();
     let cases: [(&str, &[&str], &str); 6] = [
         (
@@ -722,17 +720,14 @@ exports.onExecuteCredentialsExchange = async (event, api) => {
 };"#,
     );
     let path = root.join("actions/inputs.json");
-    let mut meta: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut meta: Value = json_file(&path);
     meta["secrets"] = json!([{"name": "API_KEY", "value": "s3cret"}]);
     write(&path, &meta.to_string());
     let (result, code) =
         flow(&root, &["--grant", "client-credentials", "--client", "Internal Tools", "--audience", REPORTS]);
     assert_eq!((code, result["status"].as_str()), (0, Some("completed")), "{result:#}");
-    let tools: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("clients/Internal Tools.json")).unwrap()).unwrap();
-    let namespace: Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("rules-configs/CLAIM_NAMESPACE.json")).unwrap())
-            .unwrap();
+    let tools: Value = json_file(root.join("clients/Internal Tools.json"));
+    let namespace: Value = json_file(root.join("rules-configs/CLAIM_NAMESPACE.json"));
     assert_eq!(
         result["result"]["access_token"]["claims"]["https://example.com/seen"],
         json!({"owner": tools["client_metadata"]["OWNER"], "secret": "s3cret", "namespace": namespace["value"]})

@@ -33,6 +33,11 @@ pub fn read_json(path: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(fixture(path)).unwrap()).unwrap()
 }
 
+/// The JSON of a file the test wrote or copied (a tenant file, a user, a state file).
+pub fn json_file(path: impl AsRef<Path>) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
 pub fn script_request(path: &str) -> Request {
     Request::new(Script::Path(fixture(path)))
 }
