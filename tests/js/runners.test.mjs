@@ -22,6 +22,10 @@ const host = {
   hmacSha256: () => "",
 };
 
+// What the engine's timers do with a callback that throws, or a rejection nobody handles
+// (execution.fail), offered to the scripts below as `fail(error)`.
+globalThis.fail = (error) => execution.fail(error);
+
 /** What the recorded commands of the execution in progress are, as the host reads them. */
 function recorded() {
   return JSON.parse(execution.snapshotText()).commands;
@@ -163,15 +167,9 @@ describe("Rule runner", () => {
     execution.begin();
     const wrapper = ruleWrapper("function (user, context, callback) { setTimeout(() => fail(new Error('from a timer')), 1); }");
     const input = { filename: "rule.js", user: {}, context: {}, auth0: AUTH0 };
-    // The engine's timers report a throwing callback through execution.fail.
-    globalThis.fail = (error) => execution.fail(error);
-    try {
-      const result = await runRule(wrapper, input, undefined, host);
-      assert.equal(result.ok, false);
-      assert.equal(result.error.message, "from a timer");
-    } finally {
-      delete globalThis.fail;
-    }
+    const result = await runRule(wrapper, input, undefined, host);
+    assert.equal(result.ok, false);
+    assert.equal(result.error.message, "from a timer");
   });
 
   it("evaluates the rule's file with module and exports, as a CommonJS module", async () => {
@@ -416,15 +414,10 @@ describe("Actions runner", () => {
   });
 
   it("ends with a failure raised outside the handler while the handler's promise is pending", async () => {
-    globalThis.fail = (error) => execution.fail(error);
-    try {
-      const pending = await action(
-        "exports.onExecutePostLogin = async () => { await new Promise(() => setTimeout(() => fail(new Error('lost rejection')), 1)); };",
-      );
-      assert.equal(pending.result.ok, false);
-      assert.equal(pending.result.error.message, "lost rejection");
-    } finally {
-      delete globalThis.fail;
-    }
+    const pending = await action(
+      "exports.onExecutePostLogin = async () => { await new Promise(() => setTimeout(() => fail(new Error('lost rejection')), 1)); };",
+    );
+    assert.equal(pending.result.ok, false);
+    assert.equal(pending.result.error.message, "lost rejection");
   });
 });
