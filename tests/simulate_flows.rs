@@ -758,3 +758,82 @@ fn a_flows_time_holds_its_steps_and_lies_within_the_command() {
     assert!(steps_ms <= flow_ms, "the steps took {steps_ms} ms of a {flow_ms} ms flow");
     assert!(flow_ms <= wall_ms, "the flow took {flow_ms} ms of a {wall_ms} ms command");
 }
+
+/// docs/packages.md: an Action `require`s the packages it declares in `dependencies` (installed
+/// in the tenant's cache), in a flow as in a login.
+#[test]
+fn a_flows_actions_require_their_declared_packages() {
+    let (_dir, root) = flow_tenant();
+    let package = root.join(".actionhost/packages/greet@1.0.0/node_modules/greet");
+    write(&package.join("package.json"), r#"{"name": "greet", "version": "1.0.0", "main": "index.js"}"#);
+    write(&package.join("index.js"), "module.exports = (name) => `hello ${name}`;\n");
+    bind(
+        &root,
+        "credentials-exchange",
+        "greets",
+        r#"exports.onExecuteCredentialsExchange = async (event, api) => {
+  api.accessToken.setCustomClaim("https://example.com/greeting", require("greet")(event.client.name));
+};"#,
+    );
+    let path = root.join("actions/greets.json");
+    let mut meta: Value = json_file(&path);
+    meta["dependencies"] = json!([{"name": "greet", "version": "1.0.0"}]);
+    write(&path, &meta.to_string());
+    let (result, code) =
+        flow(&root, &["--grant", "client-credentials", "--client", "Internal Tools", "--audience", REPORTS]);
+    assert_eq!((code, result["status"].as_str()), (0, Some("completed")), "{result:#}");
+    assert_eq!(result["result"]["access_token"]["claims"]["https://example.com/greeting"], "hello Internal Tools");
+}
+
+/// README (`container`): Auth0 keeps an Action's instance alive between executions, and a
+/// request naming a container gets that: the Action keeps its module state from one flow to the
+/// next (batch lines on one worker); without a container each flow starts afresh.
+#[test]
+fn a_flows_actions_keep_module_state_only_in_a_container() {
+    let (_dir, root) = flow_tenant();
+    bind(
+        &root,
+        "credentials-exchange",
+        "counts",
+        r#"let runs = 0;
+exports.onExecuteCredentialsExchange = async (event, api) => { runs += 1; api.accessToken.setCustomClaim("https://example.com/runs", runs); };"#,
+    );
+    let tenant = root.to_str().unwrap();
+    let runs = |container: Option<&str>| {
+        let mut line =
+            json!({"tenant": tenant, "grant": "client-credentials", "client": "Internal Tools", "audience": REPORTS});
+        if let Some(key) = container {
+            line["container"] = json!(key);
+        }
+        let input = format!("{}\n{}\n", json!({"simulate": line}), json!({"simulate": line}));
+        let output = run_binary(&["batch", "--workers", "1"], Some(&input));
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let lines: Vec<Value> = stdout(&output).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        lines
+            .iter()
+            .map(|l| l["result"]["access_token"]["claims"]["https://example.com/runs"].clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(runs(Some("tenant-1")), [json!(1), json!(2)]);
+    assert_eq!(runs(None), [json!(1), json!(1)]);
+}
+
+/// A signup's `event.request.body` is the body the user's signup posted: its email and
+/// connection (pre-user-registration event object); the flow's Actions see the event the flow
+/// built, with nothing of the example event filled in.
+#[test]
+fn a_flows_actions_see_the_event_the_flow_built_and_nothing_else() {
+    let (_dir, root) = flow_tenant();
+    bind(
+        &root,
+        "pre-user-registration",
+        "body",
+        r#"exports.onExecutePreUserRegistration = async (event, api) => { api.user.setUserMetadata("body", event.request.body); };"#,
+    );
+    let (result, code) = flow(&root, &["--signup", "--client", "Customer Portal", "--email", "jo.doe@example.org"]);
+    assert_eq!(code, 0, "{result:#}");
+    assert_eq!(
+        result["result"]["user"]["user_metadata"]["body"],
+        json!({"email": "jo.doe@example.org", "connection": "Username-Password-Authentication"})
+    );
+}
