@@ -624,7 +624,9 @@ fn flags_of_another_flow_are_refused() {
 }
 
 /// Every flow runs on the example tenant as it is bound (`triggers/triggers.json`): each runs
-/// the Action bound to its trigger and ends as that Action decides.
+/// the Action bound to its trigger and ends as that Action decides; its `request` names the
+/// tenant, application, user, connection and audience as far as the flow has them
+/// (docs/simulate.md), here checked against the tenant's own files and the flags given.
 #[test]
 fn every_flow_runs_on_the_example_tenant() {
     let (_dir, root) = tenant_copy();
@@ -667,12 +669,51 @@ fn every_flow_runs_on_the_example_tenant() {
             "denied",
         ),
     ];
+    let application = |name: &str| {
+        let client: Value = json_file(root.join(format!("clients/{name}.json")));
+        (json!(name), client["client_id"].clone())
+    };
+    // docs/simulate.md: a signup's connection defaults to `Username-Password-Authentication`;
+    // a password's change and reset are on the connection of the user's first identity.
+    let jane_file: Value = json_file(root.join("users/auth0_65a5027f9b3c4d1e2f3a4b5c.json"));
+    let connection_of = |trigger: &str| match trigger {
+        "pre-user-registration" => json!("Username-Password-Authentication"),
+        "post-change-password" | "password-reset-post-challenge" => jane_file["identities"][0]["connection"].clone(),
+        _ => Value::Null,
+    };
     for (trigger, args, status) in cases {
+        let started = jiff::Timestamp::now();
         let (result, code) = flow(&root, args);
+        let ended = jiff::Timestamp::now();
         assert_eq!(code, 0, "{trigger}: {result}");
         assert_eq!(result["status"], status, "{trigger}: {result}");
         let first = format!("{} {status}", bound(trigger));
         assert_eq!(steps(&result).first(), Some(&first), "{trigger}: {:?}", steps(&result));
+
+        let flag = |name: &str| args.iter().position(|a| *a == name).map_or(Value::Null, |i| json!(args[i + 1]));
+        let (client, client_id) = match flag("--client") {
+            Value::String(name) => application(&name),
+            _ => (Value::Null, Value::Null),
+        };
+        let user_id = match trigger {
+            // A signup's user is the one it created.
+            "pre-user-registration" => result["result"]["user"]["user_id"].clone(),
+            _ => flag("--user-id"),
+        };
+        assert_eq!(
+            result["request"],
+            json!({"tenant": root, "client": client, "client_id": client_id, "user_id": user_id,
+                "connection": connection_of(trigger), "audience": flag("--audience")}),
+            "{trigger}"
+        );
+        // The times a flow stamps (a changed password's, a new user's) are the flow's own.
+        let stamp = match trigger {
+            "post-change-password" => &result["result"]["last_password_reset"],
+            "pre-user-registration" => &result["result"]["user"]["created_at"],
+            _ => continue,
+        };
+        let stamp: jiff::Timestamp = stamp.as_str().unwrap().parse().unwrap();
+        assert!(started <= stamp && stamp <= ended, "{trigger}: {stamp} not within {started}..{ended}");
     }
 }
 
