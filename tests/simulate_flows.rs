@@ -344,13 +344,14 @@ fn signup_denied_shows_the_user_message_and_writes_nothing() {
 /// explore-triggers/password-reset-triggers/post-change-password-trigger).
 #[test]
 fn password_change_runs_its_actions_with_the_user() {
-    let (_dir, root) = flow_tenant();
+    let (dir, root) = flow_tenant();
     bind(
         &root,
         "post-change-password",
         "notify",
         r#"exports.onExecutePostChangePassword = async (event) => {
-  console.log(JSON.stringify([event.user.user_id, event.user.email, event.connection.name, event.user.last_password_reset]));
+  const { user } = event;
+  console.log(JSON.stringify([user.user_id, user.email, event.connection.name, user.last_password_reset, user.app_metadata, user.user_metadata]));
 };"#,
     );
     let (result, code) = flow(&root, &["--password-change", "--user-id", JANE]);
@@ -358,11 +359,30 @@ fn password_change_runs_its_actions_with_the_user() {
     assert_eq!(result["status"], "completed");
     let reset = result["result"]["last_password_reset"].as_str().unwrap();
     assert_ne!(reset, "2024-03-01T08:00:00.000Z", "the reset is now, not the stored one");
+    let jane: Value = json_file(root.join("users/auth0_65a5027f9b3c4d1e2f3a4b5c.json"));
+    let logged = |result: &Value| {
+        serde_json::from_str::<Value>(result["steps"][0]["logs"][0]["message"].as_str().unwrap()).unwrap()
+    };
     assert_eq!(
-        result["steps"][0]["logs"][0]["message"],
-        json!([JANE, "jane.doe@example.com", "Username-Password-Authentication", reset]).to_string()
+        logged(&result),
+        json!([
+            JANE,
+            "jane.doe@example.com",
+            "Username-Password-Authentication",
+            reset,
+            jane["app_metadata"],
+            jane["user_metadata"]
+        ])
     );
     assert_eq!(result["result"]["user_id"], JANE);
+
+    // A user without metadata: an Action's user has both metadata objects all the same, empty.
+    let bare = dir.path().join("bare.json");
+    write(&bare, r#"{"user_id": "auth0|bare", "email": "bare@example.org"}"#);
+    let (result, code) = flow(&root, &["--password-change", "--user", bare.to_str().unwrap()]);
+    assert_eq!(code, 0, "{result:#}");
+    let logged = logged(&result);
+    assert_eq!((&logged[4], &logged[5]), (&json!({}), &json!({})), "{logged}");
 }
 
 const RESET_ACTION: &str = r#"exports.onExecutePostChallenge = async (event, api) => {
