@@ -664,7 +664,7 @@ fn every_flow_runs_on_the_example_tenant() {
             &["--signup", "--client", "Customer Portal", "--email", "new.user@example.com"],
             "completed",
         ),
-        ("post-change-password", &["--password-change", "--user-id", jane], "completed"),
+        ("post-change-password", &["--password-change", "--client", "Customer Portal", "--user-id", jane], "completed"),
         (
             "password-reset-post-challenge",
             &["--password-reset", "--client", "Customer Portal", "--user-id", jane],
