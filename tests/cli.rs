@@ -1,7 +1,7 @@
 //! `actionhost run` and `actionhost batch` as processes: what they print, their exit codes, and
 //! the message every kind of bad input gets.
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::util::*;
 
@@ -278,45 +278,16 @@ fn batch_refuses_heaps_too_small_to_start() {
 /// must get the answer while its stdin is still open, not when the batch ends.
 #[test]
 fn batch_answers_a_line_before_the_next_one_is_sent() {
-    use std::io::{BufRead, BufReader, Write};
-    use std::sync::mpsc;
-    use std::time::Duration;
-
-    let mut child = binary()
-        .args(["batch", "--workers", "1"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    let output = child.stdout.take().unwrap();
-    let (lines, answers) = mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(output).lines() {
-            if lines.send(line.unwrap()).is_err() {
-                break;
-            }
-        }
-    });
-    let wait = Duration::from_secs(20);
+    let mut batch = BatchSession::start(&["--workers", "1"]);
     for id in ["first", "second"] {
-        let line = format!(
-            r#"{{"id": "{id}", "script": "exports.onExecutePostLogin = async (event, api) => {{ api.idToken.setCustomClaim('n', '{id}'); }};"}}"#
+        let script = format!(
+            "exports.onExecutePostLogin = async (event, api) => {{ api.idToken.setCustomClaim('n', '{id}'); }};"
         );
-        writeln!(input, "{line}").unwrap();
-        input.flush().unwrap();
-        let answer = answers.recv_timeout(wait).unwrap_or_else(|e| {
-            let _ = child.kill();
-            panic!("no answer to line {id:?} within {wait:?} while stdin stays open ({e})")
-        });
-        let outcome: Value = serde_json::from_str(&answer).unwrap();
+        let outcome = batch.ask(&json!({"id": id, "script": script}));
         assert_eq!((outcome["id"].as_str(), outcome["status"].as_str()), (Some(id), Some("completed")), "{outcome}");
         assert_eq!(outcome["commands"][0]["args"][1], id);
     }
-    drop(input);
-    assert!(child.wait().unwrap().success());
-    reader.join().unwrap();
+    assert!(batch.finish());
 }
 
 /// An input the trigger does not read is refused, naming it, instead of being ignored.

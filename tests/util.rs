@@ -80,6 +80,58 @@ pub fn run_binary(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// An `actionhost batch` process asked one line at a time: each answer is awaited before the
+/// next line is sent, so a line may depend on what an earlier one did (a state file it wrote, a
+/// container it warmed).
+pub struct BatchSession {
+    child: std::process::Child,
+    input: Option<std::process::ChildStdin>,
+    answers: std::sync::mpsc::Receiver<String>,
+}
+
+impl BatchSession {
+    pub fn start(args: &[&str]) -> BatchSession {
+        use std::io::BufRead;
+        let mut child = binary()
+            .arg("batch")
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let output = child.stdout.take().unwrap();
+        let (lines, answers) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(output).lines() {
+                if lines.send(line.unwrap()).is_err() {
+                    break;
+                }
+            }
+        });
+        BatchSession { input: child.stdin.take(), child, answers }
+    }
+
+    /// Sends one line, with standard input left open, and returns its answer.
+    pub fn ask(&mut self, line: &Value) -> Value {
+        let wait = std::time::Duration::from_secs(20);
+        let input = self.input.as_mut().unwrap();
+        writeln!(input, "{line}").unwrap();
+        input.flush().unwrap();
+        let answer = self.answers.recv_timeout(wait).unwrap_or_else(|e| {
+            let _ = self.child.kill();
+            panic!("no answer to {line} within {wait:?} while stdin stays open ({e})")
+        });
+        serde_json::from_str(&answer).unwrap()
+    }
+
+    /// Closes standard input; whether the batch then exited with success.
+    pub fn finish(mut self) -> bool {
+        drop(self.input.take());
+        self.child.wait().unwrap().success()
+    }
+}
+
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
