@@ -436,6 +436,103 @@ fn password_reset_redirects_and_continues_to_the_result_url() {
     assert!(stderr(&output).contains("is not the suspended password reset's state"), "{}", stderr(&output));
 }
 
+/// A password reset's state file resumes that reset only: the `state` of the query, when given,
+/// must be the reset's own (docs/simulate.md: "`state` added, and checked when given"), and a
+/// state file of another format or flow is refused, naming the file.
+#[test]
+fn a_password_reset_resumes_from_its_own_state_file_only() {
+    let (_dir, root) = flow_tenant();
+    bind(&root, "password-reset-post-challenge", "identity-check", RESET_ACTION);
+    let (result, _) = flow(&root, &["--password-reset", "--client", "Customer Portal", "--user-id", JANE]);
+    let state = result["redirect"]["state"].as_str().unwrap();
+    let state_file = result["redirect"]["state_file"].as_str().unwrap();
+    let query = format!("state={state}");
+    let (done, code) = flow(&root, &["--continue", state_file, "--query", &query, "--query", "verified=yes"]);
+    assert_eq!((code, done["status"].as_str()), (0, Some("completed")), "{done:#}");
+
+    let saved: Value = json_file(state_file);
+    for (field, value) in [("flow", "signup"), ("format", "actionhost-suspended-login/1")] {
+        let mut tampered = saved.clone();
+        tampered[field] = json!(value);
+        let path = root.join(format!(".actionhost/flows/{field}.json"));
+        write(&path, &tampered.to_string());
+        let output =
+            run_binary(&["simulate", "--json", "--password-reset", "--continue", path.to_str().unwrap()], None);
+        assert_eq!(output.status.code(), Some(2), "{field}: {}", stdout(&output));
+        let expected = format!("{}: not a suspended password reset", path.display());
+        assert!(stderr(&output).contains(&expected), "{field}: {}", stderr(&output));
+    }
+}
+
+/// A reset's Actions get the stored user with both metadata objects, empty when the user has
+/// none, and the connection of the identity the reset is for, with that identity's provider as
+/// its `strategy` (the post-challenge event object).
+#[test]
+fn a_password_reset_gives_its_actions_the_user_s_metadata_and_connection() {
+    let (dir, root) = flow_tenant();
+    bind(
+        &root,
+        "password-reset-post-challenge",
+        "seen",
+        r#"exports.onExecutePostChallenge = async (event) => {
+  console.log(JSON.stringify([event.user.app_metadata, event.user.user_metadata, event.connection.name, event.connection.strategy]));
+};"#,
+    );
+    let user = dir.path().join("two-identities.json");
+    let identities = json!([
+        {"connection": "Username-Password-Authentication", "provider": "auth0", "user_id": "two", "isSocial": false},
+        {"connection": "google-oauth2", "provider": "google-oauth2", "user_id": "1081", "isSocial": true},
+    ]);
+    write(&user, &json!({"user_id": "auth0|two", "email": "two@example.org", "identities": identities}).to_string());
+    let seen = |extra: &[&str]| {
+        let mut args = vec!["--password-reset", "--client", "Customer Portal", "--user", user.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let (result, code) = flow(&root, &args);
+        assert_eq!((code, result["status"].as_str()), (0, Some("completed")), "{result:#}");
+        serde_json::from_str::<Value>(result["steps"][0]["logs"][0]["message"].as_str().unwrap()).unwrap()
+    };
+    assert_eq!(seen(&[]), json!([{}, {}, "Username-Password-Authentication", "auth0"]));
+    assert_eq!(seen(&["--connection", "google-oauth2"]), json!([{}, {}, "google-oauth2", "google-oauth2"]));
+}
+
+/// README (`container`): a reset started in a container resumes in it, after each redirect: an
+/// Action that counts its runs in module state sees the run before its redirect when it
+/// continues (one batch process, so one worker keeps the container), and only then.
+#[test]
+fn a_password_reset_continues_in_its_container_across_redirects() {
+    let (_dir, root) = flow_tenant();
+    bind(&root, "password-reset-post-challenge", "identity-check", RESET_ACTION);
+    bind(
+        &root,
+        "password-reset-post-challenge",
+        "counts",
+        r#"let runs = 0;
+exports.onExecutePostChallenge = async (event, api) => { runs += 1; api.redirect.sendUserTo("https://idv.example.com/again"); };
+exports.onContinuePostChallenge = async () => { runs += 1; console.log("runs " + runs); };"#,
+    );
+    let tenant = root.to_str().unwrap();
+    let runs = |container: Option<&str>| {
+        let mut batch = BatchSession::start(&["--workers", "1"]);
+        let mut start = json!({"tenant": tenant, "password_reset": true, "client": "Customer Portal", "user_id": JANE});
+        if let Some(key) = container {
+            start["container"] = json!(key);
+        }
+        let first = batch.ask(&json!({"simulate": start}));
+        assert_eq!(first["status"], "redirected", "{first:#}");
+        let query = json!({"verified": "yes"});
+        let second = batch.ask(&json!({"simulate": {"continue": first["redirect"]["state_file"], "query": query}}));
+        assert_eq!(second["status"], "redirected", "{second:#}");
+        assert_eq!(second["redirect"]["by"], "action counts");
+        let third = batch.ask(&json!({"simulate": {"continue": second["redirect"]["state_file"], "query": {}}}));
+        assert_eq!(third["status"], "completed", "{third:#}");
+        assert!(batch.finish());
+        let last = third["steps"].as_array().unwrap().last().unwrap().clone();
+        last["logs"][0]["message"].clone()
+    };
+    assert_eq!(runs(Some("c1")), "runs 2");
+    assert_eq!(runs(None), "runs 1");
+}
+
 /// Send-phone-message runs when Auth0 sends an MFA code by SMS or voice; its event's
 /// `message_options` carry the `recipient`, the `message_type` (`sms` or `voice`), the `code`
 /// and the `text` (auth0.com/docs/customize/actions/explore-triggers/mfa-notifications-trigger/
