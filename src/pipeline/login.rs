@@ -236,12 +236,8 @@ pub fn rules_context(login: &Login, profile: &Value, protocol: &str, query: Opti
 pub fn actions_event(login: &Login, user: &Value, context: &Value) -> Value {
     let mut event = default_post_login_event();
     let mut user = user.clone();
+    super::users::fill_metadata_objects(&mut user);
     if let Value::Object(fields) = &mut user {
-        for key in ["app_metadata", "user_metadata"] {
-            if !fields.get(key).is_some_and(Value::is_object) {
-                fields.insert(key.into(), json!({}));
-            }
-        }
         fields.entry("enrolledFactors").or_insert_with(|| json!([]));
         fields.entry("multifactor").or_insert_with(|| json!([]));
     }

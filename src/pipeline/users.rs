@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::metadata::MetadataPatch;
 use crate::files::{self, Mode};
@@ -115,6 +115,18 @@ pub fn load(file: &Path) -> Result<UserRecord, RequestError> {
         },
     };
     Ok(UserRecord { file: file.to_owned(), profile, roles })
+}
+
+/// Gives a user both metadata objects, as an Action's event carries them: `app_metadata` and
+/// `user_metadata`, empty where the user has none.
+pub fn fill_metadata_objects(user: &mut Value) {
+    if let Value::Object(fields) = user {
+        for key in ["app_metadata", "user_metadata"] {
+            if !fields.get(key).is_some_and(Value::is_object) {
+                fields.insert(key.into(), json!({}));
+            }
+        }
+    }
 }
 
 /// Refuses to write `file` unless it is a file of the tenant's `users/` folder, with no symbolic

@@ -24,11 +24,7 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
     let now = now_iso();
     let mut user = record.profile.clone();
     user["last_password_reset"] = json!(now);
-    for key in ["app_metadata", "user_metadata"] {
-        if !user[key].is_object() {
-            user[key] = json!({});
-        }
-    }
+    crate::pipeline::users::fill_metadata_objects(&mut user);
     let mut event = (crate::actions::spec(Trigger::PostChangePassword).expect("in the table").default_event)();
     event["connection"] = event_connection(&connection, &strategy);
     event["user"] = user;

@@ -75,11 +75,7 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
 
     let mut event = (crate::actions::spec(Trigger::PasswordResetPostChallenge).expect("in the table").default_event)();
     let mut user = record.profile.clone();
-    for key in ["app_metadata", "user_metadata"] {
-        if !user[key].is_object() {
-            user[key] = json!({});
-        }
-    }
+    crate::pipeline::users::fill_metadata_objects(&mut user);
     if let Value::Object(fields) = &mut user {
         fields.entry("enrolledFactors").or_insert_with(|| json!([]));
     }

@@ -63,11 +63,7 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
         "text": text,
     });
     let mut user = record.profile.clone();
-    for key in ["app_metadata", "user_metadata"] {
-        if !user[key].is_object() {
-            user[key] = json!({});
-        }
-    }
+    crate::pipeline::users::fill_metadata_objects(&mut user);
     event["user"] = user;
     let mut result = FlowResult::new(
         kind,

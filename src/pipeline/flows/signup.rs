@@ -65,11 +65,7 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
     for (key, value) in &attributes {
         user[key] = value.clone();
     }
-    for key in ["app_metadata", "user_metadata"] {
-        if !user[key].is_object() {
-            user[key] = json!({});
-        }
-    }
+    users::fill_metadata_objects(&mut user);
     let mut event = (crate::actions::spec(Trigger::PreUserRegistration).expect("in the table").default_event)();
     event["client"] = event_client(client);
     event["connection"] = event_connection(&connection, &strategy);
