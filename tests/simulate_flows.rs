@@ -296,6 +296,30 @@ fn signup_creates_the_user_the_actions_shaped() {
     assert_eq!(unchanged, saved);
 }
 
+/// Auth0 refuses a signup whose email already has a user in that connection ("The user already
+/// exists.", emails compared without case), while the same email may sign up in another
+/// database connection, where it is another user.
+#[test]
+fn a_signup_of_an_email_taken_in_its_connection_is_refused() {
+    let (_dir, root) = flow_tenant();
+    let jane: Value = json_file(root.join("users/auth0_65a5027f9b3c4d1e2f3a4b5c.json"));
+    let email = jane["email"].as_str().unwrap().to_uppercase();
+    let signup = |extra: &[&str]| {
+        let mut args = vec!["--signup", "--client", "Customer Portal", "--email", &email];
+        args.extend_from_slice(extra);
+        let (result, code) = flow(&root, &args);
+        assert_eq!(code, 0, "{result:#}");
+        result
+    };
+    let taken = signup(&[]);
+    assert_eq!(taken["status"], "denied", "{taken:#}");
+    assert_eq!(taken["denial"]["error"], "user_exists");
+    assert_eq!(taken["denial"]["error_description"], "The user already exists.");
+    let elsewhere = signup(&["--connection", "Partners-DB"]);
+    assert_eq!(elsewhere["status"], "completed", "{elsewhere:#}");
+    assert_eq!(elsewhere["result"]["user"]["identities"][0]["connection"], "Partners-DB");
+}
+
 /// `api.access.deny(reason, userMessage)`: "the signup flow will immediately stop … and no
 /// further Actions will be executed"; `reason` goes to the tenant logs, `userMessage` "may be
 /// presented directly in end-user interfaces" (pre-user-registration api object). The
