@@ -806,6 +806,8 @@ fn every_flow_runs_on_the_example_tenant() {
                 "t",
                 "--subject-token-type",
                 "urn:x",
+                "--audience",
+                "https://api.example.com",
             ],
             "denied",
         ),
