@@ -689,6 +689,17 @@ fn token_exchange_sets_the_user_then_runs_the_login_actions() {
     let token = decode::<Value>(jwt, &rs256_key(&root), &validation).unwrap();
     assert_eq!(token.claims["sub"], JANE);
     assert_eq!(token.claims["azp"], PORTAL_ID);
+    // `--sign-secret`: HS256 with the given secret instead.
+    let mut hs256 = args(JANE);
+    hs256.pop();
+    hs256.extend(["--sign-secret", "exchange-secret"]);
+    let (result, code) = flow(&root, &hs256);
+    assert_eq!(code, 0, "{result:#}");
+    let jwt = result["result"]["tokens"]["access_token"]["jwt"].as_str().unwrap();
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_audience(&["https://api.example.com/"]);
+    let token = decode::<Value>(jwt, &DecodingKey::from_secret(b"exchange-secret"), &validation).unwrap();
+    assert_eq!(token.claims["sub"], JANE);
 
     // A user the connection does not have yet is created, and written with --persist.
     let mut persist = args("new:lg-77");

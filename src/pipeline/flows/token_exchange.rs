@@ -176,8 +176,8 @@ pub async fn run(host: &Host, request: &FlowRequest) -> Result<FlowResult, Reque
         },
         other => other,
     };
+    // What finishing the login reads of its request: how to sign, and whether to persist.
     let login_request = LoginRequest {
-        tenant: request.tenant.clone(),
         sign: request.sign,
         sign_secret: request.sign_secret.clone(),
         persist: request.persist,
