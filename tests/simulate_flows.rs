@@ -727,6 +727,31 @@ fn token_exchange_sets_the_user_then_runs_the_login_actions() {
     assert!(missing["error"]["message"].as_str().unwrap().starts_with("setUserById: no user \"auth0|nobody\""));
 }
 
+/// `setUserByConnection` with `creationBehavior: "none"` only finds a user: for a user the
+/// connection does not have, the exchange fails at that Action and no user is made
+/// (auth0.com/docs/authenticate/custom-token-exchange: "none" does not create the user).
+#[test]
+fn a_token_exchange_creates_no_user_when_told_not_to() {
+    let (_dir, root) = flow_tenant();
+    bind(
+        &root,
+        "custom-token-exchange",
+        "find-only",
+        r#"exports.onExecuteCustomTokenExchange = async (event, api) => {
+  api.authentication.setUserByConnection("Username-Password-Authentication",
+    { user_id: event.transaction.subject_token, email: "lg-88@legacy.example.com" },
+    { creationBehavior: "none", updateBehavior: "none" });
+};"#,
+    );
+    let args = ["--token-exchange", "--client", "Customer Portal", "--subject-token", "lg-88"];
+    let (result, code) = flow(&root, &[&args[..], &["--subject-token-type", "urn:x", "--persist"]].concat());
+    assert_eq!((code, result["status"].as_str()), (1, Some("error")), "{result:#}");
+    assert_eq!(result["failed_step"], "action find-only");
+    let message = result["error"]["message"].as_str().unwrap();
+    assert!(message.contains(r#"no user "lg-88" of the connection "Username-Password-Authentication""#), "{message}");
+    assert!(!root.join("users/auth0_lg-88.json").exists());
+}
+
 /// Batch lines take the same fields: a `simulate` object naming a flow yields that flow's result.
 #[test]
 fn batch_lines_run_flows() {
