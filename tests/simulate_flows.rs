@@ -752,6 +752,40 @@ fn a_token_exchange_creates_no_user_when_told_not_to() {
     assert!(!root.join("users/auth0_lg-88.json").exists());
 }
 
+/// `setUserByConnection` of a user the connection has: `updateBehavior: "replace"` updates the
+/// profile with the attributes given (never its id), `"none"` leaves it as stored; the
+/// post-login Actions then see that user (auth0.com/docs/authenticate/custom-token-exchange).
+#[test]
+fn a_token_exchange_updates_a_found_user_only_when_told_to() {
+    let (_dir, root) = flow_tenant();
+    bind(
+        &root,
+        "custom-token-exchange",
+        "by-connection",
+        r#"exports.onExecuteCustomTokenExchange = async (event, api) => {
+  api.authentication.setUserByConnection("Username-Password-Authentication",
+    { user_id: "65a5027f9b3c4d1e2f3a4b5c", given_name: "Janet" },
+    { creationBehavior: "none", updateBehavior: event.transaction.subject_token });
+};"#,
+    );
+    bind(
+        &root,
+        "post-login",
+        "seen",
+        "exports.onExecutePostLogin = async (event) => { console.log(event.user.user_id + ' ' + event.user.given_name); };",
+    );
+    let jane: Value = json_file(root.join("users/auth0_65a5027f9b3c4d1e2f3a4b5c.json"));
+    let seen = |behavior: &str| {
+        let args = ["--token-exchange", "--client", "Customer Portal", "--subject-token", behavior];
+        let (result, code) = flow(&root, &[&args[..], &["--subject-token-type", "urn:x"]].concat());
+        assert_eq!((code, result["status"].as_str()), (0, Some("completed")), "{result:#}");
+        let step = result["steps"].as_array().unwrap().iter().find(|s| s["name"] == "seen").unwrap().clone();
+        step["logs"][0]["message"].clone()
+    };
+    assert_eq!(seen("replace"), format!("{JANE} Janet"));
+    assert_eq!(seen("none"), format!("{JANE} {}", jane["given_name"].as_str().unwrap()));
+}
+
 /// Batch lines take the same fields: a `simulate` object naming a flow yields that flow's result.
 #[test]
 fn batch_lines_run_flows() {

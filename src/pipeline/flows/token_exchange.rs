@@ -248,6 +248,16 @@ fn apply(event: &mut Value, command: &Command, by: &str, exchange: &mut Exchange
     }
 }
 
+/// Sets the attributes `setUserByConnection` gives on a profile, all but `user_id` (the
+/// identity's own id, not the user's) and `verify_email` (an instruction, not an attribute).
+fn copy_attributes(profile: &mut Value, attributes: &Map<String, Value>) {
+    for (key, value) in attributes {
+        if !matches!(key.as_str(), "user_id" | "verify_email") {
+            profile[key.as_str()] = value.clone();
+        }
+    }
+}
+
 fn choice_by(choice: &UserChoice) -> &str {
     match choice {
         UserChoice::ById { by, .. } | UserChoice::ByConnection { by, .. } => by,
@@ -281,11 +291,7 @@ fn resolve(tenant_root: &std::path::Path, choice: &UserChoice) -> Result<Exchang
                     let record = users::load(&file).map_err(|e| (by.clone(), format!("setUserByConnection: {e}")))?;
                     let mut profile = record.profile;
                     if options["updateBehavior"] == "replace" {
-                        for (key, value) in attributes {
-                            if !matches!(key.as_str(), "user_id" | "verify_email") {
-                                profile[key.as_str()] = value.clone();
-                            }
-                        }
+                        copy_attributes(&mut profile, attributes);
                     }
                     Ok(ExchangeUser { profile, roles: record.roles, file, connection: connection.clone(), created: false })
                 }
@@ -293,11 +299,7 @@ fn resolve(tenant_root: &std::path::Path, choice: &UserChoice) -> Result<Exchang
                     let user_id = format!("auth0|{local_id}");
                     let now = super::now_iso();
                     let mut profile = json!({ "user_id": user_id });
-                    for (key, value) in attributes {
-                        if !matches!(key.as_str(), "user_id" | "verify_email") {
-                            profile[key.as_str()] = value.clone();
-                        }
-                    }
+                    copy_attributes(&mut profile, attributes);
                     profile["created_at"] = json!(now);
                     profile["updated_at"] = json!(now);
                     profile["identities"] =
