@@ -47,20 +47,11 @@ pub fn find(tenant_root: &Path, user_id: &str) -> Result<PathBuf, RequestError> 
         return Ok(direct);
     }
     let mut known = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        let mut files: Vec<PathBuf> =
-            entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
-        files.sort();
-        for file in files {
-            let id = files::read_text(&file)
-                .ok()
-                .and_then(|t| serde_json::from_str::<Value>(&t).ok())
-                .and_then(|v| v["user_id"].as_str().map(str::to_owned));
-            match id {
-                Some(id) if id == user_id => return Ok(file),
-                Some(id) => known.push(id),
-                None => {}
-            }
+    for (file, user) in stored(tenant_root) {
+        match user["user_id"].as_str() {
+            Some(id) if id == user_id => return Ok(file),
+            Some(id) => known.push(id.to_owned()),
+            None => {}
         }
     }
     let known = if known.is_empty() { "none".to_owned() } else { known.join(", ") };
@@ -68,6 +59,23 @@ pub fn find(tenant_root: &Path, user_id: &str) -> Result<PathBuf, RequestError> 
         "user_id",
         format!("no user {user_id:?} in {} (expected {}; known: {known})", dir.display(), direct.display()),
     ))
+}
+
+/// The tenant's user files (`users/*.json`) in name order, each read when the iteration reaches
+/// it, with its JSON (`null` when it cannot be read or parsed).
+pub fn stored(tenant_root: &Path) -> impl Iterator<Item = (PathBuf, Value)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(tenant_root.join("users"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    paths.into_iter().map(|path| {
+        let user = files::read_text(&path).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default();
+        (path, user)
+    })
 }
 
 /// Reads a user file.

@@ -218,15 +218,12 @@ fn existing(tenant_root: &std::path::Path, user_id: &str, email: &str, connectio
     if let Ok(file) = users::find(tenant_root, user_id) {
         return Some(file);
     }
-    let entries = std::fs::read_dir(tenant_root.join("users")).ok()?;
-    let mut paths: Vec<_> =
-        entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
-    paths.sort();
-    paths.into_iter().find(|path| {
-        let user: Value = files::read_text(path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
-        user["email"].as_str().is_some_and(|e| e.eq_ignore_ascii_case(email))
-            && user["identities"].as_array().into_iter().flatten().any(|i| i["connection"] == connection)
-    })
+    users::stored(tenant_root)
+        .find(|(_, user)| {
+            user["email"].as_str().is_some_and(|e| e.eq_ignore_ascii_case(email))
+                && user["identities"].as_array().into_iter().flatten().any(|i| i["connection"] == connection)
+        })
+        .map(|(path, _)| path)
 }
 
 /// A new user's id, as Auth0 makes them: 24 hexadecimal digits.

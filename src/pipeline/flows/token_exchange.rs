@@ -17,7 +17,6 @@ use super::FlowSummary;
 use super::{event_client, scopes, set_key, Chain, ChainEnd, FlowDenial, FlowKind, FlowRequest, FlowResult};
 use crate::api_call::ApiCall;
 use crate::effects::{Denial, Effect};
-use crate::files;
 use crate::outcome::{Command, OutcomeError};
 use crate::pipeline::flow::{End, Flow};
 use crate::pipeline::login::{self, Login, REQUESTED_SCOPES};
@@ -324,18 +323,15 @@ fn resolve(tenant_root: &std::path::Path, choice: &UserChoice) -> Result<Exchang
 /// The stored user with an identity of `connection` whose id is `local_id` (or whose `user_id`
 /// is `auth0|<local_id>`).
 fn find_identity(tenant_root: &std::path::Path, connection: &str, local_id: &str) -> Option<std::path::PathBuf> {
-    let entries = std::fs::read_dir(tenant_root.join("users")).ok()?;
-    let mut paths: Vec<_> =
-        entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "json")).collect();
-    paths.sort();
-    paths.into_iter().find(|path| {
-        let user: Value = files::read_text(path).ok().and_then(|t| serde_json::from_str(&t).ok()).unwrap_or_default();
-        user["identities"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .any(|i| i["connection"] == connection && i["user_id"].as_str() == Some(local_id))
-    })
+    users::stored(tenant_root)
+        .find(|(_, user)| {
+            user["identities"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|i| i["connection"] == connection && i["user_id"].as_str() == Some(local_id))
+        })
+        .map(|(path, _)| path)
 }
 
 /// A URI as RFC 3986 begins one: a scheme (a letter, then letters, digits, `+`, `-`, `.`), `:`,
