@@ -61,9 +61,8 @@ pub fn find(tenant_root: &Path, user_id: &str) -> Result<PathBuf, RequestError> 
     ))
 }
 
-/// The tenant's user files (`users/*.json`) in name order, each read when the iteration reaches
-/// it, with its JSON (`null` when it cannot be read or parsed).
-pub fn stored(tenant_root: &Path) -> impl Iterator<Item = (PathBuf, Value)> {
+/// The tenant's user files (`users/*.json`), in name order.
+pub fn user_files(tenant_root: &Path) -> Vec<PathBuf> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(tenant_root.join("users"))
         .into_iter()
         .flatten()
@@ -72,7 +71,13 @@ pub fn stored(tenant_root: &Path) -> impl Iterator<Item = (PathBuf, Value)> {
         .filter(|path| path.extension().is_some_and(|e| e == "json"))
         .collect();
     paths.sort();
-    paths.into_iter().map(|path| {
+    paths
+}
+
+/// The tenant's user files in name order, each read when the iteration reaches it, with its
+/// JSON (`null` when it cannot be read or parsed).
+pub fn stored(tenant_root: &Path) -> impl Iterator<Item = (PathBuf, Value)> {
+    user_files(tenant_root).into_iter().map(|path| {
         let user = files::read_text(&path).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default();
         (path, user)
     })

@@ -43,15 +43,7 @@ impl UserList {
 
 /// Reads every user file of `root/users/`, leaving out those that cannot be read or have no `user_id`.
 fn read(root: &Path) -> Vec<UserChoice> {
-    let mut files: Vec<_> = std::fs::read_dir(root.join("users"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    let mut choices: Vec<UserChoice> = files
+    let mut choices: Vec<UserChoice> = users::user_files(root)
         .iter()
         .filter_map(|file| users::load(file).ok())
         .filter_map(|record| {
