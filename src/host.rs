@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::actions;
@@ -353,42 +354,9 @@ fn read_result(
 ) -> Outcome {
     // What cannot be read is said, never replaced by an empty list.
     let mut unreadable = Vec::new();
-    let mut read = |what: &str, value: Value| -> Option<Value> {
-        match value {
-            Value::Array(_) => Some(value),
-            other => {
-                unreadable.push(format!("{what} (got {})", if other.is_null() { "null" } else { "not a list" }));
-                None
-            }
-        }
-    };
-    let commands = read("commands", result.commands);
-    let logs = read("logs", result.logs);
-    let requests = read("requests", result.requests);
-    let commands: Vec<Command> = commands
-        .map(serde_json::from_value)
-        .transpose()
-        .unwrap_or_else(|e| {
-            unreadable.push(format!("commands ({e})"));
-            None
-        })
-        .unwrap_or_default();
-    let logs: Vec<LogLine> = logs
-        .map(serde_json::from_value)
-        .transpose()
-        .unwrap_or_else(|e| {
-            unreadable.push(format!("logs ({e})"));
-            None
-        })
-        .unwrap_or_default();
-    let requests: Vec<HttpRequest> = requests
-        .map(serde_json::from_value)
-        .transpose()
-        .unwrap_or_else(|e| {
-            unreadable.push(format!("requests ({e})"));
-            None
-        })
-        .unwrap_or_default();
+    let commands: Vec<Command> = read_list("commands", &result.commands, &mut unreadable);
+    let logs: Vec<LogLine> = read_list("logs", &result.logs, &mut unreadable);
+    let requests: Vec<HttpRequest> = read_list("requests", &result.requests, &mut unreadable);
     let mut outcome = Outcome {
         id,
         status: Status::Error,
@@ -433,9 +401,17 @@ fn read_result(
         ));
         return outcome;
     }
-    let Some(value) = result.value else {
+    let Some(raw) = result.value else {
         outcome.error = Some(OutcomeError::new("EngineError", "the execution ended without a result"));
         return outcome;
+    };
+    let value: Value = match serde_json::from_str(raw.get()) {
+        Ok(value) => value,
+        Err(error) => {
+            let message = format!("the host could not read the execution's result ({error})");
+            outcome.error = Some(OutcomeError::new("EngineError", message));
+            return outcome;
+        }
     };
     if let Some(failure) = &result.late_failure {
         outcome.error = Some(OutcomeError::from_js(failure));
@@ -452,6 +428,20 @@ fn read_result(
         }
     }
     outcome
+}
+
+/// One of the lists a result carries (`commands`, `logs`, `requests`), read from its JSON text;
+/// empty, with `what` and the reason added to `unreadable`, when it is not a list of those items.
+fn read_list<T: serde::de::DeserializeOwned>(what: &str, raw: &RawValue, unreadable: &mut Vec<String>) -> Vec<T> {
+    let text = raw.get();
+    if !text.starts_with('[') {
+        unreadable.push(format!("{what} (got {})", if text == "null" { "null" } else { "not a list" }));
+        return Vec::new();
+    }
+    serde_json::from_str(text).unwrap_or_else(|error| {
+        unreadable.push(format!("{what} ({error})"));
+        Vec::new()
+    })
 }
 
 fn from_script_error(error: ScriptError) -> OutcomeError {

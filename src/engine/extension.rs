@@ -46,7 +46,7 @@ fn op_actionhost_json_depth(#[string] text: &str) -> u32 {
     json_depth(text.as_bytes())
 }
 
-fn json_depth(text: &[u8]) -> u32 {
+pub(crate) fn json_depth(text: &[u8]) -> u32 {
     let (mut depth, mut max, mut in_string, mut escaped) = (0u32, 0u32, false, false);
     for &byte in text {
         if in_string {

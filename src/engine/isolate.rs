@@ -19,10 +19,11 @@ use std::time::{Duration, Instant};
 
 use deno_core::error::CoreErrorKind;
 use deno_core::{v8, JsRuntime, PollEventLoopOptions, RuntimeOptions};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::extension;
-use super::job::{Job, JobResult, ScriptError, ScriptKind};
+use super::job::{empty_list, Job, JobResult, ScriptError, ScriptKind};
 use super::limits::Termination;
 use super::watchdog::Watchdog;
 
@@ -197,7 +198,7 @@ impl Isolate {
         }
         // An allocation over the cap fails at once with the engine's own error instead of
         // reaching the near-heap-limit callback: the same out-of-memory, and the isolate retires.
-        let allocation_failed = result.value.as_ref().is_some_and(is_engine_out_of_memory);
+        let allocation_failed = result.value.as_deref().is_some_and(is_engine_out_of_memory);
         if allocation_failed {
             result.value = None;
             result.termination = Some(Termination::OutOfMemory);
@@ -207,7 +208,7 @@ impl Isolate {
         self.finish_execution(&mut result, !(fired || out_of_memory || allocation_failed), finishing);
         let (filename, offset) = (&job.script.filename, FACTORY_PREFIX.len() + job.kind.prefix().len());
         if let Some(value) = result.value.as_mut() {
-            fix_first_line_columns(value, filename, offset);
+            fix_first_line_columns_raw(value, filename, offset);
         }
         if let Some(failure) = result.late_failure.as_mut() {
             fix_first_line_columns(failure, filename, offset);
@@ -266,24 +267,27 @@ impl Isolate {
                 return;
             }
         };
-        let Value::Object(mut snapshot) = snapshot else {
-            self.retired = true;
-            result.error = Some(engine_error("could not collect the execution's results: not an object".into()));
-            return;
+        let snapshot = match serde_json::from_str::<Snapshot>(snapshot.get()) {
+            Ok(snapshot) => snapshot,
+            Err(error) => {
+                self.retired = true;
+                result.error = Some(engine_error(format!("could not collect the execution's results: {error}")));
+                return;
+            }
         };
-        if snapshot.remove("retire").is_some_and(|reason| reason.is_string()) {
+        if snapshot.retire.is_some() {
             // The execution left state that cannot be undone: no later execution may see it.
             self.retired = true;
         }
-        result.logs = snapshot.remove("logs").unwrap_or(Value::Array(vec![]));
-        result.commands = snapshot.remove("commands").unwrap_or(Value::Array(vec![]));
-        result.requests = snapshot.remove("requests").unwrap_or(Value::Array(vec![]));
-        result.logs_truncated = snapshot.remove("logs_truncated") == Some(Value::Bool(true));
-        result.late_failure = snapshot.remove("failure").filter(|f| !f.is_null());
+        result.logs = snapshot.logs;
+        result.commands = snapshot.commands;
+        result.requests = snapshot.requests;
+        result.logs_truncated = snapshot.logs_truncated;
+        result.late_failure = snapshot.failure;
     }
 
     /// Calls the runner's `finish(drain)` and reads its JSON text; `Err` says why it could not.
-    fn call_finish(&mut self, drain: bool) -> Result<Value, ReadError> {
+    fn call_finish(&mut self, drain: bool) -> Result<Box<RawValue>, ReadError> {
         deno_core::scope!(scope, &mut self.runtime);
         v8::tc_scope!(let scope, scope);
         let finish = v8::Local::new(scope, &self.finish);
@@ -299,7 +303,7 @@ impl Isolate {
         }
     }
 
-    fn json_of(&mut self, value: v8::Global<v8::Value>) -> Result<Value, ReadError> {
+    fn json_of(&mut self, value: v8::Global<v8::Value>) -> Result<Box<RawValue>, ReadError> {
         deno_core::scope!(scope, &mut self.runtime);
         let local = v8::Local::new(scope, value);
         json_from_v8(scope, local)
@@ -371,10 +375,10 @@ impl JobResult {
             value: None,
             termination: None,
             error: None,
-            logs: Value::Array(vec![]),
+            logs: empty_list(),
             logs_truncated: false,
-            commands: Value::Array(vec![]),
-            requests: Value::Array(vec![]),
+            commands: empty_list(),
+            requests: empty_list(),
             late_failure: None,
             duration,
         }
@@ -382,6 +386,40 @@ impl JobResult {
 
     pub(crate) fn failed(error: ScriptError, duration: Duration) -> JobResult {
         JobResult { error: Some(error), ..JobResult::empty(duration) }
+    }
+}
+
+/// What `finish` collects of an execution (`js_runtime/execution.js`, `snapshotText`); the lists
+/// stay JSON text for the host.
+#[derive(serde::Deserialize)]
+struct Snapshot {
+    #[serde(default = "empty_list")]
+    logs: Box<RawValue>,
+    #[serde(default)]
+    logs_truncated: bool,
+    #[serde(default = "empty_list")]
+    commands: Box<RawValue>,
+    #[serde(default = "empty_list")]
+    requests: Box<RawValue>,
+    /// A failure raised after the handler settled; `null` when there was none.
+    #[serde(default)]
+    failure: Option<Value>,
+    /// Why the isolate cannot be reused (text), or `null`.
+    #[serde(default)]
+    retire: Option<String>,
+}
+
+/// [`fix_first_line_columns`] on JSON text: the text is read into a value only when it holds a
+/// reference to the script's first line at all, which results seldom do.
+fn fix_first_line_columns_raw(raw: &mut Box<RawValue>, filename: &str, offset: usize) {
+    let marker = serde_json::to_string(&format!("{}:1:", module_name(filename))).expect("text is JSON");
+    if !raw.get().contains(&marker[1..marker.len() - 1]) {
+        return;
+    }
+    let Ok(mut value) = serde_json::from_str::<Value>(raw.get()) else { return };
+    fix_first_line_columns(&mut value, filename, offset);
+    if let Ok(fixed) = serde_json::value::to_raw_value(&value) {
+        *raw = fixed;
     }
 }
 
@@ -422,22 +460,35 @@ fn first_line_columns(text: &str, filename: &str, offset: usize) -> String {
 }
 
 /// Reads a runner's result: JSON text made inside the engine (cheaper than walking the object
-/// with serde_v8, integers stay integers, and reading it calls no script code). Anything the
-/// host cannot read (not text, not JSON, nested deeper than serde_json's 128 levels) is an
-/// error that says so, never a silent `null`.
-fn json_from_v8<'s>(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::Value>) -> Result<Value, ReadError> {
+/// with serde_v8, integers stay integers, and reading it calls no script code), checked and
+/// passed on as text. Anything the host cannot read (not text, not JSON, nested deeper than
+/// serde_json reads) is an error that says so, never a silent `null`.
+fn json_from_v8<'s>(
+    scope: &mut v8::PinScope<'s, '_>,
+    value: v8::Local<'s, v8::Value>,
+) -> Result<Box<RawValue>, ReadError> {
     if !value.is_string() {
         return Err(ReadError::NotText);
     }
     let text = value.to_rust_string_lossy(scope);
-    serde_json::from_str(&text).map_err(|error| {
-        let message = error.to_string();
-        if message.contains("recursion limit") {
-            ReadError::TooDeep(message)
-        } else {
-            ReadError::NotJson { message, bytes: text.len() }
+    readable_json(text)
+}
+
+/// The most levels serde_json reads a value nested in (its recursion limit is 128: the 128th
+/// level is refused).
+const READABLE_DEPTH: u32 = 127;
+
+/// `text` as a raw JSON value, when it is JSON that the host's reader (serde_json) reads.
+fn readable_json(text: String) -> Result<Box<RawValue>, ReadError> {
+    // Checking that text is JSON does not limit its nesting; the host's reader does.
+    if text.len() > 2 * READABLE_DEPTH as usize {
+        let depth = extension::json_depth(text.as_bytes());
+        if depth > READABLE_DEPTH {
+            return Err(ReadError::TooDeep(depth));
         }
-    })
+    }
+    let bytes = text.len();
+    RawValue::from_string(text).map_err(|error| ReadError::NotJson { message: error.to_string(), bytes })
 }
 
 /// Why the host could not read what the engine's runner handed back.
@@ -445,8 +496,8 @@ fn json_from_v8<'s>(scope: &mut v8::PinScope<'s, '_>, value: v8::Local<'s, v8::V
 enum ReadError {
     #[error("the runner did not return JSON text")]
     NotText,
-    #[error("it is nested deeper than the 128 levels the host reads ({0})")]
-    TooDeep(String),
+    #[error("it is nested {0} levels deep; the host reads at most {READABLE_DEPTH}")]
+    TooDeep(u32),
     #[error("it is not valid JSON ({message}; {bytes} bytes)")]
     NotJson { message: String, bytes: usize },
     #[error("the execution was stopped while its results were collected")]
@@ -538,7 +589,11 @@ fn module_name(filename: &str) -> String {
 /// The runner's failed result when the script died of the engine's own failed allocation
 /// (`InternalError: out of memory`, thrown by QuickJS when an allocation would pass the heap cap).
 /// A script that throws such an error itself only reports its own execution as out of memory.
-fn is_engine_out_of_memory(value: &serde_json::Value) -> bool {
+fn is_engine_out_of_memory(raw: &RawValue) -> bool {
+    if !raw.get().contains("out of memory") {
+        return false;
+    }
+    let Ok(value) = serde_json::from_str::<Value>(raw.get()) else { return false };
     value["ok"] == false && value["error"]["name"] == "InternalError" && value["error"]["message"] == "out of memory"
 }
 
@@ -601,6 +656,42 @@ mod tests {
             isolate.execute(&job(source)).await;
             isolate.retired()
         })
+    }
+
+    fn nested(levels: usize) -> String {
+        format!("{}1{}", "[".repeat(levels), "]".repeat(levels))
+    }
+
+    #[test]
+    fn text_is_passed_on_exactly_as_deep_as_the_hosts_reader_reads() {
+        // Checking text as JSON does not limit nesting: the check must stop where serde_json's
+        // reader, which the host reads the text with, stops.
+        for levels in [READABLE_DEPTH as usize - 1, READABLE_DEPTH as usize] {
+            let raw = readable_json(nested(levels)).unwrap();
+            assert!(serde_json::from_str::<Value>(raw.get()).is_ok(), "{levels} levels");
+        }
+        let too_deep = nested(READABLE_DEPTH as usize + 1);
+        assert!(serde_json::from_str::<Value>(&too_deep).unwrap_err().to_string().contains("recursion limit"));
+        let error = readable_json(too_deep).unwrap_err();
+        assert_eq!(error.to_string(), "it is nested 128 levels deep; the host reads at most 127");
+        let error = readable_json("{\"a\": ".to_owned()).unwrap_err();
+        assert!(matches!(error, ReadError::NotJson { bytes: 6, .. }), "{error}");
+    }
+
+    #[test]
+    fn columns_on_the_first_line_are_fixed_in_raw_results_and_other_text_is_kept() {
+        let filename = "rules/a \"b\".js";
+        let at = format!("{}:1:", module_name(filename));
+        let value =
+            serde_json::json!({"ok": false, "error": {"message": "m", "stack": format!("Error\n    at {at}57")}});
+        let mut raw = serde_json::value::to_raw_value(&value).unwrap();
+        fix_first_line_columns_raw(&mut raw, filename, 50);
+        let fixed: Value = serde_json::from_str(raw.get()).unwrap();
+        assert_eq!(fixed["error"]["stack"], format!("Error\n    at {at}7"));
+        let untouched = r#"{"ok": true,  "value": "x.js:1:9"}"#;
+        let mut raw = RawValue::from_string(untouched.to_owned()).unwrap();
+        fix_first_line_columns_raw(&mut raw, filename, 50);
+        assert_eq!(raw.get(), untouched);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::limits::Termination;
@@ -75,22 +76,30 @@ pub struct ScriptError {
     pub stack: Option<String>,
 }
 
+/// What an execution gave back. The runner's result and the lists it recorded travel as the JSON
+/// text the engine made (checked to be JSON the host can read): neither the worker nor the
+/// supervisor builds them into values, the host reads each once, into the type it needs.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct JobResult {
     /// The runner's JSON result; absent when the execution was terminated or did not start.
-    pub value: Option<Value>,
+    pub value: Option<Box<RawValue>>,
     /// Set when the host stopped the execution.
     pub termination: Option<Termination>,
     /// Set when the script could not even be evaluated (syntax error) or the engine failed.
     pub error: Option<ScriptError>,
-    /// Console lines and api commands captured up to the end, however it ended.
-    pub logs: Value,
+    /// Console lines and api commands captured up to the end, however it ended (JSON lists).
+    pub logs: Box<RawValue>,
     pub logs_truncated: bool,
-    pub commands: Value,
-    /// The `fetch` requests the script made, with the status each got.
-    pub requests: Value,
+    pub commands: Box<RawValue>,
+    /// The `fetch` requests the script made, with the status each got (a JSON list).
+    pub requests: Box<RawValue>,
     /// A failure raised after the handler settled (an unhandled rejection), as JavaScript
     /// described it; it turns an otherwise successful execution into an error.
     pub late_failure: Option<Value>,
     pub duration: Duration,
+}
+
+/// An empty JSON list, for a result that recorded nothing.
+pub(crate) fn empty_list() -> Box<RawValue> {
+    RawValue::from_string("[]".to_owned()).expect("[] is JSON")
 }
