@@ -12,6 +12,7 @@ use crate::request::RequestError;
 use crate::tenant::Tenant;
 use crate::Host;
 
+use super::oidc::opaque::OpaqueTokens;
 use super::oidc::OidcState;
 
 closed_set! {
@@ -54,6 +55,8 @@ pub struct ServeState {
     pub options: ServeOptions,
     /// The tenant's RS256 key (the one of `simulate --sign`).
     pub signer: Arc<Signer>,
+    /// Seals and opens the opaque access tokens of logins without an API audience.
+    pub opaque: OpaqueTokens,
     pub oidc: OidcState,
 }
 
@@ -62,6 +65,8 @@ impl ServeState {
         let tenant = host.tenant(&options.tenant)?;
         let signer =
             Signer::new(&Signing::Rs256, &tenant.root).map_err(|e| RequestError::new("tenant", e.to_string()))?;
+        let opaque = OpaqueTokens::new()
+            .map_err(|e| RequestError::new("tenant", format!("no key for opaque access tokens: {e}")))?;
         Ok(ServeState {
             host,
             tenant: options.tenant.clone(),
@@ -69,6 +74,7 @@ impl ServeState {
             base_url,
             options,
             signer,
+            opaque,
             oidc: OidcState::default(),
         })
     }

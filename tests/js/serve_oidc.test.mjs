@@ -96,9 +96,9 @@ test("a code + PKCE login issues tokens the library validates; userinfo and refr
   assert.equal(claims.email, JANE);
   assert.equal(claims["https://example.com/email_verified"], true, "set by the Action");
   assert.equal(claims["https://example.com/language"], "fr", "set by enrich-profile");
-  const access = payload(tokens.access_token);
-  assert.equal(access.azp, PORTAL.id);
-  assert.equal(access["https://example.com/tier"], "gold", "the Portal's TIER metadata");
+  // No API audience: "If the token audience is just the OIDC /userinfo endpoint, then Auth0 will
+  // issue an opaque Access Token" (https://auth0.com/docs/tokens/access-token-formats).
+  assert.equal(tokens.access_token.split(".").length, 1, `opaque, not a JWT: ${tokens.access_token}`);
   assert.match(tokens.scope, /read:reports/, "enrich-profile adds it for the enterprise plan");
   assert.ok(tokens.refresh_token, "offline_access was asked");
 
@@ -121,11 +121,37 @@ test("a code + PKCE login issues tokens the library validates; userinfo and refr
   assert.equal(login.simulation.tokens.id_token.jwt, undefined);
   assert.equal(login.simulation.tokens.access_token.jwt, undefined);
   const journal = JSON.stringify(login);
-  for (const jwt of [tokens.id_token, tokens.access_token]) assert.ok(!journal.includes(jwt.split(".")[2]));
+  assert.ok(!journal.includes(tokens.id_token.split(".")[2]) && !journal.includes(tokens.access_token));
 
   // The user's metadata changes of the Action landed in users/.
   const file = JSON.parse(readFileSync(join(server.tenant, "users/auth0_65a5027f9b3c4d1e2f3a4b5c.json"), "utf8"));
   assert.equal(file.user_metadata.last_application, "Customer Portal");
+});
+
+test("an access token for an API audience is a JWT for the API and /userinfo; one for /userinfo alone is opaque", async () => {
+  const config = await configure(PORTAL);
+  const reports = "https://api.example.com/reports";
+  const { checks, location } = await authorize(config, PORTAL, JANE, { audience: reports });
+  const tokens = await client.authorizationCodeGrant(config, location, checks);
+  const access = payload(tokens.access_token);
+  assert.deepEqual(access.aud, [reports, `${server.url}/userinfo`], "openid was asked: /userinfo too");
+  assert.equal(access.azp, PORTAL.id);
+  assert.equal(access["https://example.com/tier"], "gold", "the Portal's TIER metadata, set by the Action");
+  assert.equal((await client.fetchUserInfo(config, tokens.access_token, tokens.claims().sub)).email, JANE);
+
+  const userinfo = await authorize(config, PORTAL, JANE, { audience: `${server.url}/userinfo` });
+  const opaque = await client.authorizationCodeGrant(config, userinfo.location, userinfo.checks);
+  assert.equal(opaque.access_token.split(".").length, 1, `opaque: ${opaque.access_token}`);
+  assert.equal((await client.fetchUserInfo(config, opaque.access_token, opaque.claims().sub)).email, JANE);
+  // A token of another server (another key) opens nowhere else.
+  const other = await startServe({ args: ["--auto-login"] });
+  try {
+    const refused = await fetch(`${other.url}/userinfo`, { headers: { authorization: `Bearer ${opaque.access_token}` } });
+    assert.equal(refused.status, 401);
+    assert.match(await refused.text(), /not an access token of this server/);
+  } finally {
+    await other.stop();
+  }
 });
 
 test("the application-metadata Action denies one application and lets the other in", async () => {
@@ -146,7 +172,8 @@ test("the application-metadata Action denies one application and lets the other 
   const tokens = await client.authorizationCodeGrant(tools, allowed.location, allowed.checks);
   assert.equal(tokens.claims().sub, SAM);
   assert.equal(tokens.claims().aud, TOOLS.id);
-  assert.equal(payload(tokens.access_token)["https://example.com/tier"], undefined, "the Action returned early");
+  const [allowedLogin] = await recentLogins();
+  assert.equal(allowedLogin.simulation.tokens.access_token.claims["https://example.com/tier"], undefined, "the Action returned early");
 });
 
 test("a Rule's redirect and an Action's redirect resume through /continue", async () => {
@@ -283,6 +310,7 @@ test("the tester logs in to an application and shows the claims of its tokens", 
     assert.equal(idToken.aud, portal);
     assert.equal(idToken.iss, `${server.url}/`);
     assert.equal(idToken.email, "jane.doe@example.com");
+    assert.match(page, /<p id="access-token">The access token is opaque/, "no audience: an opaque access token");
     // The redeemed code is gone: reloading the callback is refused.
     assert.equal((await go(callback)).status, 400);
     // Sam's email is not verified and Customer Portal has no SKIP_VERIFICATION: the denial is shown.
@@ -291,6 +319,13 @@ test("the tester logs in to an application and shows the claims of its tokens", 
     response = await go(response.headers.get("location"));
     const denied = await response.text();
     assert.match(denied, /access_denied/);
+    // With an API audience the access token is a JWT, and its claims are shown.
+    response = await go(`/tester/try?client_id=${portal}&login_hint=jane.doe%40example.com&audience=${encodeURIComponent("https://api.example.com/reports")}`);
+    response = await go(response.headers.get("location"));
+    response = await go(response.headers.get("location"));
+    const withApi = await response.text();
+    const accessToken = JSON.parse(unescape(/<pre id="access-token">([^<]*)<\/pre>/.exec(withApi)[1]));
+    assert.equal(accessToken["https://example.com/tier"], "gold");
     // Another URL of the server is still not an acceptable redirect_uri.
     response = await go(`/authorize?client_id=${portal}&response_type=code&redirect_uri=${encodeURIComponent(`${server.url}/tester/other`)}`);
     assert.equal(response.status, 400);

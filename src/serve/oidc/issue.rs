@@ -3,7 +3,8 @@
 //! knows are set — `iss` (its issuer), `aud` (the client for the ID token; the audience and
 //! `/userinfo` for the access token), `azp`, `nonce`, `auth_time` (when the user authenticated:
 //! earlier, for a single sign-on login) — the profile claims of scopes the application did not
-//! ask for are dropped, and both are signed RS256 with the tenant's key.
+//! ask for are dropped, and both are signed RS256 with the tenant's key — but for an access token
+//! whose only audience is `/userinfo`, which is opaque as Auth0's is (`opaque.rs`).
 
 use serde_json::{json, Map, Value};
 
@@ -43,6 +44,9 @@ pub enum IssueError {
     /// A token could not be signed.
     #[error(transparent)]
     Sign(#[from] crate::pipeline::TokenError),
+    /// An opaque access token could not be made (no randomness for its nonce).
+    #[error("an opaque access token could not be made: {0}")]
+    Opaque(String),
 }
 
 /// The token response of a completed login, granting `scopes` (`refresh_token` is added by the
@@ -64,6 +68,7 @@ pub fn token_response(
     access.insert(
         "aud".into(),
         match &authorization.audience {
+            Some(audience) if *audience == userinfo => json!(userinfo),
             Some(audience) if authorization.asked("openid") => json!([audience, userinfo]),
             Some(audience) => json!(audience),
             None => json!(userinfo),
@@ -75,8 +80,13 @@ pub fn token_response(
         (Some(exp), Some(iat)) => exp.saturating_sub(iat),
         _ => 0,
     };
+    // Auth0: a JWT when the audience is an API, an opaque token when it is only `/userinfo`.
+    let access_token = match &authorization.audience {
+        Some(audience) if *audience != userinfo => state.signer.sign(&access)?,
+        _ => state.opaque.seal(&access).map_err(|e| IssueError::Opaque(e.to_string()))?,
+    };
     let mut response = json!({
-        "access_token": state.signer.sign(&access)?,
+        "access_token": access_token,
         "token_type": "Bearer",
         "expires_in": expires_in,
         "scope": scopes.join(" "),

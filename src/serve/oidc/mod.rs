@@ -12,6 +12,7 @@ mod issue;
 mod journal;
 mod login;
 mod logout;
+pub mod opaque;
 mod pages;
 mod pkce;
 pub mod refresh;

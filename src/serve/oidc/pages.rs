@@ -76,7 +76,9 @@ const TESTER: &str = r#"{% extends "layout.html" %}
 {% if id_token %}<h2>ID token claims</h2>
 <pre id="id-token">{{ id_token }}</pre>{% endif %}
 <h2>Access token claims</h2>
-<pre id="access-token">{{ access_token }}</pre>
+{% if access_token %}<pre id="access-token">{{ access_token }}</pre>
+{% else %}<p id="access-token">The access token is opaque: with no API audience asked, Auth0 issues one that only
+<code>/userinfo</code> reads. Try again with an <code>audience</code> to get a JWT and see its claims.</p>{% endif %}
 {% endif %}
 <p><a href="/tester/try?client_id={{ client_id | urlencode }}">Try again</a></p>
 {% endblock %}

@@ -1,5 +1,6 @@
-//! `/userinfo` (OIDC Core §5.3): the Bearer access token verified (RS256 with the tenant's key,
-//! this server's issuer, `/userinfo` among its audiences, not expired), then the user's profile
+//! `/userinfo` (OIDC Core §5.3): the Bearer access token verified (a JWT: RS256 with the tenant's
+//! key, this server's issuer, `/userinfo` among its audiences, not expired; an opaque token: opened
+//! with this server's key, not expired), then the user's profile
 //! claims, read from `users/` now, for the scopes the token carries.
 
 use std::sync::Arc;
@@ -29,6 +30,9 @@ fn unauthorized(description: impl Into<String>) -> Response {
 
 /// Verifies an access token this server issued; its claims.
 pub fn verify(state: &ServeState, token: &str) -> Result<Map<String, Value>, String> {
+    if !token.contains('.') {
+        return verify_opaque(state, token);
+    }
     let jwk = state.signer.public_jwk().ok_or("the server has no RS256 key")?;
     let key =
         DecodingKey::from_rsa_components(jwk["n"].as_str().unwrap_or_default(), jwk["e"].as_str().unwrap_or_default())
@@ -37,6 +41,16 @@ pub fn verify(state: &ServeState, token: &str) -> Result<Map<String, Value>, Str
     validation.set_issuer(&[state.issuer()]);
     validation.set_audience(&[format!("{}userinfo", state.issuer())]);
     jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation).map(|d| d.claims).map_err(|e| e.to_string())
+}
+
+/// Opens an opaque access token of this server and checks its expiry (as a JWT's `exp` is).
+fn verify_opaque(state: &ServeState, token: &str) -> Result<Map<String, Value>, String> {
+    let claims = state.opaque.open(token).ok_or("not an access token of this server")?;
+    let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
+    if exp <= super::now_ms() / 1000 {
+        return Err("the token has expired".into());
+    }
+    Ok(claims)
 }
 
 /// `GET|POST /userinfo`.
