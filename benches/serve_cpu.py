@@ -8,10 +8,11 @@ already reaped) spent during the run by the number of tokens or logins wrk count
 requests per second of serve_load.sh, these figures change little when something else loads the
 machine, so they show what a change to the server costs or saves.
 
-Usage: cargo build --release && python3 benches/serve_cpu.py [tokens|logins] [SECONDS] [--extra-users N]
+Usage: cargo build --release && python3 benches/serve_cpu.py [tokens|logins] [SECONDS] [--extra-users N] [--audience A]
 
 --extra-users N adds N user files to the tenant copy (a tenant with many users: what a login
-costs should not grow with them).
+costs should not grow with them). --audience A makes each login ask for the API audience A (its
+access token is then a signed JWT; without an API audience it is opaque, as Auth0's).
 """
 
 import json
@@ -73,9 +74,16 @@ def main():
         at = args.index("--extra-users")
         extra_users = int(args[at + 1])
         del args[at:at + 2]
+    audience = None
+    if "--audience" in args:
+        at = args.index("--audience")
+        audience = args[at + 1]
+        del args[at:at + 2]
     which = args[0] if args else "logins"
     seconds = args[1] if len(args) > 1 else "10"
     lua, path, env = BENCHMARKS[which]
+    if audience is not None:
+        env = {**env, "AUDIENCE": audience}
     work = tempfile.mkdtemp()
     try:
         shutil.copytree(os.path.join(ROOT, "fixtures", "tenant"), os.path.join(work, "tenant"))

@@ -1,7 +1,8 @@
 -- wrk script: complete code + PKCE logins. Each connection alternates GET /authorize (with
 -- --auto-login and login_hint: the login runs the tenant's Rules and Actions, then redirects
 -- with a code) and POST /oauth/token redeeming that code. A login counts when its token
--- response holds an id_token. Environment: CLIENT_ID, REDIRECT_URI, LOGIN_HINT.
+-- response holds an id_token. Environment: CLIENT_ID, REDIRECT_URI, LOGIN_HINT; AUDIENCE (optional: an
+-- API audience, for which the access token is a signed JWT, not an opaque token).
 local verifier = "bench-verifier-0123456789-abcdefghijklmnopqrstuvwxyz"
 local challenge = "2jWB5HORkKgqnTwY916xUGwDhNNXcfic4GfY6Udgc-4" -- base64url(SHA-256(verifier))
 local function enc(s)
@@ -11,6 +12,7 @@ local client_id, redirect_uri = os.getenv("CLIENT_ID"), os.getenv("REDIRECT_URI"
 local authorize = "/authorize?response_type=code&scope=openid%20profile&client_id=" .. enc(client_id)
   .. "&redirect_uri=" .. enc(redirect_uri) .. "&login_hint=" .. enc(os.getenv("LOGIN_HINT"))
   .. "&code_challenge=" .. challenge .. "&code_challenge_method=S256&state=bench"
+  .. (os.getenv("AUDIENCE") and ("&audience=" .. enc(os.getenv("AUDIENCE"))) or "")
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init() logins, failures, codes = 0, 0, {} end
