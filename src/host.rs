@@ -447,3 +447,57 @@ fn read_list<T: serde::de::DeserializeOwned>(what: &str, raw: &RawValue, unreada
 fn from_script_error(error: ScriptError) -> OutcomeError {
     OutcomeError { stack: error.stack, ..OutcomeError::new(&error.name, error.message) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> Box<RawValue> {
+        RawValue::from_string(text.to_owned()).unwrap()
+    }
+
+    /// A result as a worker sends it, for an Action that completed and recorded `commands`.
+    fn completed(commands: &str, value: &str) -> JobResult {
+        JobResult {
+            value: Some(raw(value)),
+            termination: None,
+            error: None,
+            logs: raw("[]"),
+            logs_truncated: false,
+            commands: raw(commands),
+            requests: raw("[]"),
+            late_failure: None,
+            duration: Duration::ZERO,
+        }
+    }
+
+    fn read(result: JobResult) -> Outcome {
+        read_result(None, Trigger::PostLogin, "a.js".into(), result, 1_000, 128)
+    }
+
+    #[test]
+    fn a_result_the_host_cannot_read_is_an_engine_error_never_an_empty_success() {
+        let ok = r#"{"ok":true,"returned":null}"#;
+        let deny = r#"[{"api":"access.deny","args":["no"]}]"#;
+        let outcome = read(completed(deny, ok));
+        assert_eq!(outcome.status, Status::Denied, "{outcome:?}");
+
+        for (commands, says) in [("null", "commands (got null)"), ("{}", "commands (got not a list)")] {
+            let outcome = read(completed(commands, ok));
+            assert_eq!(outcome.status, Status::Error);
+            let error = outcome.error.unwrap();
+            assert_eq!(error.name, "EngineError");
+            assert_eq!(error.message, format!("the host could not read the execution's {says}"));
+        }
+        let outcome = read(completed(r#"[{"api":"access.deny","args":"no"}]"#, ok));
+        assert!(outcome.error.unwrap().message.starts_with("the host could not read the execution's commands ("));
+
+        // Nested deeper than serde_json reads: the denial before it is not reported as a success.
+        let deep = format!(r#"{{"ok":true,"returned":{}1{}}}"#, "[".repeat(200), "]".repeat(200));
+        let outcome = read(completed(deny, &deep));
+        assert_eq!(outcome.status, Status::Error);
+        let message = outcome.error.unwrap().message;
+        assert!(message.starts_with("the host could not read the execution's result ("), "{message}");
+        assert!(message.contains("recursion limit"), "{message}");
+    }
+}
