@@ -13,6 +13,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Map, Value};
 
 use super::issue::userinfo_claims;
+use super::opaque::OpaqueTokens;
 use crate::pipeline::users;
 use crate::serve::error::OAuthError;
 use crate::serve::state::ServeState;
@@ -31,7 +32,7 @@ fn unauthorized(description: impl Into<String>) -> Response {
 /// Verifies an access token this server issued; its claims.
 pub fn verify(state: &ServeState, token: &str) -> Result<Map<String, Value>, String> {
     if !token.contains('.') {
-        return verify_opaque(state, token);
+        return verify_opaque(&state.opaque, token, super::now_ms() / 1000);
     }
     let jwk = state.signer.public_jwk().ok_or("the server has no RS256 key")?;
     let key =
@@ -43,11 +44,12 @@ pub fn verify(state: &ServeState, token: &str) -> Result<Map<String, Value>, Str
     jsonwebtoken::decode::<Map<String, Value>>(token, &key, &validation).map(|d| d.claims).map_err(|e| e.to_string())
 }
 
-/// Opens an opaque access token of this server and checks its expiry (as a JWT's `exp` is).
-fn verify_opaque(state: &ServeState, token: &str) -> Result<Map<String, Value>, String> {
-    let claims = state.opaque.open(token).ok_or("not an access token of this server")?;
+/// Opens an opaque access token of this server and checks its expiry against `now` (seconds since
+/// the epoch), as a JWT's `exp` is checked.
+fn verify_opaque(opaque: &OpaqueTokens, token: &str, now: i64) -> Result<Map<String, Value>, String> {
+    let claims = opaque.open(token).ok_or("not an access token of this server")?;
     let exp = claims.get("exp").and_then(Value::as_i64).unwrap_or(0);
-    if exp <= super::now_ms() / 1000 {
+    if exp <= now {
         return Err("the token has expired".into());
     }
     Ok(claims)
@@ -75,4 +77,20 @@ pub async fn userinfo(State(state): State<Arc<ServeState>>, headers: HeaderMap) 
     };
     let scopes: Vec<&str> = claims.get("scope").and_then(Value::as_str).unwrap_or_default().split(' ').collect();
     Json(Value::Object(userinfo_claims(&profile, &scopes))).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_opaque_token_is_good_until_its_exp() {
+        let opaque = OpaqueTokens::new().unwrap();
+        let claims = serde_json::json!({"sub": "auth0|1", "scope": "openid", "exp": 1_000});
+        let token = opaque.seal(claims.as_object().unwrap()).unwrap();
+        assert_eq!(verify_opaque(&opaque, &token, 999).unwrap()["sub"], "auth0|1");
+        assert_eq!(verify_opaque(&opaque, &token, 1_000).unwrap_err(), "the token has expired");
+        let no_exp = opaque.seal(serde_json::json!({"sub": "auth0|1"}).as_object().unwrap()).unwrap();
+        assert_eq!(verify_opaque(&opaque, &no_exp, 0).unwrap_err(), "the token has expired");
+    }
 }
