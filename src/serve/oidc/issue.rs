@@ -62,15 +62,16 @@ pub fn token_response(
     let tokens = simulation.tokens.as_ref().ok_or(IssueError::NoTokens)?;
     let issuer = state.issuer();
     let userinfo = format!("{issuer}userinfo");
+    // The API the access token is for: none when only `/userinfo` was asked for, or nothing.
+    let api = authorization.audience.as_ref().filter(|audience| **audience != userinfo);
     let mut access = tokens.access_token.claims.clone();
     let iat = access.get("iat").cloned().unwrap_or(json!(0));
     access.insert("iss".into(), json!(issuer));
     access.insert(
         "aud".into(),
-        match &authorization.audience {
-            Some(audience) if *audience == userinfo => json!(userinfo),
-            Some(audience) if authorization.asked("openid") => json!([audience, userinfo]),
-            Some(audience) => json!(audience),
+        match api {
+            Some(api) if authorization.asked("openid") => json!([api, userinfo]),
+            Some(api) => json!(api),
             None => json!(userinfo),
         },
     );
@@ -81,9 +82,9 @@ pub fn token_response(
         _ => 0,
     };
     // Auth0: a JWT when the audience is an API, an opaque token when it is only `/userinfo`.
-    let access_token = match &authorization.audience {
-        Some(audience) if *audience != userinfo => state.signer.sign(&access)?,
-        _ => state.opaque.seal(&access).map_err(|e| IssueError::Opaque(e.to_string()))?,
+    let access_token = match api {
+        Some(_) => state.signer.sign(&access)?,
+        None => state.opaque.seal(&access).map_err(|e| IssueError::Opaque(e.to_string()))?,
     };
     let mut response = json!({
         "access_token": access_token,
