@@ -236,3 +236,40 @@ async fn jobs_written_ahead_of_a_job_that_kills_its_worker_still_run_correctly()
         }
     }
 }
+
+/// The scheduling policy of a process or thread (field 41 of `/proc/…/stat`), by its `/proc` path.
+fn policy_of(proc_path: &str) -> i32 {
+    let stat = std::fs::read_to_string(format!("{proc_path}/stat")).unwrap();
+    // Fields after the command name (which may hold spaces) start with field 3, the state.
+    let after_name = stat.rsplit_once(')').unwrap().1;
+    after_name.split_whitespace().nth(41 - 3).unwrap().parse().unwrap()
+}
+
+/// The policies of `batch`'s supervisor thread and of its worker process, once the worker runs.
+fn batch_policies(extra: &[&str]) -> (i32, i32) {
+    let mut batch = binary().args(["batch", "--workers", "1"]).args(extra).stdin(Stdio::piped()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let worker = loop {
+        if let Some(&pid) = children(batch.id()).first() {
+            break pid;
+        }
+        assert!(Instant::now() < deadline, "no worker process started");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let supervisor = std::fs::read_dir(format!("/proc/{}/task", batch.id()))
+        .unwrap()
+        .map(|task| task.unwrap().path())
+        .find(|task| std::fs::read_to_string(task.join("comm")).is_ok_and(|name| name.starts_with("actionhost-supe")))
+        .expect("a supervisor thread");
+    let policies = (policy_of(&supervisor.display().to_string()), policy_of(&format!("/proc/{worker}")));
+    drop(batch.stdin.take());
+    assert!(batch.wait().unwrap().success());
+    policies
+}
+
+#[test]
+fn batch_runs_its_pool_under_sched_batch_unless_asked_for_the_normal_policy() {
+    // SCHED_BATCH is 3 and SCHED_OTHER 0 in sched_setscheduler(2).
+    assert_eq!(batch_policies(&[]), (libc::SCHED_BATCH, libc::SCHED_BATCH));
+    assert_eq!(batch_policies(&["--cpu-policy", "normal"]), (libc::SCHED_OTHER, libc::SCHED_OTHER));
+}

@@ -133,6 +133,9 @@ pub struct PoolArgs {
     /// Worker processes (one isolate each); defaults to the number of CPUs
     #[arg(long, alias = "jobs", value_name = "N", value_parser = clap::value_parser!(u64).range(1..256))]
     pub workers: Option<u64>,
+    /// How Linux schedules the command's threads and workers: batch (SCHED_BATCH: a woken thread does not preempt a busy worker, so more executions per second) or normal; defaults to batch for `batch` and `test`, normal for `serve`
+    #[arg(long, value_name = "POLICY")]
+    pub cpu_policy: Option<crate::engine::CpuPolicy>,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ use std::io::{BufRead, Write};
 
 use super::args::BatchArgs;
 use super::HostConfigBuilder;
+use crate::engine::CpuPolicy;
 use crate::pipeline::flows::{self, FlowRequest, FlowResult};
 use crate::pipeline::{self, LoginRequest, Simulation};
 use crate::{Host, Outcome, Request};
@@ -17,6 +18,7 @@ use crate::{Host, Outcome, Request};
 const IN_FLIGHT_PER_WORKER: usize = 8;
 
 pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
+    super::config::apply_cpu_policy(&args.pool, Some(CpuPolicy::Batch));
     let config = HostConfigBuilder::new(&args.engine).pool(&args.pool).keywords(super::keywords(&args.tenant)?).build();
     let workers = config.workers;
     let host = Host::new(config);

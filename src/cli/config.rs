@@ -2,6 +2,7 @@
 //! (`--timeout-ms`, `--memory-mb`, `--missing-client-metadata`), the size of the worker pool and
 //! the tenant's keyword replacements, each read in one place.
 
+use crate::engine::{apply_to_this_thread, CpuPolicy};
 use crate::tenant::Keywords;
 use crate::{HostConfig, Limits};
 
@@ -43,6 +44,16 @@ impl HostConfigBuilder {
     /// The finished configuration.
     pub fn build(self) -> HostConfig {
         self.config
+    }
+}
+
+/// Gives the calling thread the pool's CPU policy (`--cpu-policy`, else `default`; `None`
+/// leaves the policy the command was started with), before it starts the pool, whose supervisor
+/// thread and worker processes inherit it. A kernel that refuses is only warned about.
+pub fn apply_cpu_policy(pool: &PoolArgs, default: Option<CpuPolicy>) {
+    let Some(policy) = pool.cpu_policy.or(default) else { return };
+    if let Err(error) = apply_to_this_thread(policy) {
+        eprintln!("actionhost: warning: could not set the CPU policy {policy:?}: {error}");
     }
 }
 

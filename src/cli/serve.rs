@@ -19,6 +19,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<u8> {
         tls: args.tls,
         log_format: args.log_format,
     };
+    super::config::apply_cpu_policy(&args.pool, None);
     let config = HostConfigBuilder::new(&args.engine).pool(&args.pool).keywords(super::keywords(&args.tenant)?).build();
     let host = Host::new(config);
     let bound = serve::bind(&host, &options)?;

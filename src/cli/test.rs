@@ -35,6 +35,7 @@ pub async fn test(args: TestArgs) -> anyhow::Result<u8> {
         bail!("no case files (*.cases.yaml, *.cases.yml, *.cases.json) in {}", shown.join(", "));
     }
     let keywords = super::keywords(&super::args::TenantArgs { tenant: None, keywords: args.keywords.clone() })?;
+    super::config::apply_cpu_policy(&args.pool, Some(crate::engine::CpuPolicy::Batch));
     let config = super::HostConfigBuilder::new(&args.engine).pool(&args.pool).keywords(keywords.clone()).build();
     let workers = config.workers;
     let suite = Suite {
