@@ -211,9 +211,9 @@ async fn a_worker_whose_memory_keeps_growing_is_replaced() {
 
 #[tokio::test]
 async fn jobs_written_ahead_of_a_job_that_kills_its_worker_still_run_correctly() {
-    // One worker and a backlog: while a job runs, the next is already in the worker's pipe.
-    // When the running job is stopped (deadline, memory) the worker dies with the job written
-    // ahead of it unstarted; that job must run on the next worker, not be lost or blamed.
+    // One worker and a backlog: while a job runs, the next ones (up to three) are already in the
+    // worker's pipe. When the running job is stopped (deadline, memory) the worker dies with the
+    // jobs written ahead of it unstarted; each must run on the next worker, not be lost or blamed.
     let host = single_worker_host(Limits { timeout_ms: 500, memory_mb: 64 });
     let honest = || Request {
         client_metadata: Some(json!({"TIER": "gold"})),

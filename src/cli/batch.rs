@@ -15,7 +15,7 @@ use crate::pipeline::{self, LoginRequest, Simulation};
 use crate::{Host, Outcome, Request};
 
 /// How many requests may wait in the pool per worker, so input keeps flowing while workers run.
-const IN_FLIGHT_PER_WORKER: usize = 8;
+const IN_FLIGHT_PER_WORKER: usize = 32;
 
 pub async fn batch(args: BatchArgs) -> anyhow::Result<u8> {
     super::config::apply_cpu_policy(&args.pool, Some(CpuPolicy::Batch));

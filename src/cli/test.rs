@@ -21,7 +21,7 @@ use crate::testing::{discover, update, CaseFile, Loader, Options};
 use crate::Host;
 
 /// Cases in flight per worker, so each worker always has the next one waiting.
-const IN_FLIGHT_PER_WORKER: usize = 8;
+const IN_FLIGHT_PER_WORKER: usize = 32;
 
 pub async fn test(args: TestArgs) -> anyhow::Result<u8> {
     let reports = reports(&args.reporter, args.output.as_deref())?;

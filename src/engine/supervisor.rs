@@ -17,13 +17,14 @@
 //! same worker (and so the same state). A job whose heap cap differs from the pool's runs on a
 //! worker started for it alone.
 //!
-//! While a worker runs a job and more jobs are already waiting, its slot writes the next one into
-//! the worker's pipe, so the worker goes from one job to the next without sleeping through a
-//! round trip (a context switch each way costs as much as a small script). Such a job starts
-//! when its predecessor's answer arrives, and its deadline counts from then; if the worker dies
-//! or is stopped first, the job never started and runs next on the slot's fresh worker. Only a
-//! backlog is written ahead, so a job waits behind a slow one only when it would have waited in
-//! the queue anyway.
+//! While a worker runs a job and more jobs are already waiting, its slot writes up to
+//! [`WRITE_AHEAD`] of them into the worker's pipe, so the worker goes from one job to the next
+//! without sleeping through a round trip (a context switch each way costs as much as a small
+//! script), and keeps its core for several jobs in a row while the host's threads wait their
+//! turn. Such a job starts when its predecessor's answer arrives, and its deadline counts from
+//! then; if the worker dies or is stopped first, the jobs written ahead never started and run
+//! first on the slot's fresh worker. Only a backlog is written ahead, so a job waits behind a
+//! slow one only when every worker was busy when it was taken.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
@@ -56,6 +57,8 @@ const MEMORY_POLL: Duration = Duration::from_millis(10);
 /// A worker whose resident memory grew by more than this since it was ready is replaced after
 /// its current job, so the process tree's memory stays flat.
 const RECYCLE_GROWTH_MB: u64 = 64;
+/// How many waiting jobs a slot writes into its busy worker's pipe, behind the running one.
+pub(crate) const WRITE_AHEAD: usize = 3;
 /// How many of a worker's stderr lines are kept to explain a crash.
 const STDERR_LINES: usize = 16;
 
@@ -173,8 +176,8 @@ async fn slot(
 ) {
     let mut worker: Option<Worker> = None;
     let mut start_error = None;
-    // A job this slot took that its last worker never started: it runs first on the next.
-    let mut unstarted: Option<Envelope> = None;
+    // Jobs this slot took that its last worker never started: they run first on the next.
+    let mut unstarted: VecDeque<Envelope> = VecDeque::new();
     loop {
         if worker.is_none() {
             match Worker::start(&spec, spec.memory_mb).await {
@@ -182,7 +185,7 @@ async fn slot(
                 Err(error) => start_error = Some(error),
             }
         }
-        let envelope = match unstarted.take() {
+        let envelope = match unstarted.pop_front() {
             Some(envelope) => envelope,
             None => tokio::select! {
                 biased;
@@ -197,9 +200,12 @@ async fn slot(
             continue;
         };
         // Only jobs already waiting are written ahead: `try_recv` never waits.
-        let backlog = || pinned.try_recv().ok().or_else(|| shared.try_recv().ok());
+        let backlog = || unstarted.pop_front().or_else(|| pinned.try_recv().ok()).or_else(|| shared.try_recv().ok());
         let (left, keep) = current.run(envelope, &spec, &broker, backlog).await;
-        unstarted = left;
+        // They were taken first: they go first.
+        for envelope in left.into_iter().rev() {
+            unstarted.push_front(envelope);
+        }
         if keep {
             worker = Some(current);
         }
@@ -321,27 +327,30 @@ impl Worker {
         })
     }
 
-    /// Runs `first`, then each job `backlog` offers while one runs: the offered job is written
-    /// into the worker's pipe while its predecessor runs, and starts when that one's answer
-    /// arrives. Every job taken is answered, except one the worker never started because it
-    /// stopped first: that one is returned, to run on the next worker. The flag says whether
-    /// this worker can take more.
+    /// Runs `first`, then the jobs `backlog` offers while one runs: up to [`WRITE_AHEAD`] of
+    /// them are written into the worker's pipe behind the running one, and each starts when its
+    /// predecessor's answer arrives. Every job taken is answered, except those the worker never
+    /// started because it stopped first: they are returned, in the order taken, to run on the
+    /// next worker. The flag says whether this worker can take more.
     async fn run(
         &mut self,
         first: Envelope,
         spec: &WorkerSpec,
         broker: &ModuleBroker,
         mut backlog: impl FnMut() -> Option<Envelope>,
-    ) -> (Option<Envelope>, bool) {
-        let Some(mut current) = Written::encode(first) else { return (None, true) };
+    ) -> (Vec<Envelope>, bool) {
+        let Some(mut current) = Written::encode(first) else { return (Vec::new(), true) };
+        let mut ahead: VecDeque<Written> = VecDeque::new();
         loop {
             let started = Instant::now();
             // A job is written ahead only if this worker will live to run it.
-            let ahead = if self.executions + 2 <= spec.recycle_after_executions {
-                std::iter::from_fn(&mut backlog).find_map(Written::encode)
-            } else {
-                None
-            };
+            while ahead.len() < WRITE_AHEAD && self.executions + ahead.len() as u64 + 2 <= spec.recycle_after_executions
+            {
+                match std::iter::from_fn(&mut backlog).find_map(Written::encode) {
+                    Some(next) => ahead.push_back(next),
+                    None => break,
+                }
+            }
             let deadline = started + current.envelope.job.timeout + KILL_GRACE;
             let (jobs, results, sent) = (&mut self.jobs, &mut self.results, &mut self.sent);
             let scope = current.envelope.job.modules.as_ref();
@@ -357,14 +366,19 @@ impl Worker {
                         .await
                         .map_err(|e| format!("could not send the job: {e}"))?;
                 }
-                // The job ahead goes into the pipe while this one runs; the worker reads it only
+                // The jobs ahead go into the pipe while this one runs; the worker reads them only
                 // after answering (or while it waits for a module), so the answer is read
-                // concurrently with that write, and module answers follow it.
+                // concurrently with those writes, and module answers follow them.
                 let write = async {
-                    let ahead_written = match &ahead {
-                        Some(next) => write_encoded_async(jobs, &next.frame).await.is_ok(),
-                        None => true,
-                    };
+                    let mut ahead_written = true;
+                    for next in ahead.iter_mut().filter(|next| !next.sent) {
+                        if write_encoded_async(jobs, &next.frame).await.is_err() {
+                            ahead_written = false;
+                            break;
+                        }
+                        next.sent = true;
+                        next.frame = Vec::new();
+                    }
                     // The folders this job may read, found at its first request.
                     let roots = std::cell::OnceCell::new();
                     while let Some(request) = asked.recv().await {
@@ -402,7 +416,8 @@ impl Worker {
                 _ = over_memory(self.pid, self.memory_cap_bytes) => Err(Stop::Memory),
             };
             self.executions += 1;
-            let unstarted = ahead.map(|next| next.envelope);
+            // What the worker dies with, if it goes: unstarted as far as anyone can see.
+            let unstarted = |ahead: VecDeque<Written>| ahead.into_iter().map(|next| next.envelope).collect();
             match answer {
                 Ok((result, retiring, ahead_written)) => {
                     let _ = current.envelope.reply.send(result);
@@ -410,21 +425,19 @@ impl Worker {
                         && ahead_written
                         && self.executions < spec.recycle_after_executions
                         && !self.grew_too_much();
-                    match unstarted {
-                        // The worker already reads the job ahead: it is the current one now.
-                        Some(envelope) if keep => current = Written { envelope, frame: Vec::new(), sent: true },
-                        // Either the worker goes (the job ahead dies with it, unstarted as far as
-                        // anyone can see) or nothing is waiting.
-                        unstarted => {
-                            let keep = keep && unstarted.is_none();
-                            return (unstarted, keep);
-                        }
+                    if !keep {
+                        return (unstarted(ahead), false);
+                    }
+                    match ahead.pop_front() {
+                        // The worker already reads the first job ahead: it is the current one now.
+                        Some(next) => current = next,
+                        None => return (Vec::new(), true),
                     }
                 }
                 Err(stop) => {
                     let result = self.stopped(stop, started.elapsed()).await;
                     let _ = current.envelope.reply.send(result);
-                    return (unstarted, false);
+                    return (unstarted(ahead), false);
                 }
             }
         }
