@@ -133,7 +133,7 @@ pub struct PoolArgs {
     /// Worker processes (one isolate each); defaults to the number of CPUs
     #[arg(long, alias = "jobs", value_name = "N", value_parser = clap::value_parser!(u64).range(1..256))]
     pub workers: Option<u64>,
-    /// How Linux schedules the command's threads and workers: batch (SCHED_BATCH: a woken thread does not preempt a busy worker, so more executions per second) or normal; defaults to batch for `batch` and `test`, normal for `serve`
+    /// How Linux schedules the pool (its supervisor thread and worker processes): batch (SCHED_BATCH: a woken thread does not preempt a busy worker, so more executions per second) or normal; defaults to batch for `batch` and `test`; `serve` keeps the policy it was started with
     #[arg(long, value_name = "POLICY")]
     pub cpu_policy: Option<crate::engine::CpuPolicy>,
 }

@@ -58,7 +58,7 @@ const MEMORY_POLL: Duration = Duration::from_millis(10);
 /// its current job, so the process tree's memory stays flat.
 const RECYCLE_GROWTH_MB: u64 = 64;
 /// How many waiting jobs a slot writes into its busy worker's pipe, behind the running one.
-pub(crate) const WRITE_AHEAD: usize = 3;
+const WRITE_AHEAD: usize = 3;
 /// How many of a worker's stderr lines are kept to explain a crash.
 const STDERR_LINES: usize = 16;
 
