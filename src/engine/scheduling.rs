@@ -4,7 +4,8 @@
 //! it. Under `SCHED_BATCH` a thread that is woken (the supervisor, when a worker writes an
 //! answer) does not preempt the one running (the worker, which goes on to its next job), so the
 //! pool switches threads far less often; `benches/cpu_split.py` measures the effect. A server
-//! keeps the normal policy: there each answer's latency matters more.
+//! keeps the policy it was started with (normally the normal one): there each answer's latency
+//! matters more.
 
 /// The scheduling policy of a pool's threads and worker processes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
