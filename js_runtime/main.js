@@ -68,18 +68,25 @@ const ENGINE_INTERNALS = [
 
 /** Runner name → `run(wrapper, input, container, host)`, as script extensions registered them. */
 const RUNNERS = { __proto__: null };
+/** Runner name → `follow(input, result, filename)`, for runners whose executions can be chained. */
+const FOLLOWERS = { __proto__: null };
 /** Objects of the registered runners that scripts get hold of and that outlive one execution. */
 const sharedObjects = [];
 let baseline = null;
 
 /**
  * Registers the runner jobs name `name`. `shared`: objects of the runner that scripts get hold
- * of and that outlive one execution (classes, prototypes), frozen at lockdown. Only before it.
+ * of and that outlive one execution (classes, prototypes), frozen at lockdown. `follow`, for a
+ * runner whose executions can be chained in one job (a login's Rules): given the input the job
+ * gives later executions and an execution's result (both parsed from JSON), and the next
+ * script's file name, it returns the next execution's input, or null to end the chain. Only
+ * before lockdown.
  */
-export function registerRunner(name, run, shared = []) {
+export function registerRunner(name, run, shared = [], follow = undefined) {
   if (baseline !== null) throw new Error("runners are registered before lockdown");
   if (RUNNERS[name] !== undefined) throw new Error(`a runner named ${name} is already registered`);
   RUNNERS[name] = run;
+  if (follow !== undefined) FOLLOWERS[name] = follow;
   sharedObjects.push(...shared);
 }
 /** Characters of JSON a runner's result may take (the Action's returned value, the Rule's user and context). */
@@ -120,9 +127,12 @@ function resultText(result) {
 }
 
 const runner = {
-  /** Runs one execution: JSON text in, a promise of the runner's result as JSON text out. */
+  /**
+   * Runs one execution: its input (JSON text, or the object `next` made), a promise of the
+   * runner's result as JSON text out.
+   */
   run(kind, factory, inputJson, container) {
-    const input = JSON.parse(inputJson);
+    const input = typeof inputJson === "string" ? JSON.parse(inputJson) : inputJson;
     try {
       clock.configure(input);
       http.configure(input.http);
@@ -140,6 +150,16 @@ const runner = {
       return Promise.resolve(toJsonText({ ok: false, error: { name: "Error", message: `no runner named ${kind}` } }));
     }
     return run(wrapper, input, container, host).then(resultText);
+  },
+  /**
+   * Between two executions of a chain: the next one's input, from the input the job gives
+   * later executions and the last execution's result (JSON text the engine made), or null when
+   * the chain ends there. Parses and copies plain data only, so no script code runs.
+   */
+  next(kind, inputJson, resultJson, filename) {
+    const follow = FOLLOWERS[kind];
+    if (follow === undefined) return null;
+    return follow(JSON.parse(inputJson), JSON.parse(resultJson), filename) ?? null;
   },
   /** Starts a new execution record (before the script is compiled: compiling can run its code). */
   begin() {

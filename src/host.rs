@@ -108,22 +108,61 @@ impl Host {
     /// Runs a request prepared by the caller, which has the tenant's script at hand (its
     /// package scope, its warnings); a tenant the request names is still applied.
     pub(crate) async fn run_prepared(&self, prepared: Prepared) -> Result<Outcome, RequestError> {
+        let mut outcomes = self.run_chain(prepared, Vec::new()).await?;
+        Ok(outcomes.pop().expect("a job's own script always has an outcome"))
+    }
+
+    /// Runs a Rule request and then, as one job on one worker, each Rule of `then` in turn,
+    /// each given the `user` and `context` the one before passed to its callback (a login's
+    /// Rules, without a round trip between them). Returns the outcome of each Rule that ran, in
+    /// order: the chain stops after a Rule that did not complete (denied, failed, passed no
+    /// objects), or whose execution left its isolate to be replaced; the caller runs the rest.
+    /// When the worker could not answer at all (it was stopped or died), only the first Rule is
+    /// run again, alone, so that the outcome names the Rule at fault. `then` holds scripts whose
+    /// package scope is the first's.
+    pub(crate) async fn run_chain(
+        &self,
+        prepared: Prepared,
+        then: Vec<engine::Script>,
+    ) -> Result<Vec<Outcome>, RequestError> {
         let given = GivenInputs::of(&prepared.request);
         let Prepared { request, modules, mut warnings } = prepared;
         let mut prepared = self.resolve_tenant(request)?;
         prepared.modules = prepared.modules.or(modules);
         warnings.append(&mut prepared.warnings);
-        let (job, trigger, watch) = self.prepare(&mut prepared)?;
+        let (mut job, trigger, watch) = self.prepare(&mut prepared, !then.is_empty())?;
         given.check(trigger)?;
-        let script = job.script.filename.clone();
-        let timeout_ms = job.timeout.as_millis();
-        let memory_mb = job.memory_mb;
-        let result = self.pool.run(job).await;
-        let mut outcome = read_result(prepared.request.id, trigger, script, result, timeout_ms, memory_mb);
-        let found = watch.finish(&outcome);
-        outcome.warnings = warnings;
-        outcome.warnings.extend(found);
-        Ok(outcome)
+        if !then.is_empty() && trigger != Trigger::Rule {
+            return Err(RequestError::new("trigger", "only Rules run one after another in one job"));
+        }
+        job.then = then;
+        let (timeout_ms, memory_mb) = (job.timeout.as_millis(), job.memory_mb);
+        let read =
+            |script: String, result: JobResult| read_result(None, trigger, script, result, timeout_ms, memory_mb);
+        let retry = (!job.then.is_empty()).then(|| Job { then: Vec::new(), then_input: None, ..job.clone() });
+        let names: Vec<String> = job.then.iter().map(|script| script.filename.clone()).collect();
+        let first_name = job.script.filename.clone();
+        let mut result = self.pool.run(job).await;
+        let later = match (result.then.take(), retry) {
+            (Some(later), _) => later,
+            (None, None) => Vec::new(),
+            (None, Some(alone)) => {
+                result = self.pool.run(alone).await;
+                Vec::new()
+            }
+        };
+        let mut first = read(first_name, result);
+        first.id = prepared.request.id;
+        first.warnings = warnings;
+        first.warnings.extend(watch.finish(&first));
+        let mut outcomes = vec![first];
+        for (result, name) in later.into_iter().zip(names) {
+            let watch = Watch::after_rule(outcomes.last().expect("the first outcome"));
+            let mut outcome = read(name, result);
+            outcome.warnings = watch.finish(&outcome);
+            outcomes.push(outcome);
+        }
+        Ok(outcomes)
     }
 
     /// Like [`Host::run`], but an invalid request becomes an error outcome (for batch callers).
@@ -154,8 +193,9 @@ impl Host {
         tenant::apply(&request, &tenant)
     }
 
-    /// The job for a request; the request's event, user and context move into it.
-    fn prepare(&self, prepared: &mut Prepared) -> Result<(Job, Trigger, Watch), RequestError> {
+    /// The job for a request; the request's event, user and context move into it. `chained`:
+    /// Rules will run after this one in the same job ([`Job::then_input`] is made for them).
+    fn prepare(&self, prepared: &mut Prepared, chained: bool) -> Result<(Job, Trigger, Watch), RequestError> {
         let request = &mut prepared.request;
         let script = load_script(&request.script)?;
         let trigger = match request.trigger {
@@ -188,16 +228,30 @@ impl Host {
             ));
         }
         let watch = Watch::before(trigger, &script.filename, &script.source, &input);
-        let input = serde_json::value::to_raw_value(&input).map_err(|e| RequestError::new("input", e.to_string()))?;
+        let raw = |input: &Value| {
+            serde_json::value::to_raw_value(input).map_err(|e| RequestError::new("input", e.to_string()))
+        };
+        let own = raw(&input)?;
+        let then_input = match (chained, &mut input) {
+            (true, Value::Object(fields)) => {
+                // The later Rules' `user` and `context` are what the Rule before passed on.
+                fields.shift_remove("user");
+                fields.shift_remove("context");
+                Some(raw(&input)?)
+            }
+            _ => None,
+        };
         let job = Job {
             runner: trigger.as_str().to_owned(),
             kind,
             script,
-            input,
+            input: own,
             timeout: Duration::from_millis(timeout_ms),
             memory_mb,
             container: request.container.clone(),
             modules: Some(prepared.modules.take().unwrap_or_else(|| module_scope(&request.script))),
+            then: Vec::new(),
+            then_input,
         };
         Ok((job, trigger, watch))
     }
@@ -468,6 +522,7 @@ mod tests {
             requests: raw("[]"),
             late_failure: None,
             duration: Duration::ZERO,
+            then: None,
         }
     }
 

@@ -69,16 +69,14 @@ impl Watch {
         } else {
             input.pointer("/context/clientMetadata")
         };
-        let secret_metadata = metadata
-            .and_then(Value::as_object)
-            .map(|map| {
-                map.iter()
-                    .filter(|(key, value)| looks_secret(key) && value.as_str().is_some_and(|v| !v.is_empty()))
-                    .map(|(key, value)| (key.clone(), value.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Watch { found, secret_metadata }
+        Watch { found, secret_metadata: secret_entries(metadata) }
+    }
+
+    /// For a Rule run right after `previous` in one job: its `context` is the one `previous`
+    /// passed to its callback (Rules have no warnings of their text).
+    pub fn after_rule(previous: &Outcome) -> Watch {
+        let metadata = previous.callback.as_ref().and_then(|callback| callback.context.get("clientMetadata"));
+        Watch { found: Vec::new(), secret_metadata: secret_entries(metadata) }
     }
 
     /// The warnings of the run: those of the text, then the secret-looking metadata values the
@@ -98,6 +96,19 @@ impl Watch {
         }
         warnings
     }
+}
+
+/// The entries of application metadata whose key looks like a secret and whose value is set.
+fn secret_entries(metadata: Option<&Value>) -> Vec<(String, Value)> {
+    metadata
+        .and_then(Value::as_object)
+        .map(|map| {
+            map.iter()
+                .filter(|(key, value)| looks_secret(key) && value.as_str().is_some_and(|v| !v.is_empty()))
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The secrets `action` declares without a value that its code reads while `secrets` (what the

@@ -118,6 +118,11 @@ pub fn default_rule_user() -> Value {
 ///
 /// Has no `clientMetadata` key: the host adds it only when the application has metadata.
 pub fn default_rule_context() -> Value {
+    static CONTEXT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    CONTEXT.get_or_init(build_default_rule_context).clone()
+}
+
+fn build_default_rule_context() -> Value {
     let mut mapped = json!({});
     crate::mapping::to_context(&default_post_login_event(), &mut mapped);
     let Value::Object(mapped) = mapped else { unreachable!("made an object") };

@@ -23,7 +23,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::extension;
-use super::job::{empty_list, Job, JobResult, ScriptError, ScriptKind};
+use super::job::{empty_list, Job, JobResult, Script, ScriptError, ScriptKind};
 use super::limits::Termination;
 use super::watchdog::Watchdog;
 
@@ -41,7 +41,7 @@ const STACK_HEADER_LIMIT: usize = 16 * 1024;
 const FACTORY_PREFIX: &str = "() => ";
 
 const TAKE_RUNNER: &str = "(() => { const r = globalThis.__actionhostRunner; \
-delete globalThis.__actionhostRunner; r.lockdown(); return [r.run, r.finish, r.begin]; })()";
+delete globalThis.__actionhostRunner; r.lockdown(); return [r.run, r.finish, r.begin, r.next]; })()";
 
 struct CachedScript {
     kind: ScriptKind,
@@ -55,6 +55,7 @@ pub struct Isolate {
     run: v8::Global<v8::Function>,
     finish: v8::Global<v8::Function>,
     begin: v8::Global<v8::Function>,
+    next: v8::Global<v8::Function>,
     scripts: HashMap<u64, CachedScript>,
     containers: HashMap<String, v8::Global<v8::Object>>,
     watchdog: Watchdog,
@@ -105,7 +106,7 @@ impl Isolate {
         let runner = runtime
             .execute_script("actionhost:runner", TAKE_RUNNER)
             .map_err(|e| IsolateError::Runtime(e.to_string()))?;
-        let (run, finish, begin) = {
+        let (run, finish, begin, next) = {
             deno_core::scope!(scope, &mut runtime);
             let array = v8::Local::<v8::Array>::try_from(v8::Local::new(scope, runner))
                 .map_err(|_| IsolateError::Runner(None))?;
@@ -115,13 +116,14 @@ impl Isolate {
                     v8::Local::<v8::Function>::try_from(value).map_err(|_| IsolateError::Runner(Some(index)))?;
                 Ok(v8::Global::new(scope, function))
             };
-            (function(scope, 0)?, function(scope, 1)?, function(scope, 2)?)
+            (function(scope, 0)?, function(scope, 1)?, function(scope, 2)?, function(scope, 3)?)
         };
         Ok(Isolate {
             runtime,
             run,
             finish,
             begin,
+            next,
             scripts: HashMap::new(),
             containers: HashMap::new(),
             watchdog: Watchdog::spawn(handle),
@@ -142,7 +144,45 @@ impl Isolate {
         self.retired
     }
 
+    /// Runs the job's script, then each of its [`Job::then`] scripts while the one before
+    /// completed cleanly and the runner passes it on.
     pub async fn execute(&mut self, job: &Job) -> JobResult {
+        let mut first = self.execute_one(job, &job.script, LinkInput::Job).await;
+        if job.then.is_empty() {
+            return first;
+        }
+        let mut then: Vec<JobResult> = Vec::with_capacity(job.then.len());
+        for script in &job.then {
+            let Some(input) = self.next_input(job, then.last().unwrap_or(&first), script) else { break };
+            let result = self.execute_one(job, script, LinkInput::Made(input)).await;
+            then.push(result);
+        }
+        first.then = Some(then);
+        first
+    }
+
+    /// The input of `script`, the next in a chain, made by the runner's `next` from the job's
+    /// [`Job::then_input`] and `last`'s result; `None` ends the chain (`last` did not complete cleanly, the
+    /// isolate must be replaced, or the runner does not pass the result on). `next` only
+    /// parses JSON the engine made and copies plain data: no script code runs.
+    fn next_input(&mut self, job: &Job, last: &JobResult, script: &Script) -> Option<v8::Global<v8::Value>> {
+        if self.retired || last.termination.is_some() || last.error.is_some() || last.late_failure.is_some() {
+            return None;
+        }
+        let value = last.value.as_ref()?;
+        deno_core::scope!(scope, &mut self.runtime);
+        v8::tc_scope!(let scope, scope);
+        let next = v8::Local::new(scope, &self.next);
+        let undefined = v8::undefined(scope).into();
+        let common = job.then_input.as_deref().unwrap_or(&job.input).get();
+        let args = [job.runner.as_str(), common, value.get(), script.filename.as_str()]
+            .map(|text| v8::String::new(scope, text).map(Into::into));
+        let args: Option<Vec<v8::Local<v8::Value>>> = args.into_iter().collect();
+        let input = next.call(scope, undefined, &args?)?;
+        (!input.is_null_or_undefined()).then(|| v8::Global::new(scope, input))
+    }
+
+    async fn execute_one(&mut self, job: &Job, script: &Script, input: LinkInput) -> JobResult {
         let started = Instant::now();
         self.executions += 1;
         let execution = self.executions;
@@ -152,10 +192,10 @@ impl Isolate {
         // wait is ended by the tokio deadline without terminating anything.
         self.watchdog.arm(execution, deadline + WATCHDOG_GRACE);
         self.call_sync(&self.begin.clone());
-        let settled = match self.compile(job) {
+        let settled = match self.compile(&job.kind, script) {
             Err(error) => Err(error),
             Ok(wrapper) => {
-                let args = self.arguments(job, wrapper);
+                let args = self.arguments(job, wrapper, input);
                 let call = self.runtime.call_with_args(&self.run, &args);
                 Ok(tokio::time::timeout_at(
                     deadline.into(),
@@ -206,7 +246,7 @@ impl Isolate {
         }
         // After a termination nothing queued by the script runs again: it dies with the isolate.
         self.finish_execution(&mut result, !(fired || out_of_memory || allocation_failed), finishing);
-        let (filename, offset) = (&job.script.filename, FACTORY_PREFIX.len() + job.kind.prefix().len());
+        let (filename, offset) = (&script.filename, FACTORY_PREFIX.len() + job.kind.prefix().len());
         if let Some(value) = result.value.as_mut() {
             fix_first_line_columns_raw(value, filename, offset);
         }
@@ -309,7 +349,12 @@ impl Isolate {
         json_from_v8(scope, local)
     }
 
-    fn arguments(&mut self, job: &Job, wrapper: v8::Global<v8::Function>) -> Vec<v8::Global<v8::Value>> {
+    fn arguments(
+        &mut self,
+        job: &Job,
+        wrapper: v8::Global<v8::Function>,
+        input: LinkInput,
+    ) -> Vec<v8::Global<v8::Value>> {
         let container = job.container.as_ref().map(|key| {
             if !self.containers.contains_key(key) {
                 deno_core::scope!(scope, &mut self.runtime);
@@ -321,8 +366,11 @@ impl Isolate {
         deno_core::scope!(scope, &mut self.runtime);
         let runner: v8::Local<v8::Value> = v8::String::new(scope, &job.runner).expect("runner name").into();
         let wrapper = v8::Local::new(scope, wrapper).into();
-        // QuickJS parses JSON text faster than serde_v8 builds the same object property by property.
-        let input = v8::String::new(scope, job.input.get()).expect("input fits in a string").into();
+        let input = match input {
+            // QuickJS parses JSON text faster than serde_v8 builds the same object property by property.
+            LinkInput::Job => v8::String::new(scope, job.input.get()).expect("input fits in a string").into(),
+            LinkInput::Made(value) => v8::Local::new(scope, value),
+        };
         let container = match container {
             Some(object) => v8::Local::new(scope, object).into(),
             None => v8::undefined(scope).into(),
@@ -331,21 +379,20 @@ impl Isolate {
     }
 
     /// Evaluates the script's wrapper once per distinct source and caches the function.
-    fn compile(&mut self, job: &Job) -> Result<v8::Global<v8::Function>, ScriptError> {
-        let script = &job.script;
+    fn compile(&mut self, kind: &ScriptKind, script: &Script) -> Result<v8::Global<v8::Function>, ScriptError> {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        (&job.kind, &script.filename, &script.source).hash(&mut hasher);
+        (kind, &script.filename, &script.source).hash(&mut hasher);
         let key = hasher.finish();
         if let Some(cached) = self.scripts.get(&key) {
-            if cached.kind == job.kind && cached.filename == script.filename && cached.source == script.source {
+            if cached.kind == *kind && cached.filename == script.filename && cached.source == script.source {
                 return Ok(cached.wrapper.clone());
             }
         }
-        let wrapped = format!("{FACTORY_PREFIX}{}{}{}", job.kind.prefix(), script.source, job.kind.suffix());
+        let wrapped = format!("{FACTORY_PREFIX}{}{}{}", kind.prefix(), script.source, kind.suffix());
         let value = self
             .runtime
             .execute_script(module_name(&script.filename), wrapped)
-            .map_err(|error| compile_error(&error, job))?;
+            .map_err(|error| compile_error(&error, kind, script))?;
         let wrapper = {
             deno_core::scope!(scope, &mut self.runtime);
             let local = v8::Local::new(scope, value);
@@ -359,7 +406,7 @@ impl Isolate {
         self.scripts.insert(
             key,
             CachedScript {
-                kind: job.kind.clone(),
+                kind: kind.clone(),
                 filename: script.filename.clone(),
                 source: script.source.clone(),
                 wrapper: wrapper.clone(),
@@ -381,12 +428,21 @@ impl JobResult {
             requests: empty_list(),
             late_failure: None,
             duration,
+            then: None,
         }
     }
 
     pub(crate) fn failed(error: ScriptError, duration: Duration) -> JobResult {
         JobResult { error: Some(error), ..JobResult::empty(duration) }
     }
+}
+
+/// Where an execution's input comes from.
+enum LinkInput {
+    /// The job's own input (JSON text): the first script of a job.
+    Job,
+    /// The object the runner's `next` made: a later script of a chain.
+    Made(v8::Global<v8::Value>),
 }
 
 /// What `finish` collects of an execution (`js_runtime/execution.js`, `snapshotText`); the lists
@@ -605,18 +661,18 @@ fn script_error(error: &deno_core::error::JsError) -> ScriptError {
     }
 }
 
-fn compile_error(error: &deno_core::error::JsError, job: &Job) -> ScriptError {
+fn compile_error(error: &deno_core::error::JsError, kind: &ScriptKind, script: &Script) -> ScriptError {
     let mut converted = script_error(error);
     let location = error
         .frames
         .first()
-        .and_then(|frame| Some(format!("{}:{}:{}", job.script.filename, frame.line_number?, frame.column_number?)));
+        .and_then(|frame| Some(format!("{}:{}:{}", script.filename, frame.line_number?, frame.column_number?)));
     if let Some(location) = location {
         converted.message = format!("{} ({location})", converted.message);
     } else if converted.stack.is_none() {
         converted.stack = Some(error.exception_message.clone());
     }
-    if matches!(job.kind, ScriptKind::FunctionExpression { .. }) && job.script.source.trim_end().ends_with(';') {
+    if matches!(kind, ScriptKind::FunctionExpression { .. }) && script.source.trim_end().ends_with(';') {
         converted.message.push_str(
             "; note: the script must be a single function expression, and a trailing semicolon after it breaks it",
         );
@@ -631,7 +687,6 @@ pub(crate) fn engine_error(message: String) -> ScriptError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::job::Script;
 
     fn job(source: &str) -> Job {
         Job {
@@ -646,6 +701,8 @@ mod tests {
             memory_mb: 128,
             container: None,
             modules: None,
+            then: vec![],
+            then_input: None,
         }
     }
 

@@ -65,6 +65,25 @@ pub struct Job {
     /// Where the script's `require` finds packages; `None`: it finds none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modules: Option<super::modules::ModuleScope>,
+    /// Scripts run after this one, in order, on the same worker: each is an execution of its
+    /// own (same runner, limits and package scope), given the input the runner's `next` makes
+    /// of the one before it and that one's result. The chain ends at the first execution that
+    /// does not complete cleanly or that the runner does not pass on (a login's Rules: one
+    /// job, instead of one per Rule).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub then: Vec<Script>,
+    /// For a chain: the input the later scripts' inputs are made from (JSON text), which the
+    /// runner's `next` completes with what the script before passes on. It can leave out what
+    /// `next` replaces (cheaper to read); the job's own input when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then_input: Option<Box<RawValue>>,
+}
+
+impl Job {
+    /// The time the whole job may take: its timeout for each script it may run.
+    pub fn time_budget(&self) -> Duration {
+        self.timeout.saturating_mul(u32::try_from(self.then.len() + 1).unwrap_or(u32::MAX))
+    }
 }
 
 /// An error raised by the script (or by its evaluation), as JavaScript described it.
@@ -97,6 +116,11 @@ pub struct JobResult {
     /// described it; it turns an otherwise successful execution into an error.
     pub late_failure: Option<Value>,
     pub duration: Duration,
+    /// For a job with scripts to run after its own ([`Job::then`]), when the worker answered
+    /// it: the results of those that ran, in order. `None` when the worker could not answer
+    /// (it was stopped or died), so nothing is known of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub then: Option<Vec<JobResult>>,
 }
 
 /// An empty JSON list, for a result that recorded nothing.

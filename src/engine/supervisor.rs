@@ -351,7 +351,7 @@ impl Worker {
                     None => break,
                 }
             }
-            let deadline = started + current.envelope.job.timeout + KILL_GRACE;
+            let deadline = started + current.envelope.job.time_budget() + KILL_GRACE;
             let (jobs, results, sent) = (&mut self.jobs, &mut self.results, &mut self.sent);
             let scope = current.envelope.job.modules.as_ref();
             if scope.is_some() {

@@ -60,13 +60,16 @@ pub async fn run(
             return Ok(End::Failed { by, error: Box::new(error) });
         }
         let mut changes = Vec::new();
-        let before = event.clone();
         let mut effects = Effects::default();
-        for effect in Effect::of_commands(Trigger::PostLogin, &outcome.commands) {
-            flow.apply(&effect, &mut event, &by);
-            effects.apply(effect);
+        // Only api calls change the event; most Actions make few, many none.
+        if !outcome.commands.is_empty() {
+            let before = event.clone();
+            for effect in Effect::of_commands(Trigger::PostLogin, &outcome.commands) {
+                flow.apply(&effect, &mut event, &by);
+                effects.apply(effect);
+            }
+            diff("/event", &before, &event, &mut changes);
         }
-        diff("/event", &before, &event, &mut changes);
         flow.push(Step::ran(StepKind::Action, &action.name, Some(phase), &outcome, ms, changes));
         match outcome.status {
             Status::Denied => {

@@ -155,6 +155,7 @@ pub fn diff(root: &str, before: &Value, after: &Value, out: &mut Vec<Change>) {
         (Value::Object(a), Value::Object(b)) => {
             for (key, old) in a {
                 match b.get(key) {
+                    Some(new) if new == old => {}
                     Some(new) => diff(&format!("{root}/{}", escape(key)), old, new, out),
                     None => out.push(Change {
                         op: ChangeOp::Remove,
