@@ -1011,3 +1011,106 @@ fn scopes_and_mfa_set_by_a_rule_reach_the_login_result() {
     assert_eq!(result["mfa"]["provider"], "guardian", "{result}");
     assert_eq!(result["mfa"]["by"], "rule narrow", "{result}");
 }
+
+/// A login's Rules run as one job on one worker, each an execution of its own: a Rule gets the
+/// `user` and `context` the Rule before passed to its callback, and nothing else it left (its
+/// globals, its `global` object).
+#[test]
+fn the_rules_of_one_job_pass_on_their_objects_and_nothing_else() {
+    let (_dir, root) = tenant_copy();
+    add_rule(
+        &root,
+        "plant",
+        10,
+        true,
+        r#"function (user, context, callback) {
+  globalThis.planted = 'secret';
+  global.cached = 'token';
+  context.idToken['https://example.com/first'] = 'one';
+  user.nickname = 'changed';
+  callback(null, user, context);
+}"#,
+    );
+    add_rule(
+        &root,
+        "look",
+        11,
+        true,
+        r#"function (user, context, callback) {
+  context.idToken['https://example.com/seen'] =
+    [typeof planted, typeof global.cached, context.idToken['https://example.com/first'], user.nickname].join(',');
+  callback(null, user, context);
+}"#,
+    );
+    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &[]);
+    assert_eq!(code, 0, "{result}");
+    let claims = &result["tokens"]["id_token"]["claims"];
+    assert_eq!(claims["https://example.com/seen"], "undefined,undefined,one,changed", "{claims}");
+    let look = result["steps"].as_array().unwrap().iter().find(|s| s["name"] == "look").unwrap();
+    assert_eq!(look["changes"].as_array().unwrap().len(), 1, "only its own claim is its change: {look}");
+}
+
+/// Each Rule keeps its own time limit inside the one job, and the job may take all of them: four
+/// Rules of 400 ms each complete under a 600 ms limit, without the worker being stopped (a stopped
+/// job is run again Rule by Rule, which would take several more seconds); a Rule that never ends
+/// times out alone, and the login fails at it.
+#[test]
+fn each_rule_of_the_job_keeps_its_own_time_limit() {
+    let (_dir, root) = tenant_copy();
+    for order in 10..14 {
+        add_rule(
+            &root,
+            &format!("slow-{order}"),
+            order,
+            true,
+            "function (user, context, callback) { setTimeout(() => callback(null, user, context), 400); }",
+        );
+    }
+    let started = std::time::Instant::now();
+    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &["--timeout-ms", "600"]);
+    let elapsed = started.elapsed();
+    assert_eq!(code, 0, "{result}");
+    assert_eq!(steps(&result).iter().filter(|s| s.starts_with("rule slow-") && s.ends_with("completed")).count(), 4);
+    assert!(elapsed < std::time::Duration::from_millis(4_000), "{elapsed:?}: the job was stopped and run again");
+
+    add_rule(&root, "spin", 9, true, "function (user, context, callback) { for (;;) {} }");
+    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &["--timeout-ms", "600"]);
+    assert_eq!((code, result["status"].as_str()), (1, Some("error")), "{result}");
+    assert_eq!(result["failed_step"], "rule spin", "{result}");
+    let rules: Vec<String> = steps(&result).into_iter().filter(|s| s.starts_with("rule ")).collect();
+    assert_eq!(rules[rules.len() - 2..], ["rule require-terms completed", "rule spin timeout"], "{result}");
+}
+
+/// A Rule that gets its worker killed (memory outside the heap, over the process's cap) ends the
+/// one job without an answer for any Rule: the Rules are then run one by one, so the outcome
+/// names the Rule at fault and the Rules before it keep their results.
+#[test]
+fn a_rule_that_kills_its_worker_is_the_one_the_login_fails_at() {
+    let (_dir, root) = tenant_copy();
+    add_rule(
+        &root,
+        "before",
+        10,
+        true,
+        "function (user, context, callback) { context.idToken['https://example.com/before'] = 1; callback(null, user, context); }",
+    );
+    add_rule(
+        &root,
+        "hog",
+        11,
+        true,
+        r#"function (user, context, callback) {
+  const kept = [];
+  for (let i = 0; i < 10; i++) { const b = new SharedArrayBuffer(16 * 1024 * 1024); new Uint8Array(b).fill(1); kept.push(b); }
+  callback(null, user, context);
+}"#,
+    );
+    add_rule(&root, "after", 12, true, "function (user, context, callback) { callback(null, user, context); }");
+    let (result, code) = simulate_json(&root, "Customer Portal", JANE, &["--memory-mb", "16"]);
+    assert_eq!((code, result["status"].as_str()), (1, Some("error")), "{result}");
+    assert_eq!(result["failed_step"], "rule hog", "{result}");
+    let rules: Vec<String> = steps(&result).into_iter().filter(|s| s.starts_with("rule ")).collect();
+    assert_eq!(rules[rules.len() - 2..], ["rule before completed", "rule hog out_of_memory"], "{result}");
+    let before = result["steps"].as_array().unwrap().iter().find(|s| s["name"] == "before").unwrap();
+    assert_eq!(before["changes"][0]["path"], "/context/idToken/https:~1~1example.com~1before", "{before}");
+}
