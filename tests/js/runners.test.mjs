@@ -9,7 +9,7 @@ import { describe, it } from "node:test";
 
 register("./ext_hooks.mjs", import.meta.url);
 const execution = await import("ext:actionhost_runtime/execution.js");
-const { runRule } = await import("ext:actionhost_rules/rule_runner.js");
+const { nextRuleInput, runRule } = await import("ext:actionhost_rules/rule_runner.js");
 const { UnauthorizedError, createAuth0 } = await import("ext:actionhost_rules/rule_globals.js");
 const { actionRunner } = await import("ext:actionhost_actions/runner.js");
 
@@ -59,6 +59,43 @@ async function rule(source, { user = { user_id: "auth0|1" }, context = { clientI
 }
 
 describe("Rule runner", () => {
+  // Auth0: each Rule's callback(null, user, context) hands both objects to the next Rule; a
+  // login's Rules run as one job, the engine making each input with `nextRuleInput`.
+  it("makes the next Rule's input from the one before's callback, and ends the chain at anything else", async () => {
+    const common = { auth0: AUTH0, configuration: { KEY: "v" } };
+    const first = await rule(`function (user, context, callback) {
+      user.roles = ["admin"];
+      context.idToken = { "https://example.com/a": 1 };
+      callback(null, user, context);
+    }`);
+    const next = nextRuleInput(common, JSON.parse(JSON.stringify(first.result)), "second.js");
+    assert.deepEqual(next, {
+      auth0: AUTH0,
+      configuration: { KEY: "v" },
+      user: { user_id: "auth0|1", roles: ["admin"] },
+      context: { clientID: "c1", idToken: { "https://example.com/a": 1 } },
+      filename: "second.js",
+    });
+    execution.begin();
+    const second = await runRule(
+      ruleWrapper("function (user, context, callback) { context.seen = user.roles[0] + configuration.KEY; callback(null, user, context); }"),
+      next,
+      undefined,
+      host,
+    );
+    assert.equal(second.callback.context.seen, "adminv");
+    for (const source of [
+      "function (user, context, callback) { callback(new UnauthorizedError('no')); }",
+      "function (user, context, callback) { callback(new Error('broken')); }",
+      "function (user, context, callback) { callback(null, 'jane', context); }",
+      "function (user, context, callback) { callback(null, user, [context]); }",
+      "function (user, context, callback) { throw new Error('thrown'); }",
+    ]) {
+      const { result } = await rule(source);
+      assert.equal(nextRuleInput(common, JSON.parse(JSON.stringify(result)), "second.js"), null, source);
+    }
+  });
+
   it("hands the user and context a rule passes to callback to the host", async () => {
     const { result } = await rule(`function (user, context, callback) {
       user.roles = ["admin"];
