@@ -64,7 +64,7 @@ async fn waiting_longer_than_the_limit_times_out_without_waiting() {
 async fn memory_bomb_ends_out_of_memory() {
     let host = single_worker_host(Limits { timeout_ms: 20_000, memory_mb: 32 });
     let outcome = contained(&host, "hostile/memory-bomb.action.js").await;
-    assert_eq!(outcome.status, Status::OutOfMemory);
+    assert_eq!(outcome.status, Status::OutOfMemory, "{outcome:?}");
     assert_eq!(outcome.error.as_ref().unwrap().name, "OutOfMemoryError");
     assert!(outcome.error.unwrap().message.contains("32 MiB"));
 }
