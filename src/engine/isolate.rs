@@ -162,9 +162,9 @@ impl Isolate {
     }
 
     /// The input of `script`, the next in a chain, made by the runner's `next` from the job's
-    /// [`Job::then_input`] and `last`'s result; `None` ends the chain (`last` did not complete cleanly, the
-    /// isolate must be replaced, or the runner does not pass the result on). `next` only
-    /// parses JSON the engine made and copies plain data: no script code runs.
+    /// [`Job::then_input`] and `last`'s result; `None` ends the chain (`last` did not complete
+    /// cleanly, the isolate must be replaced, or the runner does not pass the result on).
+    /// `next` only parses JSON the engine made and copies plain data: no script code runs.
     fn next_input(&mut self, job: &Job, last: &JobResult, script: &Script) -> Option<v8::Global<v8::Value>> {
         if self.retired || last.termination.is_some() || last.error.is_some() || last.late_failure.is_some() {
             return None;
