@@ -98,6 +98,10 @@ impl Isolate {
                 // Already terminating: no more room, so allocations fail until the script unwinds.
                 return current;
             }
+            // The engine's own out-of-memory path can crash the process (QuickJS, building the
+            // error's backtrace without room); the supervisor reads a worker's last words, and
+            // these make such a crash the job's out_of_memory instead of an engine error.
+            eprintln!("actionhost worker: the script's heap reached its cap (out of memory)");
             terminate.terminate_execution();
             // Some headroom (once) so the engine can unwind instead of aborting the process.
             current.saturating_add(current / 4)
