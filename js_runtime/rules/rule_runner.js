@@ -9,9 +9,9 @@ import { describeError } from "ext:actionhost_runtime/json.js";
 /**
  * The next Rule's input in a chain (one job for a login's Rules): the job's common input (the
  * Rules' input without `user` and `context`) with the `user` and `context` this Rule passed
- * to `callback(null, …)`; null when the Rule did not
- * complete that way (denied, failed, or passed something that is not an object), which ends
- * the login's Rules or leaves them to the host.
+ * to `callback(null, …)`; null when the Rule did not complete that way (denied, failed, or
+ * passed something that is not an object), which ends the login's Rules or leaves them to
+ * the host.
  */
 export function nextRuleInput(input, result, filename) {
   const callback = result.ok === true ? result.callback : undefined;
